@@ -1,0 +1,39 @@
+# credo: `make demo` and `make test` do all the set-up on a bare Debian machine.
+VENV  ?= .venv
+BIN   := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+PYTHON ?= python3
+
+.PHONY: demo test install system-deps lint test-sqlite test-postgres serve clean bench
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+system-deps:
+	bash scripts/system-deps.sh
+
+demo: install
+	$(BIN)/credo demo
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+
+test-sqlite: install
+	$(BIN)/pytest -q
+
+test-postgres: install system-deps
+	bash scripts/with-postgres.sh $(BIN)/pytest -q -m store
+
+test: lint test-sqlite test-postgres
+
+bench: install
+	$(BIN)/python bench/run_all.py
+
+clean:
+	rm -rf .credo .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Runs a command against a private PostgreSQL server: own data directory, own port,
+# started here and stopped on exit. CREDO_TEST_DATABASE_URL points the tests at it.
+set -euo pipefail
+bindir=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
+port=${CREDO_PG_PORT:-54329}
+data=$(mktemp -d /tmp/credo-pg.XXXXXX)
+run() { "$@"; }
+if [ "$(id -u)" -eq 0 ]; then
+  chown postgres:postgres "$data"
+  run() { runuser -u postgres -- "$@"; }
+fi
+cleanup() { run "$bindir/pg_ctl" -D "$data" -m immediate stop >/dev/null 2>&1 || true; rm -rf "$data"; }
+trap cleanup EXIT
+run "$bindir/initdb" -D "$data" -U credo -A trust --no-sync >/dev/null
+run "$bindir/pg_ctl" -D "$data" -l "$data/server.log" -w \
+  -o "-p $port -k $data -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off" start >/dev/null
+run "$bindir/createdb" -h 127.0.0.1 -p "$port" -U credo credo_test
+export CREDO_TEST_DATABASE_URL="postgresql+psycopg://credo@127.0.0.1:$port/credo_test"
+echo "PostgreSQL on port $port ($data)"
+"$@"

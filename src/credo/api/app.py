@@ -1,0 +1,28 @@
+"""``create_app()``: the FastAPI application over one store."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+from sqlalchemy import Engine
+
+from credo import __version__
+from credo.api import errors
+from credo.api.routers import meta, records
+from credo.config import Settings, get_settings
+from credo.core.db import make_engine, session_factory
+
+
+def create_app(settings: Settings | None = None, *, engine: Engine | None = None) -> FastAPI:
+    """The API on the configured store (or on a given engine, as tests do)."""
+    settings = settings or get_settings()
+    engine = engine or make_engine(settings.database_url)
+    app = FastAPI(
+        title="credo", version=__version__, description="An accountable credit and trust registry."
+    )
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.factory = session_factory(engine)
+    errors.install(app)
+    app.include_router(meta.router)
+    app.include_router(records.router)
+    return app

@@ -1,0 +1,165 @@
+"""Furnisher endpoints: submit, correct, delete and read records."""
+
+from __future__ import annotations
+
+import json
+
+from fastapi import APIRouter
+
+from credo.api.deps import FurnisherDep, SessionDep, SettingsDep
+from credo.api.schemas import ERROR_RESPONSES
+from credo.catalogue import get_catalogue
+from credo.core import clock
+from credo.errors import Conflict, Forbidden, InvalidInput, TooLarge
+from credo.furnishers.models import Furnisher
+from credo.records import service
+from credo.records.models import Record
+from credo.records.schemas import (
+    RecordBatch,
+    RecordCorrection,
+    RecordDetail,
+    RecordResult,
+    RecordResults,
+    RecordVersionOut,
+)
+from credo.records.validation import Validator, ValidRecord
+from credo.subjects.models import Subject
+
+router = APIRouter(prefix="/v1", tags=["furnisher"], responses=ERROR_RESPONSES)
+
+
+def _validator(furnisher: Furnisher, secret: bytes) -> Validator:
+    return Validator(
+        catalogue=get_catalogue(),
+        permitted=frozenset(furnisher.categories),
+        secret=secret,
+        today=clock.today(),
+    )
+
+
+def _validate_all(validator: Validator, envelopes: list[dict]) -> list[ValidRecord]:
+    valid: list[ValidRecord] = []
+    details = []
+    forbidden = False
+    for index, envelope in enumerate(envelopes):
+        result = validator.validate(envelope)
+        if isinstance(result, list):
+            for error in result:
+                forbidden |= error.code == "category_not_permitted"
+                details.append(
+                    {"record": index, "external_id": envelope.get("external_id"), **error.to_dict()}
+                )
+        else:
+            valid.append(result)
+    if details:
+        cls = Forbidden if forbidden else InvalidInput
+        raise cls(
+            f"{len({d['record'] for d in details})} of {len(envelopes)} records refused; "
+            "nothing was stored",
+            code="records_refused",
+            details=details,
+        )
+    return valid
+
+
+@router.post("/records", response_model=RecordResults, summary="Submit up to 1,000 records")
+def submit_records(
+    batch: RecordBatch, furnisher: FurnisherDep, session: SessionDep, settings: SettingsDep
+) -> RecordResults:
+    """All or nothing: one invalid envelope refuses the batch, naming each bad field and value."""
+    if len(batch.records) > settings.max_batch:
+        raise TooLarge(
+            f"{len(batch.records)} records in one batch; the limit is {settings.max_batch}",
+            details=[{"field": "records", "value": len(batch.records)}],
+        )
+    if not batch.records:
+        raise InvalidInput("the batch holds no records", details=[{"field": "records", "value": 0}])
+    validator = _validator(furnisher, settings.secret.get_secret_value().encode())
+    valid = _validate_all(validator, [r.envelope() for r in batch.records])
+    statuses = service.classify(session=session, furnisher_id=furnisher.id, records=valid)
+    conflicts = [
+        r.external_id for r, s in zip(valid, statuses, strict=True) if s == service.CONFLICT
+    ]
+    if conflicts:
+        raise Conflict(
+            "records already held with other content; correct them with PUT",
+            code="external_id_conflict",
+            details=[{"field": "external_id", "value": e} for e in conflicts],
+        )
+    service.store(
+        session=session,
+        furnisher_id=furnisher.id,
+        records=valid,
+        statuses=statuses,
+        actor=f"furnisher:{furnisher.id}",
+    )
+    session.commit()
+    return RecordResults(
+        results=[
+            RecordResult(external_id=r.external_id, status=s)
+            for r, s in zip(valid, statuses, strict=True)
+        ]
+    )
+
+
+def _detail(session: SessionDep, record: Record, changed: bool | None = None) -> RecordDetail:
+    subject = session.get(Subject, record.subject_id)
+    assert subject is not None
+    envelope = service.to_envelope(record, {"scheme": subject.scheme, "id": subject.display_id})
+    history = [
+        RecordVersionOut(
+            version=v.version,
+            state=v.state,
+            reason=v.reason,
+            superseded_at=v.superseded_at.isoformat(),
+            content=json.loads(v.content),
+        )
+        for v in service.versions(session=session, record_id=record.id)
+    ]
+    return RecordDetail(**envelope, changed=changed, history=history)
+
+
+@router.get(
+    "/records/{external_id}", response_model=RecordDetail, summary="Read one of your records"
+)
+def read_record(external_id: str, furnisher: FurnisherDep, session: SessionDep) -> RecordDetail:
+    record = service.get(session=session, furnisher_id=furnisher.id, external_id=external_id)
+    return _detail(session, record)
+
+
+@router.put("/records/{external_id}", response_model=RecordDetail, summary="Correct a record")
+def correct_record(
+    external_id: str,
+    body: RecordCorrection,
+    furnisher: FurnisherDep,
+    session: SessionDep,
+    settings: SettingsDep,
+) -> RecordDetail:
+    """A correction adds a version; the superseded one stays in the record's history."""
+    envelope = body.envelope()
+    if envelope.get("external_id") not in (None, external_id):
+        raise InvalidInput(
+            "external_id in the body differs from the path",
+            details=[{"field": "external_id", "value": envelope["external_id"]}],
+        )
+    envelope["external_id"] = external_id
+    validator = _validator(furnisher, settings.secret.get_secret_value().encode())
+    (valid,) = _validate_all(validator, [envelope])
+    record, changed = service.correct(
+        session=session, furnisher_id=furnisher.id, valid=valid, actor=f"furnisher:{furnisher.id}"
+    )
+    session.commit()
+    return _detail(session, record, changed)
+
+
+@router.delete("/records/{external_id}", response_model=RecordDetail, summary="Delete a record")
+def delete_record(external_id: str, furnisher: FurnisherDep, session: SessionDep) -> RecordDetail:
+    """Marks the record deleted; its versions stay in history. Deleting twice changes nothing."""
+    record = service.delete(
+        session=session,
+        furnisher_id=furnisher.id,
+        external_id=external_id,
+        actor=f"furnisher:{furnisher.id}",
+    )
+    session.commit()
+    return _detail(session, record)

@@ -1,0 +1,31 @@
+"""Shared API schemas (error envelope)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel
+
+
+class ErrorDetail(BaseModel):
+    code: str
+    message: str
+    details: list[dict[str, Any]]
+
+
+class ErrorBody(BaseModel):
+    error: ErrorDetail
+
+
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    status: {"model": ErrorBody, "description": text}
+    for status, text in {
+        400: "Malformed request",
+        401: "Missing or unknown credential",
+        403: "Outside the caller's scope",
+        404: "Not found",
+        409: "Conflicts with what is held",
+        413: "Batch too large",
+        422: "Invalid input",
+    }.items()
+}

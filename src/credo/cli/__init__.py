@@ -1,0 +1,1 @@
+"""The ``credo`` command line: thin Typer wrappers over the services."""

@@ -1,0 +1,190 @@
+"""The ``credo`` command: registry set-up, intake, catalogue, audit, serving."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from credo.catalogue import get_catalogue
+from credo.cli.common import console, emit_json, factory, handle_errors, transaction
+from credo.config import get_settings
+from credo.core import audit
+from credo.furnishers import service as furnishers
+from credo.records.bulk import ingest_file
+from credo.records.readers import count_rows
+
+app = typer.Typer(help="credo: an accountable credit and trust registry.", no_args_is_help=True)
+furnishers_app = typer.Typer(help="Register and list furnishers.", no_args_is_help=True)
+audit_app = typer.Typer(help="Check the audit log.", no_args_is_help=True)
+app.add_typer(furnishers_app, name="furnishers")
+app.add_typer(audit_app, name="audit")
+
+
+@app.command()
+@handle_errors
+def init() -> None:
+    """Create or migrate the store to the latest schema."""
+    from credo.migrations import upgrade
+
+    url = get_settings().database_url
+    upgrade(url)
+    console.print(f"store ready at {url}")
+
+
+@app.command()
+def serve(
+    host: str = typer.Option(None, help="Address to listen on (default CREDO_HOST)."),
+    port: int = typer.Option(None, help="Port to listen on (default CREDO_PORT)."),
+) -> None:
+    """Run the HTTP API (OpenAPI at /openapi.json) and the web pages."""
+    import uvicorn
+
+    from credo.api.app import create_app
+
+    settings = get_settings()
+    uvicorn.run(
+        create_app(), host=host or settings.host, port=port or settings.port, log_level="warning"
+    )
+
+
+@app.command()
+def catalogue(as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
+    """Print the closed catalogue: categories, who furnishes them, fields and rules."""
+    cat = get_catalogue()
+    if as_json:
+        emit_json(cat.to_dict())
+        return
+    from rich.table import Table
+
+    table = Table(title="credo catalogue")
+    for column in (
+        "category",
+        "furnished by",
+        "subjects",
+        "dimension",
+        "keep",
+        "public",
+        "legal basis",
+        "fields",
+    ):
+        table.add_column(column)
+    for c in cat.categories.values():
+        fields = ", ".join(f.name + ("" if f.required else "?") for f in c.fields)
+        table.add_row(
+            c.id,
+            ", ".join(c.furnisher_kinds),
+            ", ".join(c.subject_kinds),
+            c.dimension,
+            f"{c.retention_years} y",
+            "yes" if c.public else "no",
+            "required" if c.legal_basis_required else "-",
+            fields,
+        )
+    Console().print(table)
+
+
+@furnishers_app.command("add")
+@handle_errors
+def furnishers_add(
+    name: str,
+    kind: str = typer.Option(..., help="Furnisher kind, e.g. bank, court, regulator."),
+    categories: str = typer.Option(..., help="Comma-separated catalogue category ids."),
+    as_json: bool = typer.Option(False, "--json", help="Print {id, api_key} as JSON."),
+) -> None:
+    """Register a furnisher and print its API key (shown once, stored hashed)."""
+    with transaction() as session:
+        furnisher, key = furnishers.add(
+            session=session,
+            name=name,
+            kind=kind,
+            categories=[c.strip() for c in categories.split(",") if c.strip()],
+        )
+    if as_json:
+        emit_json({"id": furnisher.id, "api_key": key})
+    else:
+        console.print(f"furnisher {furnisher.id} ({furnisher.name}); API key: {key}")
+
+
+@furnishers_app.command("list")
+@handle_errors
+def furnishers_list(as_json: bool = typer.Option(False, "--json")) -> None:
+    """List furnishers and their categories."""
+    with transaction() as session:
+        rows = [
+            {"id": f.id, "name": f.name, "kind": f.kind, "categories": f.categories}
+            for f in furnishers.list_all(session=session)
+        ]
+    if as_json:
+        emit_json({"furnishers": rows})
+    else:
+        for row in rows:
+            console.print(
+                f"{row['id']}  {row['name']}  ({row['kind']}): {', '.join(row['categories'])}"
+            )
+
+
+@app.command()
+@handle_errors
+def ingest(
+    file: Path = typer.Argument(..., exists=True, dir_okay=False, help="CSV, JSONL or Parquet."),
+    furnisher: str = typer.Option(..., help="Furnisher id the records come from."),
+    all_or_nothing: bool = typer.Option(
+        False, "--all-or-nothing", help="Accept no row if any row is refused."
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON last."),
+) -> None:
+    """Bulk intake with a per-row error report beside the file; re-running accepts nothing new."""
+    total = count_rows(file)
+    columns = [
+        TextColumn("ingest {task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+    ]
+    with Progress(*columns, console=console, transient=as_json) as bar:
+        task = bar.add_task(file.name, total=total)
+        summary = ingest_file(
+            factory=factory(),
+            path=file,
+            furnisher_id=furnisher,
+            all_or_nothing=all_or_nothing,
+            progress=lambda n: bar.advance(task, n),
+        )
+    if as_json:
+        emit_json(summary.to_dict())
+    else:
+        console.print(
+            f"accepted {summary.accepted}, duplicates {summary.duplicates}, "
+            f"rejected {summary.rejected}"
+            + (f"; report: {summary.report}" if summary.report else "")
+        )
+    if summary.rejected and all_or_nothing:
+        raise typer.Exit(1)
+
+
+@audit_app.command("verify")
+@handle_errors
+def audit_verify(as_json: bool = typer.Option(False, "--json")) -> None:
+    """Recompute the audit hash chain; exit 1 naming the first entry that does not match."""
+    with transaction() as session:
+        result = audit.verify(session)
+    if as_json:
+        emit_json(
+            {
+                "ok": result.ok,
+                "checked": result.checked,
+                "first_bad_seq": result.first_bad_seq,
+                "reason": result.reason,
+            }
+        )
+    elif result.ok:
+        console.print(f"audit log ok: {result.checked} entries")
+    else:
+        console.print(
+            f"[red]audit log broken at entry {result.first_bad_seq}[/red]: {result.reason}"
+        )
+    if not result.ok:
+        raise typer.Exit(1)

@@ -1,0 +1,52 @@
+"""Settings: one pydantic-settings object, read from ``CREDO_*`` variables when asked for.
+
+Nothing is read at import time; call :func:`get_settings`. Every field carries help
+text, and ``tests/test_docs.py`` fails when one is missing from ``docs/settings.md``.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """credo's configuration; each field is a ``CREDO_<NAME>`` environment variable."""
+
+    model_config = SettingsConfigDict(env_prefix="CREDO_", extra="ignore")
+
+    database_url: str = Field(
+        default="sqlite:///./.credo/credo.db",
+        description="SQLAlchemy URL of the store: a SQLite file (default, WAL mode) or "
+        "postgresql+psycopg://user@host:port/db.",
+    )
+    secret: SecretStr = Field(
+        default=SecretStr("credo-development-secret-change-me"),
+        description="Operator secret for the keyed hash (HMAC-SHA256) of person identifiers. "
+        "Changing it makes existing person identifiers unfindable: set it once per registry.",
+    )
+    data_dir: str = Field(
+        default="./.credo",
+        description="Folder for the SQLite file, snapshots and model files.",
+    )
+    max_batch: int = Field(
+        default=1000,
+        ge=1,
+        description="Most records one POST /v1/records may carry; more is a 413.",
+    )
+    ingest_chunk: int = Field(
+        default=5000,
+        ge=1,
+        description="Rows per transaction in bulk intake: each chunk commits with its audit "
+        "event, so a crash loses at most the chunk in flight (never an acknowledged one).",
+    )
+    host: str = Field(default="127.0.0.1", description="Address `credo serve` listens on.")
+    port: int = Field(default=8000, description="Port `credo serve` listens on.")
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The settings of this process (cached; tests call ``get_settings.cache_clear()``)."""
+    return Settings()

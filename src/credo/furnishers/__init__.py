@@ -1,0 +1,1 @@
+"""Data sources (banks, courts, regulators, ...) and the categories each may furnish."""

@@ -1,0 +1,114 @@
+"""Furnisher services: register, look up, authenticate."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from credo.catalogue import get_catalogue
+from credo.core import audit, clock, keys
+from credo.errors import Conflict, InvalidInput, NotFound, Unauthenticated
+from credo.furnishers.models import Furnisher
+
+KEY_PREFIX = "fk"
+
+
+@dataclass(frozen=True)
+class FurnisherAdded(audit.AuditEvent):
+    type = "furnisher.added"
+    furnisher_id: str
+    name: str
+    kind: str
+    categories: list[str]
+
+
+@dataclass(frozen=True)
+class KeyIssued(audit.AuditEvent):
+    type = "key.issued"
+    holder: str
+    role: str
+    key_id: str
+
+
+def check_categories(*, kind: str, categories: list[str]) -> list[str]:
+    """The categories, checked against the catalogue and the furnisher kind."""
+    catalogue = get_catalogue()
+    if kind not in catalogue.furnisher_kinds:
+        raise InvalidInput(
+            f"furnisher kind {kind!r} is not one of {', '.join(catalogue.furnisher_kinds)}",
+            details=[{"field": "kind", "value": kind}],
+        )
+    if not categories:
+        raise InvalidInput(
+            "a furnisher needs at least one category",
+            details=[{"field": "categories", "value": categories}],
+        )
+    for category_id in categories:
+        category = catalogue.get(category_id)
+        if kind not in category.furnisher_kinds:
+            raise InvalidInput(
+                f"a {kind} may not furnish {category_id!r} "
+                f"(furnished by {', '.join(category.furnisher_kinds)})",
+                details=[{"field": "categories", "value": category_id}],
+            )
+    return sorted(set(categories))
+
+
+def add(
+    *, session: Session, name: str, kind: str, categories: list[str], actor: str = "operator"
+) -> tuple[Furnisher, str]:
+    """Register a furnisher; returns it with its API key (shown once, stored hashed)."""
+    name = name.strip()
+    if not name:
+        raise InvalidInput("furnisher name is empty", details=[{"field": "name", "value": name}])
+    checked = check_categories(kind=kind, categories=categories)
+    if session.execute(select(Furnisher.id).where(Furnisher.name == name)).first():
+        raise Conflict(
+            f"a furnisher named {name!r} exists", details=[{"field": "name", "value": name}]
+        )
+    key = keys.issue(KEY_PREFIX)
+    furnisher = Furnisher(
+        id="fur_" + secrets.token_hex(6),
+        name=name,
+        kind=kind,
+        categories=checked,
+        key_id=key.key_id,
+        key_hash=key.key_hash,
+        active=True,
+        created_at=clock.now(),
+    )
+    session.add(furnisher)
+    session.flush()
+    audit.append(session, FurnisherAdded(furnisher.id, name, kind, checked), actor=actor)
+    audit.append(session, KeyIssued(furnisher.id, "furnisher", key.key_id), actor=actor)
+    return furnisher, key.text
+
+
+def get(*, session: Session, furnisher_id: str) -> Furnisher:
+    furnisher = session.get(Furnisher, furnisher_id)
+    if furnisher is None:
+        raise NotFound(
+            f"furnisher {furnisher_id!r} does not exist",
+            details=[{"field": "furnisher", "value": furnisher_id}],
+        )
+    return furnisher
+
+
+def list_all(*, session: Session) -> list[Furnisher]:
+    return list(session.execute(select(Furnisher).order_by(Furnisher.created_at)).scalars())
+
+
+def authenticate(*, session: Session, token: str) -> Furnisher:
+    """The active furnisher a key belongs to, or Unauthenticated."""
+    parsed = keys.parse(token, KEY_PREFIX)
+    if parsed is not None:
+        key_id, secret = parsed
+        furnisher = session.execute(
+            select(Furnisher).where(Furnisher.key_id == key_id)
+        ).scalar_one_or_none()
+        if furnisher is not None and furnisher.active and keys.matches(secret, furnisher.key_hash):
+            return furnisher
+    raise Unauthenticated("the furnisher key is missing, unknown or revoked")

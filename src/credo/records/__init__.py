@@ -1,0 +1,1 @@
+"""Furnished records: validation (pure), intake (API and bulk), versions and corrections."""

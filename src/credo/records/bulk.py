@@ -1,0 +1,186 @@
+"""Bulk intake: stream a file in chunks, validate every row, store the valid ones.
+
+Each chunk commits in its own transaction together with its audit event, so a crash
+loses only the chunk in flight and a re-run accepts it then (the rest are duplicates).
+Refused rows go to a CSV report beside the file: row, external_id, field, value, reason.
+With ``all_or_nothing`` the whole file is one transaction and any refusal rolls it back.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from credo.catalogue import get_catalogue
+from credo.config import get_settings
+from credo.core import clock
+from credo.furnishers import service as furnishers
+from credo.records import service
+from credo.records.readers import iter_chunks
+from credo.records.validation import RowError, Validator, ValidRecord
+
+REPORT_COLUMNS = ["row", "external_id", "field", "value", "reason", "code"]
+
+
+@dataclass
+class IngestSummary:
+    """What one bulk intake did."""
+
+    accepted: int = 0
+    duplicates: int = 0
+    rejected: int = 0
+    report: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "accepted": self.accepted,
+            "duplicates": self.duplicates,
+            "rejected": self.rejected,
+            "report": self.report,
+        }
+
+
+class _Report:
+    """The per-row error report, opened only when the first error arrives."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._handle: Any = None
+        self._writer: Any = None
+
+    def write(self, row: int, external_id: Any, errors: list[RowError]) -> None:
+        if self._writer is None:
+            self._handle = self.path.open("w", encoding="utf-8", newline="")
+            self._writer = csv.writer(self._handle)
+            self._writer.writerow(REPORT_COLUMNS)
+        for error in errors:
+            value = (
+                error.value
+                if isinstance(error.value, str)
+                else json.dumps(error.value, default=str)
+            )
+            self._writer.writerow(
+                [
+                    row,
+                    external_id if isinstance(external_id, str) else "",
+                    error.field,
+                    value,
+                    error.reason,
+                    error.code,
+                ]
+            )
+
+    def close(self) -> str | None:
+        if self._handle is None:
+            return None
+        self._handle.close()
+        return str(self.path)
+
+
+def report_path(path: Path) -> Path:
+    return path.with_name(path.name + ".errors.csv")
+
+
+def ingest_file(
+    *,
+    factory: sessionmaker[Session],
+    path: Path,
+    furnisher_id: str,
+    all_or_nothing: bool = False,
+    chunk: int | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> IngestSummary:
+    """Ingest a CSV, JSONL or Parquet file for a furnisher; see the module docstring."""
+    settings = get_settings()
+    chunk = chunk or settings.ingest_chunk
+    with factory() as session:
+        furnisher = furnishers.get(session=session, furnisher_id=furnisher_id)
+        permitted = frozenset(furnisher.categories)
+    validator = Validator(
+        catalogue=get_catalogue(),
+        permitted=permitted,
+        secret=settings.secret.get_secret_value().encode(),
+        today=clock.today(),
+    )
+    actor = f"furnisher:{furnisher_id}"
+    report = _Report(report_path(path))
+    stale = report.path.exists()
+    summary = IngestSummary()
+    session = factory()
+    try:
+        transaction = session.begin() if all_or_nothing else None
+        for rows in iter_chunks(path, chunk):
+            valid: list[ValidRecord] = []
+            numbers: list[int] = []
+            for number, envelope in rows:
+                result = (
+                    validator.validate(envelope)
+                    if isinstance(envelope, dict)
+                    else [RowError("row", None, envelope, "unreadable_row")]
+                )
+                if isinstance(result, list):
+                    summary.rejected += 1
+                    external = envelope.get("external_id") if isinstance(envelope, dict) else None
+                    report.write(number, external, result)
+                else:
+                    valid.append(result)
+                    numbers.append(number)
+            if all_or_nothing:
+                _store(session, furnisher_id, valid, numbers, summary, report, actor)
+            else:
+                with session.begin():
+                    _store(session, furnisher_id, valid, numbers, summary, report, actor)
+            if progress is not None:
+                progress(len(rows))
+        if transaction is not None:
+            if summary.rejected:
+                transaction.rollback()
+                summary.accepted = 0
+            else:
+                transaction.commit()
+    finally:
+        session.close()
+        summary.report = report.close()
+        if summary.report is None and stale:
+            report.path.unlink()
+    return summary
+
+
+def _store(
+    session: Session,
+    furnisher_id: str,
+    valid: list[ValidRecord],
+    numbers: list[int],
+    summary: IngestSummary,
+    report: _Report,
+    actor: str,
+) -> None:
+    if not valid:
+        return
+    statuses = service.classify(session=session, furnisher_id=furnisher_id, records=valid)
+    for record, status, number in zip(valid, statuses, numbers, strict=True):
+        if status == service.CONFLICT:
+            summary.rejected += 1
+            report.write(
+                number,
+                record.external_id,
+                [
+                    RowError(
+                        "external_id",
+                        record.external_id,
+                        "already held with other content; correct it with PUT",
+                        "conflict",
+                    )
+                ],
+            )
+        elif status == service.DUPLICATE:
+            summary.duplicates += 1
+    summary.accepted += service.store(
+        session=session, furnisher_id=furnisher_id, records=valid, statuses=statuses, actor=actor
+    )

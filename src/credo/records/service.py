@@ -1,0 +1,250 @@
+"""Record services: store validated records idempotently, correct them, delete them.
+
+Idempotency key: (furnisher, external_id). The same content again is a ``duplicate`` and
+changes nothing; the same id with other content is a ``conflict`` (a correction must
+use PUT). Corrections and deletions keep the superseded version in ``record_versions``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import insert, select
+from sqlalchemy.orm import Session
+
+from credo.core import audit, clock
+from credo.errors import Conflict, NotFound
+from credo.records.models import Record, RecordVersion
+from credo.records.validation import ValidRecord
+from credo.subjects import service as subjects
+
+ACCEPTED, DUPLICATE, CONFLICT = "accepted", "duplicate", "conflict"
+
+
+@dataclass(frozen=True)
+class RecordsAccepted(audit.AuditEvent):
+    """A batch of new records; the digest covers every accepted external id and content hash."""
+
+    type = "records.accepted"
+    furnisher_id: str
+    count: int
+    first_external_id: str
+    last_external_id: str
+    digest: str
+
+
+@dataclass(frozen=True)
+class RecordCorrected(audit.AuditEvent):
+    type = "record.corrected"
+    furnisher_id: str
+    external_id: str
+    version: int
+    content_hash: str
+
+
+@dataclass(frozen=True)
+class RecordDeleted(audit.AuditEvent):
+    type = "record.deleted"
+    furnisher_id: str
+    external_id: str
+    version: int
+
+
+def _existing(session: Session, furnisher_id: str, external_ids: Sequence[str]) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for start in range(0, len(external_ids), 1000):
+        chunk = external_ids[start : start + 1000]
+        rows = session.execute(
+            select(Record.external_id, Record.content_hash).where(
+                Record.furnisher_id == furnisher_id, Record.external_id.in_(chunk)
+            )
+        )
+        found.update({e: h for e, h in rows})
+    return found
+
+
+def classify(*, session: Session, furnisher_id: str, records: Sequence[ValidRecord]) -> list[str]:
+    """The status each record would get: accepted, duplicate or conflict (reads only)."""
+    known = _existing(session, furnisher_id, [r.external_id for r in records])
+    statuses = []
+    for record in records:
+        held = known.get(record.external_id)
+        if held is None:
+            statuses.append(ACCEPTED)
+            known[record.external_id] = record.content_hash
+        else:
+            statuses.append(DUPLICATE if held == record.content_hash else CONFLICT)
+    return statuses
+
+
+def store(
+    *,
+    session: Session,
+    furnisher_id: str,
+    records: Sequence[ValidRecord],
+    statuses: Sequence[str],
+    actor: str,
+) -> int:
+    """Insert the records classified as accepted, with one audit event; returns how many."""
+    new = [r for r, s in zip(records, statuses, strict=True) if s == ACCEPTED]
+    if not new:
+        return 0
+    ids = subjects.resolve_many(session=session, identities=((r.identity, r.name) for r in new))
+    now = clock.now()
+    session.execute(
+        insert(Record),
+        [
+            {
+                "furnisher_id": furnisher_id,
+                "external_id": r.external_id,
+                "category": r.category,
+                "subject_id": ids[(r.identity.scheme, r.identity.key)],
+                "occurred_on": r.occurred_on,
+                "amount_minor": r.amount_minor,
+                "currency": r.currency,
+                "legal_basis": r.legal_basis,
+                "fields": r.fields_json,
+                "state": "active",
+                "version": 1,
+                "content_hash": r.content_hash,
+                "received_at": now,
+            }
+            for r in new
+        ],
+    )
+    digest = hashlib.sha256()
+    for r in new:
+        digest.update(f"{r.external_id}\t{r.content_hash}\n".encode())
+    audit.append(
+        session,
+        RecordsAccepted(
+            furnisher_id, len(new), new[0].external_id, new[-1].external_id, digest.hexdigest()
+        ),
+        actor=actor,
+    )
+    return len(new)
+
+
+def get(*, session: Session, furnisher_id: str, external_id: str) -> Record:
+    """A furnisher's own record, or NotFound (others' records are indistinguishable from none)."""
+    record = session.execute(
+        select(Record).where(Record.furnisher_id == furnisher_id, Record.external_id == external_id)
+    ).scalar_one_or_none()
+    if record is None:
+        raise NotFound(
+            f"no record {external_id!r} from this furnisher",
+            details=[{"field": "external_id", "value": external_id}],
+        )
+    return record
+
+
+def _snapshot(record: Record) -> str:
+    return json.dumps(
+        {
+            "category": record.category,
+            "subject_id": record.subject_id,
+            "occurred_on": record.occurred_on.isoformat(),
+            "amount_minor": record.amount_minor,
+            "currency": record.currency,
+            "legal_basis": record.legal_basis,
+            "fields": json.loads(record.fields),
+            "state": record.state,
+        },
+        sort_keys=True,
+        separators=(",", ":"),
+        ensure_ascii=False,
+    )
+
+
+def _supersede(session: Session, record: Record, reason: str) -> None:
+    session.add(
+        RecordVersion(
+            record_id=record.id,
+            version=record.version,
+            state=record.state,
+            content=_snapshot(record),
+            content_hash=record.content_hash,
+            superseded_at=clock.now(),
+            reason=reason,
+        )
+    )
+
+
+def correct(
+    *, session: Session, furnisher_id: str, valid: ValidRecord, actor: str
+) -> tuple[Record, bool]:
+    """Apply a correction as a new version; returns the record and whether anything changed."""
+    record = get(session=session, furnisher_id=furnisher_id, external_id=valid.external_id)
+    if record.state == "deleted":
+        raise Conflict(
+            f"record {valid.external_id!r} is deleted and cannot be corrected",
+            details=[{"field": "external_id", "value": valid.external_id}],
+        )
+    if record.content_hash == valid.content_hash:
+        return record, False
+    _supersede(session, record, "corrected")
+    ids = subjects.resolve_many(session=session, identities=[(valid.identity, valid.name)])
+    record.category = valid.category
+    record.subject_id = ids[(valid.identity.scheme, valid.identity.key)]
+    record.occurred_on = valid.occurred_on
+    record.amount_minor = valid.amount_minor
+    record.currency = valid.currency
+    record.legal_basis = valid.legal_basis
+    record.fields = valid.fields_json
+    record.content_hash = valid.content_hash
+    record.version += 1
+    record.state = "corrected"
+    session.flush()
+    audit.append(
+        session,
+        RecordCorrected(furnisher_id, record.external_id, record.version, record.content_hash),
+        actor=actor,
+    )
+    return record, True
+
+
+def delete(*, session: Session, furnisher_id: str, external_id: str, actor: str) -> Record:
+    """Mark a record deleted (its versions stay in history); deleting twice changes nothing."""
+    record = get(session=session, furnisher_id=furnisher_id, external_id=external_id)
+    if record.state == "deleted":
+        return record
+    _supersede(session, record, "deleted")
+    record.version += 1
+    record.state = "deleted"
+    session.flush()
+    audit.append(session, RecordDeleted(furnisher_id, external_id, record.version), actor=actor)
+    return record
+
+
+def versions(*, session: Session, record_id: int) -> list[RecordVersion]:
+    return list(
+        session.execute(
+            select(RecordVersion)
+            .where(RecordVersion.record_id == record_id)
+            .order_by(RecordVersion.version)
+        ).scalars()
+    )
+
+
+def to_envelope(record: Record, subject_display: dict[str, Any]) -> dict[str, Any]:
+    """A record as its envelope (subject shown in its displayable, masked form)."""
+    amount = None
+    if record.amount_minor is not None:
+        whole, cents = divmod(record.amount_minor, 100)
+        amount = f"{whole}.{cents:02d}"
+    return {
+        "external_id": record.external_id,
+        "category": record.category,
+        "subject": subject_display,
+        "occurred_on": record.occurred_on.isoformat(),
+        "amount": amount,
+        "currency": record.currency,
+        "legal_basis": record.legal_basis,
+        "fields": json.loads(record.fields),
+        "state": record.state,
+        "version": record.version,
+    }

@@ -1,0 +1,1 @@
+"""Persons and organisations, known by validated identifiers (persons only pseudonymised)."""
