@@ -1,0 +1,255 @@
+"""Model card: what a scorecard uses, how well it ranks, how scores spread, and who it favours.
+
+Fairness is measured on audit-only attributes (for example sex or age band) that the model must
+never use as features; the card refuses an audit attribute that is also a feature.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from credo.scoring.metrics import discrimination
+from credo.scoring.persist import FORMAT, FORMAT_VERSION
+from credo.scoring.scaling import BANDS, band
+from credo.scoring.validation import DIMENSIONS, ScoringInputError
+
+if TYPE_CHECKING:
+    from credo.scoring.scorecard import Scorecard
+
+#: Fairness compares how often each group reaches this score ("good" band or better).
+APPROVAL_SCORE = 600
+#: Numerical audit attributes with more distinct values than this are cut into quartiles.
+MAX_AUDIT_LEVELS = 10
+
+
+def model_card(
+    scorecard: Scorecard,
+    X_test: Any = None,
+    y_test: Any = None,
+    audit: pd.DataFrame | None = None,
+    *,
+    approval_score: int = APPROVAL_SCORE,
+) -> dict[str, Any]:
+    """Describe a fitted scorecard; the dict's ``markdown`` entry is the same card as text.
+
+    ``y_test`` adds hold-out AUC/KS/Gini and bad rates; ``audit`` (rows aligned with ``X_test``)
+    adds fairness metrics per attribute, computed with fairlearn when it is installed, where
+    approval means a score of at least ``approval_score`` (default 600, the "good" band).
+    """
+    card: dict[str, Any] = {
+        "format": {"name": FORMAT, "version": FORMAT_VERSION},
+        "training": dict(scorecard.training_),
+        "scaling": dict(scorecard.scaling_),
+        "intercept_points": scorecard.intercept_points_,
+        "features": [
+            {
+                "name": fb.name,
+                "kind": fb.kind,
+                "dimension": scorecard.dimensions_[fb.name],
+                "bins": fb.n_bins,
+                "points_min": int(fb.points.min()),
+                "points_max": int(fb.points.max()),
+                "actionable": fb.name in scorecard.actionable_,
+            }
+            for fb in scorecard.bins_
+        ],
+        "dimensions": {
+            d: [f for f, dim in scorecard.dimensions_.items() if dim == d] for d in DIMENSIONS
+        },
+        "holdout": None,
+        "bands": None,
+        "fairness": None,
+    }
+    if X_test is not None:
+        scores = scorecard.credit_score(X_test)
+        bad = None
+        if y_test is not None:
+            bad = (np.asarray(y_test) == scorecard.classes_[1]).astype(int)
+            if len(bad) != len(scores):
+                raise ScoringInputError(f"y_test has {len(bad)} values, X_test {len(scores)} rows")
+            p_bad = scorecard.predict_proba(X_test)[:, 1]
+            card["holdout"] = {
+                "n": len(bad),
+                "bad_rate": float(bad.mean()),
+                "probability": discrimination(bad, p_bad),
+                "score": discrimination(bad, -scores),
+            }
+        card["bands"] = _bands(scores, bad)
+        if audit is not None:
+            card["fairness"] = _fairness(scorecard, scores, bad, audit, approval_score)
+    card["markdown"] = render_markdown(card)
+    return card
+
+
+def _bands(scores: np.ndarray, bad: np.ndarray | None) -> list[dict[str, Any]]:
+    names = np.array([band(int(s)) for s in scores])
+    rows = []
+    for lower, name in reversed(BANDS):
+        mask = names == name
+        rows.append(
+            {
+                "band": name,
+                "from": lower,
+                "n": int(mask.sum()),
+                "share": float(mask.mean()) if len(scores) else 0.0,
+                "bad_rate": float(bad[mask].mean()) if bad is not None and mask.any() else None,
+            }
+        )
+    return rows
+
+
+def _audit_groups(col: pd.Series) -> pd.Series:
+    if pd.api.types.is_numeric_dtype(col) and col.nunique() > MAX_AUDIT_LEVELS:
+        return pd.qcut(col, 4, duplicates="drop").astype(str)
+    return col.astype(str)
+
+
+def _fairness(
+    sc: Scorecard,
+    scores: np.ndarray,
+    bad: np.ndarray | None,
+    audit: pd.DataFrame,
+    approval_score: int,
+) -> dict[str, Any]:
+    leaked = [c for c in audit.columns if c in sc.features_]
+    if leaked:
+        raise ScoringInputError(
+            f"audit attribute {leaked[0]!r} is a model feature; "
+            "audit attributes must never be scored"
+        )
+    if len(audit) != len(scores):
+        raise ScoringInputError(f"audit has {len(audit)} rows, X_test {len(scores)}")
+    if importlib.util.find_spec("fairlearn") is None:
+        return {"available": False, "note": "fairlearn is not installed; no fairness metrics"}
+    from fairlearn.metrics import (
+        MetricFrame,
+        count,
+        demographic_parity_difference,
+        demographic_parity_ratio,
+        equalized_odds_difference,
+        selection_rate,
+    )
+
+    approved = (scores >= approval_score).astype(int)
+    good = 1 - bad if bad is not None else approved
+    out: dict[str, Any] = {"available": True, "approval_score": approval_score, "attributes": {}}
+    for name in audit.columns:
+        groups = _audit_groups(audit[name].reset_index(drop=True))
+        frame = MetricFrame(
+            metrics={"n": count, "approval_rate": selection_rate},
+            y_true=good,
+            y_pred=approved,
+            sensitive_features=groups,
+        )
+        by_group = frame.by_group
+        mean_score = pd.Series(scores).groupby(groups.to_numpy()).mean()
+        entry: dict[str, Any] = {
+            "groups": {
+                str(g): {
+                    "n": int(by_group.loc[g, "n"]),
+                    "approval_rate": float(by_group.loc[g, "approval_rate"]),
+                    "mean_score": float(mean_score.loc[g]),
+                }
+                for g in by_group.index
+            },
+            "demographic_parity_difference": float(
+                demographic_parity_difference(good, approved, sensitive_features=groups)
+            ),
+            "demographic_parity_ratio": float(
+                demographic_parity_ratio(good, approved, sensitive_features=groups)
+            ),
+        }
+        if bad is not None:
+            entry["equalized_odds_difference"] = float(
+                equalized_odds_difference(good, approved, sensitive_features=groups)
+            )
+            for g, row in entry["groups"].items():
+                row["bad_rate"] = float(bad[(groups == g).to_numpy()].mean())
+        out["attributes"][str(name)] = entry
+    return out
+
+
+def _fmt(x: float | None, digits: int = 3) -> str:
+    return "n/a" if x is None else f"{x:.{digits}f}"
+
+
+def render_markdown(card: dict[str, Any]) -> str:
+    """The model card as Markdown."""
+    t = card["training"]
+    s = card["scaling"]
+    lines = [
+        "# Scorecard model card",
+        "",
+        f"Format {card['format']['name']} v{card['format']['version']}; fitted {t['fitted_at']} "
+        f"on {t['n']} rows (bad rate {_fmt(t['bad_rate'])}); training AUC {_fmt(t['auc'])}, "
+        f"KS {_fmt(t['ks'])}, Gini {_fmt(t['gini'])}.",
+        "",
+        f"Scaling: {s['base_score']:g} points at good:bad odds {s['base_odds']:g}:1, "
+        f"{s['pdo']:g} points to double the odds; every subject starts from "
+        f"{card['intercept_points']} points; scores are clipped to 350–950.",
+        "",
+        "## Features",
+        "",
+        "| feature | kind | dimension | bins | points | actionable |",
+        "| --- | --- | --- | --- | --- | --- |",
+    ]
+    for f in card["features"]:
+        lines.append(
+            f"| {f['name']} | {f['kind']} | {f['dimension']} | {f['bins']} | "
+            f"{f['points_min']} to {f['points_max']} | {'yes' if f['actionable'] else 'no'} |"
+        )
+    empty = [d for d, fs in card["dimensions"].items() if not fs]
+    if empty:
+        lines += ["", f"Dimensions without features (sub-score null): {', '.join(empty)}."]
+    if card["holdout"]:
+        h = card["holdout"]
+        lines += [
+            "",
+            "## Hold-out",
+            "",
+            "| measure | AUC | KS | Gini |",
+            "| --- | --- | --- | --- |",
+        ]
+        for what in ("probability", "score"):
+            m = h[what]
+            lines.append(f"| {what} | {_fmt(m['auc'])} | {_fmt(m['ks'])} | {_fmt(m['gini'])} |")
+        lines += ["", f"{h['n']} rows, bad rate {_fmt(h['bad_rate'])}."]
+    if card["bands"]:
+        lines += ["", "## Scores by band", "", "| band | from | n | share | bad rate |"]
+        lines.append("| --- | --- | --- | --- | --- |")
+        for b in card["bands"]:
+            lines.append(
+                f"| {b['band']} | {b['from']} | {b['n']} | {_fmt(b['share'])} | "
+                f"{_fmt(b['bad_rate'])} |"
+            )
+    fair = card["fairness"]
+    if fair:
+        lines += ["", "## Fairness (audit-only attributes, never features)", ""]
+        if not fair["available"]:
+            lines.append(fair["note"])
+        else:
+            lines.append(f"Approval means a score of {fair['approval_score']} or more.")
+            for name, entry in fair["attributes"].items():
+                eo = entry.get("equalized_odds_difference")
+                lines += [
+                    "",
+                    f"### {name}",
+                    "",
+                    "Demographic parity difference "
+                    f"{_fmt(entry['demographic_parity_difference'])}, "
+                    f"ratio {_fmt(entry['demographic_parity_ratio'])}; equalized odds "
+                    f"difference {_fmt(eo)}.",
+                    "",
+                    "| group | n | approval rate | mean score | bad rate |",
+                    "| --- | --- | --- | --- | --- |",
+                ]
+                for g, row in entry["groups"].items():
+                    lines.append(
+                        f"| {g} | {row['n']} | {_fmt(row['approval_rate'])} | "
+                        f"{row['mean_score']:.0f} | {_fmt(row.get('bad_rate'))} |"
+                    )
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,191 @@
+"""Why a score is not higher (reasons), what would raise it (counterfactual), and sub-scores.
+
+Pure functions over one subject's bins and points; the scorecard class only gathers inputs.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+
+from credo.scoring.binning import FeatureBins
+from credo.scoring.scaling import SCORE_MAX, next_band_floor
+
+N_REASONS = 4
+MAX_EXHAUSTIVE_CHANGES = 3
+
+
+def format_value(value: Any) -> str:
+    """A feature value as people read it: ``48``, ``2.5``, ``own`` or ``missing``."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "missing"
+    if isinstance(value, float | np.floating):
+        return str(int(value)) if float(value).is_integer() else f"{float(value):g}"
+    return str(value)
+
+
+def sentence(feature: str, value: Any, points_lost: int, template: str | None) -> str:
+    """One reason as a sentence, from the feature's template or a generic fallback."""
+    shown = format_value(value)
+    if template:
+        return template.format(value=shown, feature=feature, points_lost=points_lost)
+    readable = feature.replace("_", " ")
+    readable = readable[:1].upper() + readable[1:]
+    return f"{readable} is {shown}, which scores {points_lost} points below its best value."
+
+
+def check_template(feature: str, template: str) -> None:
+    """Refuse a description template that does not format with ``{value}`` and friends."""
+    from credo.scoring.validation import ScoringInputError
+
+    try:
+        template.format(value="1", feature=feature, points_lost=1)
+    except (KeyError, IndexError, ValueError) as exc:
+        raise ScoringInputError(
+            f"description for {feature!r} is not a valid template ({exc!r}): {template!r}; "
+            "use {value}, {feature} or {points_lost}"
+        ) from exc
+
+
+def top_reasons(
+    bins: Sequence[FeatureBins],
+    values: Sequence[Any],
+    bin_index: Sequence[int],
+    descriptions: Mapping[str, str],
+    n: int = N_REASONS,
+) -> list[dict[str, Any]]:
+    """The ``n`` features where the subject lost most points against the feature's best bin.
+
+    Ordered by points lost (largest first, ties in feature order); features where nothing was
+    lost are not reasons.
+    """
+    rows = []
+    for order, (fb, value, b) in enumerate(zip(bins, values, bin_index, strict=True)):
+        lost = int(fb.points.max() - fb.points[b])
+        if lost > 0:
+            rows.append((-lost, order, fb, value, b, lost))
+    rows.sort(key=lambda r: (r[0], r[1]))
+    return [
+        {
+            "feature": fb.name,
+            "value": value,
+            "bin": fb.label(b),
+            "points": int(fb.points[b]),
+            "points_lost": lost,
+            "text": sentence(fb.name, value, lost, descriptions.get(fb.name)),
+        }
+        for _, _, fb, value, b, lost in rows[:n]
+    ]
+
+
+def counterfactual(
+    bins: Sequence[FeatureBins],
+    bin_index: Sequence[int],
+    raw_points: int,
+    score: int,
+    actionable: set[str],
+) -> list[dict[str, Any]]:
+    """Fewest, smallest moves of actionable features to other bins that reach the next band.
+
+    Tries every combination of up to three features (fewest features first, then the smallest
+    total gain that is enough); past that, takes the biggest gains greedily. Only bins seen in
+    training and never the missing bin are targets. Empty when already excellent or impossible.
+    """
+    floor = next_band_floor(score)
+    if floor is None or score >= SCORE_MAX:
+        return []
+    need = floor - raw_points
+    options: list[tuple[int, list[tuple[int, int]]]] = []  # (feature position, [(gain, bin)])
+    for pos, (fb, b) in enumerate(zip(bins, bin_index, strict=True)):
+        if fb.name not in actionable:
+            continue
+        seen = (fb.n_good + fb.n_bad) > 0
+        moves = sorted(
+            (int(fb.points[t] - fb.points[b]), t)
+            for t in range(fb.n_bins - 1)
+            if t != b and seen[t] and fb.points[t] > fb.points[b]
+        )
+        if moves:
+            options.append((pos, moves))
+    chosen = _exhaustive(options, need) or _greedy(options, need)
+    return [
+        {
+            "feature": bins[pos].name,
+            "from": bins[pos].label(bin_index[pos]),
+            "to": bins[pos].label(t),
+            "to_example": bins[pos].example(t),
+            "points_gained": gain,
+        }
+        for pos, gain, t in chosen
+    ]
+
+
+def _exhaustive(
+    options: list[tuple[int, list[tuple[int, int]]]], need: int
+) -> list[tuple[int, int, int]]:
+    for k in range(1, min(MAX_EXHAUSTIVE_CHANGES, len(options)) + 1):
+        best: tuple[int, list[tuple[int, int, int]]] | None = None
+        for combo in itertools.combinations(options, k):
+            if sum(moves[-1][0] for _, moves in combo) < need:
+                continue
+            for pick in itertools.product(*(moves for _, moves in combo)):
+                total = sum(g for g, _ in pick)
+                if total >= need and (best is None or total < best[0]):
+                    best = (
+                        total,
+                        [(pos, g, t) for (pos, _), (g, t) in zip(combo, pick, strict=True)],
+                    )
+        if best is not None:
+            return best[1]
+    return []
+
+
+def _greedy(
+    options: list[tuple[int, list[tuple[int, int]]]], need: int
+) -> list[tuple[int, int, int]]:
+    ranked = sorted(options, key=lambda o: -o[1][-1][0])
+    picked: list[tuple[int, list[tuple[int, int]]]] = []
+    total = 0
+    for opt in ranked:
+        if total >= need:
+            break
+        picked.append(opt)
+        total += opt[1][-1][0]
+    if total < need:
+        return []
+    out = []
+    for pos, moves in picked:  # shrink each move to the smallest one that still suffices
+        spare = total - moves[-1][0]
+        g, t = next((g, t) for g, t in moves if spare + g >= need)
+        total = spare + g
+        out.append((pos, g, t))
+    return out
+
+
+def dimension_scores(
+    points: np.ndarray, bins: Sequence[FeatureBins], dims: Mapping[str, str], names: Sequence[str]
+) -> dict[str, np.ndarray | None]:
+    """0–100 sub-score per dimension for each row of ``points`` (rows x features).
+
+    ``(earned - lowest possible) / (highest possible - lowest possible) * 100``, rounded, over the
+    dimension's features; None for a dimension with no features, 100 where its features cannot
+    separate subjects (every bin worth the same).
+    """
+    out: dict[str, np.ndarray | None] = {}
+    for dim in names:
+        cols = [j for j, fb in enumerate(bins) if dims[fb.name] == dim]
+        if not cols:
+            out[dim] = None
+            continue
+        lo = sum(int(bins[j].points.min()) for j in cols)
+        hi = sum(int(bins[j].points.max()) for j in cols)
+        earned = points[:, cols].sum(axis=1)
+        if hi == lo:
+            out[dim] = np.full(len(points), 100, dtype=np.int64)
+        else:
+            out[dim] = np.rint((earned - lo) / (hi - lo) * 100).astype(np.int64)
+    return out

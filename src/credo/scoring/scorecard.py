@@ -1,0 +1,340 @@
+"""The ``Scorecard`` estimator: optbinning bins per feature, logistic regression on WoE, points.
+
+A thin scikit-learn shell over the pure functions in ``binning``, ``scaling`` and ``reasons``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.linear_model import LogisticRegression
+from sklearn.utils.validation import check_is_fitted, validate_data
+
+from credo.scoring import reasons as rs
+from credo.scoring.binning import FeatureBins, fit_bins
+from credo.scoring.metrics import discrimination
+from credo.scoring.scaling import (
+    band,
+    bin_points,
+    clip_scores,
+    factor_offset,
+    intercept_points,
+)
+from credo.scoring.validation import (
+    DIMENSIONS,
+    NUMERICAL,
+    ScoringInputError,
+    as_frame,
+    binary_target,
+    categorical_values,
+    check_dimensions,
+    check_known,
+    check_positive,
+    feature_kind,
+    numeric_values,
+)
+
+
+class Scorecard(ClassifierMixin, BaseEstimator):
+    """Points-based credit scorecard scored 350–950, explained by dimension, reason and what-if.
+
+    ``y`` is binary; its larger class (``classes_[1]``, e.g. 1) is *bad* (the event).
+
+    Parameters
+    ----------
+    dimensions : dict, optional
+        Feature -> one of history, capacity, compliance, payments, identity (default history).
+    descriptions : dict, optional
+        Feature -> reason template with ``{value}`` (and optionally ``{feature}``,
+        ``{points_lost}``), e.g. ``"{value} repayments 30+ days late in the last 24 months"``.
+    actionable : set, optional
+        Features a subject can change; only these appear in the counterfactual.
+    base_score, base_odds, pdo : number
+        ``base_score`` points at good:bad odds ``base_odds``; odds double every ``pdo`` points.
+    monotonic_trend : str or None
+        optbinning trend for numerical features ("auto_asc_desc", "ascending", "auto", ...).
+    min_bin_size : float or None
+        Smallest share of training rows in a bin.
+    max_n_bins : int or None
+        Most bins per feature (not counting the missing bin).
+    C, max_iter : float, int
+        Logistic regression's inverse regularisation strength and iteration cap.
+    """
+
+    def __init__(
+        self,
+        *,
+        dimensions: Mapping[str, str] | None = None,
+        descriptions: Mapping[str, str] | None = None,
+        actionable: set[str] | frozenset[str] | None = None,
+        base_score: float = 600,
+        base_odds: float = 50,
+        pdo: float = 20,
+        monotonic_trend: str | None = "auto_asc_desc",
+        min_bin_size: float | None = 0.05,
+        max_n_bins: int | None = None,
+        C: float = 1.0,
+        max_iter: int = 1000,
+    ) -> None:
+        self.dimensions = dimensions
+        self.descriptions = descriptions
+        self.actionable = actionable
+        self.base_score = base_score
+        self.base_odds = base_odds
+        self.pdo = pdo
+        self.monotonic_trend = monotonic_trend
+        self.min_bin_size = min_bin_size
+        self.max_n_bins = max_n_bins
+        self.C = C
+        self.max_iter = max_iter
+
+    def __sklearn_tags__(self) -> Any:
+        tags = super().__sklearn_tags__()
+        tags.input_tags.allow_nan = True
+        tags.input_tags.string = True
+        tags.input_tags.categorical = True
+        tags.classifier_tags.multi_class = False
+        return tags
+
+    # ---- fitting -------------------------------------------------------------------------
+
+    def fit(self, X: Any, y: Any) -> Scorecard:
+        """Bin every feature, fit the logistic regression on WoE and scale it to points."""
+        frame, checked = as_frame(X, fitting=True)
+        validate_data(self, checked, reset=True, skip_check_array=True)
+        self.classes_, bad = binary_target(y, len(frame))
+        check_positive("base_odds", self.base_odds)
+        check_positive("pdo", self.pdo)
+        check_positive("C", self.C)
+        features = _names(self, frame)
+        self.dimensions_ = check_dimensions(self.dimensions, features)
+        check_known("actionable", self.actionable, features)
+        check_known("descriptions", self.descriptions, features)
+        for feature, template in (self.descriptions or {}).items():
+            rs.check_template(feature, template)
+
+        bins = []
+        for j, name in enumerate(features):
+            col = frame.iloc[:, j]
+            kind = feature_kind(col)
+            values = numeric_values(col) if kind == NUMERICAL else categorical_values(col)
+            bins.append(
+                fit_bins(
+                    name,
+                    kind,
+                    values,
+                    bad,
+                    monotonic_trend=self.monotonic_trend,
+                    min_bin_size=self.min_bin_size,
+                    max_n_bins=self.max_n_bins,
+                )
+            )
+        index = np.column_stack([fb.assign(_column(fb, frame, j)) for j, fb in enumerate(bins)])
+        woe = np.column_stack([fb.woe[index[:, j]] for j, fb in enumerate(bins)])
+        lr = LogisticRegression(C=self.C, max_iter=self.max_iter).fit(woe, bad)
+        self.n_iter_ = lr.n_iter_.copy()
+        self.coef_ = lr.coef_.astype(np.float64)
+        self.intercept_ = lr.intercept_.astype(np.float64)
+        factor, offset = factor_offset(float(self.base_score), float(self.base_odds), self.pdo)
+        for j, fb in enumerate(bins):
+            fb.points = bin_points(fb.woe, float(self.coef_[0, j]), factor)
+        self.intercept_points_ = intercept_points(float(self.intercept_[0]), factor, offset)
+        self.bins_: list[FeatureBins] = bins
+        self.features_ = features
+        self.descriptions_ = dict(self.descriptions or {})
+        self.actionable_ = sorted(self.actionable or ())
+        self.scaling_ = {
+            "base_score": float(self.base_score),
+            "base_odds": float(self.base_odds),
+            "pdo": float(self.pdo),
+            "factor": factor,
+            "offset": offset,
+        }
+        p_bad = self._p_bad(index)
+        self.training_ = {
+            "n": len(frame),
+            "bad_rate": float(bad.mean()),
+            "fitted_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            **discrimination(bad, p_bad),
+        }
+        return self
+
+    # ---- predicting ----------------------------------------------------------------------
+
+    def bin_index(self, X: Any) -> np.ndarray:
+        """Bin of every feature for every row (rows x features), vectorised."""
+        check_is_fitted(self)
+        frame, checked = as_frame(X, fitting=False)
+        validate_data(self, checked, reset=False, skip_check_array=True)
+        if len(frame) == 0:
+            return np.zeros((0, len(self.bins_)), dtype=np.intp)
+        return np.column_stack(
+            [fb.assign(_column(fb, frame, j)) for j, fb in enumerate(self.bins_)]
+        )
+
+    def decision_function(self, X: Any) -> np.ndarray:
+        """Log-odds of the bad class (``classes_[1]``) from the unrounded model."""
+        return self._logit(self.bin_index(X))
+
+    def predict_proba(self, X: Any) -> np.ndarray:
+        """Probabilities of ``classes_[0]`` (good) and ``classes_[1]`` (bad)."""
+        p_bad = self._p_bad(self.bin_index(X))
+        return np.column_stack([1 - p_bad, p_bad])
+
+    def predict(self, X: Any) -> np.ndarray:
+        """Most likely class of each row."""
+        logit = self.decision_function(X)
+        return self.classes_[(logit > 0).astype(np.intp)]
+
+    def points(self, X: Any) -> np.ndarray:
+        """Integer points of every feature for every row (rows x features)."""
+        index = self.bin_index(X)
+        return self._points(index)
+
+    def credit_score(self, X: Any) -> np.ndarray:
+        """Integer score 350–950 of each row: intercept + feature points, clipped.
+
+        The fast path for batch scoring: one ``searchsorted`` or hash look-up and one ``take``
+        per feature, accumulated without building a rows x features matrix.
+        """
+        check_is_fitted(self)
+        frame, checked = as_frame(X, fitting=False)
+        validate_data(self, checked, reset=False, skip_check_array=True)
+        raw = np.full(len(frame), self.intercept_points_, dtype=np.int64)
+        for j, fb in enumerate(self.bins_):
+            raw += fb.points[fb.assign(_column(fb, frame, j))]
+        return clip_scores(raw)
+
+    def breakdown(self, X: Any) -> pd.DataFrame:
+        """Per-row points by feature, ``intercept``, ``clip_adjustment`` and ``score``.
+
+        The columns other than ``score`` add up to ``score`` exactly; ``clip_adjustment`` is
+        non-zero only when the summed points fall outside 350–950.
+        """
+        pts = self.points(X)
+        raw = self.intercept_points_ + pts.sum(axis=1)
+        score = clip_scores(raw)
+        out = pd.DataFrame(pts, columns=self.features_)
+        out["intercept"] = self.intercept_points_
+        out["clip_adjustment"] = score - raw
+        out["score"] = score
+        return out
+
+    def dimension_scores(self, X: Any) -> pd.DataFrame:
+        """0–100 sub-score per dimension (nullable integers; missing when it has no features)."""
+        subs = rs.dimension_scores(self.points(X), self.bins_, self.dimensions_, DIMENSIONS)
+        n = len(next((v for v in subs.values() if v is not None), np.zeros(0)))
+        return pd.DataFrame(
+            {
+                d: pd.array(v if v is not None else [None] * n, dtype="Int64")
+                for d, v in subs.items()
+            }
+        )
+
+    def explain_frame(self, X: Any) -> list[dict[str, Any]]:
+        """Score, band, dimension sub-scores, four reasons, counterfactual and points per row."""
+        frame, _ = as_frame(X, fitting=False)
+        index = self.bin_index(X)
+        pts = self._points(index)
+        raw = self.intercept_points_ + pts.sum(axis=1)
+        scores = clip_scores(raw)
+        subs = rs.dimension_scores(pts, self.bins_, self.dimensions_, DIMENSIONS)
+        actionable = set(self.actionable_)
+        out = []
+        for i in range(len(frame)):
+            values = [_value(frame.iat[i, j]) for j in range(len(self.bins_))]
+            score = int(scores[i])
+            out.append(
+                {
+                    "score": score,
+                    "band": band(score),
+                    "dimensions": {d: (None if v is None else int(v[i])) for d, v in subs.items()},
+                    "reasons": rs.top_reasons(self.bins_, values, index[i], self.descriptions_),
+                    "counterfactual": rs.counterfactual(
+                        self.bins_, index[i], int(raw[i]), score, actionable
+                    ),
+                    "points": {
+                        fb.name: {"value": v, "bin": fb.label(b), "points": int(p)}
+                        for fb, v, b, p in zip(self.bins_, values, index[i], pts[i], strict=True)
+                    },
+                    "intercept": self.intercept_points_,
+                    "clip_adjustment": score - int(raw[i]),
+                }
+            )
+        return out
+
+    def explain(self, X_row: Any) -> dict[str, Any]:
+        """``explain_frame`` for one subject: a one-row frame, a Series or a dict of values."""
+        if isinstance(X_row, Mapping):
+            X_row = pd.DataFrame([dict(X_row)])
+        elif isinstance(X_row, pd.Series):
+            X_row = X_row.to_frame().T.infer_objects()
+        elif not isinstance(X_row, pd.DataFrame):
+            X_row = np.asarray(X_row, dtype=object).reshape(1, -1)
+        explained = self.explain_frame(X_row)
+        if len(explained) != 1:
+            raise ScoringInputError(f"explain takes one subject, got {len(explained)} rows")
+        return explained[0]
+
+    # ---- export --------------------------------------------------------------------------
+
+    def table(self) -> dict[str, Any]:
+        """Plain bin tables (bounds or categories, integer points) to compile into SQL CASE."""
+        from credo.scoring.persist import bin_table
+
+        check_is_fitted(self)
+        return bin_table(self)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The whole fitted model as versioned JSON-ready data (see ``persist``)."""
+        from credo.scoring.persist import to_dict
+
+        return to_dict(self)
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Scorecard:
+        """Rebuild a fitted scorecard from ``to_dict`` output; unknown versions are refused."""
+        from credo.scoring.persist import from_dict
+
+        return from_dict(data)
+
+    # ---- internals -----------------------------------------------------------------------
+
+    def _points(self, index: np.ndarray) -> np.ndarray:
+        if index.shape[0] == 0:
+            return np.zeros(index.shape, dtype=np.int64)
+        return np.column_stack([fb.points[index[:, j]] for j, fb in enumerate(self.bins_)])
+
+    def _logit(self, index: np.ndarray) -> np.ndarray:
+        logit = np.full(index.shape[0], float(self.intercept_[0]))
+        for j, fb in enumerate(self.bins_):
+            logit += float(self.coef_[0, j]) * fb.woe[index[:, j]]
+        return logit
+
+    def _p_bad(self, index: np.ndarray) -> np.ndarray:
+        return 1.0 / (1.0 + np.exp(-self._logit(index)))
+
+
+def _names(est: Scorecard, frame: pd.DataFrame) -> list[str]:
+    names = getattr(est, "feature_names_in_", None)
+    if names is not None:
+        return [str(n) for n in names]
+    return [f"x{i}" for i in range(frame.shape[1])]
+
+
+def _column(fb: FeatureBins, frame: pd.DataFrame, j: int) -> Any:
+    col = frame.iloc[:, j]
+    return numeric_values(col) if fb.kind == NUMERICAL else col
+
+
+def _value(v: Any) -> Any:
+    if isinstance(v, np.generic):
+        v = v.item()
+    if v is None or (isinstance(v, float) and np.isnan(v)) or v is pd.NA:
+        return None
+    return v

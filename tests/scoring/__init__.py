@@ -1,0 +1,1 @@
+"""Tests of credo.scoring: the scorecard estimator, its explanations, JSON and model card."""
