@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from functools import lru_cache
 
 DENIED_FAMILIES: dict[str, frozenset[str]] = {
     "religion": frozenset(
@@ -109,6 +110,7 @@ DENIED_FAMILIES: dict[str, frozenset[str]] = {
 _WORD = re.compile(r"[a-z0-9]+")
 
 
+@lru_cache(maxsize=4096)
 def denied_family(name: str) -> str | None:
     """The denied family a category or field name belongs to, or None if it is allowed."""
     words = _WORD.findall(name.lower())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any, Literal
 
 FieldType = Literal["string", "integer", "decimal", "date", "boolean"]
@@ -55,7 +56,7 @@ class Category:
     legal_basis_required: bool
     fields: tuple[FieldSpec, ...]
 
-    @property
+    @cached_property
     def field_map(self) -> dict[str, FieldSpec]:
         return {f.name: f for f in self.fields}
 

@@ -10,6 +10,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from credo.catalogue import get_catalogue
 from credo.cli.common import console, emit_json, factory, handle_errors, transaction
+from credo.cli.synth import register as register_synth
 from credo.config import get_settings
 from credo.core import audit
 from credo.furnishers import service as furnishers
@@ -188,3 +189,6 @@ def audit_verify(as_json: bool = typer.Option(False, "--json")) -> None:
         )
     if not result.ok:
         raise typer.Exit(1)
+
+
+register_synth(app)

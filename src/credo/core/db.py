@@ -8,11 +8,11 @@ through psycopg 3 with its own durable defaults.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import Engine, MetaData, create_engine, event
+from sqlalchemy import Engine, MetaData, Table, create_engine, event
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 
@@ -68,3 +68,37 @@ def transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
     """A session whose work commits on success and rolls back on any error."""
     with factory() as session, session.begin():
         yield session
+
+
+def insert_rows(session: Session, table: Table, rows: Sequence[Mapping[str, Any]]) -> None:
+    """Insert many rows at driver speed inside the session's transaction.
+
+    SQLite gets one ``executemany`` of plain tuples (values converted once by each column's
+    own bind processor); PostgreSQL gets ``COPY ... FROM STDIN``. Both are several times
+    faster than ORM bulk inserts and store exactly what the ORM would.
+    """
+    if not rows:
+        return
+    columns = [c for c in table.columns if c.name in rows[0]]
+    connection = session.connection()
+    dialect = connection.dialect
+    raw = connection.connection.driver_connection
+    names = ", ".join(c.name for c in columns)
+    assert raw is not None
+    if dialect.name == "postgresql":
+        with raw.cursor() as cursor, cursor.copy(f"COPY {table.name} ({names}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row([row[c.name] for c in columns])
+        return
+    processors = [c.type.bind_processor(dialect) for c in columns]
+    pairs = list(zip(columns, processors, strict=True))
+    params = [
+        tuple(row[c.name] if p is None or row[c.name] is None else p(row[c.name]) for c, p in pairs)
+        for row in rows
+    ]
+    marks = ", ".join("?" for _ in columns)
+    cursor = raw.cursor()
+    try:
+        cursor.executemany(f"INSERT INTO {table.name} ({names}) VALUES ({marks})", params)
+    finally:
+        cursor.close()

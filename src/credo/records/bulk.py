@@ -112,6 +112,7 @@ def ingest_file(
     report = _Report(report_path(path))
     stale = report.path.exists()
     summary = IngestSummary()
+    cache: dict[tuple[str, str], int] = {}
     session = factory()
     try:
         transaction = session.begin() if all_or_nothing else None
@@ -132,10 +133,10 @@ def ingest_file(
                     valid.append(result)
                     numbers.append(number)
             if all_or_nothing:
-                _store(session, furnisher_id, valid, numbers, summary, report, actor)
+                _store(session, furnisher_id, valid, numbers, summary, report, actor, cache)
             else:
                 with session.begin():
-                    _store(session, furnisher_id, valid, numbers, summary, report, actor)
+                    _store(session, furnisher_id, valid, numbers, summary, report, actor, cache)
             if progress is not None:
                 progress(len(rows))
         if transaction is not None:
@@ -160,6 +161,7 @@ def _store(
     summary: IngestSummary,
     report: _Report,
     actor: str,
+    cache: dict[tuple[str, str], int],
 ) -> None:
     if not valid:
         return

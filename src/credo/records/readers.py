@@ -106,9 +106,10 @@ def _parquet(path: Path, chunk: int) -> Iterator[list[Row]]:
     number = 0
     for record_batch in pq.ParquetFile(path).iter_batches(batch_size=chunk):
         rows: list[Row] = []
-        for row in record_batch.to_pylist():
+        names = record_batch.schema.names
+        for values in zip(*(column.to_pylist() for column in record_batch.columns), strict=True):
             number += 1
-            rows.append((number, from_columns(row)))
+            rows.append((number, from_columns(dict(zip(names, values, strict=True)))))
         yield rows
 
 

@@ -29,7 +29,12 @@ class RecordIn(BaseModel):
     category: str = Field(examples=["loan.repayment"], description="A catalogue category id")
     subject: SubjectRef
     occurred_on: str = Field(examples=["2026-03-01"], description="ISO date, not in the future")
-    amount: str | int | float | None = Field(default=None, examples=["1200.00"])
+    amount: Any = Field(
+        default=None,
+        examples=["1200.00"],
+        description="Decimal string (or number), not negative, at most 2 decimals",
+        json_schema_extra={"anyOf": [{"type": "string"}, {"type": "number"}, {"type": "null"}]},
+    )
     currency: str | None = Field(default=None, examples=["CNY"])
     legal_basis: str | None = Field(default=None)
     fields: dict[str, Any] = Field(

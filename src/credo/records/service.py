@@ -13,10 +13,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from credo.core import audit, clock
+from credo.core.db import insert_rows
 from credo.errors import Conflict, NotFound
 from credo.records.models import Record, RecordVersion
 from credo.records.validation import ValidRecord
@@ -88,15 +89,19 @@ def store(
     records: Sequence[ValidRecord],
     statuses: Sequence[str],
     actor: str,
+    subject_cache: dict[tuple[str, str], int] | None = None,
 ) -> int:
     """Insert the records classified as accepted, with one audit event; returns how many."""
     new = [r for r, s in zip(records, statuses, strict=True) if s == ACCEPTED]
     if not new:
         return 0
-    ids = subjects.resolve_many(session=session, identities=((r.identity, r.name) for r in new))
+    ids = subjects.resolve_many(
+        session=session, identities=((r.identity, r.name) for r in new), cache=subject_cache
+    )
     now = clock.now()
-    session.execute(
-        insert(Record),
+    insert_rows(
+        session,
+        Record.__table__,
         [
             {
                 "furnisher_id": furnisher_id,

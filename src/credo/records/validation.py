@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -32,6 +33,7 @@ ENVELOPE_KEYS = frozenset(
 )
 SUBJECT_KEYS = frozenset({"scheme", "id", "name"})
 MAX_AMOUNT = Decimal("1e15")
+_PLAIN_AMOUNT = re.compile(r"[0-9]{1,15}(\.[0-9]{1,2})?\Z")  # below 10^15, at most 2 decimals
 CENT = Decimal("0.01")
 
 
@@ -73,14 +75,23 @@ def _dumps(data: Any) -> str:
     return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
+def _valid_currency(currency: Any) -> bool:
+    return (
+        isinstance(currency, str)
+        and len(currency) == 3
+        and currency.isalpha()
+        and currency.isupper()
+    )
+
+
 def parse_date(value: Any) -> dt.date:
     """A date from a date or an ISO ``YYYY-MM-DD`` string (ValueError otherwise)."""
+    if type(value) is str and len(value) == 10 and value[4] == "-" and value[7] == "-":
+        return dt.date.fromisoformat(value)
     if isinstance(value, dt.datetime):
         raise ValueError("a date, not a date-time")
     if isinstance(value, dt.date):
         return value
-    if isinstance(value, str) and len(value) == 10:
-        return dt.date.fromisoformat(value)
     raise ValueError("must be a date YYYY-MM-DD")
 
 
@@ -134,6 +145,14 @@ def check_field(spec: FieldSpec, value: Any) -> tuple[Any, str | None]:
     return value, None
 
 
+def _unknown_key(field: str, key: str, value: Any, what: str) -> RowError:
+    """An unexpected key: never collected if its name is in a denied family, else unknown."""
+    family = denied_family(key)
+    if family is not None:
+        return RowError(field, value, f"is never collected ({family})", "never_collected")
+    return RowError(field, value, f"is not {what}", "unknown_field")
+
+
 class Validator:
     """Validates envelopes for one furnisher; caches identifier checks across rows."""
 
@@ -166,13 +185,7 @@ class Validator:
         errors: list[RowError] = []
         for key in row:
             if key not in ENVELOPE_KEYS:
-                family = denied_family(key)
-                reason = f"is never collected ({family})" if family else "is not an envelope field"
-                errors.append(
-                    RowError(
-                        key, row[key], reason, "never_collected" if family else "unknown_field"
-                    )
-                )
+                errors.append(_unknown_key(key, key, row[key], "an envelope field"))
         external_id = row.get("external_id")
         if not isinstance(external_id, str) or not external_id.strip() or len(external_id) > 128:
             errors.append(
@@ -207,17 +220,17 @@ class Validator:
             return errors
         assert category is not None and identity is not None and occurred is not None
         fields_json = _dumps(fields)
-        content = _dumps(
-            [
+        content = "\x1f".join(
+            (
                 category.id,
                 identity.scheme,
                 identity.key,
                 occurred.isoformat(),
-                amount_minor,
-                currency,
-                legal_basis,
+                str(amount_minor),
+                str(currency),
+                _dumps(legal_basis),
                 fields_json,
-            ]
+            )
         )
         return ValidRecord(
             external_id=str(external_id),
@@ -252,16 +265,12 @@ class Validator:
     def _subject(
         self, value: Any, category: Category | None, errors: list[RowError]
     ) -> tuple[Identity | None, str | None]:
-        if not isinstance(value, Mapping):
+        if not isinstance(value, dict | Mapping):
             errors.append(RowError("subject", value, "must be an object with scheme and id"))
             return None, None
         for key in value:
             if key not in SUBJECT_KEYS:
-                errors.append(
-                    RowError(
-                        f"subject.{key}", value[key], "is not a subject field", "unknown_field"
-                    )
-                )
+                errors.append(_unknown_key(f"subject.{key}", key, value[key], "a subject field"))
         scheme, ident, name = value.get("scheme"), value.get("id"), value.get("name")
         if name is not None and (not isinstance(name, str) or len(name) > 200):
             errors.append(
@@ -319,6 +328,11 @@ class Validator:
         if rule == "none":
             errors.append(RowError("amount", value, "this category carries no amount"))
             return None, None
+        if isinstance(value, str) and _PLAIN_AMOUNT.match(value):
+            whole, _, cents = value.partition(".")
+            minor = int(whole) * 100 + int(cents.ljust(2, "0") or 0)
+            if _valid_currency(currency):
+                return minor, currency
         try:
             amount = parse_decimal(value)
         except ValueError as exc:
@@ -328,12 +342,7 @@ class Validator:
             errors.append(RowError("amount", value, "must not be negative", "negative_amount"))
         elif amount >= MAX_AMOUNT or amount != amount.quantize(CENT):
             errors.append(RowError("amount", value, "must be below 10^15 with at most 2 decimals"))
-        if not (
-            isinstance(currency, str)
-            and len(currency) == 3
-            and currency.isalpha()
-            and currency.isupper()
-        ):
+        if not _valid_currency(currency):
             errors.append(RowError("currency", currency, "must be a 3-letter ISO 4217 code"))
             return None, None
         return int(amount * 100), currency
@@ -343,28 +352,17 @@ class Validator:
     ) -> dict[str, Any]:
         if value is None:
             value = {}
-        if not isinstance(value, Mapping):
+        if not isinstance(value, dict | Mapping):
             errors.append(RowError("fields", value, "must be an object"))
             return {}
         out: dict[str, Any] = {}
         specs = category.field_map if category is not None else None
         for key, item in value.items():
-            family = denied_family(key)
-            if family is not None:
-                errors.append(
-                    RowError(
-                        f"fields.{key}", item, f"is never collected ({family})", "never_collected"
-                    )
-                )
-            elif specs is not None and key not in specs:
-                errors.append(
-                    RowError(
-                        f"fields.{key}",
-                        item,
-                        f"is not a field of {category.id if category else ''}",
-                        "unknown_field",
-                    )
-                )
+            if specs is not None and key in specs:
+                continue
+            if specs is not None or denied_family(key) is not None:
+                what = f"a field of {category.id}" if category is not None else "a field"
+                errors.append(_unknown_key(f"fields.{key}", key, item, what))
         if specs is None:
             return {}
         for spec in specs.values():

@@ -6,11 +6,12 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import insert, select, tuple_
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from credo.config import get_settings
 from credo.core import clock
+from credo.core.db import insert_rows
 from credo.errors import NotFound
 from credo.subjects.identifiers import get_scheme, lookup_key, mask, ric_birth_date
 from credo.subjects.models import Subject
@@ -38,28 +39,48 @@ def identify(scheme_name: str, value: str, *, secret: bytes | None = None) -> Id
     return Identity(scheme_name, scheme.kind, key, display, birth)
 
 
-def resolve_many(
-    *, session: Session, identities: Iterable[tuple[Identity, str | None]]
-) -> dict[tuple[str, str], int]:
-    """Subject ids for (identity, name) pairs, inserting the unknown ones in one statement."""
-    wanted: dict[tuple[str, str], tuple[Identity, str | None]] = {}
-    for identity, name in identities:
-        wanted.setdefault((identity.scheme, identity.key), (identity, name))
-    found: dict[tuple[str, str], int] = {}
-    pairs = list(wanted)
-    for start in range(0, len(pairs), 500):
-        chunk = pairs[start : start + 500]
+def _lookup(
+    session: Session, scheme: str, keys: list[str], found: dict[tuple[str, str], int]
+) -> None:
+    table = Subject.__table__
+    for start in range(0, len(keys), 900):
+        chunk = keys[start : start + 900]
         rows = session.execute(
-            select(Subject.scheme, Subject.lookup_key, Subject.id).where(
-                tuple_(Subject.scheme, Subject.lookup_key).in_(chunk)
+            select(table.c.lookup_key, table.c.id).where(
+                table.c.scheme == scheme, table.c.lookup_key.in_(chunk)
             )
         )
-        found.update({(s, k): i for s, k, i in rows})
-    missing = [wanted[p] for p in pairs if p not in found]
+        found.update({(scheme, k): i for k, i in rows})
+
+
+def resolve_many(
+    *,
+    session: Session,
+    identities: Iterable[tuple[Identity, str | None]],
+    cache: dict[tuple[str, str], int] | None = None,
+) -> dict[tuple[str, str], int]:
+    """Subject ids for (identity, name) pairs, inserting the unknown ones in one statement.
+
+    ``cache`` (scheme, key) -> id may be carried across calls in one intake run; ids are
+    never reused, so a cached id stays right.
+    """
+    found = cache if cache is not None else {}
+    wanted: dict[tuple[str, str], tuple[Identity, str | None]] = {}
+    for identity, name in identities:
+        pair = (identity.scheme, identity.key)
+        if pair not in found:
+            wanted.setdefault(pair, (identity, name))
+    by_scheme: dict[str, list[str]] = {}
+    for scheme, key in wanted:
+        by_scheme.setdefault(scheme, []).append(key)
+    for scheme, keys in by_scheme.items():
+        _lookup(session, scheme, keys, found)
+    missing = [wanted[p] for p in wanted if p not in found]
     if missing:
         now = clock.now()
-        session.execute(
-            insert(Subject),
+        insert_rows(
+            session,
+            Subject.__table__,
             [
                 {
                     "kind": i.kind,
@@ -73,15 +94,11 @@ def resolve_many(
                 for i, name in missing
             ],
         )
-        keys = [(i.scheme, i.key) for i, _ in missing]
-        for start in range(0, len(keys), 500):
-            chunk = keys[start : start + 500]
-            rows = session.execute(
-                select(Subject.scheme, Subject.lookup_key, Subject.id).where(
-                    tuple_(Subject.scheme, Subject.lookup_key).in_(chunk)
-                )
-            )
-            found.update({(s, k): i for s, k, i in rows})
+        by_scheme = {}
+        for identity, _ in missing:
+            by_scheme.setdefault(identity.scheme, []).append(identity.key)
+        for scheme, keys in by_scheme.items():
+            _lookup(session, scheme, keys, found)
     return found
 
 
