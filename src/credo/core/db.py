@@ -12,7 +12,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import Engine, MetaData, Table, create_engine, event
+from sqlalchemy import Engine, FromClause, MetaData, Table, create_engine, event
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 
@@ -70,7 +70,7 @@ def transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
         yield session
 
 
-def insert_rows(session: Session, table: Table, rows: Sequence[Mapping[str, Any]]) -> None:
+def insert_rows(session: Session, table: FromClause, rows: Sequence[Mapping[str, Any]]) -> None:
     """Insert many rows at driver speed inside the session's transaction.
 
     SQLite gets one ``executemany`` of plain tuples (values converted once by each column's
@@ -79,6 +79,7 @@ def insert_rows(session: Session, table: Table, rows: Sequence[Mapping[str, Any]
     """
     if not rows:
         return
+    assert isinstance(table, Table), table
     columns = [c for c in table.columns if c.name in rows[0]]
     connection = session.connection()
     dialect = connection.dialect
