@@ -18,7 +18,7 @@ system-deps:
 	bash scripts/system-deps.sh
 
 demo: install
-	$(BIN)/credo demo
+	$(BIN)/credo demo $(DEMO_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

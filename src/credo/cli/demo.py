@@ -1,0 +1,157 @@
+"""``credo demo``: a fresh embedded registry with a synthetic population, served.
+
+Each step is an ordinary credo command's service; the demo only chains them and prints
+where to look. Steps that later parts of credo add (scoring, lists, ledgers, ...) are
+appended to ``STEPS`` by their CLI modules.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from credo.cli.common import console, factory, handle_errors
+from credo.config import get_settings
+
+
+@dataclass
+class DemoContext:
+    """What the demo steps share: the folder, the synth directory, what to print at the end."""
+
+    folder: Path
+    synth_dir: Path
+    persons: int
+    organisations: int
+    years: int
+    furnishers: list[dict[str, Any]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+Step = Callable[[DemoContext], None]
+STEPS: list[tuple[str, Step]] = []
+
+
+def _progress() -> Progress:
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+    )
+
+
+def _synth(ctx: DemoContext) -> None:
+    from credo.synth import synthesise
+
+    manifest = ctx.synth_dir / "manifest.json"
+    wanted = {"persons": ctx.persons, "organisations": ctx.organisations, "years": ctx.years}
+    if manifest.exists():
+        held = json.loads(manifest.read_text())
+        if all(held.get("arguments", {}).get(k) == v for k, v in wanted.items()):
+            console.print(f"reusing the synthetic population in {ctx.synth_dir}")
+            return
+    shutil.rmtree(ctx.synth_dir, ignore_errors=True)
+    with _progress() as bar:
+        task = bar.add_task("synthesising", total=ctx.persons + ctx.organisations)
+        synthesise(
+            out=ctx.synth_dir,
+            persons_n=ctx.persons,
+            organisations_n=ctx.organisations,
+            years=ctx.years,
+            seed=7,
+            progress=lambda n: bar.update(task, completed=n),
+        )
+
+
+def _load(ctx: DemoContext) -> None:
+    from credo.synth.load import load_directory, total_rows
+
+    with _progress() as bar:
+        task = bar.add_task("ingesting records", total=total_rows(ctx.synth_dir))
+        result = load_directory(
+            factory=factory(), folder=ctx.synth_dir, progress=lambda n: bar.advance(task, n)
+        )
+    ctx.furnishers = result["furnishers"]
+    ctx.notes.append(f"records accepted: {result['accepted']:,} (rejected {result['rejected']})")
+
+
+STEPS += [("synthesise a population", _synth), ("load it", _load)]
+
+
+def _where_to_look(ctx: DemoContext, host: str, port: int) -> None:
+    base = f"http://{host}:{port}"
+    bank = next((f for f in ctx.furnishers if f["kind"] == "bank" and f["api_key"]), None)
+    lines = [
+        "",
+        "[bold]credo demo is ready[/bold]",
+        f"  store:        {get_settings().database_url}",
+        f"  API docs:     {base}/docs   (OpenAPI at {base}/openapi.json)",
+        f"  catalogue:    {base}/v1/catalogue",
+        *(f"  {note}" for note in ctx.notes),
+    ]
+    if bank is not None:
+        lines += [
+            "",
+            f"furnisher {bank['name']} ({bank['id']}), API key: {bank['api_key']}",
+            "submit a record:",
+            f"  curl -s -X POST {base}/v1/records -H 'Authorization: Bearer {bank['api_key']}' "
+            '-H \'Content-Type: application/json\' -d \'{"records": [{"external_id": '
+            '"demo-1", "category": "loan.repayment", "subject": {"scheme": "cn_ric", '
+            '"id": "11010519491231002X"}, "occurred_on": "2026-03-01", "amount": '
+            '"1200.00", "currency": "CNY", "fields": {"loan_id": "L-88", '
+            '"days_late": 0}}]}\'',
+        ]
+    Console(soft_wrap=True).print("\n".join(lines))
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``credo demo``."""
+
+    @app.command("demo")
+    @handle_errors
+    def demo(
+        persons: int = typer.Option(10_000, help="Synthetic persons."),
+        organisations: int = typer.Option(1_000, help="Synthetic organisations."),
+        years: int = typer.Option(5, help="Years of records."),
+        serve: bool = typer.Option(True, "--serve/--no-serve", help="Serve after building."),
+        host: str = typer.Option("127.0.0.1", help="Address to serve on."),
+        port: int = typer.Option(8000, help="Port to serve on."),
+    ) -> None:
+        """Fresh embedded registry with a synthetic population, served; prints where to look."""
+        folder = Path(get_settings().data_dir) / "demo"
+        folder.mkdir(parents=True, exist_ok=True)
+        db = folder / "credo.db"
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{db}{suffix}").unlink(missing_ok=True)
+        os.environ["CREDO_DATABASE_URL"] = f"sqlite:///{db}"
+        get_settings.cache_clear()
+        from credo.migrations import upgrade
+
+        upgrade(get_settings().database_url)
+        ctx = DemoContext(
+            folder=folder,
+            synth_dir=folder / "synth",
+            persons=persons,
+            organisations=organisations,
+            years=years,
+        )
+        for number, (title, step) in enumerate(STEPS, start=1):
+            console.rule(f"{number}/{len(STEPS)} {title}")
+            step(ctx)
+        _where_to_look(ctx, host, port)
+        if serve:
+            import uvicorn
+
+            from credo.api.app import create_app
+
+            uvicorn.run(create_app(), host=host, port=port, log_level="warning")
