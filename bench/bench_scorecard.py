@@ -19,6 +19,7 @@ import platform
 import statistics
 import time
 import warnings
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -69,7 +70,10 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument(
         "--data",
-        default=os.environ.get("CREDO_GERMAN_CREDIT", "/work/shared/data/german_credit.csv"),
+        default=os.environ.get(
+            "CREDO_GERMAN_CREDIT",
+            str(Path(__file__).resolve().parents[2] / "shared" / "data" / "german_credit.csv"),
+        ),
     )
     ap.add_argument("--rows", type=int, default=1_000_000)
     args = ap.parse_args()

@@ -40,8 +40,7 @@ DESCRIPTIONS = {
 def _german_path() -> Path | None:
     candidates = [
         os.environ.get("CREDO_GERMAN_CREDIT", ""),
-        Path(__file__).resolve().parents[2] / "data" / "german_credit.csv",
-        "/work/shared/data/german_credit.csv",
+        Path(__file__).resolve().parents[3] / "shared" / "data" / "german_credit.csv",
     ]
     for c in candidates:
         if c and Path(c).is_file():
@@ -53,7 +52,7 @@ def _german_path() -> Path | None:
 def german() -> pd.DataFrame:
     path = _german_path()
     if path is None:
-        pytest.skip("German credit data not found; set CREDO_GERMAN_CREDIT to its CSV")
+        pytest.fail("German credit data not found in ../shared/data; set CREDO_GERMAN_CREDIT")
     return pd.read_csv(path)
 
 
