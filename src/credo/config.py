@@ -42,6 +42,11 @@ class Settings(BaseSettings):
         description="Rows per transaction in bulk intake: each chunk commits with its audit "
         "event, so a crash loses at most the chunk in flight (never an acknowledged one).",
     )
+    token_days: int = Field(
+        default=30,
+        ge=1,
+        description="Days a subject token issued by `credo subjects token` stays valid.",
+    )
     host: str = Field(default="127.0.0.1", description="Address `credo serve` listens on.")
     port: int = Field(default=8000, description="Port `credo serve` listens on.")
 

@@ -13,6 +13,8 @@ from credo.config import Settings
 from credo.errors import Unauthenticated
 from credo.furnishers import service as furnishers
 from credo.furnishers.models import Furnisher
+from credo.subjects import tokens
+from credo.subjects.models import Subject
 
 bearer = HTTPBearer(auto_error=False, description="API key or subject token")
 
@@ -41,6 +43,14 @@ def get_furnisher(
     return furnishers.authenticate(session=session, token=_token(credentials))
 
 
+def get_subject(
+    session: Annotated[Session, Depends(get_session)],
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+) -> Subject:
+    return tokens.authenticate(session=session, token=_token(credentials))
+
+
 SessionDep = Annotated[Session, Depends(get_session)]
 SettingsDep = Annotated[Settings, Depends(get_app_settings)]
 FurnisherDep = Annotated[Furnisher, Depends(get_furnisher)]
+SubjectDep = Annotated[Subject, Depends(get_subject)]

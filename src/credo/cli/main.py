@@ -22,7 +22,9 @@ app = typer.Typer(help="credo: an accountable credit and trust registry.", no_ar
 furnishers_app = typer.Typer(help="Register and list furnishers.", no_args_is_help=True)
 audit_app = typer.Typer(help="Check the audit log.", no_args_is_help=True)
 app.add_typer(furnishers_app, name="furnishers")
+subjects_app = typer.Typer(help="Issue subject tokens.", no_args_is_help=True)
 app.add_typer(audit_app, name="audit")
+app.add_typer(subjects_app, name="subjects")
 
 
 @app.command()
@@ -165,6 +167,27 @@ def ingest(
         )
     if summary.rejected and all_or_nothing:
         raise typer.Exit(1)
+
+
+@subjects_app.command("token")
+@handle_errors
+def subjects_token(
+    scheme: str,
+    identifier: str,
+    as_json: bool = typer.Option(False, "--json", help="Print {id, token, expires_at} as JSON."),
+) -> None:
+    """Issue a sign-in token for a subject (shown once, stored hashed; expires)."""
+    from credo.subjects import tokens
+
+    with transaction() as session:
+        subject, token, expires = tokens.issue(
+            session=session, scheme=scheme, value=identifier, days=get_settings().token_days
+        )
+        subject_id, display = subject.id, subject.display_id
+    if as_json:
+        emit_json({"id": subject_id, "token": token, "expires_at": expires.isoformat()})
+    else:
+        console.print(f"token for {display} (valid until {expires:%Y-%m-%d}): {token}")
 
 
 @audit_app.command("verify")
