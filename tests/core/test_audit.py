@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 
 from sqlalchemy import delete, select, update
@@ -28,7 +29,7 @@ def test_chain_links_and_verifies(factory: sessionmaker[Session]) -> None:
         entries = s.execute(select(audit.AuditEntry).order_by(audit.AuditEntry.seq)).scalars().all()
         assert [e.seq for e in entries] == [1, 2, 3, 4, 5]
         assert entries[0].prev_hash == audit.GENESIS
-        assert all(b.prev_hash == a.hash for a, b in zip(entries, entries[1:], strict=False))
+        assert all(b.prev_hash == a.hash for a, b in itertools.pairwise(entries))
         assert audit.verify(s) == audit.VerifyResult(True, 5)
 
 

@@ -47,8 +47,11 @@ class Catalogue:
         )
 
     def to_dict(self) -> dict[str, Any]:
+        from credo.subjects.identifiers import SCHEMES
+
         return {
             "furnisher_kinds": self.furnisher_kinds,
+            "identifier_schemes": {name: s.kind for name, s in sorted(SCHEMES.items())},
             "categories": [c.to_dict() for c in self.categories.values()],
         }
 

@@ -37,6 +37,8 @@ class FieldSpec:
             "choices": list(self.choices) if self.choices is not None else None,
             "min": self.min,
             "max": self.max,
+            "max_length": self.max_length,
+            "identifier_scheme": self.identifier_scheme,
         }
 
 

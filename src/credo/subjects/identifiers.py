@@ -27,6 +27,7 @@ from types import ModuleType
 from stdnum.cn import uscc as _uscc
 from stdnum.exceptions import ValidationError
 
+from credo.core import clock
 from credo.errors import InvalidInput
 
 # GB/T 2260 province-level prefixes (including Taiwan 71, Hong Kong 81, Macao 82).
@@ -118,7 +119,7 @@ def normalise_cn_ric(value: str, *, today: dt.date | None = None) -> str:
         born = ric_birth_date(number)
     except ValueError:
         raise _bad("cn_ric", value, "birth date is not a date") from None
-    if born > (today or dt.date.today()) or born.year < 1880:
+    if born > (today or clock.today()) or born.year < 1880:
         raise _bad("cn_ric", value, f"birth date {born.isoformat()} is not plausible")
     return number
 
