@@ -27,6 +27,11 @@ class Settings(BaseSettings):
         description="Operator secret for the keyed hash (HMAC-SHA256) of person identifiers. "
         "Changing it makes existing person identifiers unfindable: set it once per registry.",
     )
+    operator_key: SecretStr | None = Field(
+        default=None,
+        description="Bearer key for the operator endpoints under /v1/admin; unset, they refuse "
+        "every request. `credo demo` sets one and prints it.",
+    )
     data_dir: str = Field(
         default="./.credo",
         description="Folder for the SQLite file, snapshots and model files.",
@@ -46,6 +51,16 @@ class Settings(BaseSettings):
         default=30,
         ge=1,
         description="Days a subject token issued by `credo subjects token` stays valid.",
+    )
+    dispute_days: int = Field(
+        default=20,
+        ge=1,
+        description="Days a furnisher has to answer a dispute; unanswered, the record is deleted.",
+    )
+    retention_years: int = Field(
+        default=5,
+        ge=1,
+        description="Years after the conduct ended that negative records are kept at most.",
     )
     host: str = Field(default="127.0.0.1", description="Address `credo serve` listens on.")
     port: int = Field(default=8000, description="Port `credo serve` listens on.")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hmac
 from collections.abc import Iterator
 from typing import Annotated
 
@@ -50,7 +51,20 @@ def get_subject(
     return tokens.authenticate(session=session, token=_token(credentials))
 
 
+def require_operator(
+    settings: Annotated[Settings, Depends(get_app_settings)],
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+) -> str:
+    """The operator, proven by the configured operator key (constant-time comparison)."""
+    token = _token(credentials)
+    expected = settings.operator_key.get_secret_value() if settings.operator_key else ""
+    if not expected or not hmac.compare_digest(token.encode(), expected.encode()):
+        raise Unauthenticated("the operator key is missing or wrong")
+    return "operator"
+
+
 SessionDep = Annotated[Session, Depends(get_session)]
 SettingsDep = Annotated[Settings, Depends(get_app_settings)]
 FurnisherDep = Annotated[Furnisher, Depends(get_furnisher)]
 SubjectDep = Annotated[Subject, Depends(get_subject)]
+OperatorDep = Annotated[str, Depends(require_operator)]
