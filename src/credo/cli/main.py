@@ -10,6 +10,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from credo.catalogue import get_catalogue
 from credo.cli.common import console, emit_json, factory, handle_errors, transaction
+from credo.cli.batch import register as register_batch
 from credo.cli.demo import register as register_demo
 from credo.cli.synth import register as register_synth
 from credo.config import get_settings
@@ -216,4 +217,5 @@ def audit_verify(as_json: bool = typer.Option(False, "--json")) -> None:
 
 
 register_synth(app)
+register_batch(app)
 register_demo(app)

@@ -1,0 +1,97 @@
+"""The one place that knows which engine runs batch expressions: DuckDB or Spark.
+
+Everything else builds engine-neutral Ibis expressions over the tables ``read_snapshot``
+returns. Engine differences (how to connect, how to read a hive-partitioned Parquet folder)
+are data in this module, not branches elsewhere.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import ibis
+from ibis.backends import BaseBackend
+
+from credo.errors import InvalidInput
+
+ENGINES = ("duckdb", "spark")
+DEFAULT_ENGINE = "duckdb"
+#: Spark settings for one machine: few shuffle partitions, UTC dates, no web UI.
+SPARK_CONF = {
+    "spark.sql.shuffle.partitions": "2",
+    "spark.default.parallelism": "2",
+    "spark.sql.session.timeZone": "UTC",
+    "spark.ui.enabled": "false",
+    "spark.sql.execution.arrow.pyspark.enabled": "true",
+    "spark.driver.memory": "2g",
+}
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """The two inputs of every batch job, as tables of one engine."""
+
+    records: ibis.Table
+    subjects: ibis.Table
+
+
+def _duckdb(threads: int | None) -> BaseBackend:
+    con = ibis.duckdb.connect()
+    if threads:
+        con.raw_sql(f"SET threads = {int(threads)}")
+    return con
+
+
+def _spark(threads: int | None) -> BaseBackend:
+    from pyspark.sql import SparkSession
+
+    builder = SparkSession.builder.master(f"local[{threads or '*'}]").appName("credo")
+    for key, value in SPARK_CONF.items():
+        builder = builder.config(key, value)
+    return ibis.pyspark.connect(builder.getOrCreate())
+
+
+def _read_duckdb(con: Any, folder: Path) -> Snapshot:
+    records = con.read_parquet(str(folder / "records" / "**" / "*.parquet"), hive_partitioning=True)
+    return Snapshot(records, con.read_parquet(str(folder / "subjects.parquet")))
+
+
+def _read_spark(con: Any, folder: Path) -> Snapshot:
+    """Spark reads the partitioned folder once and caches it: every feature scans records."""
+    root = str(folder / "records")
+    frame = con._session.read.option("basePath", root).parquet(root).cache()
+    name = f"credo_records_{folder.name}"
+    frame.createOrReplaceTempView(name)
+    return Snapshot(con.table(name), con.read_parquet(str(folder / "subjects.parquet")))
+
+
+CONNECT: dict[str, Callable[[int | None], BaseBackend]] = {"duckdb": _duckdb, "spark": _spark}
+READ: dict[str, Callable[[Any, Path], Snapshot]] = {"duckdb": _read_duckdb, "spark": _read_spark}
+
+
+def check(engine: str) -> str:
+    """The engine name, or InvalidInput naming the bad one."""
+    if engine not in ENGINES:
+        raise InvalidInput(
+            f"engine {engine!r} is not one of {', '.join(ENGINES)}",
+            details=[{"field": "engine", "value": engine}],
+        )
+    return engine
+
+
+def connect(engine: str = DEFAULT_ENGINE, *, threads: int | None = None) -> BaseBackend:
+    """An Ibis backend: DuckDB in-process (default) or Spark in local mode."""
+    return CONNECT[check(engine)](threads)
+
+
+def name(con: BaseBackend) -> str:
+    """The engine a backend is (``duckdb`` or ``spark``)."""
+    return "spark" if con.name == "pyspark" else con.name
+
+
+def read_snapshot(con: BaseBackend, folder: str | Path) -> Snapshot:
+    """The snapshot's records (hive-partitioned by category and month) and subjects."""
+    return READ[name(con)](con, Path(folder))

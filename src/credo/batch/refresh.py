@@ -1,0 +1,142 @@
+"""Batch jobs in order. ``credo score`` runs the scoring steps; ``credo refresh`` runs ``STEPS``.
+
+Each step takes the shared ``Job`` and leaves its results on it for the steps after it.
+Later jobs (ledgers, lists, sweeps) append their steps to ``STEPS`` in the order they must
+run; a step must be safe to rerun on a fresh snapshot.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import pyarrow as pa
+from sqlalchemy.orm import Session, sessionmaker
+
+from credo.batch import engines, snapshot
+from credo.batch.pipeline import publish_rows, score_table
+from credo.core import clock
+from credo.scores import service as scores
+from credo.scoring import Scorecard
+
+#: Called as progress(step, advance, total): total once at the start, then advances.
+Progress = Callable[[str, int, int | None], None]
+
+
+@dataclass
+class Job:
+    """One batch run: its inputs, and what each step hands to the next."""
+
+    factory: sessionmaker[Session]
+    data_dir: str
+    engine: str = engines.DEFAULT_ENGINE
+    as_of: dt.date | None = None
+    actor: str = "operator"
+    progress: Progress | None = None
+    started_at: dt.datetime = field(default_factory=clock.now)
+    snapshot: snapshot.SnapshotInfo | None = None
+    backend: Any = None
+    tables: engines.Snapshot | None = None
+    scorecard: Scorecard | None = None
+    model_version_id: int | None = None
+    result: pa.Table | None = None
+    run_id: int | None = None
+    published: int = 0
+    digest: str | None = None
+    timings: dict[str, float] = field(default_factory=dict)
+
+    def tick(self, step: str, advance: int, total: int | None = None) -> None:
+        if self.progress is not None:
+            self.progress(step, advance, total)
+
+    def summary(self) -> dict[str, Any]:
+        return {
+            "engine": self.engine,
+            "as_of": self.as_of.isoformat() if self.as_of else None,
+            "snapshot": self.snapshot.path if self.snapshot else None,
+            "records": self.snapshot.records if self.snapshot else 0,
+            "subjects": self.snapshot.subjects if self.snapshot else 0,
+            "model_version_id": self.model_version_id,
+            "run_id": self.run_id,
+            "published": self.published,
+            "digest": self.digest,
+            "seconds": {k: round(v, 3) for k, v in self.timings.items()},
+        }
+
+
+def take_snapshot(job: Job) -> None:
+    """Export live records and subjects to Parquet and open them on the engine."""
+    with job.factory() as session:
+        bind = session.get_bind()
+    job.snapshot = snapshot.export(
+        engine=bind,  # type: ignore[arg-type]
+        data_dir=job.data_dir,
+        progress=lambda n: job.tick("snapshot", n),
+    )
+    job.backend = engines.connect(job.engine)
+    job.tables = engines.read_snapshot(job.backend, job.snapshot.path)
+
+
+def compute_scores(job: Job) -> None:
+    """Features and compiled scores for every subject, in the engine, with the active model."""
+    assert job.tables is not None
+    with job.factory() as session:
+        row = scores.active_model(session=session)
+        job.scorecard, job.model_version_id = scores.load_model(row), row.id
+    job.as_of = job.as_of or clock.today()
+    job.result = score_table(job.tables, job.scorecard, job.as_of).to_pyarrow()
+    job.tick("score", job.result.num_rows, job.result.num_rows)
+
+
+def publish_scores(job: Job) -> None:
+    """Write every score, the run and one ``scores.published`` audit event in one transaction."""
+    assert job.result is not None and job.scorecard is not None and job.snapshot is not None
+    assert job.as_of is not None and job.model_version_id is not None
+    rows = publish_rows(job.result, job.scorecard)
+    job.tick("publish", 0, len(rows))
+    with job.factory() as session, session.begin():
+        run = scores.start_run(
+            session=session,
+            engine=job.engine,
+            as_of=job.as_of,
+            model_version_id=job.model_version_id,
+            snapshot=job.snapshot.path,
+            records=job.snapshot.records,
+            subjects=job.snapshot.subjects,
+            started_at=job.started_at,
+        )
+        job.digest = scores.publish(
+            session=session,
+            run=run,
+            rows=rows,
+            actor=job.actor,
+            progress=lambda n: job.tick("publish", n),
+        )
+        job.run_id, job.published = run.id, len(rows)
+
+
+Step = tuple[str, Callable[[Job], None]]
+
+#: What ``credo score`` runs.
+SCORE_STEPS: tuple[Step, ...] = (
+    ("snapshot", take_snapshot),
+    ("score", compute_scores),
+    ("publish", publish_scores),
+)
+
+#: Every batch job in order; later issues append theirs (ledgers, lists, sweeps) after these.
+STEPS: list[Step] = [*SCORE_STEPS]
+
+
+def run(job: Job, steps: Sequence[Step] | None = None) -> dict[str, Any]:
+    """Run steps in order (default: every step); returns the job's summary."""
+    engines.check(job.engine)
+    job.started_at = clock.now()
+    for name, step in STEPS if steps is None else steps:
+        started = time.perf_counter()
+        step(job)
+        job.timings[name] = time.perf_counter() - started
+    return job.summary()

@@ -1,0 +1,1 @@
+"""Published scores: scorecard model versions, score runs and one score row per subject per run."""

@@ -1,0 +1,72 @@
+"""Score tables: fitted model versions, batch score runs, and the scores each run published."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from credo.core.db import Base
+
+
+class ModelVersion(Base):
+    """A fitted scorecard kept as versioned JSON; exactly one is active, older ones stay."""
+
+    __tablename__ = "model_versions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    version: Mapped[str] = mapped_column(String(32), unique=True)
+    model: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    active: Mapped[bool] = mapped_column(Boolean, default=False)
+    metrics: Mapped[dict[str, object]] = mapped_column(JSON)
+
+
+class ScoreRun(Base):
+    """One batch scoring run: when, on which engine, as of which date, with which model."""
+
+    __tablename__ = "score_runs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    started_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    engine: Mapped[str] = mapped_column(String(16))
+    as_of: Mapped[dt.date] = mapped_column(Date)
+    model_version_id: Mapped[int] = mapped_column(ForeignKey("model_versions.id"))
+    snapshot: Mapped[str] = mapped_column(String(512))
+    records: Mapped[int] = mapped_column(Integer)
+    subjects: Mapped[int] = mapped_column(Integer)
+    published: Mapped[int] = mapped_column(Integer)
+    duration_s: Mapped[float | None] = mapped_column(Float)
+    digest: Mapped[str | None] = mapped_column(String(64))
+
+
+class Score(Base):
+    """A subject's score from one run: 350–950, band, five sub-scores and the top reasons."""
+
+    __tablename__ = "scores"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    subject_id: Mapped[int] = mapped_column(ForeignKey("subjects.id"), index=True)
+    model_version_id: Mapped[int] = mapped_column(ForeignKey("model_versions.id"))
+    run_id: Mapped[int] = mapped_column(ForeignKey("score_runs.id"), index=True)
+    as_of: Mapped[dt.date] = mapped_column(Date)
+    score: Mapped[int] = mapped_column(Integer)
+    band: Mapped[str] = mapped_column(String(16))
+    history: Mapped[int | None] = mapped_column(Integer)
+    capacity: Mapped[int | None] = mapped_column(Integer)
+    compliance: Mapped[int | None] = mapped_column(Integer)
+    payments: Mapped[int | None] = mapped_column(Integer)
+    identity: Mapped[int | None] = mapped_column(Integer)
+    reasons: Mapped[str] = mapped_column(Text)

@@ -1,0 +1,161 @@
+"""Score services: register and activate model versions, open runs, publish scores in bulk."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from credo.core import audit, clock
+from credo.core.db import insert_rows
+from credo.errors import NotFound
+from credo.scores.models import ModelVersion, Score, ScoreRun
+from credo.scoring import Scorecard, dumps, loads
+
+DIMENSION_COLUMNS = ("history", "capacity", "compliance", "payments", "identity")
+CHUNK = 50_000
+
+
+@dataclass(frozen=True)
+class ModelActivated(audit.AuditEvent):
+    """A fitted scorecard was stored and made the active model version."""
+
+    type = "model.activated"
+    model_version_id: int
+    version: str
+    digest: str
+
+
+@dataclass(frozen=True)
+class ScoresPublished(audit.AuditEvent):
+    """A run's scores were published; the digest covers every (subject, score, band, reasons)."""
+
+    type = "scores.published"
+    run_id: int
+    model_version_id: int
+    as_of: str
+    engine: str
+    count: int
+    digest: str
+
+
+def add_model(
+    *, session: Session, scorecard: Scorecard, metrics: Mapping[str, Any], actor: str
+) -> ModelVersion:
+    """Store a fitted scorecard as a new version and make it the only active one."""
+    text = dumps(scorecard)
+    n = session.execute(select(func.count()).select_from(ModelVersion)).scalar_one()
+    session.execute(update(ModelVersion).where(ModelVersion.active).values(active=False))
+    row = ModelVersion(
+        version=f"v{n + 1}",
+        model=text,
+        created_at=clock.now(),
+        active=True,
+        metrics=dict(metrics),
+    )
+    session.add(row)
+    session.flush()
+    digest = hashlib.sha256(text.encode()).hexdigest()
+    audit.append(session, ModelActivated(row.id, row.version, digest), actor=actor)
+    return row
+
+
+def active_model(*, session: Session) -> ModelVersion:
+    """The active model version; NotFound until ``credo model fit`` has stored one."""
+    row = session.execute(select(ModelVersion).where(ModelVersion.active)).scalar_one_or_none()
+    if row is None:
+        raise NotFound("no active model version: run `credo model fit --registry` first")
+    return row
+
+
+def load_model(row: ModelVersion) -> Scorecard:
+    """The scorecard a model version holds."""
+    return loads(row.model)
+
+
+def versions(*, session: Session) -> list[ModelVersion]:
+    """Every model version, oldest first."""
+    return list(session.execute(select(ModelVersion).order_by(ModelVersion.id)).scalars())
+
+
+def start_run(
+    *,
+    session: Session,
+    engine: str,
+    as_of: dt.date,
+    model_version_id: int,
+    snapshot: str,
+    records: int,
+    subjects: int,
+    started_at: dt.datetime | None = None,
+) -> ScoreRun:
+    """Open a score run (finished and counted by ``publish``)."""
+    run = ScoreRun(
+        started_at=started_at or clock.now(),
+        engine=engine,
+        as_of=as_of,
+        model_version_id=model_version_id,
+        snapshot=snapshot,
+        records=records,
+        subjects=subjects,
+        published=0,
+    )
+    session.add(run)
+    session.flush()
+    return run
+
+
+def digest_rows(rows: Iterable[Mapping[str, Any]]) -> str:
+    """SHA-256 over each row's subject, score, band and reasons, in the order given."""
+    h = hashlib.sha256()
+    for r in rows:
+        h.update(f"{r['subject_id']}|{r['score']}|{r['band']}|{r['reasons']}\n".encode())
+    return h.hexdigest()
+
+
+def publish(
+    *,
+    session: Session,
+    run: ScoreRun,
+    rows: Sequence[Mapping[str, Any]],
+    actor: str,
+    progress: Callable[[int], None] | None = None,
+) -> str:
+    """Insert a run's scores in bulk, close the run and append one ``scores.published`` event.
+
+    ``rows`` carry subject_id, score, band, the five dimension sub-scores and reasons (JSON
+    text), ordered by subject id; returns the digest recorded in the run and the audit event.
+    """
+    table = Score.__table__
+    base = {"model_version_id": run.model_version_id, "run_id": run.id, "as_of": run.as_of}
+    for start in range(0, len(rows), CHUNK):
+        chunk = [{**base, **r} for r in rows[start : start + CHUNK]]
+        insert_rows(session, table, chunk)
+        if progress is not None:
+            progress(len(chunk))
+    digest = digest_rows(rows)
+    run.published = len(rows)
+    run.digest = digest
+    run.finished_at = clock.now()
+    run.duration_s = (run.finished_at - run.started_at).total_seconds()
+    session.flush()
+    event = ScoresPublished(
+        run.id, run.model_version_id, run.as_of.isoformat(), run.engine, len(rows), digest
+    )
+    audit.append(session, event, actor=actor)
+    return digest
+
+
+def latest(*, session: Session, subject_id: int) -> Score:
+    """A subject's most recently published score."""
+    row = session.execute(
+        select(Score).where(Score.subject_id == subject_id).order_by(Score.id.desc()).limit(1)
+    ).scalar_one_or_none()
+    if row is None:
+        raise NotFound(f"no published score for subject {subject_id}")
+    return row

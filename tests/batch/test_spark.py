@@ -1,0 +1,41 @@
+"""Engine parity: the same snapshot scored on Spark and on DuckDB gives identical results."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
+
+from credo.batch import engines, snapshot
+from credo.batch.fit import fit
+from credo.batch.pipeline import score_table
+from tests.batch.conftest import AS_OF
+from tests.batch.registry import populate
+
+pytest.importorskip("pyspark")
+pytestmark = [
+    pytest.mark.spark,
+    pytest.mark.filterwarnings("ignore::DeprecationWarning"),
+    pytest.mark.filterwarnings("ignore::ResourceWarning"),
+    pytest.mark.filterwarnings("ignore::FutureWarning"),
+]
+
+
+def test_duckdb_and_spark_give_identical_scores(
+    session: Session, engine: Engine, tmp_path: Path
+) -> None:
+    populate(session, n=120, as_of=AS_OF)
+    info = snapshot.export(engine=engine, data_dir=tmp_path)
+    duck = engines.read_snapshot(engines.connect("duckdb"), info.path)
+    scorecard, _ = fit(duck, AS_OF)
+    spark = engines.read_snapshot(engines.connect("spark", threads=2), info.path)
+
+    def scored(snap: engines.Snapshot) -> list[dict[str, object]]:
+        table = score_table(snap, scorecard, AS_OF).to_pyarrow().sort_by("subject_id")
+        return table.to_pylist()
+
+    on_duckdb, on_spark = scored(duck), scored(spark)
+    assert len(on_duckdb) == 120
+    assert on_spark == on_duckdb
