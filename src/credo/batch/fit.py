@@ -77,3 +77,29 @@ def fit(
         "defaults": int(y.sum()),
     }
     return scorecard, metrics
+
+
+def fit_registry(
+    *, factory: Any, data_dir: str, as_of: dt.date, engine: str = "duckdb"
+) -> tuple[Scorecard, dict[str, Any], dict[str, Any]]:
+    """Snapshot the store, fit on it, store the scorecard as the active model version.
+
+    Returns the scorecard, its metrics and ``{"id", "version", "metrics"}`` of the new version.
+    """
+    from credo.batch import engines, snapshot
+    from credo.scores import service as scores
+
+    with factory() as session:
+        bind = session.get_bind()
+    info = snapshot.export(engine=bind, data_dir=data_dir)
+    tables = engines.read_snapshot(engines.connect(engine), info.path)
+    scorecard, metrics = fit(tables, as_of)
+    with factory() as session, session.begin():
+        row = scores.add_model(
+            session=session,
+            scorecard=scorecard,
+            metrics={**metrics, "snapshot": info.path},
+            actor="operator",
+        )
+        version = {"id": row.id, "version": row.version, "metrics": row.metrics}
+    return scorecard, metrics, version

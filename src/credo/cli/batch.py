@@ -103,30 +103,17 @@ def model_fit(
     as_json: bool = typer.Option(False, "--json", help="Print the new version as JSON."),
 ) -> None:
     """Fit a scorecard (features 12 months before --as-of, defaults after) and activate it."""
-    from credo.batch import engines, snapshot
-    from credo.batch.fit import fit
+    from credo.batch.fit import fit_registry
     from credo.core import clock
-    from credo.scores import service as scores
     from credo.scoring import save
 
     if not registry:
         raise InvalidInput("say where to fit from: --registry", details=[{"field": "registry"}])
     day = _date(as_of) or clock.today()
-    sessions = factory()
-    with sessions() as session:
-        bind = session.get_bind()
     with console.status("snapshot and fit"):
-        info = snapshot.export(engine=bind, data_dir=get_settings().data_dir)  # type: ignore[arg-type]
-        tables = engines.read_snapshot(engines.connect(engine), info.path)
-        scorecard, metrics = fit(tables, day)
-    with transaction() as session:
-        row = scores.add_model(
-            session=session,
-            scorecard=scorecard,
-            metrics={**metrics, "snapshot": info.path},
-            actor="operator",
+        scorecard, metrics, version = fit_registry(
+            factory=factory(), data_dir=get_settings().data_dir, as_of=day, engine=engine
         )
-        version = {"id": row.id, "version": row.version, "metrics": row.metrics}
     if out is not None:
         save(scorecard, out)
     if as_json:

@@ -7,6 +7,7 @@ appended to ``STEPS`` by their CLI modules.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import shutil
@@ -85,7 +86,39 @@ def _load(ctx: DemoContext) -> None:
     ctx.notes.append(f"records accepted: {result['accepted']:,} (rejected {result['rejected']})")
 
 
-STEPS += [("synthesise a population", _synth), ("load it", _load)]
+def _as_of(ctx: DemoContext) -> dt.date:
+    manifest = json.loads((ctx.synth_dir / "manifest.json").read_text())
+    return dt.date.fromisoformat(manifest["as_of"])
+
+
+def _fit(ctx: DemoContext) -> None:
+    from credo.batch.fit import fit_registry
+
+    with console.status("snapshot, features and scorecard fit"):
+        _, metrics, version = fit_registry(
+            factory=factory(), data_dir=get_settings().data_dir, as_of=_as_of(ctx)
+        )
+    ctx.notes.append(
+        f"model {version['version']}: hold-out AUC {metrics.get('auc', 0):.3f} on "
+        f"{metrics['n']:,} subjects"
+    )
+
+
+def _refresh(ctx: DemoContext) -> None:
+    from credo.batch import refresh
+
+    job = refresh.Job(factory=factory(), data_dir=get_settings().data_dir, as_of=_as_of(ctx))
+    with console.status("refresh: snapshot, scores, lists, sweeps"):
+        summary = refresh.run(job)
+    ctx.notes.append(f"scores published: {summary['published']:,} (run {summary['run_id']})")
+
+
+STEPS += [
+    ("synthesise a population", _synth),
+    ("load it", _load),
+    ("fit the scorecard", _fit),
+    ("refresh", _refresh),
+]
 
 
 def _where_to_look(ctx: DemoContext, host: str, port: int) -> None:

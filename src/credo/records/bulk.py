@@ -21,9 +21,9 @@ from credo.catalogue import get_catalogue
 from credo.config import get_settings
 from credo.core import clock
 from credo.furnishers import service as furnishers
-from credo.records import service
-from credo.records.readers import iter_chunks
-from credo.records.validation import RowError, Validator, ValidRecord
+from credo.records.fast import Chunk, FastValidator, store_chunk
+from credo.records.readers import iter_batches
+from credo.records.validation import RowError, Validator
 
 REPORT_COLUMNS = ["row", "external_id", "field", "value", "reason", "code"]
 
@@ -116,29 +116,22 @@ def ingest_file(
     session = factory()
     try:
         transaction = session.begin() if all_or_nothing else None
-        for rows in iter_chunks(path, chunk):
-            valid: list[ValidRecord] = []
-            numbers: list[int] = []
-            for number, envelope in rows:
-                result = (
-                    validator.validate(envelope)
-                    if isinstance(envelope, dict)
-                    else [RowError("row", None, envelope, "unreadable_row")]
-                )
-                if isinstance(result, list):
-                    summary.rejected += 1
-                    external = envelope.get("external_id") if isinstance(envelope, dict) else None
-                    report.write(number, external, result)
-                else:
-                    valid.append(result)
-                    numbers.append(number)
+        fast = FastValidator(validator)
+        for first, data in iter_batches(path, chunk):
+            if isinstance(data, list):
+                result, size = fast.rows(data), len(data)
+            else:
+                result, size = fast.batch(data, first), data.num_rows
+            for number, external, errors in result.refused:
+                summary.rejected += 1
+                report.write(number, external, errors)
             if all_or_nothing:
-                _store(session, furnisher_id, valid, numbers, summary, report, actor, cache)
+                _store(session, furnisher_id, result, summary, report, actor, cache)
             else:
                 with session.begin():
-                    _store(session, furnisher_id, valid, numbers, summary, report, actor, cache)
+                    _store(session, furnisher_id, result, summary, report, actor, cache)
             if progress is not None:
-                progress(len(rows))
+                progress(size)
         if transaction is not None:
             if summary.rejected:
                 transaction.rollback()
@@ -156,33 +149,28 @@ def ingest_file(
 def _store(
     session: Session,
     furnisher_id: str,
-    valid: list[ValidRecord],
-    numbers: list[int],
+    chunk: Chunk,
     summary: IngestSummary,
     report: _Report,
     actor: str,
     cache: dict[tuple[str, str], int],
 ) -> None:
-    if not valid:
-        return
-    statuses = service.classify(session=session, furnisher_id=furnisher_id, records=valid)
-    for record, status, number in zip(valid, statuses, numbers, strict=True):
-        if status == service.CONFLICT:
-            summary.rejected += 1
-            report.write(
-                number,
-                record.external_id,
-                [
-                    RowError(
-                        "external_id",
-                        record.external_id,
-                        "already held with other content; correct it with PUT",
-                        "conflict",
-                    )
-                ],
-            )
-        elif status == service.DUPLICATE:
-            summary.duplicates += 1
-    summary.accepted += service.store(
-        session=session, furnisher_id=furnisher_id, records=valid, statuses=statuses, actor=actor
+    accepted, duplicates, conflicts = store_chunk(
+        session=session, furnisher_id=furnisher_id, chunk=chunk, actor=actor, cache=cache
     )
+    for number, external_id in conflicts:
+        summary.rejected += 1
+        report.write(
+            number,
+            external_id,
+            [
+                RowError(
+                    "external_id",
+                    external_id,
+                    "already held with other content; correct it with PUT",
+                    "conflict",
+                )
+            ],
+        )
+    summary.duplicates += duplicates
+    summary.accepted += accepted

@@ -20,6 +20,8 @@ import pyarrow.parquet as pq
 from credo.errors import InvalidInput
 
 Row = tuple[int, dict[str, Any] | str]  # (1-based row number, envelope or a parse error)
+# A chunk: (number of its first row, an Arrow batch of columns) or envelopes (JSONL).
+Chunk = tuple[int, pa.RecordBatch | list[Row]]
 FORMATS = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".parquet": "parquet"}
 
 
@@ -111,6 +113,53 @@ def _parquet(path: Path, chunk: int) -> Iterator[list[Row]]:
             number += 1
             rows.append((number, from_columns(dict(zip(names, values, strict=True)))))
         yield rows
+
+
+def _csv_batches(path: Path, chunk: int) -> Iterator[pa.RecordBatch]:
+    """A CSV file's rows as string columns, in batches of ``chunk`` rows (the last fewer)."""
+    with path.open("r", encoding="utf-8", newline="") as handle:
+        header = next(csv.reader(handle), None)
+    if not header:
+        return
+    options = pacsv.ConvertOptions(
+        column_types={name: pa.string() for name in header},
+        strings_can_be_null=False,
+        quoted_strings_can_be_null=False,
+    )
+    reader = pacsv.open_csv(
+        path, read_options=pacsv.ReadOptions(block_size=4 << 20), convert_options=options
+    )
+    pending: list[pa.RecordBatch] = []
+    size = 0
+    for record_batch in reader:
+        pending.append(record_batch)
+        size += record_batch.num_rows
+        while size >= chunk:
+            table = pa.Table.from_batches(pending).combine_chunks()
+            yield from table.slice(0, chunk).to_batches()
+            rest = table.slice(chunk)
+            pending, size = rest.to_batches(), rest.num_rows
+    if size:
+        yield from pa.Table.from_batches(pending).combine_chunks().to_batches()
+
+
+def iter_batches(path: Path, chunk: int) -> Iterator[Chunk]:
+    """Chunks of a bulk file: Arrow batches for CSV and Parquet, envelopes for JSONL."""
+    fmt = detect_format(path)
+    if fmt == "jsonl":
+        for rows in _jsonl(path, chunk):
+            yield rows[0][0], rows
+        return
+    batches = (
+        _csv_batches(path, chunk)
+        if fmt == "csv"
+        else pq.ParquetFile(path).iter_batches(batch_size=chunk)
+    )
+    number = 1
+    for record_batch in batches:
+        if record_batch.num_rows:
+            yield number, record_batch
+            number += record_batch.num_rows
 
 
 def iter_chunks(path: Path, chunk: int) -> Iterator[list[Row]]:

@@ -225,6 +225,15 @@ def delete(*, session: Session, furnisher_id: str, external_id: str, actor: str)
     return record
 
 
+def expire(*, session: Session, record: Record) -> Record:
+    """Mark a record expired under retention (its last version stays in history)."""
+    _supersede(session, record, "expired")
+    record.version += 1
+    record.state = "expired"
+    session.flush()
+    return record
+
+
 def versions(*, session: Session, record_id: int) -> list[RecordVersion]:
     return list(
         session.execute(

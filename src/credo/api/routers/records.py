@@ -8,11 +8,9 @@ from fastapi import APIRouter
 
 from credo.api.deps import FurnisherDep, SessionDep, SettingsDep
 from credo.api.schemas import ERROR_RESPONSES
-from credo.catalogue import get_catalogue
-from credo.core import clock
-from credo.errors import Conflict, Forbidden, InvalidInput, TooLarge
-from credo.furnishers.models import Furnisher
+from credo.errors import Conflict, InvalidInput, TooLarge
 from credo.records import service
+from credo.records.intake import validate_all, validator_for
 from credo.records.models import Record
 from credo.records.schemas import (
     RecordBatch,
@@ -22,44 +20,9 @@ from credo.records.schemas import (
     RecordResults,
     RecordVersionOut,
 )
-from credo.records.validation import Validator, ValidRecord
 from credo.subjects.models import Subject
 
 router = APIRouter(prefix="/v1", tags=["furnisher"], responses=ERROR_RESPONSES)
-
-
-def _validator(furnisher: Furnisher, secret: bytes) -> Validator:
-    return Validator(
-        catalogue=get_catalogue(),
-        permitted=frozenset(furnisher.categories),
-        secret=secret,
-        today=clock.today(),
-    )
-
-
-def _validate_all(validator: Validator, envelopes: list[dict]) -> list[ValidRecord]:
-    valid: list[ValidRecord] = []
-    details = []
-    forbidden = False
-    for index, envelope in enumerate(envelopes):
-        result = validator.validate(envelope)
-        if isinstance(result, list):
-            for error in result:
-                forbidden |= error.code == "category_not_permitted"
-                details.append(
-                    {"record": index, "external_id": envelope.get("external_id"), **error.to_dict()}
-                )
-        else:
-            valid.append(result)
-    if details:
-        cls = Forbidden if forbidden else InvalidInput
-        raise cls(
-            f"{len({d['record'] for d in details})} of {len(envelopes)} records refused; "
-            "nothing was stored",
-            code="records_refused",
-            details=details,
-        )
-    return valid
 
 
 @router.post("/records", response_model=RecordResults, summary="Submit up to 1,000 records")
@@ -74,8 +37,10 @@ def submit_records(
         )
     if not batch.records:
         raise InvalidInput("the batch holds no records", details=[{"field": "records", "value": 0}])
-    validator = _validator(furnisher, settings.secret.get_secret_value().encode())
-    valid = _validate_all(validator, [r.envelope() for r in batch.records])
+    validator = validator_for(
+        categories=furnisher.categories, secret=settings.secret.get_secret_value().encode()
+    )
+    valid = validate_all(validator, [r.envelope() for r in batch.records])
     statuses = service.classify(session=session, furnisher_id=furnisher.id, records=valid)
     conflicts = [
         r.external_id for r, s in zip(valid, statuses, strict=True) if s == service.CONFLICT
@@ -143,8 +108,10 @@ def correct_record(
             details=[{"field": "external_id", "value": envelope["external_id"]}],
         )
     envelope["external_id"] = external_id
-    validator = _validator(furnisher, settings.secret.get_secret_value().encode())
-    (valid,) = _validate_all(validator, [envelope])
+    validator = validator_for(
+        categories=furnisher.categories, secret=settings.secret.get_secret_value().encode()
+    )
+    (valid,) = validate_all(validator, [envelope])
     record, changed = service.correct(
         session=session, furnisher_id=furnisher.id, valid=valid, actor=f"furnisher:{furnisher.id}"
     )
