@@ -24,7 +24,7 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 
-test-sqlite: install
+test-sqlite: install system-deps
 	$(BIN)/pytest -q
 
 test-postgres: install system-deps

@@ -62,6 +62,22 @@ class Settings(BaseSettings):
         ge=1,
         description="Years after the conduct ended that negative records are kept at most.",
     )
+    repair_decision_days: int = Field(
+        default=10,
+        ge=1,
+        description="Working days (Mon-Fri) the operator has to decide a credit-repair request.",
+    )
+    party_rate: float = Field(
+        default=50.0,
+        ge=0,
+        description="Requests a second each relying-party key may make to one API process "
+        "(token bucket; 0 turns the limit off); over it the answer is 429 with Retry-After.",
+    )
+    party_burst: int = Field(
+        default=100,
+        ge=1,
+        description="Requests a relying-party key may make at once before CREDO_PARTY_RATE.",
+    )
     host: str = Field(default="127.0.0.1", description="Address `credo serve` listens on.")
     port: int = Field(default=8000, description="Port `credo serve` listens on.")
 

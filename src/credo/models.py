@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from credo.access.models import Consent, Inquiry, Program, RelyingParty
 from credo.core.audit import AuditEntry, AuditHead
 from credo.core.db import Base
 from credo.furnishers.models import Furnisher
+from credo.integrity.models import IntegrityFlag, IntegrityFlagSubject
+from credo.ledgers.models import LedgerBalance, LedgerEntry, LedgerGradeHistory, LedgerPolicy
+from credo.lists.models import ListEntry, RepairApplication
 from credo.records.models import Record, RecordVersion
+from credo.rights.models import Dispute, Review, Statement
 from credo.scores.models import ModelVersion, Score, ScoreRun
 from credo.subjects.models import Subject, SubjectToken
 
@@ -14,12 +19,27 @@ metadata = Base.metadata
 __all__ = [
     "AuditEntry",
     "AuditHead",
+    "Consent",
+    "Dispute",
     "Furnisher",
+    "Inquiry",
+    "IntegrityFlag",
+    "IntegrityFlagSubject",
+    "LedgerBalance",
+    "LedgerEntry",
+    "LedgerGradeHistory",
+    "LedgerPolicy",
+    "ListEntry",
     "ModelVersion",
+    "Program",
     "Record",
     "RecordVersion",
+    "RelyingParty",
+    "RepairApplication",
+    "Review",
     "Score",
     "ScoreRun",
+    "Statement",
     "Subject",
     "SubjectToken",
     "metadata",

@@ -124,7 +124,15 @@ def test_score_without_a_model_is_an_error(
 
 
 def test_refresh_lists_its_steps_in_order() -> None:
-    assert [name for name, _ in refresh.STEPS[:3]] == ["snapshot", "score", "publish"]
+    assert [name for name, _ in refresh.STEPS] == [
+        "sweeps",
+        "snapshot",
+        "score",
+        "integrity",
+        "publish",
+        "ledgers",
+        "lists",
+    ]
 
 
 def test_cli_fit_card_score_refresh(tmp_path: Path) -> None:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from fastapi import FastAPI
 from sqlalchemy import Engine
 
-from credo import __version__
+from credo import __version__, web
 from credo.api import errors
-from credo.api.routers import meta, records
+from credo.api.routers import access, integrity, lists, meta, records, rights
 from credo.config import Settings, get_settings
 from credo.core.db import make_engine, session_factory
 
@@ -25,4 +25,9 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     errors.install(app)
     app.include_router(meta.router)
     app.include_router(records.router)
+    app.include_router(rights.router)
+    app.include_router(lists.router)
+    app.include_router(access.router)
+    app.include_router(integrity.router)
+    web.install(app)
     return app

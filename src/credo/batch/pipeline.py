@@ -56,6 +56,9 @@ def publish_rows(result: pa.Table, scorecard: Scorecard) -> list[dict[str, Any]]
             "score": cols["score"][i],
             "band": cols["band"][i],
             "reasons": json.dumps(reasons, separators=(",", ":"), ensure_ascii=False),
+            "features": json.dumps(
+                {f: _plain(cols[f][i]) for f in scorecard.features_}, separators=(",", ":")
+            ),
         }
         row.update({d: cols[d][i] for d in DIMENSIONS})
         rows.append(row)

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from credo.batch import engines, snapshot
 from credo.batch.pipeline import publish_rows, score_table
 from credo.core import clock
+from credo.ledgers.batch import ledger_step
 from credo.scores import service as scores
 from credo.scoring import Scorecard
 
@@ -46,6 +47,8 @@ class Job:
     run_id: int | None = None
     published: int = 0
     digest: str | None = None
+    lists: dict[str, Any] | None = None
+    sweeps: dict[str, Any] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
 
     def tick(self, step: str, advance: int, total: int | None = None) -> None:
@@ -63,6 +66,8 @@ class Job:
             "run_id": self.run_id,
             "published": self.published,
             "digest": self.digest,
+            "lists": self.lists,
+            "sweeps": self.sweeps,
             "seconds": {k: round(v, 3) for k, v in self.timings.items()},
         }
 
@@ -91,11 +96,32 @@ def compute_scores(job: Job) -> None:
     job.tick("score", job.result.num_rows, job.result.num_rows)
 
 
+def detect_integrity(job: Job) -> None:
+    """Run the manipulation detectors on the snapshot and the new scores; flags hold scores."""
+    from credo.integrity.service import run_detectors
+
+    assert job.tables is not None
+    with job.factory() as session, session.begin():
+        run_detectors(
+            session=session,
+            records=job.tables.records,
+            candidates=job.result,
+            as_of=job.as_of,
+            actor=job.actor,
+        )
+
+
 def publish_scores(job: Job) -> None:
     """Write every score, the run and one ``scores.published`` audit event in one transaction."""
     assert job.result is not None and job.scorecard is not None and job.snapshot is not None
     assert job.as_of is not None and job.model_version_id is not None
+    from credo.integrity.service import held_subject_ids
+
     rows = publish_rows(job.result, job.scorecard)
+    with job.factory() as session:
+        held = held_subject_ids(session=session)
+    if held:  # a flagged subject keeps its last good score until the operator clears it
+        rows = [row for row in rows if row["subject_id"] not in held]
     job.tick("publish", 0, len(rows))
     with job.factory() as session, session.begin():
         run = scores.start_run(
@@ -127,8 +153,41 @@ SCORE_STEPS: tuple[Step, ...] = (
     ("publish", publish_scores),
 )
 
-#: Every batch job in order; later issues append theirs (ledgers, lists, sweeps) after these.
-STEPS: list[Step] = [*SCORE_STEPS]
+
+def sweep(job: Job) -> None:
+    """Due process that runs on the calendar: lapsed disputes and retention, in one transaction."""
+    from credo.config import get_settings
+    from credo.rights import disputes, retention
+
+    today = job.as_of or clock.today()
+    with job.factory() as session, session.begin():
+        lapsed = disputes.sweep(session=session, today=today)
+        expired = retention.sweep(
+            session=session, max_years=get_settings().retention_years, today=today
+        )
+    job.sweeps = {"disputes_lapsed": len(lapsed), "records_expired": len(expired)}
+
+
+def derive_lists(job: Job) -> None:
+    """Re-derive every list entry from the live records (idempotent)."""
+    from credo.lists.service import refresh_lists
+
+    with job.factory() as session, session.begin():
+        job.lists = refresh_lists(
+            session=session, as_of=job.as_of or clock.today(), actor=job.actor
+        )
+
+
+#: Every batch job in order: sweeps first so removed records are neither scored nor listed.
+STEPS: list[Step] = [
+    ("sweeps", sweep),
+    ("snapshot", take_snapshot),
+    ("score", compute_scores),
+    ("integrity", detect_integrity),
+    ("publish", publish_scores),
+    ("ledgers", ledger_step),
+    ("lists", derive_lists),
+]
 
 
 def run(job: Job, steps: Sequence[Step] | None = None) -> dict[str, Any]:

@@ -21,6 +21,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from credo.cli.common import console, factory, handle_errors
+from credo.cli.ledgers import demo_step
 from credo.config import get_settings
 
 
@@ -117,6 +118,7 @@ STEPS += [
     ("synthesise a population", _synth),
     ("load it", _load),
     ("fit the scorecard", _fit),
+    ("ledger policy and opt-ins", demo_step),
     ("refresh", _refresh),
 ]
 

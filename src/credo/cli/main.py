@@ -9,13 +9,19 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from credo.catalogue import get_catalogue
-from credo.cli.common import console, emit_json, factory, handle_errors, transaction
+from credo.cli.access import register as register_access
 from credo.cli.batch import register as register_batch
+from credo.cli.common import console, emit_json, factory, handle_errors, transaction
 from credo.cli.demo import register as register_demo
+from credo.cli.integrity import register as register_integrity
+from credo.cli.ledgers import register as register_ledgers
+from credo.cli.lists import register as register_lists
+from credo.cli.rights import register as register_rights
 from credo.cli.synth import register as register_synth
 from credo.config import get_settings
 from credo.core import audit
 from credo.furnishers import service as furnishers
+from credo.lists.service import apply_intake_hook
 from credo.records.bulk import ingest_file
 from credo.records.readers import count_rows
 
@@ -157,6 +163,7 @@ def ingest(
             furnisher_id=furnisher,
             all_or_nothing=all_or_nothing,
             progress=lambda n: bar.advance(task, n),
+            after_store=apply_intake_hook,
         )
     if as_json:
         emit_json(summary.to_dict())
@@ -218,4 +225,9 @@ def audit_verify(as_json: bool = typer.Option(False, "--json")) -> None:
 
 register_synth(app)
 register_batch(app)
+register_rights(app)
+register_lists(app)
+register_access(app)
+register_integrity(app)
+register_ledgers(app)
 register_demo(app)

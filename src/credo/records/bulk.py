@@ -25,6 +25,7 @@ from credo.records.fast import Chunk, FastValidator, store_chunk
 from credo.records.readers import iter_batches
 from credo.records.validation import RowError, Validator
 
+AfterStore = Callable[[Session, str, list[str]], object]
 REPORT_COLUMNS = ["row", "external_id", "field", "value", "reason", "code"]
 
 
@@ -95,8 +96,13 @@ def ingest_file(
     all_or_nothing: bool = False,
     chunk: int | None = None,
     progress: Callable[[int], None] | None = None,
+    after_store: AfterStore | None = None,
 ) -> IngestSummary:
-    """Ingest a CSV, JSONL or Parquet file for a furnisher; see the module docstring."""
+    """Ingest a CSV, JSONL or Parquet file for a furnisher; see the module docstring.
+
+    ``after_store(session, furnisher_id, external_ids)`` runs inside each chunk's
+    transaction; later domains use it to apply what must happen at once (list removals).
+    """
     settings = get_settings()
     chunk = chunk or settings.ingest_chunk
     with factory() as session:
@@ -126,10 +132,12 @@ def ingest_file(
                 summary.rejected += 1
                 report.write(number, external, errors)
             if all_or_nothing:
-                _store(session, furnisher_id, result, summary, report, actor, cache)
+                _store(session, furnisher_id, result, summary, report, actor, cache, after_store)
             else:
                 with session.begin():
-                    _store(session, furnisher_id, result, summary, report, actor, cache)
+                    _store(
+                        session, furnisher_id, result, summary, report, actor, cache, after_store
+                    )
             if progress is not None:
                 progress(size)
         if transaction is not None:
@@ -154,10 +162,13 @@ def _store(
     report: _Report,
     actor: str,
     cache: dict[tuple[str, str], int],
+    after_store: AfterStore | None,
 ) -> None:
     accepted, duplicates, conflicts = store_chunk(
         session=session, furnisher_id=furnisher_id, chunk=chunk, actor=actor, cache=cache
     )
+    if after_store is not None and accepted:
+        after_store(session, furnisher_id, [row[1] for row in chunk.rows])
     for number, external_id in conflicts:
         summary.rejected += 1
         report.write(

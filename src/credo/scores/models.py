@@ -70,3 +70,4 @@ class Score(Base):
     payments: Mapped[int | None] = mapped_column(Integer)
     identity: Mapped[int | None] = mapped_column(Integer)
     reasons: Mapped[str] = mapped_column(Text)
+    features: Mapped[str | None] = mapped_column(Text)  # the inputs, for "what would raise it"

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from credo.errors import InvalidInput
 from credo.furnishers import service as furnishers
 from credo.furnishers.models import Furnisher
+from credo.lists.service import apply_intake_hook
 from credo.records.bulk import ingest_file
 from credo.records.readers import count_rows
 
@@ -97,7 +98,11 @@ def load_directory(
     for spec, furnisher in zip(specs, registered, strict=True):
         for name in spec["files"]:
             summary = ingest_file(
-                factory=factory, path=folder / name, furnisher_id=furnisher["id"], progress=progress
+                factory=factory,
+                path=folder / name,
+                furnisher_id=furnisher["id"],
+                progress=progress,
+                after_store=apply_intake_hook,
             )
             result["accepted"] += summary.accepted
             result["duplicates"] += summary.duplicates

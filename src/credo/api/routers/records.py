@@ -9,6 +9,7 @@ from fastapi import APIRouter
 from credo.api.deps import FurnisherDep, SessionDep, SettingsDep
 from credo.api.schemas import ERROR_RESPONSES
 from credo.errors import Conflict, InvalidInput, TooLarge
+from credo.lists import service as lists
 from credo.records import service
 from credo.records.intake import validate_all, validator_for
 from credo.records.models import Record
@@ -57,6 +58,9 @@ def submit_records(
         records=valid,
         statuses=statuses,
         actor=f"furnisher:{furnisher.id}",
+    )
+    lists.apply_intake_now(
+        session=session, furnisher_id=furnisher.id, external_ids=[r.external_id for r in valid]
     )
     session.commit()
     return RecordResults(
@@ -115,6 +119,7 @@ def correct_record(
     record, changed = service.correct(
         session=session, furnisher_id=furnisher.id, valid=valid, actor=f"furnisher:{furnisher.id}"
     )
+    lists.apply_record_now(session=session, record=record)
     session.commit()
     return _detail(session, record, changed)
 
@@ -128,5 +133,6 @@ def delete_record(external_id: str, furnisher: FurnisherDep, session: SessionDep
         external_id=external_id,
         actor=f"furnisher:{furnisher.id}",
     )
+    lists.apply_record_now(session=session, record=record)
     session.commit()
     return _detail(session, record)

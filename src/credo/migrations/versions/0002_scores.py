@@ -63,6 +63,7 @@ def upgrade() -> None:
         sa.Column("payments", sa.Integer(), nullable=True),
         sa.Column("identity", sa.Integer(), nullable=True),
         sa.Column("reasons", sa.Text(), nullable=False),
+        sa.Column("features", sa.Text(), nullable=True),
         sa.ForeignKeyConstraint(
             ["model_version_id"],
             ["model_versions.id"],

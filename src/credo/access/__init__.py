@@ -1,0 +1,1 @@
+"""Relying parties, their programs, subjects' consents, eligibility and restriction checks."""

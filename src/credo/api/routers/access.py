@@ -1,0 +1,239 @@
+"""Relying-party and subject endpoints of the access domain: programs, checks, consents."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi.security import HTTPAuthorizationCredentials
+
+from credo.access import checks, consents, parties, rules
+from credo.access.models import Consent, Program, RelyingParty
+from credo.access.ratelimit import TokenBuckets, retry_after
+from credo.access.schemas import (
+    ConsentIn,
+    ConsentList,
+    ConsentOut,
+    EligibilityIn,
+    EligibilityOut,
+    ProgramIn,
+    ProgramList,
+    ProgramOut,
+    RestrictionIn,
+    RestrictionOut,
+)
+from credo.api.deps import SessionDep, SubjectDep, bearer
+from credo.api.schemas import ERROR_RESPONSES, ErrorBody
+from credo.core import clock
+from credo.errors import Unauthenticated
+
+RATE_LIMITED: dict[int | str, dict[str, Any]] = {
+    429: {"model": ErrorBody, "description": "Too many requests for this key; see Retry-After"}
+}
+party_router = APIRouter(
+    prefix="/v1", tags=["relying party"], responses={**ERROR_RESPONSES, **RATE_LIMITED}
+)
+me_router = APIRouter(prefix="/v1/me", tags=["subject"], responses=ERROR_RESPONSES)
+
+DEFAULT_RATE, DEFAULT_BURST = 50.0, 100
+_limiter_lock = threading.Lock()
+
+
+def limiter(request: Request) -> TokenBuckets:
+    """The app's per-key token buckets (made on first use from CREDO_PARTY_RATE / _BURST)."""
+    state = request.app.state
+    buckets: TokenBuckets | None = getattr(state, "access_limiter", None)
+    if buckets is None:
+        with _limiter_lock:
+            buckets = getattr(state, "access_limiter", None)
+            if buckets is None:
+                settings = state.settings
+                buckets = TokenBuckets(
+                    float(getattr(settings, "party_rate", DEFAULT_RATE)),
+                    int(getattr(settings, "party_burst", DEFAULT_BURST)),
+                )
+                state.access_limiter = buckets
+    return buckets
+
+
+def get_party(
+    request: Request,
+    session: SessionDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+) -> RelyingParty:
+    """The relying party a key names, within its rate; other roles' credentials are 401."""
+    if credentials is None or credentials.scheme.lower() != "bearer" or not credentials.credentials:
+        raise Unauthenticated("an Authorization: Bearer relying-party key is required")
+    party = parties.authenticate(session=session, token=credentials.credentials)
+    wait = limiter(request).take(party.key_id)
+    if wait:
+        raise HTTPException(
+            429,
+            f"rate limit for this key exceeded; retry in {retry_after(wait)} s",
+            headers={"Retry-After": retry_after(wait)},
+        )
+    return party
+
+
+PartyDep = Annotated[RelyingParty, Depends(get_party)]
+
+
+def _utc(moment: dt.datetime | None) -> dt.datetime | None:
+    """SQLite hands back naive UTC; answer aware datetimes on every store."""
+    if moment is not None and moment.tzinfo is None:
+        return moment.replace(tzinfo=dt.UTC)
+    return moment
+
+
+def _program_out(program: Program) -> ProgramOut:
+    return ProgramOut(
+        id=program.id,
+        name=program.name,
+        purpose=program.purpose,
+        benefit=program.benefit,
+        conditions=program.conditions,
+        created_at=_utc(program.created_at),
+    )
+
+
+@party_router.post(
+    "/programs",
+    response_model=ProgramOut,
+    status_code=201,
+    summary="Define a program: a benefit and its all-of conditions",
+)
+def create_program(body: ProgramIn, party: PartyDep, session: SessionDep) -> ProgramOut:
+    """Conditions are data (no code): unknown names, lists, grades or scores outside 350–950
+    are refused naming the field and the value."""
+    program = parties.add_program(
+        session=session,
+        party=party,
+        name=body.name,
+        purpose=body.purpose,
+        benefit=body.benefit,
+        conditions=body.conditions,
+    )
+    session.commit()
+    return _program_out(program)
+
+
+@party_router.get("/programs", response_model=ProgramList, summary="Your programs")
+def list_programs(party: PartyDep, session: SessionDep) -> ProgramList:
+    return ProgramList(
+        programs=[_program_out(p) for p in parties.programs_of(session=session, party_id=party.id)]
+    )
+
+
+@party_router.get(
+    "/programs/{program_id}",
+    response_model=ProgramOut,
+    summary="One of your programs",
+)
+def read_program(program_id: str, party: PartyDep, session: SessionDep) -> ProgramOut:
+    program = parties.get_program(session=session, program_id=program_id, party_id=party.id)
+    return _program_out(program)
+
+
+@party_router.post(
+    "/checks/eligibility",
+    response_model=EligibilityOut,
+    summary="Is this subject eligible for your program? (needs the subject's consent)",
+)
+def check_eligibility(body: EligibilityIn, party: PartyDep, session: SessionDep) -> EligibilityOut:
+    """The answer and a reason category, never the score or the file; logged as an inquiry."""
+    decision = checks.eligibility(
+        session=session,
+        party=party,
+        scheme=body.subject.scheme,
+        value=body.subject.id,
+        program_id=body.program,
+    )
+    session.commit()
+    return EligibilityOut(
+        eligible=decision.answer,
+        decision_id=decision.decision_id,
+        reason=decision.reason,
+        review=rules.REVIEW,
+    )
+
+
+@party_router.post(
+    "/checks/restriction",
+    response_model=RestrictionOut,
+    summary="Is this activity restricted for the subject by a court order?",
+)
+def check_restriction(body: RestrictionIn, party: PartyDep, session: SessionDep) -> RestrictionOut:
+    """Legally mandated: no consent needed, for activities the party enforces; logged."""
+    decision = checks.restriction(
+        session=session,
+        party=party,
+        scheme=body.subject.scheme,
+        value=body.subject.id,
+        activity=body.activity,
+    )
+    session.commit()
+    return RestrictionOut(
+        restricted=decision.answer, decision_id=decision.decision_id, reason=decision.reason
+    )
+
+
+def _consent_out(session: SessionDep, consent: Consent) -> ConsentOut:
+    program = party = None
+    if consent.scope.startswith(consents.PROGRAM + ":"):
+        program = session.get(Program, consent.scope.partition(":")[2])
+    if consent.party_id is not None:
+        party = session.get(RelyingParty, consent.party_id)
+    return ConsentOut(
+        id=consent.id,
+        scope=consent.scope,
+        program=program.id if program else None,
+        program_name=program.name if program else None,
+        benefit=program.benefit if program else None,
+        party=party.name if party else None,
+        granted_at=_utc(consent.granted_at),
+        expires_on=consent.expires_on,
+        state=consents.state(consent, clock.today()),
+        ended_at=_utc(consent.revoked_at),
+    )
+
+
+@me_router.post("/consents", response_model=ConsentOut, status_code=201, summary="Grant a consent")
+def grant_consent(body: ConsentIn, subject: SubjectDep, session: SessionDep) -> ConsentOut:
+    """A program (its party may then check you until ``expires_on``) or a ``ledger:<scheme>``
+    opt-in; a live consent to the same scope is replaced."""
+    consent = consents.grant(
+        session=session,
+        subject_id=subject.id,
+        program_id=body.program,
+        scope=body.scope,
+        expires_on=body.expires_on,
+    )
+    session.commit()
+    return _consent_out(session, consent)
+
+
+@me_router.get("/consents", response_model=ConsentList, summary="Your consents")
+def list_consents(subject: SubjectDep, session: SessionDep) -> ConsentList:
+    return ConsentList(
+        consents=[
+            _consent_out(session, c)
+            for c in consents.of_subject(session=session, subject_id=subject.id)
+        ]
+    )
+
+
+@me_router.delete(
+    "/consents/{consent_id}", response_model=ConsentOut, summary="Revoke a consent now"
+)
+def revoke_consent(consent_id: str, subject: SubjectDep, session: SessionDep) -> ConsentOut:
+    """Checks relying on it are refused from this moment; revoking twice changes nothing."""
+    consent = consents.revoke(session=session, subject_id=subject.id, consent_id=consent_id)
+    session.commit()
+    return _consent_out(session, consent)
+
+
+router = APIRouter()
+router.include_router(party_router)
+router.include_router(me_router)

@@ -1,0 +1,197 @@
+"""Subject rights endpoints: disputes, statements; the furnisher's dispute queue."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter
+
+from credo.api.deps import FurnisherDep, OperatorDep, SessionDep, SettingsDep, SubjectDep
+from credo.api.schemas import ERROR_RESPONSES
+from credo.records.intake import validate_all, validator_for
+from credo.rights import disputes, report, reviews, statements
+from credo.rights.schemas import (
+    DisputeAnswer,
+    DisputeIn,
+    DisputeOut,
+    FurnisherDispute,
+    ReviewDecision,
+    ReviewIn,
+    ReviewOut,
+    StatementIn,
+    StatementOut,
+)
+from credo.subjects.models import Subject
+
+router = APIRouter(prefix="/v1", responses=ERROR_RESPONSES)
+
+
+def _out(d: disputes.Dispute) -> DisputeOut:
+    return DisputeOut(
+        id=d.id,
+        record_id=d.record_id,
+        state=d.state,
+        reason=d.reason,
+        opened_at=d.opened_at,
+        deadline=d.deadline,
+        resolved_at=d.resolved_at,
+        note=d.note,
+    )
+
+
+@router.post(
+    "/me/disputes",
+    response_model=DisputeOut,
+    status_code=201,
+    tags=["subject"],
+    summary="Dispute one of your records",
+)
+def open_dispute(
+    body: DisputeIn, subject: SubjectDep, session: SessionDep, settings: SettingsDep
+) -> DisputeOut:
+    """The record is marked disputed at once; its furnisher must answer by the deadline."""
+    dispute = disputes.open_dispute(
+        session=session,
+        subject_id=subject.id,
+        record_id=body.record_id,
+        reason=body.reason,
+        days=settings.dispute_days,
+    )
+    session.commit()
+    return _out(dispute)
+
+
+@router.get(
+    "/me/disputes",
+    response_model=list[DisputeOut],
+    tags=["subject"],
+    summary="Your disputes and their outcomes",
+)
+def my_disputes(subject: SubjectDep, session: SessionDep) -> list[DisputeOut]:
+    return [_out(d) for d in disputes.for_subject(session=session, subject_id=subject.id)]
+
+
+@router.post(
+    "/me/statements",
+    response_model=StatementOut,
+    status_code=201,
+    tags=["subject"],
+    summary="Attach a statement to one of your records",
+)
+def attach_statement(body: StatementIn, subject: SubjectDep, session: SessionDep) -> StatementOut:
+    """Your right of reply: shown wherever the record is shown (500 characters at most)."""
+    s = statements.attach(
+        session=session, subject_id=subject.id, record_id=body.record_id, text=body.text
+    )
+    session.commit()
+    return StatementOut(id=s.id, record_id=s.record_id, text=s.text, created_at=s.created_at)
+
+
+@router.get(
+    "/furnisher/disputes",
+    response_model=list[FurnisherDispute],
+    tags=["furnisher"],
+    summary="Open disputes on your records",
+)
+def furnisher_disputes(furnisher: FurnisherDep, session: SessionDep) -> list[FurnisherDispute]:
+    from credo.records import service as records
+
+    out = []
+    for dispute, record in disputes.queue(session=session, furnisher_id=furnisher.id):
+        subject = session.get(Subject, record.subject_id)
+        assert subject is not None
+        envelope = records.to_envelope(record, {"scheme": subject.scheme, "id": subject.display_id})
+        out.append(
+            FurnisherDispute(
+                id=dispute.id,
+                external_id=record.external_id,
+                category=record.category,
+                reason=dispute.reason,
+                deadline=dispute.deadline,
+                record=envelope,
+            )
+        )
+    return out
+
+
+@router.post(
+    "/furnisher/disputes/{dispute_id}",
+    response_model=DisputeOut,
+    tags=["furnisher"],
+    summary="Answer a dispute: verified, corrected or deleted",
+)
+def answer_dispute(
+    dispute_id: int,
+    body: DisputeAnswer,
+    furnisher: FurnisherDep,
+    session: SessionDep,
+    settings: SettingsDep,
+) -> DisputeOut:
+    correction = None
+    if body.outcome == "corrected" and body.correction is not None:
+        envelope = body.correction.envelope()
+        if envelope.get("external_id") is None:
+            dispute = session.get(disputes.Dispute, dispute_id)
+            if dispute is not None and dispute.furnisher_id == furnisher.id:
+                from credo.records.models import Record
+
+                held = session.get(Record, dispute.record_id)
+                envelope["external_id"] = held.external_id if held else None
+        validator = validator_for(
+            categories=furnisher.categories, secret=settings.secret.get_secret_value().encode()
+        )
+        (correction,) = validate_all(validator, [envelope])
+    dispute = disputes.answer(
+        session=session,
+        furnisher_id=furnisher.id,
+        dispute_id=dispute_id,
+        outcome=body.outcome,
+        correction=correction,
+        note=body.note,
+    )
+    session.commit()
+    return _out(dispute)
+
+
+@router.get("/me/report", tags=["subject"], summary="Everything credo holds on you")
+def my_report(subject: SubjectDep, session: SessionDep) -> dict[str, Any]:
+    """Records with versions and statements, score with reasons and what would raise it,
+    history, ledgers, lists and pending listings, inquiries, consents, disputes, reviews,
+    and what was removed and why."""
+    return report.build(session=session, subject=subject)
+
+
+@router.post(
+    "/me/reviews",
+    response_model=ReviewOut,
+    status_code=201,
+    tags=["subject"],
+    summary="Ask for human review of an adverse decision",
+)
+def request_review(body: ReviewIn, subject: SubjectDep, session: SessionDep) -> ReviewOut:
+    review = reviews.request(
+        session=session, subject_id=subject.id, decision_id=body.decision_id, reason=body.reason
+    )
+    session.commit()
+    return ReviewOut(**reviews.describe(review))
+
+
+@router.get("/admin/reviews", tags=["operator"], summary="Open human reviews with their inputs")
+def review_queue(_operator: OperatorDep, session: SessionDep) -> list[dict[str, Any]]:
+    return reviews.queue(session=session)
+
+
+@router.post(
+    "/admin/reviews/{review_id}",
+    response_model=ReviewOut,
+    tags=["operator"],
+    summary="Record a review's outcome",
+)
+def decide_review(
+    review_id: int, body: ReviewDecision, _operator: OperatorDep, session: SessionDep
+) -> ReviewOut:
+    review = reviews.decide(
+        session=session, review_id=review_id, outcome=body.outcome, note=body.note
+    )
+    session.commit()
+    return ReviewOut(**reviews.describe(review))

@@ -1,0 +1,148 @@
+"""``credo parties`` and ``credo programs``: register relying parties and define programs."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import typer
+
+from credo.cli.common import console, emit_json, handle_errors, transaction
+from credo.errors import InvalidInput
+
+
+def _split(text: str) -> list[str]:
+    return [part.strip() for part in text.split(",") if part.strip()]
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``parties`` and ``programs`` command groups to the credo CLI."""
+    from credo.access import parties
+
+    parties_app = typer.Typer(help="Register and list relying parties.", no_args_is_help=True)
+    programs_app = typer.Typer(
+        help="Define and list relying parties' programs.", no_args_is_help=True
+    )
+    app.add_typer(parties_app, name="parties")
+    app.add_typer(programs_app, name="programs")
+
+    @parties_app.command("add")
+    @handle_errors
+    def parties_add(
+        name: str,
+        activities: str = typer.Option(
+            "", help="Comma-separated restricted activities it enforces, e.g. air_travel."
+        ),
+        purposes: str = typer.Option(
+            "", help="Comma-separated purposes, e.g. deposit_free_rental,fast_checkout."
+        ),
+        as_json: bool = typer.Option(False, "--json", help="Print {id, api_key} as JSON."),
+    ) -> None:
+        """Register a relying party and print its API key (shown once, stored hashed)."""
+        with transaction() as session:
+            party, key = parties.add(
+                session=session,
+                name=name,
+                activities=_split(activities),
+                purposes=_split(purposes),
+            )
+            party_id, party_name = party.id, party.name
+        if as_json:
+            emit_json({"id": party_id, "api_key": key})
+        else:
+            console.print(f"relying party {party_id} ({party_name}); API key: {key}")
+
+    @parties_app.command("list")
+    @handle_errors
+    def parties_list(as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
+        """List relying parties with their activities and purposes."""
+        with transaction() as session:
+            rows: list[dict[str, Any]] = [
+                {
+                    "id": p.id,
+                    "name": p.name,
+                    "activities": p.activities,
+                    "purposes": p.purposes,
+                    "active": p.active,
+                }
+                for p in parties.list_all(session=session)
+            ]
+        if as_json:
+            emit_json({"parties": rows})
+            return
+        for row in rows:
+            console.print(
+                f"{row['id']}  {row['name']}  activities: {', '.join(row['activities']) or '-'}"
+                f"  purposes: {', '.join(row['purposes']) or '-'}"
+            )
+
+    @programs_app.command("add")
+    @handle_errors
+    def programs_add(
+        party: str = typer.Argument(..., help="Relying party id (rp_...)."),
+        name: str = typer.Argument(..., help="Program name, unique for the party."),
+        purpose: str = typer.Option(..., help="One of the party's purposes."),
+        benefit: str = typer.Option(..., help="What an eligible subject gets."),
+        conditions: str = typer.Option(
+            ..., help="JSON list, all must hold: '[{\"score_at_least\": 600}]'."
+        ),
+        as_json: bool = typer.Option(False, "--json", help="Print the program as JSON."),
+    ) -> None:
+        """Define a program for a relying party (conditions validated as data)."""
+        try:
+            parsed = json.loads(conditions)
+        except json.JSONDecodeError as exc:
+            raise InvalidInput(
+                f"--conditions is not JSON: {exc.msg}",
+                details=[{"field": "conditions", "value": conditions}],
+            ) from None
+        with transaction() as session:
+            owner = parties.get(session=session, party_id=party)
+            program = parties.add_program(
+                session=session,
+                party=owner,
+                name=name,
+                purpose=purpose,
+                benefit=benefit,
+                conditions=parsed,
+                actor="operator",
+            )
+            out = {
+                "id": program.id,
+                "party": owner.id,
+                "name": program.name,
+                "purpose": program.purpose,
+                "benefit": program.benefit,
+                "conditions": program.conditions,
+            }
+        if as_json:
+            emit_json(out)
+        else:
+            console.print(f"program {out['id']} ({out['name']}) for {out['party']}")
+
+    @programs_app.command("list")
+    @handle_errors
+    def programs_list(
+        party: str = typer.Argument(..., help="Relying party id (rp_...)."),
+        as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+    ) -> None:
+        """List a relying party's programs and their conditions."""
+        with transaction() as session:
+            parties.get(session=session, party_id=party)
+            rows = [
+                {
+                    "id": p.id,
+                    "name": p.name,
+                    "purpose": p.purpose,
+                    "benefit": p.benefit,
+                    "conditions": p.conditions,
+                }
+                for p in parties.programs_of(session=session, party_id=party)
+            ]
+        if as_json:
+            emit_json({"programs": rows})
+            return
+        for row in rows:
+            console.print(
+                f"{row['id']}  {row['name']}  ({row['purpose']}): {json.dumps(row['conditions'])}"
+            )

@@ -1,0 +1,54 @@
+"""``credo integrity scan``: run the manipulation detectors on demand and queue their flags."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import typer
+
+from credo.cli.common import console, emit_json, handle_errors, transaction
+from credo.errors import InvalidInput
+
+
+def _date(value: str | None) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise InvalidInput(
+            f"--as-of {value!r} is not a date YYYY-MM-DD",
+            details=[{"field": "as_of", "value": value}],
+        ) from None
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``integrity`` command group to the credo CLI."""
+    integrity_app = typer.Typer(help="Manipulation detectors and review.", no_args_is_help=True)
+    app.add_typer(integrity_app, name="integrity")
+
+    @integrity_app.command("scan")
+    @handle_errors
+    def scan(
+        as_of: str | None = typer.Option(
+            None, "--as-of", help="Date the windows end on (default today)."
+        ),
+        dry_run: bool = typer.Option(
+            False, "--dry-run", help="Print the findings without queueing flags."
+        ),
+        as_json: bool = typer.Option(False, "--json", help="Print {flags: [...]} as JSON last."),
+    ) -> None:
+        """Run every detector on the store; new flags enter the review queue and hold scores."""
+        from credo.integrity import service
+
+        with transaction() as session:
+            raised = service.run_detectors(session=session, as_of=_date(as_of), store=not dry_run)
+            doc = service.scan_json(session=session, raised=raised)
+        if as_json:
+            emit_json(doc)
+            return
+        new = sum(r.new for r in raised)
+        console.print(f"{len(raised)} findings, {new} new flags queued for review")
+        for item in doc["flags"]:
+            ids = ", ".join(s["id"] for s in item["subjects"])
+            console.print(f"  [{item['detector']}] flag {item['flag_id']}: {ids}")

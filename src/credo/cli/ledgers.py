@@ -1,0 +1,207 @@
+"""``credo ledgers``: check, install and list point-ledger policies; explain a balance.
+
+``validate`` and ``apply`` print every problem as ``FILE:LINE: reason`` on stderr and exit 1;
+a refused policy leaves the one in force untouched. ``demo_setup`` and ``demo_step`` are
+what ``credo demo`` uses to install the example policy and opt a few subjects in.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from credo.cli.common import console, emit_json, factory, handle_errors, transaction
+from credo.errors import InvalidInput
+from credo.ledgers import policy as P
+from credo.ledgers import service
+
+#: The example city policy (a source checkout's ``examples/``).
+EXAMPLE = Path(__file__).resolve().parents[3] / "examples" / "city-ledger.toml"
+
+
+def _check(path: str) -> P.Policy:
+    """The parsed policy, or every problem on stderr and exit code 1."""
+    try:
+        return P.read(path)
+    except P.PolicyError as exc:
+        for line in exc.lines():
+            typer.echo(line, err=True)
+        raise typer.Exit(1) from None
+
+
+def _date(value: str | None) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise InvalidInput(
+            f"{value!r} is not a date YYYY-MM-DD", details=[{"field": "on", "value": value}]
+        ) from None
+
+
+def demo_setup(
+    *, session: Session, path: str | Path = EXAMPLE, persons: int = 20, organisations: int = 5
+) -> dict[str, Any]:
+    """Install the example policy and opt in subjects with records its rules read (and others)."""
+    from credo.access import consents
+    from credo.records.models import Record
+    from credo.subjects.models import Subject
+
+    policy = P.read(str(path))
+    service.install(session=session, policy=policy, file=str(path), actor="demo")
+    categories = sorted({r.category for r in policy.rules})
+    chosen: list[int] = []
+    for kind, n in (("person", persons), ("organisation", organisations)):
+        with_records = session.execute(
+            select(Record.subject_id)
+            .join(Subject, Subject.id == Record.subject_id)
+            .where(Record.category.in_(categories), Subject.kind == kind)
+            .distinct()
+            .order_by(Record.subject_id)
+            .limit(n - n // 4)
+        ).scalars()
+        picked = list(with_records)
+        others = session.execute(
+            select(Subject.id)
+            .where(Subject.kind == kind, Subject.id.not_in(picked or [0]))
+            .order_by(Subject.id)
+            .limit(n - len(picked))
+        ).scalars()
+        chosen += picked + list(others)
+    scope = service.SCOPE_PREFIX + policy.scheme
+    for subject_id in chosen:
+        consents.grant(session=session, subject_id=subject_id, scope=scope)
+    return {"scheme": policy.scheme, "version": policy.version, "opted_in": chosen}
+
+
+def demo_step(ctx: Any) -> None:
+    """``credo demo`` step (before its refresh): the example policy and a few opt-ins."""
+    with factory()() as session, session.begin():
+        done = demo_setup(session=session)
+    ctx.notes.append(
+        f"ledger {done['scheme']} v{done['version']}: {len(done['opted_in'])} subjects opted in; "
+        f"try `credo ledgers show {done['scheme']} <scheme> <id>`"
+    )
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``ledgers`` command group to the credo CLI."""
+    ledgers_app = typer.Typer(help="City point-ledger policies and balances.", no_args_is_help=True)
+    app.add_typer(ledgers_app, name="ledgers")
+
+    @ledgers_app.command("validate")
+    def validate(
+        file: str = typer.Argument(..., help="Policy file (TOML)."),
+        as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+    ) -> None:
+        """Check a policy without installing it (exit 1 with FILE:LINE: reason per problem)."""
+        policy = _check(file)
+        if as_json:
+            emit_json({"file": file, "valid": True, **policy.to_dict()})
+            return
+        console.print(
+            f"{file}: valid — scheme {policy.scheme} version {policy.version}, "
+            f"{len(policy.rules)} rules, base {policy.base}",
+            markup=False,
+        )
+
+    @ledgers_app.command("apply")
+    @handle_errors
+    def apply(
+        file: str = typer.Argument(..., help="Policy file (TOML)."),
+        as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+    ) -> None:
+        """Install a policy as its scheme's next version (computed by the next refresh)."""
+        policy = _check(file)
+        try:
+            with transaction() as session:
+                row = service.install(session=session, policy=policy, file=file)
+                data = {"scheme": row.scheme, "version": row.version, "digest": row.digest}
+        except P.PolicyError as exc:
+            for line in exc.lines():
+                typer.echo(line, err=True)
+            raise typer.Exit(1) from None
+        if as_json:
+            emit_json(data)
+            return
+        console.print(
+            f"installed {data['scheme']} version {data['version']}; "
+            "`credo refresh` computes the ledgers",
+            markup=False,
+        )
+
+    @ledgers_app.command("policies")
+    @handle_errors
+    def policies(as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
+        """List installed policy versions (the newest of each scheme is in force)."""
+        with transaction() as session:
+            rows = service.policies(session=session)
+        if as_json:
+            emit_json({"policies": rows})
+            return
+        table = Table(title="ledger policies")
+        for column in ("scheme", "version", "title", "in force", "installed"):
+            table.add_column(column)
+        for r in rows:
+            table.add_row(
+                r["scheme"],
+                str(r["version"]),
+                r["title"],
+                "yes" if r["in_force"] else "",
+                r["installed_at"][:19],
+            )
+        Console().print(table)
+
+    @ledgers_app.command("show")
+    @handle_errors
+    def show(
+        scheme: str = typer.Argument(..., help="Ledger scheme, e.g. city."),
+        subject_scheme: str = typer.Argument(..., help="Identifier scheme: cn_ric, cn_uscc, ..."),
+        subject_id: str = typer.Argument(..., help="The subject's identifier."),
+        on: str | None = typer.Option(None, "--on", help="Day YYYY-MM-DD (default today)."),
+        as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+    ) -> None:
+        """Explain a subject's balance entry by entry: record, rule, points, counts until."""
+        from credo.subjects import service as subjects
+
+        with transaction() as session:
+            subject = subjects.find(session=session, scheme=subject_scheme, value=subject_id)
+            data = service.explain(
+                session=session, subject_id=subject.id, scheme=scheme, on=_date(on)
+            )
+        if as_json:
+            emit_json(data)
+            return
+        out = Console()
+        out.print(
+            f"{scheme} (policy v{data['policy_version']}) on {data['on']}: base {data['base']}, "
+            f"balance [bold]{data['balance']}[/bold], grade [bold]{data['grade']}[/bold]"
+        )
+        table = Table(title="entries")
+        for column in ("record", "category", "occurred", "rule", "points", "counts until", "basis"):
+            table.add_column(column)
+        for e in data["entries"]:
+            table.add_row(
+                str(e["record_id"]),
+                e["category"] or "",
+                e["occurred_on"],
+                e["rule"],
+                f"{e['points']:+d}",
+                e["counts_until"],
+                e["legal_basis"],
+            )
+        out.print(table)
+        for h in data["history"]:
+            out.print(
+                f"earlier: grade {h['grade']} ({h['balance']}) under v{h['policy_version']} "
+                f"as of {h['as_of']}, replaced {h['replaced_on']} ({h['reason']})"
+            )
+        out.print(data["note"])

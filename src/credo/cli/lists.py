@@ -1,0 +1,134 @@
+"""``credo lists show`` and ``credo lists refresh``: the list rules, their entries, a refresh."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from credo.cli.common import console, emit_json, handle_errors, transaction
+from credo.errors import InvalidInput
+
+
+def _date(value: str | None) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise InvalidInput(
+            f"--as-of {value!r} is not a date YYYY-MM-DD",
+            details=[{"field": "as_of", "value": value}],
+        ) from None
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``lists`` command group to the credo CLI."""
+    lists_app = typer.Typer(help="List rules, entries and refresh.", no_args_is_help=True)
+    app.add_typer(lists_app, name="lists")
+
+    @lists_app.command("show")
+    @handle_errors
+    def show(
+        list_id: str | None = typer.Argument(
+            None, help="defaulter, serious_violator or red (default: every list's rule)."
+        ),
+        state: str | None = typer.Option(None, "--state", help="pending, active, ended, refused."),
+        limit: int = typer.Option(50, "--limit", help="Most entries to print."),
+        as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+    ) -> None:
+        """Print the lists' rules and entry counts, or one list's entries."""
+        from sqlalchemy import func, select
+
+        from credo.lists import rules as R
+        from credo.lists import service
+        from credo.lists.models import ListEntry
+
+        with transaction() as session:
+            if list_id is None:
+                counts: dict[str, dict[str, int]] = {k: {} for k in R.LISTS}
+                for lid, st, n in session.execute(
+                    select(ListEntry.list_id, ListEntry.state, func.count()).group_by(
+                        ListEntry.list_id, ListEntry.state
+                    )
+                ):
+                    counts.setdefault(lid, {})[st] = n
+                data: list[dict[str, Any]] = [
+                    {
+                        "id": rule.id,
+                        "title": rule.title,
+                        "subjects": list(rule.subject_kinds),
+                        "enters_by": rule.enters_by,
+                        "ends_by": rule.ends_by,
+                        "restricts": list(rule.restricts),
+                        "benefits": list(rule.benefits),
+                        "public_for": list(rule.public_kinds),
+                        "entries": counts.get(rule.id, {}),
+                    }
+                    for rule in R.LISTS.values()
+                ]
+                if as_json:
+                    emit_json({"lists": data})
+                    return
+                table = Table(title="credo lists")
+                for column in ("list", "enters by", "ends by", "restricts / grants", "entries"):
+                    table.add_column(column)
+                for row in data:
+                    table.add_row(
+                        f"{row['id']}\n{row['title']}",
+                        row["enters_by"],
+                        row["ends_by"],
+                        ", ".join(row["restricts"] or row["benefits"]),
+                        ", ".join(f"{k} {v}" for k, v in sorted(row["entries"].items())) or "-",
+                    )
+                Console().print(table)
+                return
+            total, rows = service.entries_of_list(
+                session=session, list_id=list_id, state=state, limit=limit
+            )
+            entries = [service.describe(session=session, entry=e, with_records=False) for e in rows]
+        if as_json:
+            emit_json({"list": list_id, "total": total, "entries": entries})
+            return
+        table = Table(title=f"{list_id}: {total} entries (first {len(entries)})")
+        for column in ("id", "subject", "rule", "ref", "state", "starts", "ends", "reason"):
+            table.add_column(column)
+        for e, entry in zip(entries, rows, strict=True):
+            table.add_row(
+                str(e["id"]),
+                str(entry.subject_id),
+                e["rule"],
+                e["ref"],
+                e["state"],
+                e["starts_on"],
+                e["ended_on"] or e["scheduled_end"] or "no fixed term",
+                e["removal_reason"] or "",
+            )
+        Console().print(table)
+
+    @lists_app.command("refresh")
+    @handle_errors
+    def refresh(
+        as_of: str | None = typer.Option(
+            None, "--as-of", help="Date to derive lists on (default today)."
+        ),
+        as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
+    ) -> None:
+        """Re-derive every list entry from the records; only differences are written."""
+        from credo.lists.service import refresh_lists
+
+        with transaction() as session:
+            summary = refresh_lists(session=session, as_of=_date(as_of))
+        if as_json:
+            emit_json(summary)
+        else:
+            console.print(
+                f"lists as of {summary['as_of']}: {summary['entered']} entered, "
+                f"{summary['removed']} removed, {summary['refused']} refused, "
+                f"{summary['changed']} changed in {summary['seconds']} s"
+            )
+            for key, n in summary["entries"].items():
+                console.print(f"  {key}: {n}")

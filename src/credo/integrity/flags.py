@@ -1,0 +1,70 @@
+"""The detector interface: what every detector takes (``Inputs``) and returns (``Flag``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+import ibis
+import pyarrow as pa
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """What detectors read, as tables of one Ibis backend.
+
+    ``records`` has the snapshot's columns (``subject_id, furnisher_id, category,
+    occurred_on, amount_minor, fields``); ``keys`` maps ``(scheme, lookup_key)`` to
+    ``subject_id`` so a transfer's counterparty (stored as its lookup key) finds its subject;
+    ``scores`` holds each subject's last two scores (``subject_id, score, previous``), where
+    ``previous`` is the last published one and ``score`` the newer (candidate or published).
+    """
+
+    records: ibis.Table
+    keys: ibis.Table
+    as_of: dt.date
+    scores: pa.Table | None = None
+
+
+@dataclass(frozen=True)
+class Flag:
+    """One finding: the detector, the subjects it names, its evidence and its strength."""
+
+    detector: str
+    subject_ids: tuple[int, ...]
+    evidence: dict[str, Any] = field(default_factory=dict)
+    strength: float = 1.0
+    key: str = ""
+
+    @property
+    def fingerprint(self) -> str:
+        """Stable id of (detector, key, subject set): the same finding is not raised twice."""
+        body = ":".join(
+            [self.detector, self.key, ",".join(str(i) for i in sorted(self.subject_ids))]
+        )
+        return hashlib.sha256(body.encode()).hexdigest()
+
+
+class Detector(Protocol):
+    """A manipulation detector: a name and a pure ``detect`` over the inputs."""
+
+    @property
+    def name(self) -> str: ...
+
+    def detect(self, inputs: Inputs) -> list[Flag]: ...
+
+
+def by_detector(flags: Sequence[Flag]) -> dict[str, list[Flag]]:
+    """Flags grouped by their detector's name."""
+    out: dict[str, list[Flag]] = {}
+    for flag in flags:
+        out.setdefault(flag.detector, []).append(flag)
+    return out
+
+
+def days_before(as_of: dt.date, days: int) -> Any:
+    """An Ibis date literal ``days`` before ``as_of``."""
+    return ibis.literal(as_of - dt.timedelta(days=days))

@@ -1,0 +1,434 @@
+"""Ledger services: install policies, publish computed ledgers, answer grades and explain them.
+
+A subject has a ledger in a scheme only while it has a live ``ledger:<scheme>`` consent
+(read from access's consents table; the one place ledgers looks at another domain's
+rows). Grades feed programs' ``ledger_grade_at_least`` conditions and never restrict
+anyone: no list, restriction or check outside programs reads them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Sequence
+from functools import lru_cache
+from typing import Any
+
+import pyarrow as pa
+from sqlalchemy import delete, func, or_, select, text
+from sqlalchemy.orm import Session
+
+from credo.access.models import Consent
+from credo.core import audit, clock
+from credo.core.db import insert_rows
+from credo.errors import NotFound
+from credo.ledgers.events import LedgerComputed, LedgerDeleted, PolicyInstalled
+from credo.ledgers.models import LedgerBalance, LedgerEntry, LedgerGradeHistory, LedgerPolicy
+from credo.ledgers.policy import Policy, PolicyError, Problem, parse
+from credo.ledgers.source import Source
+from credo.records.models import Record
+from credo.subjects.models import Subject
+
+SCOPE_PREFIX = "ledger:"
+
+
+# --- policies ----------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=64)
+def _parsed(source: str, file: str) -> Policy:
+    return parse(source, file)
+
+
+def _row(session: Session, scheme: str, version: int | None = None) -> LedgerPolicy | None:
+    query = select(LedgerPolicy).where(LedgerPolicy.scheme == scheme)
+    if version is not None:
+        query = query.where(LedgerPolicy.version == version)
+    return session.execute(
+        query.order_by(LedgerPolicy.version.desc()).limit(1)
+    ).scalar_one_or_none()
+
+
+def policy_of(row: LedgerPolicy) -> Policy:
+    return _parsed(row.source, row.file)
+
+
+def current(*, session: Session, scheme: str) -> Policy | None:
+    """The policy in force for a scheme (its highest installed version), or None."""
+    row = _row(session, scheme)
+    return None if row is None else policy_of(row)
+
+
+def in_force(*, session: Session) -> list[Policy]:
+    """Every scheme's policy in force."""
+    latest = (
+        select(LedgerPolicy.scheme, func.max(LedgerPolicy.version).label("v"))
+        .group_by(LedgerPolicy.scheme)
+        .subquery()
+    )
+    rows = session.execute(
+        select(LedgerPolicy)
+        .join(
+            latest, (LedgerPolicy.scheme == latest.c.scheme) & (LedgerPolicy.version == latest.c.v)
+        )
+        .order_by(LedgerPolicy.scheme)
+    ).scalars()
+    return [policy_of(r) for r in rows]
+
+
+def policies(*, session: Session) -> list[dict[str, Any]]:
+    """Installed policy versions, newest first per scheme (for the console and the CLI)."""
+    rows = session.execute(
+        select(LedgerPolicy).order_by(LedgerPolicy.scheme, LedgerPolicy.version.desc())
+    ).scalars()
+    seen: set[str] = set()
+    out = []
+    for r in rows:
+        out.append(
+            {
+                "id": f"{r.scheme} v{r.version}",
+                "scheme": r.scheme,
+                "version": r.version,
+                "title": r.title,
+                "in_force": r.scheme not in seen,
+                "digest": r.digest,
+                "file": r.file,
+                "installed_at": r.installed_at.isoformat(),
+            }
+        )
+        seen.add(r.scheme)
+    return out
+
+
+def install(
+    *, session: Session, policy: Policy, file: str, actor: str = "operator"
+) -> LedgerPolicy:
+    """Install a checked policy as its scheme's next version; reinstalling the same is a no-op.
+
+    A version not above the one in force is refused (PolicyError on the version line), so the
+    policy in force stays in force.
+    """
+    held = _row(session, policy.scheme)
+    if held is not None:
+        if held.version == policy.version and held.digest == policy.digest:
+            return held
+        if policy.version <= held.version:
+            line = Source(policy.source).top("version")
+            reason = (
+                f"version {policy.version} is not above version {held.version} of scheme "
+                f"{policy.scheme!r}, which stays in force; give version {held.version + 1}"
+            )
+            raise PolicyError(file, [Problem(line, reason)])
+    row = LedgerPolicy(
+        scheme=policy.scheme,
+        version=policy.version,
+        title=policy.title or policy.scheme,
+        file=file,
+        source=policy.source,
+        digest=policy.digest,
+        installed_at=clock.now(),
+        installed_by=actor,
+    )
+    session.add(row)
+    session.flush()
+    event = PolicyInstalled(
+        policy.scheme, policy.version, policy.digest, file, [r.id for r in policy.rules]
+    )
+    audit.append(session, event, actor=actor)
+    return row
+
+
+# --- consent ----------------------------------------------------------------------------------
+
+
+def _live_consent(on: dt.date) -> Any:
+    return (Consent.revoked_at.is_(None)) & or_(
+        Consent.expires_on.is_(None), Consent.expires_on >= on
+    )
+
+
+def opted_in(*, session: Session, scheme: str, on: dt.date | None = None) -> list[int]:
+    """Subjects with a live ``ledger:<scheme>`` consent on a day (default today)."""
+    day = on or clock.today()
+    rows = session.execute(
+        select(Consent.subject_id)
+        .where(Consent.scope == SCOPE_PREFIX + scheme, _live_consent(day))
+        .distinct()
+        .order_by(Consent.subject_id)
+    ).scalars()
+    return list(rows)
+
+
+def has_consent(*, session: Session, subject_id: int, scheme: str, on: dt.date) -> bool:
+    found = session.execute(
+        select(Consent.id)
+        .where(
+            Consent.subject_id == subject_id,
+            Consent.scope == SCOPE_PREFIX + scheme,
+            _live_consent(on),
+        )
+        .limit(1)
+    ).first()
+    return found is not None
+
+
+def on_consent_withdrawn(
+    *, session: Session, subject_id: int, scheme: str, reason: str = "consent_withdrawn"
+) -> int:
+    """Delete a subject's ledger in a scheme now (entries, balance, grade history).
+
+    Call it in the transaction that revokes a ``ledger:<scheme>`` consent; returns how many
+    entries were deleted. The next computation would delete them too.
+    """
+    where = (LedgerEntry.scheme == scheme) & (LedgerEntry.subject_id == subject_id)
+    gone = session.execute(delete(LedgerEntry).where(where))
+    session.execute(
+        delete(LedgerBalance).where(
+            LedgerBalance.scheme == scheme, LedgerBalance.subject_id == subject_id
+        )
+    )
+    session.execute(
+        delete(LedgerGradeHistory).where(
+            LedgerGradeHistory.scheme == scheme, LedgerGradeHistory.subject_id == subject_id
+        )
+    )
+    count = int(gone.rowcount or 0)  # type: ignore[attr-defined]
+    event = LedgerDeleted(scheme, subject_id, reason, count)
+    audit.append(session, event, actor=f"subject:{subject_id}")
+    return count
+
+
+# --- publishing -------------------------------------------------------------------------------
+
+
+def _digest(balances: pa.Table) -> str:
+    ordered = balances.sort_by("subject_id")
+    h = hashlib.sha256()
+    for sid, bal, grade in zip(
+        ordered["subject_id"].to_pylist(),
+        ordered["balance"].to_pylist(),
+        ordered["grade"].to_pylist(),
+        strict=True,
+    ):
+        h.update(f"{sid},{bal},{grade}\n".encode())
+    return h.hexdigest()
+
+
+def publish(
+    *,
+    session: Session,
+    policy: Policy,
+    as_of: dt.date,
+    entries: pa.Table,
+    balances: pa.Table,
+    actor: str = "operator",
+) -> dict[str, Any]:
+    """Replace a scheme's ledgers with a fresh computation, keeping replaced grades as history.
+
+    A subject whose grade or policy version changed gets a history row for the old grade;
+    a subject no longer opted in loses its whole ledger, history included.
+    """
+    scheme = policy.scheme
+    old = {
+        sid: (version, balance, grade, day)
+        for sid, version, balance, grade, day in session.execute(
+            select(
+                LedgerBalance.subject_id,
+                LedgerBalance.policy_version,
+                LedgerBalance.balance,
+                LedgerBalance.grade,
+                LedgerBalance.as_of,
+            ).where(LedgerBalance.scheme == scheme)
+        )
+    }
+    new_ids = balances["subject_id"].to_pylist()
+    new_grades = balances["grade"].to_pylist()
+    history = []
+    for sid, grade in zip(new_ids, new_grades, strict=True):
+        held = old.get(sid)
+        if held is None or (held[0] == policy.version and held[2] == grade):
+            continue
+        history.append(
+            {
+                "scheme": scheme,
+                "subject_id": sid,
+                "policy_version": held[0],
+                "balance": held[1],
+                "grade": held[2],
+                "as_of": held[3],
+                "replaced_on": as_of,
+                "reason": "policy_changed" if held[0] != policy.version else "recomputed",
+            }
+        )
+    removed = len(set(old) - set(new_ids))
+    session.execute(delete(LedgerEntry).where(LedgerEntry.scheme == scheme))
+    session.execute(delete(LedgerBalance).where(LedgerBalance.scheme == scheme))
+    n = entries.num_rows
+    extra = {"scheme": [scheme] * n, "policy_version": [policy.version] * n}
+    entry_rows = pa.Table.from_pydict(
+        {**extra, **{c: entries[c] for c in entries.column_names}}
+    ).to_pylist()
+    insert_rows(session, LedgerEntry.__table__, entry_rows)
+    m = balances.num_rows
+    balance_rows = pa.Table.from_pydict(
+        {
+            "scheme": [scheme] * m,
+            "subject_id": balances["subject_id"],
+            "policy_version": [policy.version] * m,
+            "balance": balances["balance"],
+            "grade": balances["grade"],
+            "as_of": [as_of] * m,
+        }
+    ).to_pylist()
+    insert_rows(session, LedgerBalance.__table__, balance_rows)
+    insert_rows(session, LedgerGradeHistory.__table__, history)
+    session.execute(
+        text(
+            "DELETE FROM ledger_grade_history WHERE scheme = :s AND subject_id NOT IN "
+            "(SELECT subject_id FROM ledger_balances WHERE scheme = :s)"
+        ),
+        {"s": scheme},
+    )
+    digest = _digest(balances)
+    event = LedgerComputed(
+        scheme, policy.version, as_of.isoformat(), m, n, removed, len(history), digest
+    )
+    audit.append(session, event, actor=actor)
+    return {
+        "scheme": scheme,
+        "version": policy.version,
+        "subjects": m,
+        "entries": n,
+        "removed": removed,
+        "history": len(history),
+        "digest": digest,
+    }
+
+
+# --- reading ----------------------------------------------------------------------------------
+
+
+def _balance_row(session: Session, subject_id: int, scheme: str) -> LedgerBalance | None:
+    return session.get(LedgerBalance, (scheme, subject_id))
+
+
+def _entries(session: Session, subject_id: int, scheme: str, on: dt.date) -> Sequence[LedgerEntry]:
+    return (
+        session.execute(
+            select(LedgerEntry)
+            .where(
+                LedgerEntry.scheme == scheme,
+                LedgerEntry.subject_id == subject_id,
+                LedgerEntry.occurred_on <= on,
+                LedgerEntry.counts_until > on,
+            )
+            .order_by(LedgerEntry.occurred_on, LedgerEntry.record_id, LedgerEntry.rule_id)
+        )
+        .scalars()
+        .all()
+    )
+
+
+def _standing(
+    session: Session, subject_id: int, scheme: str, on: dt.date
+) -> tuple[LedgerBalance, Policy, Sequence[LedgerEntry], int] | None:
+    """(published row, its policy, entries counting on ``on``, balance on ``on``) or None."""
+    if not has_consent(session=session, subject_id=subject_id, scheme=scheme, on=clock.today()):
+        return None
+    row = _balance_row(session, subject_id, scheme)
+    if row is None:
+        return None
+    policy_row = _row(session, scheme, row.policy_version)
+    if policy_row is None:
+        return None
+    policy = policy_of(policy_row)
+    entries = _entries(session, subject_id, scheme, on)
+    return row, policy, entries, policy.base + sum(e.points for e in entries)
+
+
+def grade_for(*, session: Session, subject_id: int, scheme: str, on: dt.date) -> str | None:
+    """The subject's grade in a scheme on a day, or None (no consent, no ledger, no policy).
+
+    Points whose ``counts_until`` has passed stop counting on that day, even before the next
+    computation. Access's ``ledger_grade_at_least`` reads this.
+    """
+    standing = _standing(session, subject_id, scheme, on)
+    return None if standing is None else standing[1].grade(standing[3])
+
+
+def explain(
+    *, session: Session, subject_id: int, scheme: str, on: dt.date | None = None
+) -> dict[str, Any]:
+    """A balance entry by entry: record, rule, legal basis, points, counts until; and history."""
+    day = on or clock.today()
+    standing = _standing(session, subject_id, scheme, day)
+    if standing is None:
+        raise NotFound(
+            f"subject has no ledger in scheme {scheme!r} (not opted in, or not computed yet)",
+            details=[{"field": "scheme", "value": scheme}],
+        )
+    row, policy, entries, balance = standing
+    found = session.execute(
+        select(Record.id, Record.category).where(Record.id.in_([e.record_id for e in entries]))
+    )
+    categories = {rid: category for rid, category in found}
+    items = []
+    for e in entries:
+        rule = policy.rule(e.rule_id)
+        items.append(
+            {
+                "record_id": e.record_id,
+                "category": categories.get(e.record_id),
+                "occurred_on": e.occurred_on.isoformat(),
+                "rule": e.rule_id,
+                "rule_description": rule.description if rule else "",
+                "legal_basis": rule.legal_basis if rule else "",
+                "points": e.points,
+                "counts_until": e.counts_until.isoformat(),
+            }
+        )
+    history = session.execute(
+        select(LedgerGradeHistory)
+        .where(LedgerGradeHistory.scheme == scheme, LedgerGradeHistory.subject_id == subject_id)
+        .order_by(LedgerGradeHistory.replaced_on, LedgerGradeHistory.id)
+    ).scalars()
+    return {
+        "scheme": scheme,
+        "subject_id": subject_id,
+        "policy_version": policy.version,
+        "on": day.isoformat(),
+        "computed_as_of": row.as_of.isoformat(),
+        "base": policy.base,
+        "balance": balance,
+        "grade": policy.grade(balance),
+        "entries": items,
+        "history": [
+            {
+                "policy_version": h.policy_version,
+                "grade": h.grade,
+                "balance": h.balance,
+                "as_of": h.as_of.isoformat(),
+                "replaced_on": h.replaced_on.isoformat(),
+                "reason": h.reason,
+            }
+            for h in history
+        ],
+        "note": "Grades never restrict anyone; programs may offer benefits at a grade.",
+    }
+
+
+def public_grades(*, session: Session, subject_id: int) -> list[dict[str, Any]]:
+    """An organisation's grades in the schemes it opted in to (persons' grades are private)."""
+    subject = session.get(Subject, subject_id)
+    if subject is None or subject.kind != "organisation":
+        return []
+    today = clock.today()
+    rows = session.execute(
+        select(LedgerBalance.scheme).where(LedgerBalance.subject_id == subject_id)
+    ).scalars()
+    out = []
+    for scheme in sorted(rows):
+        grade = grade_for(session=session, subject_id=subject_id, scheme=scheme, on=today)
+        if grade is not None:
+            out.append({"scheme": scheme, "grade": grade, "as_of": today.isoformat()})
+    return out

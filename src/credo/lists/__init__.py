@@ -1,0 +1,1 @@
+"""Lists: defaulter, serious-violator and red lists; their entries, restrictions and repairs."""

@@ -1,0 +1,217 @@
+"""Disputes: a subject challenges a record; the furnisher verifies, corrects or deletes it
+by the deadline; an unanswered dispute deletes the record (FCRA-style, but automatic).
+
+While a dispute is open the record's state is ``disputed`` and it is not used against the
+subject; verification restores the state it had.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from credo.core import audit, clock
+from credo.errors import Conflict, InvalidInput, NotFound
+from credo.lists import service as lists
+from credo.records import service as records
+from credo.records.models import Record
+from credo.records.validation import ValidRecord
+from credo.rights.models import Dispute
+
+MAX_REASON = 2000
+OUTCOMES = ("verified", "corrected", "deleted")
+
+
+@dataclass(frozen=True)
+class DisputeOpened(audit.AuditEvent):
+    type = "dispute.opened"
+    dispute_id: int
+    record_id: int
+    subject_id: int
+    deadline: str
+
+
+@dataclass(frozen=True)
+class DisputeResolved(audit.AuditEvent):
+    type = "dispute.resolved"
+    dispute_id: int
+    record_id: int
+    outcome: str
+    by: str
+
+
+def own_record(*, session: Session, subject_id: int, record_id: int) -> Record:
+    """The subject's record, or NotFound — identical whether it is missing or someone else's."""
+    record = session.get(Record, record_id)
+    if record is None or record.subject_id != subject_id:
+        raise NotFound(
+            f"no record {record_id} in your file",
+            details=[{"field": "record_id", "value": record_id}],
+        )
+    return record
+
+
+def open_dispute(
+    *, session: Session, subject_id: int, record_id: int, reason: str, days: int
+) -> Dispute:
+    """Mark the record disputed at once and put it in its furnisher's queue."""
+    reason = reason.strip()
+    if not reason or len(reason) > MAX_REASON:
+        raise InvalidInput(
+            f"reason must be 1-{MAX_REASON} characters",
+            details=[{"field": "reason", "value": reason[:100]}],
+        )
+    record = own_record(session=session, subject_id=subject_id, record_id=record_id)
+    if record.state in ("deleted", "expired"):
+        raise Conflict(
+            f"record {record_id} is {record.state}; there is nothing to dispute",
+            details=[{"field": "record_id", "value": record_id}],
+        )
+    if open_for(session=session, record_id=record_id) is not None:
+        raise Conflict(
+            f"record {record_id} already has an open dispute",
+            details=[{"field": "record_id", "value": record_id}],
+        )
+    now = clock.now()
+    dispute = Dispute(
+        record_id=record.id,
+        subject_id=subject_id,
+        furnisher_id=record.furnisher_id,
+        reason=reason,
+        prior_state=record.state,
+        state="open",
+        opened_at=now,
+        deadline=now.date() + dt.timedelta(days=days),
+    )
+    session.add(dispute)
+    record.state = "disputed"
+    session.flush()
+    audit.append(
+        session,
+        DisputeOpened(dispute.id, record.id, subject_id, dispute.deadline.isoformat()),
+        actor=f"subject:{subject_id}",
+    )
+    return dispute
+
+
+def open_for(*, session: Session, record_id: int) -> Dispute | None:
+    return session.execute(
+        select(Dispute).where(Dispute.record_id == record_id, Dispute.state == "open")
+    ).scalar_one_or_none()
+
+
+def queue(*, session: Session, furnisher_id: str) -> list[tuple[Dispute, Record]]:
+    """A furnisher's open disputes, oldest deadline first."""
+    rows = session.execute(
+        select(Dispute, Record)
+        .join(Record, Record.id == Dispute.record_id)
+        .where(Dispute.furnisher_id == furnisher_id, Dispute.state == "open")
+        .order_by(Dispute.deadline, Dispute.id)
+    ).all()
+    return [(d, r) for d, r in rows]
+
+
+def for_subject(*, session: Session, subject_id: int) -> list[Dispute]:
+    return list(
+        session.execute(
+            select(Dispute).where(Dispute.subject_id == subject_id).order_by(Dispute.id)
+        ).scalars()
+    )
+
+
+def answer(
+    *,
+    session: Session,
+    furnisher_id: str,
+    dispute_id: int,
+    outcome: str,
+    correction: ValidRecord | None = None,
+    note: str | None = None,
+) -> Dispute:
+    """The furnisher's answer: verified (state restored), corrected (new version) or deleted."""
+    dispute = session.get(Dispute, dispute_id)
+    if dispute is None or dispute.furnisher_id != furnisher_id:
+        raise NotFound(
+            f"no dispute {dispute_id} on your records",
+            details=[{"field": "dispute_id", "value": dispute_id}],
+        )
+    if dispute.state != "open":
+        raise Conflict(
+            f"dispute {dispute_id} was already resolved ({dispute.state})",
+            details=[{"field": "dispute_id", "value": dispute_id}],
+        )
+    if outcome not in OUTCOMES:
+        raise InvalidInput(
+            f"outcome {outcome!r} is not one of {', '.join(OUTCOMES)}",
+            details=[{"field": "outcome", "value": outcome}],
+        )
+    record = session.get(Record, dispute.record_id)
+    assert record is not None
+    actor = f"furnisher:{furnisher_id}"
+    if outcome == "corrected":
+        if correction is None:
+            raise InvalidInput(
+                "a correction needs the corrected record",
+                details=[{"field": "correction", "value": None}],
+            )
+        if correction.external_id != record.external_id:
+            raise InvalidInput(
+                "the correction must keep the record's external_id",
+                details=[{"field": "correction.external_id", "value": correction.external_id}],
+            )
+        record.state = dispute.prior_state
+        records.correct(session=session, furnisher_id=furnisher_id, valid=correction, actor=actor)
+    elif outcome == "deleted":
+        records.delete(
+            session=session, furnisher_id=furnisher_id, external_id=record.external_id, actor=actor
+        )
+        lists.apply_record_now(session=session, record=record)
+    else:
+        record.state = dispute.prior_state
+    _resolve(session, dispute, outcome, note, actor)
+    return dispute
+
+
+def _resolve(
+    session: Session, dispute: Dispute, outcome: str, note: str | None, actor: str
+) -> None:
+    dispute.state = outcome
+    dispute.note = note
+    dispute.resolved_at = clock.now()
+    session.flush()
+    audit.append(
+        session, DisputeResolved(dispute.id, dispute.record_id, outcome, actor), actor=actor
+    )
+
+
+def sweep(*, session: Session, today: dt.date | None = None) -> list[Dispute]:
+    """Delete the records of disputes unanswered past their deadline; returns those disputes."""
+    today = today or clock.today()
+    lapsed = list(
+        session.execute(
+            select(Dispute)
+            .where(Dispute.state == "open", Dispute.deadline < today)
+            .order_by(Dispute.id)
+        ).scalars()
+    )
+    for dispute in lapsed:
+        record = session.get(Record, dispute.record_id)
+        assert record is not None
+        records.delete(
+            session=session,
+            furnisher_id=record.furnisher_id,
+            external_id=record.external_id,
+            actor="system:dispute-deadline",
+        )
+        lists.apply_record_now(session=session, record=record)
+        _resolve(
+            session,
+            dispute,
+            "lapsed",
+            "the furnisher did not answer by the deadline; the record was deleted",
+            "system:dispute-deadline",
+        )
+    return lapsed

@@ -1,0 +1,198 @@
+"""The subject's full report: everything credo holds on it and everything it did with it.
+
+One function, ``build``, assembles it from each domain's own services; the API answers it
+as JSON (``GET /v1/me/report``), the web portal prints it, and ``credo report`` gives the
+operator the same thing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from credo.access import checks, consents
+from credo.core import clock
+from credo.furnishers.models import Furnisher
+from credo.integrity import service as integrity
+from credo.ledgers import service as ledgers
+from credo.ledgers.models import LedgerBalance
+from credo.lists import service as lists
+from credo.records import service as records
+from credo.records.models import Record, RecordVersion
+from credo.rights import disputes, reviews, statements
+from credo.scores import service as scores
+from credo.scores.models import Score
+from credo.subjects.models import Subject
+
+INQUIRY_YEARS = 2
+REMOVAL_REASONS = {
+    "deleted": "deleted by its furnisher or after an unanswered dispute",
+    "expired": "removed under the retention rules",
+}
+
+
+def _iso(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, dt.date | dt.datetime) else value
+
+
+def _records(session: Session, subject: Subject) -> list[dict[str, Any]]:
+    rows = session.execute(
+        select(Record, Furnisher.name)
+        .join(Furnisher, Furnisher.id == Record.furnisher_id)
+        .where(Record.subject_id == subject.id)
+        .order_by(Record.occurred_on.desc(), Record.id)
+    ).all()
+    ids = [r.id for r, _ in rows]
+    notes = statements.for_records(session=session, record_ids=ids)
+    history: dict[int, list[dict[str, Any]]] = {}
+    for start in range(0, len(ids), 900):
+        for v in session.execute(
+            select(RecordVersion)
+            .where(RecordVersion.record_id.in_(ids[start : start + 900]))
+            .order_by(RecordVersion.version)
+        ).scalars():
+            history.setdefault(v.record_id, []).append(
+                {
+                    "version": v.version,
+                    "state": v.state,
+                    "reason": v.reason,
+                    "superseded_at": _iso(v.superseded_at),
+                    "content": json.loads(v.content),
+                }
+            )
+    display = {"scheme": subject.scheme, "id": subject.display_id}
+    out = []
+    for record, furnisher in rows:
+        item = records.to_envelope(record, display)
+        item.update(
+            {
+                "record_id": record.id,
+                "furnisher": furnisher,
+                "received_at": _iso(record.received_at),
+                "statement": notes.get(record.id),
+                "history": history.get(record.id, []),
+            }
+        )
+        out.append(item)
+    return out
+
+
+def _score(session: Session, subject_id: int) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
+    rows = (
+        session.execute(select(Score).where(Score.subject_id == subject_id).order_by(Score.id))
+        .scalars()
+        .all()
+    )
+    history = [{"as_of": _iso(s.as_of), "score": s.score, "band": s.band} for s in rows]
+    if not rows:
+        return None, history
+    latest = rows[-1]
+    current: dict[str, Any] = {
+        "score": latest.score,
+        "band": latest.band,
+        "as_of": _iso(latest.as_of),
+        "dimensions": {
+            d: getattr(latest, d)
+            for d in ("history", "capacity", "compliance", "payments", "identity")
+        },
+        "reasons": json.loads(latest.reasons),
+        "to_raise": [],
+    }
+    if latest.features:
+        row = session.get(scores.ModelVersion, latest.model_version_id)
+        if row is not None:
+            explained = scores.load_model(row).explain(pd.DataFrame([json.loads(latest.features)]))
+            current["to_raise"] = explained.get("counterfactual", [])
+    return current, history
+
+
+def build(*, session: Session, subject: Subject, today: dt.date | None = None) -> dict[str, Any]:
+    """Every section of the report, as plain JSON-ready data."""
+    today = today or clock.today()
+    held = _records(session, subject)
+    current, history = _score(session, subject.id)
+    entries = [
+        lists.describe(session=session, entry=e)
+        for e in lists.entries_for(session=session, subject_id=subject.id)
+    ]
+    since = dt.date(today.year - INQUIRY_YEARS, today.month, min(today.day, 28))
+    return {
+        "subject": {
+            "kind": subject.kind,
+            "scheme": subject.scheme,
+            "id": subject.display_id,
+            "name": subject.name,
+        },
+        "as_of": today.isoformat(),
+        "score": current,
+        "score_history": history,
+        "score_held_for_review": integrity.pending_review_for(
+            session=session, subject_id=subject.id
+        ),
+        "records": [r for r in held if r["state"] not in REMOVAL_REASONS],
+        "removed": [
+            {
+                "record_id": r["record_id"],
+                "external_id": r["external_id"],
+                "category": r["category"],
+                "furnisher": r["furnisher"],
+                "state": r["state"],
+                "why": REMOVAL_REASONS[r["state"]],
+            }
+            for r in held
+            if r["state"] in REMOVAL_REASONS
+        ],
+        "lists": [e for e in entries if e.get("state") != "pending"],
+        "pending_listings": [e for e in entries if e.get("state") == "pending"],
+        "ledgers": _ledgers(session, subject.id, today),
+        "inquiries": [
+            {k: _iso(v) for k, v in q.items()}
+            for q in checks.inquiries_for(session=session, subject_id=subject.id, since=since)
+        ],
+        "consents": [
+            {
+                "id": c.id,
+                "scope": c.scope,
+                "party_id": c.party_id,
+                "granted_at": _iso(c.granted_at),
+                "expires_on": _iso(c.expires_on),
+                "state": consents.state(c, today),
+            }
+            for c in consents.of_subject(session=session, subject_id=subject.id)
+        ],
+        "disputes": [
+            {
+                "id": d.id,
+                "record_id": d.record_id,
+                "state": d.state,
+                "reason": d.reason,
+                "deadline": _iso(d.deadline),
+                "resolved_at": _iso(d.resolved_at),
+                "note": d.note,
+            }
+            for d in disputes.for_subject(session=session, subject_id=subject.id)
+        ],
+        "reviews": [
+            reviews.describe(r) for r in reviews.for_subject(session=session, subject_id=subject.id)
+        ],
+    }
+
+
+def _ledgers(session: Session, subject_id: int, today: dt.date) -> list[dict[str, Any]]:
+    schemes = (
+        session.execute(select(LedgerBalance.scheme).where(LedgerBalance.subject_id == subject_id))
+        .scalars()
+        .all()
+    )
+    return [
+        {
+            "scheme": scheme,
+            **ledgers.explain(session=session, subject_id=subject_id, scheme=scheme, on=today),
+        }
+        for scheme in sorted(set(schemes))
+    ]

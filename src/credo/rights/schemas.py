@@ -1,0 +1,83 @@
+"""Schemas of the subject-rights endpoints."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from credo.records.schemas import RecordCorrection
+
+
+class DisputeIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    record_id: int
+    reason: str = Field(max_length=2000)
+
+
+class DisputeOut(BaseModel):
+    id: int
+    record_id: int
+    state: str
+    reason: str
+    opened_at: dt.datetime
+    deadline: dt.date
+    resolved_at: dt.datetime | None
+    note: str | None
+
+
+class DisputeAnswer(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    outcome: Literal["verified", "corrected", "deleted"]
+    correction: RecordCorrection | None = None
+    note: str | None = Field(default=None, max_length=2000)
+
+
+class FurnisherDispute(BaseModel):
+    id: int
+    external_id: str
+    category: str
+    reason: str
+    deadline: dt.date
+    record: dict[str, Any]
+
+
+class StatementIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    record_id: int
+    text: str
+
+
+class StatementOut(BaseModel):
+    id: int
+    record_id: int
+    text: str
+    created_at: dt.datetime
+
+
+class ReviewIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    decision_id: str
+    reason: str = Field(max_length=2000)
+
+
+class ReviewOut(BaseModel):
+    id: int
+    decision_id: str
+    state: str
+    reason: str
+    requested_at: str
+    decided_at: str | None
+    outcome_note: str | None
+
+
+class ReviewDecision(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    outcome: Literal["upheld", "overturned"]
+    note: str = Field(max_length=2000)

@@ -1,0 +1,219 @@
+"""The operator console ``/admin``: sign in with the operator key; queues and registry state."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from credo.api.deps import SessionDep, SettingsDep
+from credo.config import Settings
+from credo.errors import NotFound, Unauthenticated
+from credo.furnishers import service as furnishers
+from credo.rights import disputes
+from credo.web.render import (
+    OPERATOR_COOKIE,
+    check_csrf,
+    csrf_token,
+    form,
+    operator_cookie,
+    operator_key_ok,
+    page,
+    redirect,
+    set_cookie,
+)
+from credo.web.views import optional
+
+router = APIRouter(prefix="/admin", include_in_schema=False)
+
+
+def is_operator(request: Request, settings: Settings) -> bool:
+    import hmac
+
+    expected = operator_cookie(settings)
+    got = request.cookies.get(OPERATOR_COOKIE, "")
+    return expected is not None and hmac.compare_digest(expected, got)
+
+
+def _lists(session: Session) -> list[dict[str, Any]] | None:
+    if optional("credo.lists.service") is None:
+        return None
+    from credo.lists import rules
+    from credo.lists.models import ListEntry
+
+    counts: dict[str, dict[str, int]] = {}
+    for list_id, state, n in session.execute(
+        select(ListEntry.list_id, ListEntry.state, func.count()).group_by(
+            ListEntry.list_id, ListEntry.state
+        )
+    ):
+        counts.setdefault(list_id, {})[state] = n
+    return [
+        {"rule": rule, "counts": counts.get(list_id, {})} for list_id, rule in rules.LISTS.items()
+    ]
+
+
+def _model(session: Session) -> dict[str, Any] | None:
+    scores = optional("credo.scores.service")
+    if scores is None:
+        return None
+    try:
+        row = scores.active_model(session=session)
+    except NotFound:
+        return {"version": None}
+    card = None
+    try:
+        from credo.scoring import loads, model_card
+
+        card = model_card(loads(row.model)).get("markdown")
+    except Exception as exc:  # a card that cannot be drawn must not take the console down
+        card = f"(the model card could not be rendered: {exc})"
+    return {
+        "version": row.version,
+        "created_at": row.created_at,
+        "metrics": row.metrics,
+        "card": card,
+        "versions": scores.versions(session=session),
+    }
+
+
+def _last_refresh(session: Session) -> dict[str, Any] | None:
+    if optional("credo.scores.models") is None:
+        return None
+    from credo.scores.models import ScoreRun
+
+    latest = select(ScoreRun).order_by(ScoreRun.id.desc()).limit(1)
+    run = session.execute(latest).scalar_one_or_none()
+    return {"run": run}
+
+
+def _call(module: Any, name: str, session: Session) -> Any:
+    """``module.name(session=...)`` when the (optional) domain provides it, else None."""
+    fn = getattr(module, name, None) if module is not None else None
+    return None if fn is None else fn(session=session)
+
+
+def console(*, session: Session) -> dict[str, Any]:
+    """Everything the console shows; absent domains are None (the page says so)."""
+    all_furnishers = furnishers.list_all(session=session)
+    dispute_queue: list[dict[str, Any]] = []
+    for f in all_furnishers:
+        for d, r in disputes.queue(session=session, furnisher_id=f.id):
+            dispute_queue.append({"dispute": d, "record": r, "furnisher": f.name})
+    dispute_queue.sort(key=lambda x: (x["dispute"].deadline, x["dispute"].id))
+    parties: list[dict[str, Any]] | None = None
+    if optional("credo.access.parties") is not None:
+        from credo.access import parties as access_parties
+
+        parties = [
+            {"party": p, "programs": access_parties.programs_of(session=session, party_id=p.id)}
+            for p in access_parties.list_all(session=session)
+        ]
+    repairs: list[dict[str, Any]] | None = None
+    if optional("credo.lists.repairs") is not None:
+        from credo.lists import repairs as list_repairs
+
+        repairs = [list_repairs.describe(r) for r in list_repairs.list_repairs(session=session)]
+    integrity = optional("credo.integrity.service")
+    ledgers = optional("credo.ledgers.service")
+    return {
+        "furnishers": all_furnishers,
+        "parties": parties,
+        "lists": _lists(session),
+        "model": _model(session),
+        "disputes": dispute_queue,
+        "repairs": repairs,
+        "integrity": integrity,
+        "reviews": _call(integrity, "review_queue", session),
+        "flags": _call(integrity, "open_flags", session),
+        "policies": _call(ledgers, "policies", session),
+        "refresh": _last_refresh(session),
+    }
+
+
+@router.get("/signin", response_class=HTMLResponse)
+def signin_form(request: Request) -> HTMLResponse:
+    return page(request, "signin.html", {"area": "admin", "error": None}, private=True)
+
+
+@router.post("/signin", response_model=None)
+async def signin(request: Request, settings: SettingsDep) -> Response:
+    key = (await form(request)).get("key", "")
+    session_value = operator_cookie(settings)
+    if session_value is None or not operator_key_ok(settings, key):
+        message = "the operator key is missing or wrong"
+        return page(
+            request, "signin.html", {"area": "admin", "error": message}, status=401, private=True
+        )
+    response = redirect("/admin")
+    set_cookie(request, response, OPERATOR_COOKIE, session_value, "/admin")
+    return response
+
+
+@router.post("/signout", response_model=None)
+async def signout(request: Request, settings: SettingsDep) -> Response:
+    data = await form(request)
+    check_csrf(settings, request.cookies.get(OPERATOR_COOKIE, ""), data.get("csrf"))
+    response = redirect("/")
+    response.delete_cookie(OPERATOR_COOKIE, path="/admin")
+    return response
+
+
+@router.get("", response_class=HTMLResponse, response_model=None)
+def admin(request: Request, session: SessionDep, settings: SettingsDep) -> Response:
+    """Furnishers, parties, programs, lists, the model, queues and the last refresh."""
+    if not is_operator(request, settings):
+        return redirect("/admin/signin")
+    context = console(session=session)
+    context["csrf"] = csrf_token(settings, request.cookies.get(OPERATOR_COOKIE, ""))
+    context["done"] = request.query_params.get("done", "")
+    return page(request, "admin.html", context, private=True)
+
+
+@router.post("/repairs/{repair_id}", response_model=None)
+async def decide_repair(
+    request: Request, repair_id: int, session: SessionDep, settings: SettingsDep
+) -> Response:
+    """Approve (the entry ends today) or reject (with a reason) a credit-repair application."""
+    if not is_operator(request, settings):
+        raise Unauthenticated("sign in with the operator key first")
+    data = await form(request)
+    check_csrf(settings, request.cookies.get(OPERATOR_COOKIE, ""), data.get("csrf"))
+    from credo.lists import repairs
+
+    repairs.decide(
+        session=session,
+        repair_id=repair_id,
+        approve=data.get("decision") == "approve",
+        reason=data.get("reason", ""),
+        actor="operator:web",
+    )
+    session.commit()
+    return redirect("/admin?done=repair#repairs")
+
+
+@router.post("/reviews/{review_id}", response_model=None)
+async def resolve_review(
+    request: Request, review_id: int, session: SessionDep, settings: SettingsDep
+) -> Response:
+    """Resolve an integrity review through ``integrity.service.resolve`` (when it exists)."""
+    if not is_operator(request, settings):
+        raise Unauthenticated("sign in with the operator key first")
+    data = await form(request)
+    check_csrf(settings, request.cookies.get(OPERATOR_COOKIE, ""), data.get("csrf"))
+    integrity = optional("credo.integrity.service")
+    resolve = getattr(integrity, "resolve", None)
+    if resolve is None:
+        raise NotFound("integrity reviews are not available in this registry yet")
+    resolve(
+        session=session,
+        review_id=review_id,
+        outcome=data.get("outcome", ""),
+        note=data.get("note", ""),
+        actor="operator:web",
+    )
+    session.commit()
+    return redirect("/admin?done=review#reviews")

@@ -1,0 +1,178 @@
+"""The subject portal ``/me``: sign in with a subject token, read, dispute, consent, print."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+from sqlalchemy.orm import Session
+
+from credo.api.deps import SessionDep, SettingsDep
+from credo.config import Settings
+from credo.errors import CredoError, InvalidInput, Unauthenticated
+from credo.rights import disputes
+from credo.subjects import tokens
+from credo.subjects.models import Subject
+from credo.web import charts, views
+from credo.web.render import (
+    SUBJECT_COOKIE,
+    check_csrf,
+    csrf_token,
+    form,
+    page,
+    redirect,
+    set_cookie,
+)
+
+router = APIRouter(prefix="/me", include_in_schema=False)
+
+
+def signed_in(request: Request, session: Session) -> Subject | None:
+    """The subject whose live token is in the cookie, or None."""
+    token = request.cookies.get(SUBJECT_COOKIE)
+    if not token:
+        return None
+    try:
+        return tokens.authenticate(session=session, token=token)
+    except Unauthenticated:
+        return None
+
+
+def _charts(context: dict[str, object]) -> dict[str, str]:
+    score = context.get("score")
+    if not isinstance(score, dict) or score.get("latest") is None:
+        return {}
+    latest = score["latest"]
+    return {
+        "gauge": charts.gauge(latest.score),
+        "radar": charts.radar(score["dimensions"]),
+        "history": charts.line(score["history"]),
+    }
+
+
+def _context(request: Request, session: Session, settings: Settings, subject: Subject) -> dict:
+    context = views.portal(session=session, subject=subject)
+    context["charts"] = _charts(context)
+    context["csrf"] = csrf_token(settings, request.cookies.get(SUBJECT_COOKIE, ""))
+    context["done"] = request.query_params.get("done", "")
+    return context
+
+
+@router.get("/signin", response_class=HTMLResponse)
+def signin_form(request: Request) -> HTMLResponse:
+    return page(request, "signin.html", {"area": "me", "error": None}, private=True)
+
+
+@router.post("/signin", response_model=None)
+async def signin(request: Request, session: SessionDep) -> Response:
+    """Check the token, then keep it in an HttpOnly, SameSite=Strict cookie scoped to /me."""
+    token = (await form(request)).get("token", "").strip()
+    try:
+        tokens.authenticate(session=session, token=token)
+    except Unauthenticated as exc:
+        return page(
+            request, "signin.html", {"area": "me", "error": exc.message}, status=401, private=True
+        )
+    response = redirect("/me")
+    set_cookie(request, response, SUBJECT_COOKIE, token, "/me")
+    return response
+
+
+@router.post("/signout", response_model=None)
+async def signout(request: Request, settings: SettingsDep) -> Response:
+    data = await form(request)
+    check_csrf(settings, request.cookies.get(SUBJECT_COOKIE, ""), data.get("csrf"))
+    response = redirect("/")
+    response.delete_cookie(SUBJECT_COOKIE, path="/me")
+    return response
+
+
+@router.get("", response_class=HTMLResponse, response_model=None)
+def me(request: Request, session: SessionDep, settings: SettingsDep) -> Response:
+    """The subject's score, records, disputes, inquiries, consents and list entries."""
+    subject = signed_in(request, session)
+    if subject is None:
+        return redirect("/me/signin")
+    return page(request, "me.html", _context(request, session, settings, subject), private=True)
+
+
+@router.get("/report", response_class=HTMLResponse, response_model=None)
+def report(request: Request, session: SessionDep, settings: SettingsDep) -> Response:
+    """The same file as one printable page (print stylesheet, no forms)."""
+    subject = signed_in(request, session)
+    if subject is None:
+        return redirect("/me/signin")
+    context = _context(request, session, settings, subject)
+    return page(request, "report.html", context, private=True)
+
+
+async def _authorised(request: Request, session: Session, settings: Settings) -> tuple:
+    subject = signed_in(request, session)
+    if subject is None:
+        raise Unauthenticated("sign in with your subject token first")
+    data = await form(request)
+    check_csrf(settings, request.cookies.get(SUBJECT_COOKIE, ""), data.get("csrf"))
+    return subject, data
+
+
+def _int(data: dict[str, str], name: str) -> int:
+    try:
+        return int(data.get(name, ""))
+    except ValueError as exc:
+        raise InvalidInput(
+            f"{name} must be a whole number", details=[{"field": name, "value": data.get(name)}]
+        ) from exc
+
+
+@router.post("/disputes", response_model=None)
+async def dispute(request: Request, session: SessionDep, settings: SettingsDep) -> Response:
+    """Open a dispute through ``rights.disputes.open_dispute``; the record shows it pending."""
+    subject, data = await _authorised(request, session, settings)
+    disputes.open_dispute(
+        session=session,
+        subject_id=subject.id,
+        record_id=_int(data, "record_id"),
+        reason=data.get("reason", ""),
+        days=settings.dispute_days,
+    )
+    session.commit()
+    return redirect("/me?done=dispute#records")
+
+
+@router.post("/consents", response_model=None)
+async def grant(request: Request, session: SessionDep, settings: SettingsDep) -> Response:
+    subject, data = await _authorised(request, session, settings)
+    from credo.access import consents
+
+    expires = data.get("expires_on") or None
+    try:
+        expires_on = dt.date.fromisoformat(expires) if expires else None
+    except ValueError as exc:
+        raise InvalidInput(
+            "expires_on must be a date (YYYY-MM-DD)",
+            details=[{"field": "expires_on", "value": expires}],
+        ) from exc
+    consents.grant(
+        session=session,
+        subject_id=subject.id,
+        program_id=data.get("program_id", ""),
+        expires_on=expires_on,
+    )
+    session.commit()
+    return redirect("/me?done=consent#consents")
+
+
+@router.post("/consents/{consent_id}/revoke", response_model=None)
+async def revoke(
+    request: Request, consent_id: str, session: SessionDep, settings: SettingsDep
+) -> Response:
+    subject, _data = await _authorised(request, session, settings)
+    from credo.access import consents
+
+    consents.revoke(session=session, subject_id=subject.id, consent_id=consent_id)
+    session.commit()
+    return redirect("/me?done=revoked#consents")
+
+
+__all__ = ["CredoError", "router"]

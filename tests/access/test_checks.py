@@ -1,0 +1,226 @@
+"""Eligibility and restriction checks through the API: answers, reasons, consent, inquiries."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from credo.access import checks, rules
+from credo.core import clock
+from tests.access.conftest import World, grant
+from tests.access.helpers import nothing_changed
+from tests.api.helpers import assert_error
+from tests.envelopes import TODAY
+
+ELIGIBILITY_KEYS = {"eligible", "decision_id", "reason", "review"}
+RESTRICTION_KEYS = {"restricted", "decision_id", "reason"}
+
+
+def eligibility(client: TestClient, world: World, who: str, program: str, party: str = "a") -> Any:
+    body = {"subject": world.ref(who), "program": world.programs[program]}
+    return client.post(
+        "/v1/checks/eligibility", json=body, headers=getattr(world, party)["headers"]
+    )
+
+
+def assert_no_leak(response: Any) -> None:
+    """Nothing of the file crosses: no score, sub-score, list entry text, record or reasons."""
+    body = response.json()
+    assert set(body) in (ELIGIBILITY_KEYS, RESTRICTION_KEYS)
+    shown = " ".join(str(v) for k, v in body.items() if k != "decision_id")
+    for secret in ("640", "580", "720", "610", "550", "SECRET", "band", "case-", "record"):
+        assert secret not in shown, (secret, shown)
+    assert "SECRET" not in response.text
+
+
+@pytest.mark.parametrize(
+    ("who", "program", "eligible", "reason"),
+    [
+        ("good", "rental", True, rules.REASON_ELIGIBLE),
+        ("fair", "rental", False, rules.REASON_BELOW),
+        ("unscored", "rental", False, rules.REASON_NO_SCORE),
+        ("defaulter", "rental", False, "on the defaulter list"),
+        ("good", "checkout", False, rules.REASON_BELOW),  # the latest score counts: 640 < 650
+        ("red", "red", True, rules.REASON_ELIGIBLE),
+        ("good", "red", False, "not on the red list"),
+    ],
+)
+def test_eligibility_answers_with_a_category(
+    client: TestClient, world: World, who: str, program: str, eligible: bool, reason: str
+) -> None:
+    grant(client, world.tokens[who], world.programs[program])
+    response = eligibility(client, world, who, program)
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert set(body) == ELIGIBILITY_KEYS
+    assert body["eligible"] is eligible
+    assert body["reason"] == reason
+    assert body["decision_id"].startswith("dec_")
+    assert "review" in body["review"]
+    assert_no_leak(response)
+
+
+def test_every_check_is_an_inquiry_with_its_inputs(
+    client: TestClient, world: World, factory: sessionmaker[Session]
+) -> None:
+    consent = grant(client, world.tokens["fair"], world.programs["rental"])
+    first = eligibility(client, world, "fair", "rental").json()
+    body = {"subject": world.ref("fair"), "activity": "air_travel"}
+    second = client.post("/v1/checks/restriction", json=body, headers=world.a["headers"]).json()
+    with factory() as s:
+        found = checks.inquiries_for(session=s, subject_id=world.subject_ids["fair"], since=TODAY)
+        later = checks.inquiries_for(
+            session=s, subject_id=world.subject_ids["fair"], since=TODAY + dt.timedelta(days=1)
+        )
+        others = checks.inquiries_for(session=s, subject_id=world.subject_ids["good"])
+    assert later == [] and others == []
+    assert [q["decision_id"] for q in found] == [first["decision_id"], second["decision_id"]]
+    asked = found[0]
+    assert asked["party"] == "Car Rental Co" and asked["purpose"] == "deposit_free_rental"
+    assert asked["program_id"] == world.programs["rental"] and asked["answer"] is False
+    assert asked["reason"] == rules.REASON_BELOW
+    assert asked["inputs"]["score"] == 580  # kept for human review, never sent to the party
+    assert asked["inputs"]["lists"] == []
+    assert found[1]["kind"] == "restriction" and found[1]["purpose"] == "restriction_check"
+    assert consent
+
+
+def test_no_consent_no_answer_and_nothing_logged(
+    client: TestClient, world: World, engine: Engine
+) -> None:
+    with nothing_changed(engine):
+        response = eligibility(client, world, "good", "rental")
+    assert_error(response, 403, "consent_required", field="subject.id")
+
+
+def test_unknown_subject_looks_like_no_consent(
+    client: TestClient, world: World, engine: Engine
+) -> None:
+    import random
+
+    from tests.api.helpers import make_ric
+
+    body = {
+        "subject": {"scheme": "cn_ric", "id": make_ric(random.Random(99))},
+        "program": world.programs["rental"],
+    }
+    with nothing_changed(engine):
+        response = client.post("/v1/checks/eligibility", json=body, headers=world.a["headers"])
+    assert_error(response, 403, "consent_required")
+
+
+def test_consent_to_one_program_does_not_cover_another(
+    client: TestClient, world: World, engine: Engine
+) -> None:
+    grant(client, world.tokens["good"], world.programs["checkout"])
+    with nothing_changed(engine):
+        assert eligibility(client, world, "good", "rental").status_code == 403
+
+
+def test_revoked_consent_is_refused_at_once(
+    client: TestClient, world: World, engine: Engine
+) -> None:
+    consent = grant(client, world.tokens["good"], world.programs["rental"])
+    assert eligibility(client, world, "good", "rental").status_code == 200
+    revoked = client.delete(f"/v1/me/consents/{consent}", headers=world.tokens["good"])
+    assert revoked.status_code == 200 and revoked.json()["state"] == "revoked"
+    with nothing_changed(engine):
+        assert_error(eligibility(client, world, "good", "rental"), 403, "consent_required")
+
+
+def test_expired_consent_is_refused(client: TestClient, world: World, engine: Engine) -> None:
+    grant(client, world.tokens["good"], world.programs["rental"], days=3)
+    assert eligibility(client, world, "good", "rental").status_code == 200
+    clock.freeze(dt.datetime(TODAY.year, TODAY.month, TODAY.day, tzinfo=dt.UTC) + dt.timedelta(4))
+    with nothing_changed(engine):
+        assert_error(eligibility(client, world, "good", "rental"), 403, "consent_required")
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "field", "value"),
+    [
+        (
+            {"subject": {"scheme": "cn_ric", "id": "110105194912310021"}},
+            422,
+            "subject.id",
+            "110105194912310021",
+        ),
+        ({"subject": {"scheme": "ssn_mars", "id": "1"}}, 422, "subject.scheme", "ssn_mars"),
+        ({"program": "prg_doesnotexist"}, 404, "program", "prg_doesnotexist"),
+        ({"program": 12}, 422, "program", 12),
+        ({"subject": "11010519491231002X"}, 422, "subject", "11010519491231002X"),
+    ],
+)
+def test_bad_checks_name_field_and_value(
+    client: TestClient,
+    world: World,
+    engine: Engine,
+    body: dict[str, Any],
+    status: int,
+    field: str,
+    value: Any,
+) -> None:
+    grant(client, world.tokens["good"], world.programs["rental"])
+    request = {"subject": world.ref("good"), "program": world.programs["rental"], **body}
+    with nothing_changed(engine):
+        response = client.post("/v1/checks/eligibility", json=request, headers=world.a["headers"])
+    assert_error(response, status, field=field, value=value)
+
+
+@pytest.mark.parametrize(
+    ("who", "activity", "restricted"),
+    [
+        ("defaulter", "air_travel", True),
+        ("good", "air_travel", False),
+        ("red", "air_travel", False),
+    ],
+)
+def test_restriction_checks_need_no_consent(
+    client: TestClient,
+    world: World,
+    factory: sessionmaker[Session],
+    who: str,
+    activity: str,
+    restricted: bool,
+) -> None:
+    body = {"subject": world.ref(who), "activity": activity}
+    response = client.post("/v1/checks/restriction", json=body, headers=world.a["headers"])
+    assert response.status_code == 200, response.text
+    answer = response.json()
+    assert set(answer) == RESTRICTION_KEYS and answer["restricted"] is restricted
+    assert_no_leak(response)
+    with factory() as s:
+        (logged,) = checks.inquiries_for(session=s, subject_id=world.subject_ids[who])
+    assert logged["decision_id"] == answer["decision_id"] and logged["answer"] is restricted
+
+
+def test_restriction_on_unknown_subject_is_no_and_logged(
+    client: TestClient, world: World, engine: Engine
+) -> None:
+    body = {"subject": {"scheme": "cn_ric", "id": "11010519491231002X"}, "activity": "air_travel"}
+    response = client.post("/v1/checks/restriction", json=body, headers=world.a["headers"])
+    assert response.json()["restricted"] is False
+    from sqlalchemy import text
+
+    with engine.connect() as conn:
+        inputs = conn.execute(text("SELECT inputs FROM inquiries")).scalar_one()
+    assert json.loads(inputs)["subject_known"] is False
+
+
+@pytest.mark.parametrize(
+    ("activity", "status", "code"),
+    [("star_hotel", 403, "forbidden"), ("space_travel", 422, "invalid_input")],
+)
+def test_restriction_outside_the_partys_activities(
+    client: TestClient, world: World, engine: Engine, activity: str, status: int, code: str
+) -> None:
+    body = {"subject": world.ref("defaulter"), "activity": activity}
+    with nothing_changed(engine):
+        response = client.post("/v1/checks/restriction", json=body, headers=world.a["headers"])
+    assert_error(response, status, code, field="activity", value=activity)
