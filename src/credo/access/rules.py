@@ -48,7 +48,7 @@ REASON_NO_GRADE = "no ledger grade in the program's scheme"
 REASON_GRADE = "below the program's ledger grade"
 REVIEW = (
     "The subject sees this decision in their report and may ask for human review by "
-    "quoting its decision_id (POST /v1/me/disputes); the relying party may ask the "
+    "quoting its decision_id (POST /v1/me/reviews); the relying party may ask the "
     "operator to review it the same way."
 )
 

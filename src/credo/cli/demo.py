@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import secrets
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -19,6 +20,7 @@ from typing import Any
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from sqlalchemy import select
 
 from credo.cli.common import console, factory, handle_errors
 from credo.cli.ledgers import demo_step
@@ -36,6 +38,7 @@ class DemoContext:
     years: int
     furnishers: list[dict[str, Any]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    access: dict[str, Any] = field(default_factory=dict)
 
 
 Step = Callable[[DemoContext], None]
@@ -108,10 +111,69 @@ def _fit(ctx: DemoContext) -> None:
 def _refresh(ctx: DemoContext) -> None:
     from credo.batch import refresh
 
-    job = refresh.Job(factory=factory(), data_dir=get_settings().data_dir, as_of=_as_of(ctx))
+    # as of today: the records end at the synthetic as-of date, but list terms and
+    # restriction checks run on today's calendar
+    job = refresh.Job(factory=factory(), data_dir=get_settings().data_dir)
     with console.status("refresh: snapshot, scores, lists, sweeps"):
         summary = refresh.run(job)
     ctx.notes.append(f"scores published: {summary['published']:,} (run {summary['run_id']})")
+
+
+def _access(ctx: DemoContext) -> None:
+    """A relying party with two programs, sample subjects' tokens and their consents."""
+    import pyarrow.parquet as pq
+
+    from credo.access import consents, parties
+    from credo.core import clock
+    from credo.lists import service as lists
+    from credo.lists.models import ListEntry
+    from credo.subjects import tokens
+    from credo.subjects.service import find
+
+    people = pq.read_table(
+        ctx.synth_dir / "subjects.parquet", columns=["scheme", "id", "name", "kind"]
+    ).to_pylist()
+    with factory()() as session, session.begin():
+        party, key = parties.add(
+            session=session,
+            name="Demo Car Rental",
+            activities=["air_travel", "high_speed_rail"],
+            purposes=["deposit_free_rental", "fast_checkout"],
+        )
+        rental = parties.add_program(
+            session=session,
+            party=party,
+            name="deposit-free rental",
+            purpose="deposit_free_rental",
+            benefit="rent a car without a deposit",
+            conditions=[{"score_at_least": 600}, {"not_on_list": "defaulter"}],
+        )
+        listed = set(
+            session.scalars(
+                select(ListEntry.subject_id).where(
+                    ListEntry.list_id == "defaulter", lists.in_force(clock.today())
+                )
+            )
+        )
+        samples: list[dict[str, Any]] = []
+        for who in people:
+            if who["kind"] != "person":
+                continue
+            subject = find(session=session, scheme=who["scheme"], value=who["id"])
+            if len(samples) < 3 or (subject.id in listed and len(samples) < 4):
+                _, token, _ = tokens.issue(
+                    session=session, scheme=who["scheme"], value=who["id"], days=30
+                )
+                consents.grant(
+                    session=session,
+                    subject_id=subject.id,
+                    program_id=rental.id,
+                    expires_on=dt.date.today() + dt.timedelta(days=90),
+                )
+                samples.append({**who, "token": token, "listed": subject.id in listed})
+            if len(samples) >= 4:
+                break
+    ctx.access = {"party": party.id, "key": key, "program": rental.id, "samples": samples}
 
 
 STEPS += [
@@ -120,6 +182,7 @@ STEPS += [
     ("fit the scorecard", _fit),
     ("ledger policy and opt-ins", demo_step),
     ("refresh", _refresh),
+    ("relying party, programs, consents, tokens", _access),
 ]
 
 
@@ -146,6 +209,31 @@ def _where_to_look(ctx: DemoContext, host: str, port: int) -> None:
             '"1200.00", "currency": "CNY", "fields": {"loan_id": "L-88", '
             '"days_late": 0}}]}\'',
         ]
+    access = ctx.access
+    if access:
+        auth = f"-H 'Authorization: Bearer {access['key']}' -H 'Content-Type: application/json'"
+        lines += [
+            "",
+            f"relying party Demo Car Rental ({access['party']}), API key: {access['key']}",
+        ]
+        for who in access["samples"]:
+            subject = f'{{"scheme": "{who["scheme"]}", "id": "{who["id"]}"}}'
+            lines += [
+                f"{who['name']} ({who['scheme']} {who['id']}"
+                + (", on the defaulter list" if who["listed"] else "")
+                + ")",
+                f"  subject token: {who['token']}   (sign in at {base}/me)",
+                f"  curl -s -X POST {base}/v1/checks/eligibility {auth} "
+                f'-d \'{{"subject": {subject}, "program": "{access["program"]}"}}\'',
+                f"  curl -s -X POST {base}/v1/checks/restriction {auth} "
+                f'-d \'{{"subject": {subject}, "activity": "air_travel"}}\'',
+                f"  curl -s {base}/v1/me/report -H 'Authorization: Bearer {who['token']}'",
+            ]
+    lines += [
+        "",
+        f"operator console: {base}/admin   operator key: {os.environ['CREDO_OPERATOR_KEY']}",
+        f"public organisation search: {base}/",
+    ]
     Console(soft_wrap=True).print("\n".join(lines))
 
 
@@ -169,6 +257,7 @@ def register(app: typer.Typer) -> None:
         for suffix in ("", "-wal", "-shm"):
             Path(f"{db}{suffix}").unlink(missing_ok=True)
         os.environ["CREDO_DATABASE_URL"] = f"sqlite:///{db}"
+        os.environ.setdefault("CREDO_OPERATOR_KEY", secrets.token_urlsafe(18))
         get_settings.cache_clear()
         from credo.migrations import upgrade
 
