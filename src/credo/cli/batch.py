@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -11,7 +10,7 @@ from pathlib import Path
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from credo.cli.common import console, emit_json, factory, handle_errors, transaction
+from credo.cli.common import console, emit_json, factory, handle_errors, parse_date, transaction
 from credo.config import get_settings
 from credo.errors import InvalidInput
 
@@ -19,18 +18,6 @@ model_app = typer.Typer(help="Fit scorecards and show the active model.", no_arg
 
 ENGINE_HELP = "Batch engine: duckdb (in-process, default) or spark (local mode)."
 AS_OF_HELP = "Score as of this date, YYYY-MM-DD (default today)."
-
-
-def _date(value: str | None) -> dt.date | None:
-    if value is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise InvalidInput(
-            f"--as-of {value!r} is not a date YYYY-MM-DD",
-            details=[{"field": "as_of", "value": value}],
-        ) from None
 
 
 @contextmanager
@@ -59,7 +46,7 @@ def _run(engine: str, as_of: str | None, as_json: bool, steps: str) -> None:
     from credo.batch import refresh
 
     job = refresh.Job(
-        factory=factory(), data_dir=get_settings().data_dir, engine=engine, as_of=_date(as_of)
+        factory=factory(), data_dir=get_settings().data_dir, engine=engine, as_of=parse_date(as_of)
     )
     with _bars(as_json) as progress:
         job.progress = progress  # type: ignore[assignment]
@@ -109,7 +96,7 @@ def model_fit(
 
     if not registry:
         raise InvalidInput("say where to fit from: --registry", details=[{"field": "registry"}])
-    day = _date(as_of) or clock.today()
+    day = parse_date(as_of) or clock.today()
     with console.status("snapshot and fit"):
         scorecard, metrics, version = fit_registry(
             factory=factory(), data_dir=get_settings().data_dir, as_of=day, engine=engine

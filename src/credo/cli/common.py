@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sys
 from collections.abc import Callable, Iterator
@@ -11,11 +12,12 @@ from typing import Any, ParamSpec, TypeVar
 
 import typer
 from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from sqlalchemy.orm import Session, sessionmaker
 
 from credo.config import get_settings
 from credo.core.db import make_engine, session_factory
-from credo.errors import CredoError
+from credo.errors import CredoError, InvalidInput
 
 console = Console(stderr=True)
 P = ParamSpec("P")
@@ -53,3 +55,27 @@ def handle_errors(func: Callable[P, R]) -> Callable[P, R]:
             raise typer.Exit(1) from None
 
     return wrapper
+
+
+def parse_date(value: str | None, option: str = "--as-of") -> dt.date | None:
+    """A date option's value, or InvalidInput naming the option and the value."""
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise InvalidInput(
+            f"{option} {value!r} is not a date YYYY-MM-DD",
+            details=[{"field": option.lstrip("-").replace("-", "_"), "value": value}],
+        ) from None
+
+
+def progress() -> Progress:
+    """The progress bar every long command shows (on stderr)."""
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+    )

@@ -19,10 +19,9 @@ from typing import Any
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from sqlalchemy import select
 
-from credo.cli.common import console, factory, handle_errors
+from credo.cli.common import console, factory, handle_errors, progress
 from credo.cli.ledgers import demo_step
 from credo.config import get_settings
 
@@ -45,16 +44,6 @@ Step = Callable[[DemoContext], None]
 STEPS: list[tuple[str, Step]] = []
 
 
-def _progress() -> Progress:
-    return Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=console,
-    )
-
-
 def _synth(ctx: DemoContext) -> None:
     from credo.synth import synthesise
 
@@ -66,7 +55,7 @@ def _synth(ctx: DemoContext) -> None:
             console.print(f"reusing the synthetic population in {ctx.synth_dir}")
             return
     shutil.rmtree(ctx.synth_dir, ignore_errors=True)
-    with _progress() as bar:
+    with progress() as bar:
         task = bar.add_task("synthesising", total=ctx.persons + ctx.organisations)
         synthesise(
             out=ctx.synth_dir,
@@ -81,7 +70,7 @@ def _synth(ctx: DemoContext) -> None:
 def _load(ctx: DemoContext) -> None:
     from credo.synth.load import load_directory, total_rows
 
-    with _progress() as bar:
+    with progress() as bar:
         task = bar.add_task("ingesting records", total=total_rows(ctx.synth_dir))
         result = load_directory(
             factory=factory(), folder=ctx.synth_dir, progress=lambda n: bar.advance(task, n)

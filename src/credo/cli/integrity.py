@@ -2,24 +2,9 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import typer
 
-from credo.cli.common import console, emit_json, handle_errors, transaction
-from credo.errors import InvalidInput
-
-
-def _date(value: str | None) -> dt.date | None:
-    if value is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise InvalidInput(
-            f"--as-of {value!r} is not a date YYYY-MM-DD",
-            details=[{"field": "as_of", "value": value}],
-        ) from None
+from credo.cli.common import console, emit_json, handle_errors, parse_date, transaction
 
 
 def register(app: typer.Typer) -> None:
@@ -42,7 +27,9 @@ def register(app: typer.Typer) -> None:
         from credo.integrity import service
 
         with transaction() as session:
-            raised = service.run_detectors(session=session, as_of=_date(as_of), store=not dry_run)
+            raised = service.run_detectors(
+                session=session, as_of=parse_date(as_of), store=not dry_run
+            )
             doc = service.scan_json(session=session, raised=raised)
         if as_json:
             emit_json(doc)

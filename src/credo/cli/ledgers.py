@@ -17,8 +17,7 @@ from rich.table import Table
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from credo.cli.common import console, emit_json, factory, handle_errors, transaction
-from credo.errors import InvalidInput
+from credo.cli.common import console, emit_json, factory, handle_errors, parse_date, transaction
 from credo.ledgers import policy as P
 from credo.ledgers import service
 
@@ -34,17 +33,6 @@ def _check(path: str) -> P.Policy:
         for line in exc.lines():
             typer.echo(line, err=True)
         raise typer.Exit(1) from None
-
-
-def _date(value: str | None) -> dt.date | None:
-    if value is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise InvalidInput(
-            f"{value!r} is not a date YYYY-MM-DD", details=[{"field": "on", "value": value}]
-        ) from None
 
 
 def demo_setup(
@@ -90,6 +78,10 @@ def demo_step(ctx: Any) -> None:
         f"ledger {done['scheme']} v{done['version']}: {len(done['opted_in'])} subjects opted in; "
         f"try `credo ledgers show {done['scheme']} <scheme> <id>`"
     )
+
+
+def parse_date_on(value: str | None) -> dt.date | None:
+    return parse_date(value, "--on")
 
 
 def register(app: typer.Typer) -> None:
@@ -175,7 +167,7 @@ def register(app: typer.Typer) -> None:
         with transaction() as session:
             subject = subjects.find(session=session, scheme=subject_scheme, value=subject_id)
             data = service.explain(
-                session=session, subject_id=subject.id, scheme=scheme, on=_date(on)
+                session=session, subject_id=subject.id, scheme=scheme, on=parse_date_on(on)
             )
         if as_json:
             emit_json(data)

@@ -2,27 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from credo.cli.common import console, emit_json, handle_errors, transaction
-from credo.errors import InvalidInput
-
-
-def _date(value: str | None) -> dt.date | None:
-    if value is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise InvalidInput(
-            f"--as-of {value!r} is not a date YYYY-MM-DD",
-            details=[{"field": "as_of", "value": value}],
-        ) from None
+from credo.cli.common import console, emit_json, handle_errors, parse_date, transaction
 
 
 def register(app: typer.Typer) -> None:
@@ -121,7 +107,7 @@ def register(app: typer.Typer) -> None:
         from credo.lists.service import refresh_lists
 
         with transaction() as session:
-            summary = refresh_lists(session=session, as_of=_date(as_of))
+            summary = refresh_lists(session=session, as_of=parse_date(as_of))
         if as_json:
             emit_json(summary)
         else:

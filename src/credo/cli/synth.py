@@ -2,36 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from credo.cli.common import console, emit_json, factory, handle_errors
-from credo.errors import InvalidInput
-
-
-def _progress() -> Progress:
-    return Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=console,
-    )
-
-
-def _date(value: str | None) -> dt.date | None:
-    if value is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise InvalidInput(
-            f"--as-of {value!r} is not a date YYYY-MM-DD",
-            details=[{"field": "as_of", "value": value}],
-        ) from None
+from credo.cli.common import console, emit_json, factory, handle_errors, parse_date, progress
 
 
 def register(app: typer.Typer) -> None:
@@ -56,7 +31,7 @@ def register(app: typer.Typer) -> None:
         """Write a synthetic population, its records and the planted ground truth."""
         from credo.synth import synthesise
 
-        with _progress() as bar:
+        with progress() as bar:
             task = bar.add_task("synthesising subjects", total=persons + organisations)
             manifest = synthesise(
                 out=out,
@@ -65,7 +40,7 @@ def register(app: typer.Typer) -> None:
                 years=years,
                 seed=seed,
                 fmt=fmt,
-                as_of=_date(as_of),
+                as_of=parse_date(as_of),
                 progress=lambda n: bar.advance(task, n),
             )
         if json_output:
@@ -85,7 +60,7 @@ def register(app: typer.Typer) -> None:
         """Register a synth directory's furnishers and ingest all their record files."""
         from credo.synth.load import load_directory, total_rows
 
-        with _progress() as bar:
+        with progress() as bar:
             task = bar.add_task("ingesting records", total=total_rows(directory))
             result = load_directory(
                 factory=factory(), folder=directory, progress=lambda n: bar.advance(task, n)
