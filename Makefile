@@ -4,7 +4,7 @@ BIN   := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 PYTHON ?= python3
 
-.PHONY: demo test install system-deps lint test-sqlite test-postgres serve clean bench
+.PHONY: demo test install system-deps lint test-sqlite test-postgres clean reliability
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -32,8 +32,8 @@ test-postgres: install system-deps
 
 test: lint test-sqlite test-postgres
 
-bench: install
-	$(BIN)/python bench/run_all.py
+reliability: install
+	$(BIN)/python bench/reliability.py --full
 
 clean:
 	rm -rf .credo .pytest_cache .mypy_cache .ruff_cache

@@ -78,6 +78,11 @@ class Settings(BaseSettings):
         ge=1,
         description="Requests a relying-party key may make at once before CREDO_PARTY_RATE.",
     )
+    audit_key_path: str | None = Field(
+        default=None,
+        description="Ed25519 private key (PKCS#8 PEM) that signs audit checkpoints; unset, "
+        "<data_dir>/audit-checkpoint.key, generated on first use (mode 0600).",
+    )
     host: str = Field(default="127.0.0.1", description="Address `credo serve` listens on.")
     port: int = Field(default=8000, description="Port `credo serve` listens on.")
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from credo.access.models import Consent, Inquiry, Program, RelyingParty
-from credo.core.audit import AuditEntry, AuditHead
+from credo.core.audit import AuditCheckpoint, AuditEntry, AuditHead
 from credo.core.db import Base
 from credo.furnishers.models import Furnisher
 from credo.integrity.models import IntegrityFlag, IntegrityFlagSubject
@@ -17,6 +17,7 @@ from credo.subjects.models import Subject, SubjectToken
 metadata = Base.metadata
 
 __all__ = [
+    "AuditCheckpoint",
     "AuditEntry",
     "AuditHead",
     "Consent",

@@ -132,6 +132,7 @@ def test_refresh_lists_its_steps_in_order() -> None:
         "publish",
         "ledgers",
         "lists",
+        "checkpoint",
     ]
 
 

@@ -8,6 +8,7 @@ from sqlalchemy import Engine
 from credo import __version__, web
 from credo.api import errors
 from credo.api.routers import access, integrity, lists, meta, records, rights
+from credo.api.routers import audit as audit_routes
 from credo.config import Settings, get_settings
 from credo.core.db import make_engine, session_factory
 
@@ -29,5 +30,6 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     app.include_router(lists.router)
     app.include_router(access.router)
     app.include_router(integrity.router)
+    app.include_router(audit_routes.router)
     web.install(app)
     return app

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
+from fastapi import Path
 from pydantic import BaseModel
+
+from credo.core.types import MAX_ID
+
+IdPath = Annotated[int, Path(ge=1, le=MAX_ID, description="An id credo issued")]
 
 
 class ErrorDetail(BaseModel):

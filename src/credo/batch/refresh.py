@@ -178,6 +178,16 @@ def derive_lists(job: Job) -> None:
         )
 
 
+def sign_checkpoint(job: Job) -> None:
+    """Sign the audit log's Merkle root after everything the refresh changed."""
+    from credo.config import get_settings
+    from credo.core import audit
+
+    key = audit.load_or_create_key(audit.key_path(get_settings()))
+    with job.factory() as session, session.begin():
+        audit.checkpoint(session, key)
+
+
 #: Every batch job in order: sweeps first so removed records are neither scored nor listed.
 STEPS: list[Step] = [
     ("sweeps", sweep),
@@ -187,6 +197,7 @@ STEPS: list[Step] = [
     ("publish", publish_scores),
     ("ledgers", ledger_step),
     ("lists", derive_lists),
+    ("checkpoint", sign_checkpoint),
 ]
 
 

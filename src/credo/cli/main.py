@@ -10,6 +10,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from credo.catalogue import get_catalogue
 from credo.cli.access import register as register_access
+from credo.cli.audit import register as register_audit
 from credo.cli.batch import register as register_batch
 from credo.cli.common import console, emit_json, factory, handle_errors, transaction
 from credo.cli.demo import register as register_demo
@@ -19,7 +20,6 @@ from credo.cli.lists import register as register_lists
 from credo.cli.rights import register as register_rights
 from credo.cli.synth import register as register_synth
 from credo.config import get_settings
-from credo.core import audit
 from credo.furnishers import service as furnishers
 from credo.lists.service import apply_intake_hook
 from credo.records.bulk import ingest_file
@@ -27,10 +27,8 @@ from credo.records.readers import count_rows
 
 app = typer.Typer(help="credo: an accountable credit and trust registry.", no_args_is_help=True)
 furnishers_app = typer.Typer(help="Register and list furnishers.", no_args_is_help=True)
-audit_app = typer.Typer(help="Check the audit log.", no_args_is_help=True)
 app.add_typer(furnishers_app, name="furnishers")
 subjects_app = typer.Typer(help="Issue subject tokens.", no_args_is_help=True)
-app.add_typer(audit_app, name="audit")
 app.add_typer(subjects_app, name="subjects")
 
 
@@ -198,36 +196,12 @@ def subjects_token(
         console.print(f"token for {display} (valid until {expires:%Y-%m-%d}): {token}")
 
 
-@audit_app.command("verify")
-@handle_errors
-def audit_verify(as_json: bool = typer.Option(False, "--json")) -> None:
-    """Recompute the audit hash chain; exit 1 naming the first entry that does not match."""
-    with transaction() as session:
-        result = audit.verify(session)
-    if as_json:
-        emit_json(
-            {
-                "ok": result.ok,
-                "checked": result.checked,
-                "first_bad_seq": result.first_bad_seq,
-                "reason": result.reason,
-            }
-        )
-    elif result.ok:
-        console.print(f"audit log ok: {result.checked} entries")
-    else:
-        console.print(
-            f"[red]audit log broken at entry {result.first_bad_seq}[/red]: {result.reason}"
-        )
-    if not result.ok:
-        raise typer.Exit(1)
-
-
 register_synth(app)
 register_batch(app)
 register_rights(app)
 register_lists(app)
 register_access(app)
+register_audit(app)
 register_integrity(app)
 register_ledgers(app)
 register_demo(app)

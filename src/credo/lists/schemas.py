@@ -6,6 +6,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from credo.core.types import RowId
+
 
 class RecordCited(BaseModel):
     id: int
@@ -45,7 +47,7 @@ class Restriction(BaseModel):
 
     activity: str
     list_id: str = Field(alias="list")
-    entry_id: int
+    entry_id: RowId
     ends_on: str | None
 
 
@@ -54,7 +56,7 @@ class Benefit(BaseModel):
 
     benefit: str
     list_id: str = Field(alias="list")
-    entry_id: int
+    entry_id: RowId
     ends_on: str | None
 
 
@@ -68,7 +70,7 @@ class MyLists(BaseModel):
 
 
 class RepairIn(BaseModel):
-    entry_id: int
+    entry_id: RowId
     statement: str = Field(
         min_length=1,
         max_length=4000,
@@ -78,7 +80,7 @@ class RepairIn(BaseModel):
 
 class RepairOut(BaseModel):
     id: int
-    entry_id: int
+    entry_id: RowId
     subject_id: int
     applied_on: str
     statement: str

@@ -7,19 +7,20 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from credo.core.types import RowId
 from credo.records.schemas import RecordCorrection
 
 
 class DisputeIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    record_id: int
+    record_id: RowId
     reason: str = Field(max_length=2000)
 
 
 class DisputeOut(BaseModel):
     id: int
-    record_id: int
+    record_id: RowId
     state: str
     reason: str
     opened_at: dt.datetime
@@ -48,13 +49,13 @@ class FurnisherDispute(BaseModel):
 class StatementIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    record_id: int
+    record_id: RowId
     text: str
 
 
 class StatementOut(BaseModel):
     id: int
-    record_id: int
+    record_id: RowId
     text: str
     created_at: dt.datetime
 

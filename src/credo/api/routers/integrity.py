@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from credo.api.deps import OperatorDep, SessionDep
-from credo.api.schemas import ERROR_RESPONSES
+from credo.api.schemas import ERROR_RESPONSES, IdPath
 from credo.integrity import service
 from credo.integrity.schemas import DecisionIn, FlagList, FlagOut
 
@@ -33,7 +33,9 @@ def queue(
 @router.post(
     "/integrity/{flag_id}", response_model=FlagOut, summary="Clear or confirm an integrity flag"
 )
-def decide(flag_id: int, body: DecisionIn, operator: OperatorDep, session: SessionDep) -> FlagOut:
+def decide(
+    flag_id: IdPath, body: DecisionIn, operator: OperatorDep, session: SessionDep
+) -> FlagOut:
     """``clear`` releases the held scores; ``confirm`` keeps them held. Audited."""
     flag = service.decide(
         session=session, flag_id=flag_id, decision=body.decision, note=body.note, actor=operator

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from credo.api.deps import OperatorDep, SessionDep, SettingsDep, SubjectDep
-from credo.api.schemas import ERROR_RESPONSES
+from credo.api.schemas import ERROR_RESPONSES, IdPath
 from credo.lists import repairs, service
 from credo.lists import rules as R
 from credo.lists.schemas import (
@@ -100,7 +100,7 @@ def admin_repairs(
     summary="Approve (ends the entry at once) or reject (with a reason) an application",
 )
 def decide_repair(
-    repair_id: int, body: RepairDecision, operator: OperatorDep, session: SessionDep
+    repair_id: IdPath, body: RepairDecision, operator: OperatorDep, session: SessionDep
 ) -> RepairOut:
     repair = repairs.decide(
         session=session,

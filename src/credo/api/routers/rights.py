@@ -7,7 +7,7 @@ from typing import Any
 from fastapi import APIRouter
 
 from credo.api.deps import FurnisherDep, OperatorDep, SessionDep, SettingsDep, SubjectDep
-from credo.api.schemas import ERROR_RESPONSES
+from credo.api.schemas import ERROR_RESPONSES, IdPath
 from credo.records.intake import validate_all, validator_for
 from credo.rights import disputes, report, reviews, statements
 from credo.rights.schemas import (
@@ -121,7 +121,7 @@ def furnisher_disputes(furnisher: FurnisherDep, session: SessionDep) -> list[Fur
     summary="Answer a dispute: verified, corrected or deleted",
 )
 def answer_dispute(
-    dispute_id: int,
+    dispute_id: IdPath,
     body: DisputeAnswer,
     furnisher: FurnisherDep,
     session: SessionDep,
@@ -188,7 +188,7 @@ def review_queue(_operator: OperatorDep, session: SessionDep) -> list[dict[str, 
     summary="Record a review's outcome",
 )
 def decide_review(
-    review_id: int, body: ReviewDecision, _operator: OperatorDep, session: SessionDep
+    review_id: IdPath, body: ReviewDecision, _operator: OperatorDep, session: SessionDep
 ) -> ReviewOut:
     review = reviews.decide(
         session=session, review_id=review_id, outcome=body.outcome, note=body.note

@@ -1,7 +1,7 @@
 """audit checkpoints: signed Merkle tree heads of the audit log
 
 Revision ID: 0009
-Revises: 0005 (change to 0008 once 0006-0008 are in the tree)
+Revises: 0008
 """
 
 from __future__ import annotations
