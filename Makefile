@@ -32,6 +32,9 @@ test-postgres: install system-deps
 
 test: lint test-sqlite test-postgres
 
+screenshots: install system-deps
+	CREDO_UPDATE_SCREENSHOTS=1 $(BIN)/pytest -q tests/web/test_browser.py
+
 reliability: install
 	$(BIN)/python bench/reliability.py --full
 
