@@ -66,6 +66,14 @@ def engine(_pg_engine: Engine | None) -> Iterator[Engine]:
     if _pg_engine is not None:
         names = ", ".join(t.name for t in metadata.sorted_tables)
         with _pg_engine.begin() as conn:
+            # a failed test may leave a session idle in a transaction holding locks;
+            # end it rather than wait on it forever
+            conn.execute(
+                text(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = "
+                    "current_database() AND pid <> pg_backend_pid() AND state LIKE 'idle in%'"
+                )
+            )
             conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
         yield _pg_engine
         return
