@@ -13,16 +13,16 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-import ibis
 from ibis.backends import BaseBackend
 
+from credo.batch import engines
 from credo.integrity.flags import Flag, Inputs
 
 
 def synth_inputs(folder: str | Path, con: BaseBackend | None = None) -> tuple[Inputs, list[str]]:
     """Inputs over a synth directory, and each subject id's clear identifier."""
     folder = Path(folder)
-    con = con or ibis.duckdb.connect()
+    con = con or engines.connect("duckdb")  # raw SQL below is DuckDB's: evaluation only
     manifest = json.loads((folder / "manifest.json").read_text())
     raw: Any = con
     raw.raw_sql(
