@@ -40,11 +40,8 @@ def _frozen_clock() -> Iterator[None]:
 def client(engine: Engine, settings: Settings) -> Iterator[TestClient]:
     """The API, with the access routes included if app.py does not include them yet."""
     from credo.api.app import create_app
-    from credo.api.routers import access
 
     app = create_app(settings, engine=engine)
-    if not any(getattr(r, "path", "") == "/v1/checks/eligibility" for r in app.routes):
-        app.include_router(access.router)
     with TestClient(app) as test_client:
         yield test_client
 

@@ -73,11 +73,8 @@ class OperatorSettings(Settings):
 @pytest.fixture
 def api(engine: Engine) -> Iterator[TestClient]:
     from credo.api.app import create_app
-    from credo.api.routers import integrity
 
     app = create_app(OperatorSettings(), engine=engine)
-    if not any(getattr(r, "path", "") == "/v1/admin/integrity" for r in app.routes):
-        app.include_router(integrity.router)
     with TestClient(app) as client:
         yield client
 
@@ -134,10 +131,8 @@ def test_review_flow_through_the_api(
 
 def test_operator_endpoints_off_without_a_key(engine: Engine, settings: Settings) -> None:
     from credo.api.app import create_app
-    from credo.api.routers import integrity
 
     app = create_app(settings, engine=engine)
-    app.include_router(integrity.router)
     with TestClient(app) as client:
         r = client.get("/v1/admin/integrity", headers={"Authorization": "Bearer x"})
     assert r.status_code == 401

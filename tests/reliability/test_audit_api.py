@@ -13,7 +13,6 @@ from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
 from credo.api.app import create_app
-from credo.api.routers import audit as audit_router
 from credo.cli import audit as audit_cli
 from credo.config import get_settings
 from credo.core import audit, merkle
@@ -38,8 +37,6 @@ def test_checkpoint_and_proofs_verify() -> None:
     metadata.create_all(engine)
     _fill(engine, 37)
     app = create_app(get_settings(), engine=engine)
-    if not any(getattr(r, "path", "").startswith("/v1/audit") for r in app.routes):
-        app.include_router(audit_router.router)
     with TestClient(app) as client:
         head = client.get("/v1/audit/checkpoint").json()
         assert head["tree_size"] == 37

@@ -23,7 +23,6 @@ from sqlalchemy.orm import Session
 
 from credo.access import parties
 from credo.api.app import create_app
-from credo.api.routers import audit as audit_router
 from credo.config import get_settings
 from credo.core.db import make_engine
 from credo.furnishers import service as furnishers
@@ -43,8 +42,6 @@ def build() -> tuple[Any, dict[str, str]]:
     metadata.create_all(engine)
     app_settings = get_settings().model_copy(update={"operator_key": SecretStr(OPERATOR_KEY)})
     app = create_app(app_settings, engine=engine)
-    if not any(getattr(r, "path", "").startswith("/v1/audit") for r in app.routes):
-        app.include_router(audit_router.router)  # until api/app.py includes it
     ric = make_ric(random.Random(1))
     with Session(engine) as s, s.begin():
         _, fkey = furnishers.add(session=s, name="Bank", kind="bank",

@@ -18,13 +18,9 @@ OPERATOR_KEY = "op-key-for-web-tests"
 
 
 def web_app(settings: Settings, engine: Engine) -> FastAPI:
-    from credo import web
     from credo.api.app import create_app
 
-    app = create_app(settings, engine=engine)
-    if not any(getattr(r, "path", "") == "/me" for r in app.routes):  # the lead mounts it
-        web.install(app)
-    return app
+    return create_app(settings, engine=engine)
 
 
 @pytest.fixture
