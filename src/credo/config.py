@@ -83,6 +83,11 @@ class Settings(BaseSettings):
         description="Ed25519 private key (PKCS#8 PEM) that signs audit checkpoints; unset, "
         "<data_dir>/audit-checkpoint.key, generated on first use (mode 0600).",
     )
+    spark_master: str | None = Field(
+        default=None,
+        description="Spark master URL for `--engine spark` (e.g. spark://host:7077); unset, "
+        "local mode on this machine's cores.",
+    )
     host: str = Field(default="127.0.0.1", description="Address `credo serve` listens on.")
     port: int = Field(default=8000, description="Port `credo serve` listens on.")
 

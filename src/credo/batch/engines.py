@@ -48,7 +48,10 @@ def _duckdb(threads: int | None) -> BaseBackend:
 def _spark(threads: int | None) -> BaseBackend:
     from pyspark.sql import SparkSession
 
-    builder = SparkSession.builder.master(f"local[{threads or '*'}]").appName("credo")
+    from credo.config import get_settings
+
+    master = get_settings().spark_master or f"local[{threads or '*'}]"
+    builder = SparkSession.builder.master(master).appName("credo")
     for key, value in SPARK_CONF.items():
         builder = builder.config(key, value)
     return ibis.pyspark.connect(builder.getOrCreate())

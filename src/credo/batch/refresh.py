@@ -8,6 +8,7 @@ run; a step must be safe to rerun on a fresh snapshot.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -19,6 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from credo.batch import engines, snapshot
 from credo.batch.pipeline import publish_rows, score_table
 from credo.core import clock
+from credo.errors import InvalidInput
 from credo.ledgers.batch import ledger_step
 from credo.scores import service as scores
 from credo.scoring import Scorecard
@@ -47,6 +49,8 @@ class Job:
     run_id: int | None = None
     published: int = 0
     digest: str | None = None
+    checksum: str | None = None
+    model_version: str | None = None
     lists: dict[str, Any] | None = None
     sweeps: dict[str, Any] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
@@ -66,6 +70,9 @@ class Job:
             "run_id": self.run_id,
             "published": self.published,
             "digest": self.digest,
+            "subjects_scored": self.published,
+            "model_version": self.model_version,
+            "checksum": self.checksum,
             "lists": self.lists,
             "sweeps": self.sweeps,
             "seconds": {k: round(v, 3) for k, v in self.timings.items()},
@@ -91,9 +98,19 @@ def compute_scores(job: Job) -> None:
     with job.factory() as session:
         row = scores.active_model(session=session)
         job.scorecard, job.model_version_id = scores.load_model(row), row.id
+        job.model_version = row.version
     job.as_of = job.as_of or clock.today()
     job.result = score_table(job.tables, job.scorecard, job.as_of).to_pyarrow()
     job.tick("score", job.result.num_rows, job.result.num_rows)
+
+
+def checksum(rows: Sequence[dict[str, Any]]) -> str:
+    """SHA-256 over the published (subject, score) pairs in subject order: two runs or two
+    engines that published the same scores give the same checksum."""
+    digest = hashlib.sha256()
+    for subject_id, score in sorted((r["subject_id"], r["score"]) for r in rows):
+        digest.update(f"{subject_id}:{score}\n".encode())
+    return digest.hexdigest()
 
 
 def detect_integrity(job: Job) -> None:
@@ -142,6 +159,7 @@ def publish_scores(job: Job) -> None:
             progress=lambda n: job.tick("publish", n),
         )
         job.run_id, job.published = run.id, len(rows)
+    job.checksum = checksum(rows)
 
 
 Step = tuple[str, Callable[[Job], None]]
@@ -204,6 +222,11 @@ STEPS: list[Step] = [
 def run(job: Job, steps: Sequence[Step] | None = None) -> dict[str, Any]:
     """Run steps in order (default: every step); returns the job's summary."""
     engines.check(job.engine)
+    if job.as_of is not None and job.as_of > clock.today():
+        raise InvalidInput(
+            f"as-of date {job.as_of.isoformat()} is in the future; nothing was published",
+            details=[{"field": "as_of", "value": job.as_of.isoformat()}],
+        )
     job.started_at = clock.now()
     for name, step in STEPS if steps is None else steps:
         started = time.perf_counter()

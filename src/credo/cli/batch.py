@@ -78,24 +78,42 @@ def refresh_command(
     _run(engine, as_of, as_json, "all")
 
 
+TABLE_HELP = "CSV or Parquet file (.parquet/.pq), one row per subject."
+AUDIT_HELP = "Comma-separated columns kept out of the model, used only for fairness metrics."
+
+
 @model_app.command("fit")
 @handle_errors
 def model_fit(
     registry: bool = typer.Option(
-        False, "--registry", help="Fit on the registry's own records (the only source so far)."
+        False, "--registry", help="Fit on the registry's own records and activate the model."
+    ),
+    table: Path = typer.Option(None, "--table", help="Fit on this table instead. " + TABLE_HELP),
+    target: str = typer.Option(None, "--target", help="With --table: the label column."),
+    bad: str = typer.Option(None, "--bad", help="With --table: the target value meaning bad."),
+    audit_only: str = typer.Option(None, "--audit-only", help=AUDIT_HELP),
+    seed: int = typer.Option(0, "--seed", help="With --table: seed of the 70/30 hold-out split."),
+    card_out: Path = typer.Option(
+        None, "--card", help="With --table: write the model card (.html for HTML, else Markdown)."
     ),
     as_of: str = typer.Option(None, "--as-of", help="Label window end, YYYY-MM-DD (today)."),
-    out: Path = typer.Option(None, "--out", help="Also write the scorecard JSON here."),
+    out: Path = typer.Option(None, "--out", help="Write the scorecard JSON here."),
     engine: str = typer.Option("duckdb", help=ENGINE_HELP),
-    as_json: bool = typer.Option(False, "--json", help="Print the new version as JSON."),
+    as_json: bool = typer.Option(False, "--json", help="Print the result as JSON (last line)."),
 ) -> None:
-    """Fit a scorecard (features 12 months before --as-of, defaults after) and activate it."""
+    """Fit a scorecard: on the registry (activated) or on a table with a 70/30 hold-out."""
+    if registry == (table is not None):
+        raise InvalidInput(
+            "say where to fit from: exactly one of --registry or --table FILE",
+            details=[{"field": "registry"}, {"field": "table"}],
+        )
+    if table is not None:
+        _fit_table(table, target, bad, audit_only, seed, out, card_out, as_json)
+        return
     from credo.batch.fit import fit_registry
     from credo.core import clock
     from credo.scoring import save
 
-    if not registry:
-        raise InvalidInput("say where to fit from: --registry", details=[{"field": "registry"}])
     day = parse_date(as_of) or clock.today()
     with console.status("snapshot and fit"):
         scorecard, metrics, version = fit_registry(
@@ -113,27 +131,184 @@ def model_fit(
         )
 
 
+def _fit_table(
+    table: Path,
+    target: str | None,
+    bad: str | None,
+    audit_only: str | None,
+    seed: int,
+    out: Path | None,
+    card_out: Path | None,
+    as_json: bool,
+) -> None:
+    from credo.scoring import model_card, save
+    from credo.scoring.card import render_html
+    from credo.scoring.tables import fit_table, parse_columns, read_table
+
+    for name, value in (("--target", target), ("--bad", bad), ("--out", out)):
+        if value is None:
+            raise InvalidInput(f"--table needs {name}", details=[{"field": name.lstrip("-")}])
+    assert target is not None and bad is not None and out is not None
+    frame = read_table(table)
+    with console.status("fit scorecard"):
+        fitted = fit_table(frame, target, bad, audit_only=parse_columns(audit_only), seed=seed)
+    sc = fitted["scorecard"]
+    save(sc, out)
+    if card_out is not None:
+        card = model_card(sc, fitted["X_test"], fitted["y_test"], audit=fitted["audit_test"])
+        text = (
+            render_html(card) if card_out.suffix.lower() in (".html", ".htm") else card["markdown"]
+        )
+        card_out.write_text(text, encoding="utf-8")
+    h = fitted["holdout"]
+    summary = {
+        "model": str(out),
+        "rows": len(frame),
+        "features": fitted["features"],
+        "audit_only": fitted["audit_only"],
+        "holdout": h,
+        "training": {k: sc.training_[k] for k in ("n", "bad_rate", "auc", "ks", "gini")},
+    }
+    if as_json:
+        emit_json(summary)
+    else:
+        console.print(
+            f"fitted on {sc.training_['n']} rows, {len(fitted['features'])} features; hold-out "
+            f"({h['n']} rows) AUC {h['auc']:.3f}, KS {h['ks']:.3f}, Gini {h['gini']:.3f}; "
+            f"written to {out}"
+        )
+
+
+@model_app.command("apply")
+@handle_errors
+def model_apply(
+    model: Path = typer.Option(..., "--model", help="Scorecard JSON from credo model fit --out."),
+    table: Path = typer.Option(..., "--table", help=TABLE_HELP),
+    out: Path = typer.Option(..., "--out", help="Parquet file of scores (one row per input row)."),
+    as_json: bool = typer.Option(False, "--json", help="Print a summary as JSON (last line)."),
+) -> None:
+    """Score a table: score, band, five sub-scores and reasons (JSON text) per row."""
+    import pandas as pd
+
+    from credo.scoring import load
+    from credo.scoring.tables import model_frame, read_table, score_rows
+
+    sc = load(model)
+    frame = read_table(table)
+    X = model_frame(sc, frame)
+    chunk = 50_000
+    parts = []
+    with _bars(as_json or len(X) <= chunk) as progress:
+        for start in range(0, len(X), chunk):
+            parts.append(score_rows(sc, X.iloc[start : start + chunk].reset_index(drop=True)))
+            progress("score", len(parts[-1]), len(X))  # type: ignore[operator]
+    result = pd.concat(parts, ignore_index=True)
+    result.to_parquet(out, index=False)
+    summary = {
+        "rows": len(result),
+        "out": str(out),
+        "mean_score": float(result["score"].mean()),
+        "bands": {str(k): int(v) for k, v in result["band"].value_counts().items()},
+    }
+    if as_json:
+        emit_json(summary)
+    else:
+        console.print(f"scored {len(result)} rows, mean score {summary['mean_score']:.0f}; {out}")
+
+
+@model_app.command("psi")
+@handle_errors
+def model_psi(
+    model: Path = typer.Option(..., "--model", help="Scorecard JSON from credo model fit --out."),
+    table: Path = typer.Option(..., "--table", help="New data to compare. " + TABLE_HELP),
+    as_json: bool = typer.Option(False, "--json", help="Print the PSIs as JSON (last line)."),
+) -> None:
+    """PSI of the score and of each feature: training data vs this table (> 0.25 = major)."""
+    from credo.scoring import load
+    from credo.scoring.monitoring import psi_report
+    from credo.scoring.tables import model_frame, read_table
+
+    sc = load(model)
+    report = psi_report(sc, model_frame(sc, read_table(table)))
+    if as_json:
+        emit_json(report)
+        return
+    score = report["score"]
+    if score is None:
+        console.print("score PSI: n/a (model has no training score distribution)")
+    else:
+        console.print(f"score PSI {score['psi']:.4f} ({score['status']}) on {report['n']} rows")
+    for name, entry in sorted(report["features"].items(), key=lambda kv: -kv[1]["psi"]):
+        console.print(f"  {name}: {entry['psi']:.4f} ({entry['status']})")
+
+
 @model_app.command("card")
 @handle_errors
 def model_card_command(
+    model: Path = typer.Option(
+        None, "--model", help="Scorecard JSON file (default: the registry's active model)."
+    ),
+    table: Path = typer.Option(
+        None, "--table", help="Add hold-out figures, bands and fairness on this table."
+    ),
+    target: str = typer.Option(None, "--target", help="With --table: the label column."),
+    bad: str = typer.Option(None, "--bad", help="With --table: the target value meaning bad."),
+    audit_only: str = typer.Option(None, "--audit-only", help=AUDIT_HELP),
+    html_out: Path = typer.Option(None, "--html", help="Write the card as HTML to this file."),
+    fmt: str = typer.Option("markdown", "--format", help="markdown, html or json."),
     as_json: bool = typer.Option(False, "--json", help="Print the card as JSON."),
 ) -> None:
-    """Print the active model's card: features, bins, points, training metrics."""
-    from credo.scores import service as scores
-    from credo.scoring import model_card
+    """Print a model's card: features, points, hold-out, fairness, PSI baseline, limits."""
+    from credo.scoring import loads, model_card
+    from credo.scoring.card import render_html
 
-    with transaction() as session:
-        row = scores.active_model(session=session)
-        version, text = row.version, row.model
-    from credo.scoring import loads
-
-    card = model_card(loads(text))
-    card["model_version"] = version
-    if as_json:
-        emit_json(json.loads(json.dumps(card, default=str)))
+    if fmt not in ("markdown", "html", "json"):
+        raise InvalidInput(
+            f"--format {fmt!r} is not one of markdown, html, json",
+            details=[{"field": "format", "value": fmt}],
+        )
+    version = None
+    if model is not None:
+        if not model.is_file():
+            raise InvalidInput(f"model file {str(model)!r} does not exist")
+        text = model.read_text(encoding="utf-8")
     else:
-        typer.echo(f"model version {version}\n")
+        from credo.scores import service as scores
+
+        with transaction() as session:
+            row = scores.active_model(session=session)
+            version, text = row.version, row.model
+    sc = loads(text)
+    X_test = y_test = audit = None
+    if table is not None:
+        from credo.scoring.tables import bad_indicator, model_frame, parse_columns, read_table
+
+        frame = read_table(table)
+        X_test = model_frame(sc, frame)
+        if target is not None:
+            if bad is None:
+                raise InvalidInput("--target needs --bad", details=[{"field": "bad"}])
+            y_test = bad_indicator(frame, target, bad)
+        cols = parse_columns(audit_only)
+        missing = [c for c in cols if c not in frame.columns]
+        if missing:
+            raise InvalidInput(f"--audit-only column {missing[0]!r} is not in the table")
+        audit = frame[cols].reset_index(drop=True) if cols else None
+    card = model_card(sc, X_test, y_test, audit)
+    if version is not None:
+        card["model_version"] = version
+    if html_out is not None:
+        html_out.write_text(render_html(card), encoding="utf-8")
+    if as_json or fmt == "json":
+        emit_json(json.loads(json.dumps(card, default=str)))
+    elif fmt == "html":
+        typer.echo(render_html(card))
+    elif html_out is None:
+        if version is not None:
+            typer.echo(f"model version {version}\n")
         typer.echo(card["markdown"])
+    else:
+        console.print(f"card written to {html_out}")
 
 
 def register(app: typer.Typer) -> None:

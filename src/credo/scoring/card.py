@@ -6,6 +6,7 @@ never use as features; the card refuses an audit attribute that is also a featur
 
 from __future__ import annotations
 
+import html
 import importlib.util
 from typing import TYPE_CHECKING, Any
 
@@ -24,6 +25,17 @@ if TYPE_CHECKING:
 APPROVAL_SCORE = 600
 #: Numerical audit attributes with more distinct values than this are cut into quartiles.
 MAX_AUDIT_LEVELS = 10
+#: What every card says the model cannot do.
+KNOWN_LIMITS: tuple[str, ...] = (
+    "Learnt from one historical sample: it ranks applicants like those it was fitted on and "
+    "drifts when the population changes; watch the PSI (credo model psi), refit above 0.25.",
+    "Associations, not causes: points say which values went with defaults in training, not "
+    "that changing them alone changes the risk.",
+    "Values never seen in training and missing values fall into each feature's missing bin.",
+    "Protected attributes are never features, but other features may still correlate with "
+    "them; read the fairness section, measured on audit-only attributes.",
+    "Scores are clipped to 350-950 and reasons are limited to the four largest point losses.",
+)
 
 
 def model_card(
@@ -63,6 +75,8 @@ def model_card(
         "holdout": None,
         "bands": None,
         "fairness": None,
+        "psi_baseline": scorecard.training_.get("score_distribution"),
+        "limits": list(KNOWN_LIMITS),
     }
     if X_test is not None:
         scores = scorecard.credit_score(X_test)
@@ -252,4 +266,66 @@ def render_markdown(card: dict[str, Any]) -> str:
                         f"| {g} | {row['n']} | {_fmt(row['approval_rate'])} | "
                         f"{row['mean_score']:.0f} | {_fmt(row.get('bad_rate'))} |"
                     )
+    base = card.get("psi_baseline")
+    if base:
+        total = sum(base["counts"]) or 1
+        edges = base["edges"]
+        lines += [
+            "",
+            "## PSI baseline (training score distribution)",
+            "",
+            "| score from | to | n | share |",
+            "| --- | --- | --- | --- |",
+        ]
+        for lo, hi, n in zip(edges[:-1], edges[1:], base["counts"], strict=True):
+            lines.append(f"| {lo} | {hi} | {n} | {_fmt(n / total)} |")
+    if card.get("limits"):
+        lines += ["", "## Known limits", ""]
+        lines += [f"- {limit}" for limit in card["limits"]]
     return "\n".join(lines) + "\n"
+
+
+def render_html(card: dict[str, Any]) -> str:
+    """The model card as a standalone HTML page (the Markdown card's headings, tables, lists)."""
+    body: list[str] = []
+    table: list[list[str]] = []
+    items: list[str] = []
+
+    def flush() -> None:
+        if table:
+            head, rows = table[0], table[2:]
+            body.append("<table>")
+            body.append("<tr>" + "".join(f"<th>{c}</th>" for c in head) + "</tr>")
+            body.extend("<tr>" + "".join(f"<td>{c}</td>" for c in r) + "</tr>" for r in rows)
+            body.append("</table>")
+            table.clear()
+        if items:
+            body.append("<ul>" + "".join(f"<li>{i}</li>" for i in items) + "</ul>")
+            items.clear()
+
+    for line in render_markdown(card).splitlines():
+        text = html.escape(line)
+        if line.startswith("|"):
+            table.append([html.escape(c.strip()) for c in line.strip("|").split("|")])
+            continue
+        if line.startswith("- "):
+            items.append(html.escape(line[2:]))
+            continue
+        flush()
+        level = len(line) - len(line.lstrip("#"))
+        if level and line[level : level + 1] == " ":
+            body.append(f"<h{level}>{html.escape(line[level + 1 :])}</h{level}>")
+        elif line.strip():
+            body.append(f"<p>{text}</p>")
+    flush()
+    style = (
+        "body{font-family:sans-serif;max-width:60em;margin:2em auto}"
+        "table{border-collapse:collapse;margin:1em 0}"
+        "td,th{border:1px solid #ccc;padding:.2em .6em;text-align:left}"
+    )
+    return (
+        '<!DOCTYPE html>\n<html lang="en">\n<head><meta charset="utf-8">'
+        f"<title>Scorecard model card</title><style>{style}</style></head>\n<body>\n"
+        + "\n".join(body)
+        + "\n</body>\n</html>\n"
+    )

@@ -18,6 +18,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 from credo.scoring import reasons as rs
 from credo.scoring.binning import FeatureBins, fit_bins
 from credo.scoring.metrics import discrimination
+from credo.scoring.monitoring import score_distribution
 from credo.scoring.scaling import (
     band,
     bin_points,
@@ -156,11 +157,13 @@ class Scorecard(ClassifierMixin, BaseEstimator):
             "offset": offset,
         }
         p_bad = self._p_bad(index)
+        train_scores = clip_scores(self.intercept_points_ + self._points(index).sum(axis=1))
         self.training_ = {
             "n": len(frame),
             "bad_rate": float(bad.mean()),
             "fitted_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
             **discrimination(bad, p_bad),
+            "score_distribution": score_distribution(train_scores),
         }
         return self
 
