@@ -10,7 +10,6 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     Date,
-    DateTime,
     ForeignKey,
     Index,
     Integer,
@@ -19,7 +18,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from credo.core.db import Base
+from credo.core.db import Base, UtcDateTime
 
 
 class RelyingParty(Base):
@@ -34,7 +33,7 @@ class RelyingParty(Base):
     key_id: Mapped[str] = mapped_column(String(32), unique=True)
     key_hash: Mapped[str] = mapped_column(String(64))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
 
 
 class Program(Base):
@@ -49,7 +48,7 @@ class Program(Base):
     benefit: Mapped[str] = mapped_column(Text)
     conditions: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
 
 
 class Consent(Base):
@@ -62,9 +61,9 @@ class Consent(Base):
     subject_id: Mapped[int] = mapped_column(ForeignKey("subjects.id"))
     party_id: Mapped[str | None] = mapped_column(ForeignKey("relying_parties.id"))
     scope: Mapped[str] = mapped_column(String(80))
-    granted_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    granted_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
     expires_on: Mapped[dt.date | None] = mapped_column(Date)
-    revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
     end_reason: Mapped[str | None] = mapped_column(String(32))
 
 
@@ -76,7 +75,7 @@ class Inquiry(Base):
 
     id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
     decision_id: Mapped[str] = mapped_column(String(40), unique=True)
-    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
     party_id: Mapped[str] = mapped_column(ForeignKey("relying_parties.id"), index=True)
     subject_id: Mapped[int | None] = mapped_column(ForeignKey("subjects.id"))
     kind: Mapped[str] = mapped_column(String(16))

@@ -7,12 +7,22 @@ through psycopg 3 with its own durable defaults.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import Engine, FromClause, MetaData, Table, create_engine, event
+from sqlalchemy import (
+    DateTime,
+    Engine,
+    FromClause,
+    MetaData,
+    Table,
+    TypeDecorator,
+    create_engine,
+    event,
+)
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 
@@ -103,3 +113,20 @@ def insert_rows(session: Session, table: FromClause, rows: Sequence[Mapping[str,
         cursor.executemany(f"INSERT INTO {table.name} ({names}) VALUES ({marks})", params)
     finally:
         cursor.close()
+
+
+class UtcDateTime(TypeDecorator[dt.datetime]):
+    """A timezone-aware UTC timestamp on every store.
+
+    PostgreSQL keeps the offset; SQLite stores text without one and hands back naive
+    values, which would then be answered without an offset (not RFC 3339). Naive values
+    read back are UTC, because credo only ever writes UTC.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_result_value(self, value: dt.datetime | None, dialect: Any) -> dt.datetime | None:
+        if value is not None and value.tzinfo is None:
+            return value.replace(tzinfo=dt.UTC)
+        return value

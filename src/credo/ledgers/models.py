@@ -7,7 +7,6 @@ import datetime as dt
 from sqlalchemy import (
     BigInteger,
     Date,
-    DateTime,
     ForeignKey,
     Index,
     Integer,
@@ -17,7 +16,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from credo.core.db import Base
+from credo.core.db import Base, UtcDateTime
 
 _ID = BigInteger().with_variant(Integer, "sqlite")
 
@@ -35,7 +34,7 @@ class LedgerPolicy(Base):
     file: Mapped[str] = mapped_column(String(512))
     source: Mapped[str] = mapped_column(Text)
     digest: Mapped[str] = mapped_column(String(64))
-    installed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    installed_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
     installed_by: Mapped[str] = mapped_column(String(128))
 
 

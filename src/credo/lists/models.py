@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Date, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from credo.core.db import Base
+from credo.core.db import Base, UtcDateTime
 
 ENTRY_STATES = ("pending", "active", "ended", "refused")
 REPAIR_STATES = ("applied", "approved", "rejected")
@@ -36,7 +36,7 @@ class ListEntry(Base):
     removal_reason: Mapped[str | None] = mapped_column(String(64))
     state: Mapped[str] = mapped_column(String(16))
     basis: Mapped[str] = mapped_column(Text)
-    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
 
 
 class RepairApplication(Base):

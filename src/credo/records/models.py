@@ -7,7 +7,6 @@ import datetime as dt
 from sqlalchemy import (
     BigInteger,
     Date,
-    DateTime,
     ForeignKey,
     Index,
     Integer,
@@ -17,7 +16,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from credo.core.db import Base
+from credo.core.db import Base, UtcDateTime
 
 STATES = ("active", "disputed", "corrected", "deleted", "expired")
 
@@ -44,7 +43,7 @@ class Record(Base):
     state: Mapped[str] = mapped_column(String(16))
     version: Mapped[int] = mapped_column(Integer)
     content_hash: Mapped[str] = mapped_column(String(64))
-    received_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    received_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
 
 
 class RecordVersion(Base):
@@ -58,5 +57,5 @@ class RecordVersion(Base):
     state: Mapped[str] = mapped_column(String(16))
     content: Mapped[str] = mapped_column(Text)
     content_hash: Mapped[str] = mapped_column(String(64))
-    superseded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    superseded_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
     reason: Mapped[str] = mapped_column(String(32))

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Date, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy import Date, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from credo.core.db import Base
+from credo.core.db import Base, UtcDateTime
 
 DISPUTE_STATES = ("open", "verified", "corrected", "deleted", "lapsed")
 
@@ -24,9 +24,9 @@ class Dispute(Base):
     reason: Mapped[str] = mapped_column(Text)
     prior_state: Mapped[str] = mapped_column(String(16))
     state: Mapped[str] = mapped_column(String(16))
-    opened_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    opened_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
     deadline: Mapped[dt.date] = mapped_column(Date)
-    resolved_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    resolved_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
     note: Mapped[str | None] = mapped_column(Text)
 
 
@@ -39,7 +39,7 @@ class Statement(Base):
     record_id: Mapped[int] = mapped_column(ForeignKey("records.id"), unique=True)
     subject_id: Mapped[int] = mapped_column(ForeignKey("subjects.id"), index=True)
     text: Mapped[str] = mapped_column(Text)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
 
 
 class Review(Base):
@@ -52,6 +52,6 @@ class Review(Base):
     subject_id: Mapped[int] = mapped_column(ForeignKey("subjects.id"), index=True)
     reason: Mapped[str] = mapped_column(Text)
     state: Mapped[str] = mapped_column(String(16))
-    requested_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
-    decided_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    requested_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+    decided_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
     outcome_note: Mapped[str | None] = mapped_column(Text)

@@ -8,7 +8,6 @@ from sqlalchemy import (
     JSON,
     Boolean,
     Date,
-    DateTime,
     Float,
     ForeignKey,
     Integer,
@@ -17,7 +16,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from credo.core.db import Base
+from credo.core.db import Base, UtcDateTime
 
 
 class ModelVersion(Base):
@@ -28,7 +27,7 @@ class ModelVersion(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     version: Mapped[str] = mapped_column(String(32), unique=True)
     model: Mapped[str] = mapped_column(Text)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
     active: Mapped[bool] = mapped_column(Boolean, default=False)
     metrics: Mapped[dict[str, object]] = mapped_column(JSON)
 
@@ -39,8 +38,8 @@ class ScoreRun(Base):
     __tablename__ = "score_runs"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    started_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
-    finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    started_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+    finished_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
     engine: Mapped[str] = mapped_column(String(16))
     as_of: Mapped[dt.date] = mapped_column(Date)
     model_version_id: Mapped[int] = mapped_column(ForeignKey("model_versions.id"))

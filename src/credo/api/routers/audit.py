@@ -10,6 +10,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
+from sqlalchemy.exc import OperationalError
 
 from credo.api.deps import SessionDep, SettingsDep
 from credo.core import audit, merkle
@@ -61,8 +62,15 @@ def _sizes(session: SessionDep, wanted: int, name: str) -> list[bytes]:
 @router.get("/checkpoint", summary="The latest signed checkpoint (tree size and root)")
 def checkpoint(session: SessionDep, settings: SettingsDep) -> Checkpoint:
     key = audit.load_or_create_key(audit.key_path(settings))
-    row = audit.checkpoint(session, key)
-    session.commit()
+    try:
+        row = audit.checkpoint(session, key)
+        session.commit()
+    except OperationalError:
+        # SQLite cannot upgrade this read to a write while another writer committed in
+        # between (WAL busy snapshot): sign again in a fresh transaction
+        session.rollback()
+        row = audit.checkpoint(session, key)
+        session.commit()
     return Checkpoint(
         tree_size=row.tree_size,
         root_hash=row.root_hash,
