@@ -18,6 +18,7 @@ import dataclasses
 import hashlib
 import json
 import os
+import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -230,11 +231,20 @@ def load_or_create_key(path: str | os.PathLike[str]) -> Ed25519PrivateKey:
         serialization.PrivateFormat.PKCS8,
         serialization.NoEncryption(),
     )
-    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    # write a private temporary file, then link it into place: the key appears whole or not
+    # at all, and when two processes race on first use both end up with the same key
+    temporary = target.with_name(f".{target.name}.{os.getpid()}.{secrets.token_hex(4)}")
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "wb") as handle:
         handle.write(pem)
         handle.flush()
         os.fsync(handle.fileno())
+    try:
+        os.link(temporary, target)
+    except FileExistsError:
+        return load_or_create_key(target)
+    finally:
+        temporary.unlink()
     return key
 
 
@@ -258,6 +268,12 @@ def latest_checkpoint(session: Session) -> AuditCheckpoint | None:
 
 def checkpoint(session: Session, key: Ed25519PrivateKey) -> AuditCheckpoint:
     """Sign and store the tree's current size and root (the latest is reused if nothing changed)."""
+    # take the writers' lock first, as ``append`` does: reading then writing would let
+    # SQLite refuse the upgrade (busy snapshot) when an appender committed in between
+    session.execute(
+        update(AuditHead).where(AuditHead.id == 1).values(seq=AuditHead.seq),
+        execution_options={"synchronize_session": False},
+    )
     leaves = leaf_hashes(session)
     latest = latest_checkpoint(session)
     if latest is not None and latest.tree_size == len(leaves):

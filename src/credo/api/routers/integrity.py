@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query
 
 from credo.api.deps import OperatorDep, SessionDep
 from credo.api.schemas import ERROR_RESPONSES, IdPath
+from credo.core.types import MAX_ID
 from credo.integrity import service
 from credo.integrity.schemas import DecisionIn, FlagList, FlagOut
 
@@ -20,7 +21,7 @@ def queue(
     session: SessionDep,
     state: Annotated[str | None, Query(description="open, confirmed or cleared")] = "open",
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_ID)] = 0,
 ) -> FlagList:
     """Flags newest first, with their subjects (display ids) and the detectors' evidence."""
     total, rows = service.list_flags(session=session, state=state, limit=limit, offset=offset)

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query
 
 from credo.api.deps import OperatorDep, SessionDep, SettingsDep, SubjectDep
 from credo.api.schemas import ERROR_RESPONSES, IdPath
+from credo.core.types import MAX_ID
 from credo.lists import repairs, service
 from credo.lists import rules as R
 from credo.lists.schemas import (
@@ -125,7 +126,7 @@ def admin_list(
     session: SessionDep,
     state: Annotated[str | None, Query(pattern="^(pending|active|ended|refused)$")] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_ID)] = 0,
 ) -> ListEntries:
     total, rows = service.entries_of_list(
         session=session, list_id=list_id, state=state, limit=limit, offset=offset
