@@ -45,13 +45,26 @@ def test_organisation_page_shows_public_records_lists_and_statement(
 ) -> None:
     with factory() as s, s.begin():
         judgment = s.query(Record).filter_by(external_id="jud-1").one()
-        statements.attach(session=s, subject_id=seeded.org_subject_ids[FOODS],
-                          record_id=judgment.id, text="We appealed; the appeal is pending.")
+        statements.attach(
+            session=s,
+            subject_id=seeded.org_subject_ids[FOODS],
+            record_id=judgment.id,
+            text="We appealed; the appeal is pending.",
+        )
     r = web.get(f"/org/{FOODS}")
     assert r.status_code == 200
-    for text in ("Beijing Foods Ltd", FOODS, "JY11101050001", "JS-2026-17", "5,000.00 CNY",
-                 "<strong>B</strong>", "(2025)京0105民初123", "Serious-violator list",
-                 "We appealed; the appeal is pending.", "City Market Regulator"):
+    for text in (
+        "Beijing Foods Ltd",
+        FOODS,
+        "JY11101050001",
+        "JS-2026-17",
+        "5,000.00 CNY",
+        "<strong>B</strong>",
+        "(2025)京0105民初123",
+        "Serious-violator list",
+        "We appealed; the appeal is pending.",
+        "City Market Regulator",
+    ):
         assert text in r.text, text
     _no_person(r.text)
     assert "Commendations" in web.get("/org/91440300708461136T").text
@@ -91,10 +104,20 @@ def test_portal_shows_the_whole_file(web: TestClient, seeded: Seeded) -> None:
     assert "httponly" in cookie and "samesite=strict" in cookie and "path=/me" in cookie
     page = web.get("/me")
     assert page.status_code == 200 and page.headers["cache-control"] == "no-store"
-    for text in ("Score <strong>631</strong>", "band <strong>good</strong>",
-                 'aria-labelledby="gauge-title gauge-desc"', "radar-title", "history-title",
-                 "A repayment was 45 days late.", "19 more points", "loan.repayment",
-                 "Car Rental Co", "Deposit-free rental", "Revoke", "Dispute this record"):
+    for text in (
+        "Score <strong>631</strong>",
+        "band <strong>good</strong>",
+        'aria-labelledby="gauge-title gauge-desc"',
+        "radar-title",
+        "history-title",
+        "A repayment was 45 days late.",
+        "19 more points",
+        "loan.repayment",
+        "Car Rental Co",
+        "Deposit-free rental",
+        "Revoke",
+        "Dispute this record",
+    ):
         assert text in page.text, text
     report = web.get("/me/report")
     assert report.status_code == 200 and "Credit report" in report.text
@@ -114,7 +137,7 @@ def test_dispute_needs_csrf_then_shows_pending(
     r = web.post("/me/disputes", data={**form, "csrf": csrf})
     assert r.status_code == 303 and r.headers["location"].startswith("/me?done=dispute")
     page = web.get(r.headers["location"]).text
-    assert "Your dispute is open" in page and 'badge pending' in page
+    assert "Your dispute is open" in page and "badge pending" in page
     with factory() as s:
         assert s.query(Dispute).filter_by(record_id=record.id, state="open").count() == 1
         assert s.get(Record, record.id).state == "disputed"  # type: ignore[union-attr]
@@ -129,8 +152,14 @@ def test_consent_revoke_and_grant(web: TestClient, seeded: Seeded) -> None:
     assert web.post(f"/me/consents/{consent_id}/revoke", data={"csrf": csrf}).status_code == 303
     assert "Consent revoked" in web.get("/me?done=revoked").text
     program = page.split('<option value="', 1)[1].split('"', 1)[0]
-    r = web.post("/me/consents", data={"csrf": csrf, "program_id": program,
-                                       "expires_on": str(clock.today() + dt.timedelta(days=30))})
+    r = web.post(
+        "/me/consents",
+        data={
+            "csrf": csrf,
+            "program_id": program,
+            "expires_on": str(clock.today() + dt.timedelta(days=30)),
+        },
+    )
     assert r.status_code == 303
 
 
@@ -145,8 +174,9 @@ def test_sign_out_clears_the_cookie(web: TestClient, seeded: Seeded) -> None:
 def test_console_needs_the_operator_key(web: TestClient) -> None:
     assert web.get("/admin").headers["location"] == "/admin/signin"
     assert web.post("/admin/signin", data={"key": "wrong"}).status_code == 401
-    assert web.post("/admin/repairs/1", data={"decision": "approve"},
-                    headers=HTML).status_code == 401
+    assert (
+        web.post("/admin/repairs/1", data={"decision": "approve"}, headers=HTML).status_code == 401
+    )
     r = web.post("/admin/signin", data={"key": OPERATOR_KEY})
     assert OPERATOR_KEY not in r.headers["set-cookie"]
 
@@ -156,9 +186,18 @@ def test_console_shows_state_and_approves_a_repair(
 ) -> None:
     csrf = sign_in_operator(web)
     page = web.get("/admin").text
-    for text in ("City Market Regulator", "Car Rental Co", "Deposit-free rental",
-                 "Serious-violator list", "Approve repair", "Last refresh", "duckdb",
-                 "Integrity flags", "Review queue", "Ledger policies"):
+    for text in (
+        "City Market Regulator",
+        "Car Rental Co",
+        "Deposit-free rental",
+        "Serious-violator list",
+        "Approve repair",
+        "Last refresh",
+        "duckdb",
+        "Integrity flags",
+        "Review queue",
+        "Ledger policies",
+    ):
         assert text in page, text
     r = web.post(f"/admin/repairs/{seeded.repair_id}", data={"csrf": csrf, "decision": "approve"})
     assert r.status_code == 303
@@ -169,3 +208,64 @@ def test_console_shows_state_and_approves_a_repair(
         assert entry is not None and entry.state == "ended"
     assert "Serious-violator list" not in web.get(f"/org/{FOODS}").text.split("Registration")[1]
     assert csrf_of(web.get("/admin").text) == csrf
+
+
+def test_console_resolves_a_review_and_decides_a_flag(
+    web: TestClient, factory: sessionmaker[Session], seeded: Seeded
+) -> None:
+    import datetime as dt
+
+    from credo.access import parties
+    from credo.access.models import Inquiry
+    from credo.integrity import service as integrity
+    from credo.integrity.flags import Flag
+    from credo.integrity.models import IntegrityFlag
+    from credo.rights import reviews
+    from credo.rights.models import Review
+
+    with factory() as s, s.begin():
+        party, _ = parties.add(
+            session=s, name="Console Lender", activities=[], purposes=["credit_decision"]
+        )
+        s.add(
+            Inquiry(
+                decision_id="dec_console",
+                at=dt.datetime(2026, 11, 1, tzinfo=dt.UTC),
+                party_id=party.id,
+                subject_id=seeded.person_subject_id,
+                kind="eligibility",
+                purpose="credit_decision",
+                answer=False,
+                reason="below the program's score threshold",
+                inputs="{}",
+            )
+        )
+        s.flush()
+        review = reviews.request(
+            session=s,
+            subject_id=seeded.person_subject_id,
+            decision_id="dec_console",
+            reason="income has risen",
+        )
+        [raised] = integrity.record(
+            session=s,
+            actor="test",
+            flags=[Flag("rings", (seeded.person_subject_id,), {"members": 3})],
+        )
+        review_id, flag_id = review.id, raised.flag_id
+    csrf = sign_in_operator(web)
+    page = web.get("/admin").text
+    assert "income has risen" in page and f"Clear flag {flag_id}" in page
+    r = web.post(
+        f"/admin/reviews/{review_id}",
+        data={"csrf": csrf, "outcome": "overturned", "note": "evidence accepted"},
+    )
+    assert r.status_code == 303
+    r = web.post(f"/admin/flags/{flag_id}", data={"csrf": csrf, "decision": "clear"})
+    assert r.status_code == 303
+    with factory() as s:
+        decided = s.get(Review, review_id)
+        assert decided is not None and decided.state == "overturned"
+        flag = s.get(IntegrityFlag, flag_id)
+        assert flag is not None and flag.state == "cleared"
+    assert "No reviews are waiting." in web.get("/admin").text

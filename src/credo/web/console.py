@@ -90,12 +90,6 @@ def _last_refresh(session: Session) -> dict[str, Any] | None:
     return {"run": run}
 
 
-def _call(module: Any, name: str, session: Session) -> Any:
-    """``module.name(session=...)`` when the (optional) domain provides it, else None."""
-    fn = getattr(module, name, None) if module is not None else None
-    return None if fn is None else fn(session=session)
-
-
 def console(*, session: Session) -> dict[str, Any]:
     """Everything the console shows; absent domains are None (the page says so)."""
     all_furnishers = furnishers.list_all(session=session)
@@ -117,8 +111,11 @@ def console(*, session: Session) -> dict[str, Any]:
         from credo.lists import repairs as list_repairs
 
         repairs = [list_repairs.describe(r) for r in list_repairs.list_repairs(session=session)]
-    integrity = optional("credo.integrity.service")
-    ledgers = optional("credo.ledgers.service")
+    from credo.integrity import service as integrity
+    from credo.ledgers import service as ledgers
+    from credo.rights import reviews
+
+    _, open_flags = integrity.list_flags(session=session, state="open")
     return {
         "furnishers": all_furnishers,
         "parties": parties,
@@ -126,10 +123,9 @@ def console(*, session: Session) -> dict[str, Any]:
         "model": _model(session),
         "disputes": dispute_queue,
         "repairs": repairs,
-        "integrity": integrity,
-        "reviews": _call(integrity, "review_queue", session),
-        "flags": _call(integrity, "open_flags", session),
-        "policies": _call(ledgers, "policies", session),
+        "reviews": reviews.queue(session=session),
+        "flags": [integrity.describe(session=session, flag=f) for f in open_flags],
+        "policies": ledgers.policies(session=session),
         "refresh": _last_refresh(session),
     }
 
@@ -199,21 +195,40 @@ async def decide_repair(
 async def resolve_review(
     request: Request, review_id: int, session: SessionDep, settings: SettingsDep
 ) -> Response:
-    """Resolve an integrity review through ``integrity.service.resolve`` (when it exists)."""
+    """Record a human review's outcome (``rights.reviews.decide``)."""
+    from credo.rights import reviews
+
     if not is_operator(request, settings):
         raise Unauthenticated("sign in with the operator key first")
     data = await form(request)
     check_csrf(settings, request.cookies.get(OPERATOR_COOKIE, ""), data.get("csrf"))
-    integrity = optional("credo.integrity.service")
-    resolve = getattr(integrity, "resolve", None)
-    if resolve is None:
-        raise NotFound("integrity reviews are not available in this registry yet")
-    resolve(
+    reviews.decide(
         session=session,
         review_id=review_id,
         outcome=data.get("outcome", ""),
         note=data.get("note", ""),
-        actor="operator:web",
     )
     session.commit()
     return redirect("/admin?done=review#reviews")
+
+
+@router.post("/flags/{flag_id}", response_model=None)
+async def decide_flag(
+    request: Request, flag_id: int, session: SessionDep, settings: SettingsDep
+) -> Response:
+    """Clear or confirm an integrity flag (``integrity.service.decide``)."""
+    from credo.integrity import service as integrity
+
+    if not is_operator(request, settings):
+        raise Unauthenticated("sign in with the operator key first")
+    data = await form(request)
+    check_csrf(settings, request.cookies.get(OPERATOR_COOKIE, ""), data.get("csrf"))
+    integrity.decide(
+        session=session,
+        flag_id=flag_id,
+        decision=data.get("decision", ""),
+        note=data.get("note") or None,
+        actor="operator:web",
+    )
+    session.commit()
+    return redirect("/admin?done=flag#flags")
