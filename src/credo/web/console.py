@@ -9,11 +9,19 @@ from fastapi.responses import HTMLResponse, Response
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from credo.access import parties as access_parties
 from credo.api.deps import SessionDep, SettingsDep
 from credo.config import Settings
 from credo.errors import NotFound, Unauthenticated
 from credo.furnishers import service as furnishers
-from credo.rights import disputes
+from credo.integrity import service as integrity
+from credo.ledgers import service as ledgers
+from credo.lists import repairs as list_repairs
+from credo.lists import rules
+from credo.lists.models import ListEntry
+from credo.rights import disputes, reviews
+from credo.scores import service as scores
+from credo.scores.models import ScoreRun
 from credo.web.render import (
     OPERATOR_COOKIE,
     check_csrf,
@@ -25,7 +33,6 @@ from credo.web.render import (
     redirect,
     set_cookie,
 )
-from credo.web.views import optional
 
 router = APIRouter(prefix="/admin", include_in_schema=False)
 
@@ -39,10 +46,6 @@ def is_operator(request: Request, settings: Settings) -> bool:
 
 
 def _lists(session: Session) -> list[dict[str, Any]] | None:
-    if optional("credo.lists.service") is None:
-        return None
-    from credo.lists import rules
-    from credo.lists.models import ListEntry
 
     counts: dict[str, dict[str, int]] = {}
     for list_id, state, n in session.execute(
@@ -57,9 +60,7 @@ def _lists(session: Session) -> list[dict[str, Any]] | None:
 
 
 def _model(session: Session) -> dict[str, Any] | None:
-    scores = optional("credo.scores.service")
-    if scores is None:
-        return None
+
     try:
         row = scores.active_model(session=session)
     except NotFound:
@@ -81,9 +82,6 @@ def _model(session: Session) -> dict[str, Any] | None:
 
 
 def _last_refresh(session: Session) -> dict[str, Any] | None:
-    if optional("credo.scores.models") is None:
-        return None
-    from credo.scores.models import ScoreRun
 
     latest = select(ScoreRun).order_by(ScoreRun.id.desc()).limit(1)
     run = session.execute(latest).scalar_one_or_none()
@@ -98,22 +96,13 @@ def console(*, session: Session) -> dict[str, Any]:
         for d, r in disputes.queue(session=session, furnisher_id=f.id):
             dispute_queue.append({"dispute": d, "record": r, "furnisher": f.name})
     dispute_queue.sort(key=lambda x: (x["dispute"].deadline, x["dispute"].id))
-    parties: list[dict[str, Any]] | None = None
-    if optional("credo.access.parties") is not None:
-        from credo.access import parties as access_parties
 
-        parties = [
-            {"party": p, "programs": access_parties.programs_of(session=session, party_id=p.id)}
-            for p in access_parties.list_all(session=session)
-        ]
-    repairs: list[dict[str, Any]] | None = None
-    if optional("credo.lists.repairs") is not None:
-        from credo.lists import repairs as list_repairs
+    parties = [
+        {"party": p, "programs": access_parties.programs_of(session=session, party_id=p.id)}
+        for p in access_parties.list_all(session=session)
+    ]
 
-        repairs = [list_repairs.describe(r) for r in list_repairs.list_repairs(session=session)]
-    from credo.integrity import service as integrity
-    from credo.ledgers import service as ledgers
-    from credo.rights import reviews
+    repairs = [list_repairs.describe(r) for r in list_repairs.list_repairs(session=session)]
 
     _, open_flags = integrity.list_flags(session=session, state="open")
     return {
@@ -196,7 +185,6 @@ async def resolve_review(
     request: Request, review_id: int, session: SessionDep, settings: SettingsDep
 ) -> Response:
     """Record a human review's outcome (``rights.reviews.decide``)."""
-    from credo.rights import reviews
 
     if not is_operator(request, settings):
         raise Unauthenticated("sign in with the operator key first")
@@ -217,7 +205,6 @@ async def decide_flag(
     request: Request, flag_id: int, session: SessionDep, settings: SettingsDep
 ) -> Response:
     """Clear or confirm an integrity flag (``integrity.service.decide``)."""
-    from credo.integrity import service as integrity
 
     if not is_operator(request, settings):
         raise Unauthenticated("sign in with the operator key first")

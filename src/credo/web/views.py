@@ -7,7 +7,6 @@ says so; nothing else is guessed.
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 import json
 from typing import Any
 
@@ -18,8 +17,11 @@ from credo.catalogue import get_catalogue
 from credo.core import clock
 from credo.errors import InvalidInput, NotFound
 from credo.furnishers import service as furnishers
+from credo.integrity import service as integrity
+from credo.ledgers import service as ledgers
+from credo.lists import service as lists_service
 from credo.records.models import Record
-from credo.rights import disputes, statements
+from credo.rights import disputes, reviews, statements
 from credo.subjects import service as subjects
 from credo.subjects.models import Subject
 
@@ -40,14 +42,6 @@ PUBLIC_GROUPS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
 NO_ORG = "no organisation is registered under that unified social credit code"
 SHOWN_STATES = ("active", "corrected", "disputed")
 DISPUTABLE = ("active", "corrected")
-
-
-def optional(module: str) -> Any | None:
-    """A domain module that may not exist yet (ledgers, integrity), or None."""
-    try:
-        return importlib.import_module(module)
-    except ModuleNotFoundError:
-        return None
 
 
 def public_categories() -> set[str]:
@@ -120,12 +114,7 @@ def organisation(*, session: Session, uscc: str) -> dict[str, Any]:
     for key, title, categories in PUBLIC_GROUPS:
         rows = [record_view(r, names, said.get(r.id)) for r in records if r.category in categories]
         groups.append({"key": key, "title": title, "records": rows})
-    lists_service = optional("credo.lists.service")
-    entries = (
-        lists_service.public_entries(session=session, subject_id=subject.id)
-        if lists_service is not None
-        else None
-    )
+    entries = lists_service.public_entries(session=session, subject_id=subject.id)
     return {
         "subject": subject,
         "registration": registration(subject.display_id),
@@ -147,12 +136,8 @@ def registration(uscc: str) -> dict[str, str]:
 
 
 def ledger_grades(*, session: Session, subject_id: int) -> list[dict[str, Any]] | None:
-    """Published ledger grades, when the ledgers domain exists (``public_grades``)."""
-    ledgers = optional("credo.ledgers.service")
-    fn = getattr(ledgers, "public_grades", None) if ledgers is not None else None
-    if fn is None:
-        return None
-    return list(fn(session=session, subject_id=subject_id))
+    """Published ledger grades (organisations only; persons' grades are never public)."""
+    return list(ledgers.public_grades(session=session, subject_id=subject_id))
 
 
 # --- the subject's own file ---------------------------------------------------------------
@@ -184,9 +169,7 @@ def subject_records(*, session: Session, subject_id: int) -> list[dict[str, Any]
 
 def score_section(*, session: Session, subject_id: int) -> dict[str, Any] | None:
     """The latest published score, its history, reasons and what would raise it."""
-    scores_service = optional("credo.scores.service")
-    if scores_service is None:
-        return None
+    from credo.scores import service as scores_service
     from credo.scores.models import Score
     from credo.scoring.scaling import next_band_floor
 
@@ -217,8 +200,6 @@ def score_section(*, session: Session, subject_id: int) -> dict[str, Any] | None
 
 def access_section(*, session: Session, subject_id: int) -> dict[str, Any] | None:
     """Inquiries about the subject, its consents, and the programs it may consent to."""
-    if optional("credo.access.consents") is None:
-        return None
     from credo.access import checks, consents, parties, rules
 
     today = clock.today()
@@ -248,9 +229,6 @@ def access_section(*, session: Session, subject_id: int) -> dict[str, Any] | Non
 
 
 def list_section(*, session: Session, subject_id: int) -> dict[str, Any] | None:
-    lists_service = optional("credo.lists.service")
-    if lists_service is None:
-        return None
     from credo.lists import repairs
 
     entries = [
@@ -268,7 +246,6 @@ def list_section(*, session: Session, subject_id: int) -> dict[str, Any] | None:
 def portal(*, session: Session, subject: Subject) -> dict[str, Any]:
     """Everything the subject portal and the printable report show."""
     records = subject_records(session=session, subject_id=subject.id)
-    integrity = optional("credo.integrity.service")
     return {
         "subject": subject,
         "score": score_section(session=session, subject_id=subject.id),
@@ -276,6 +253,11 @@ def portal(*, session: Session, subject: Subject) -> dict[str, Any]:
         "open_disputes": [r for r in records if r["dispute"] and r["dispute"].state == "open"],
         "access": access_section(session=session, subject_id=subject.id),
         "lists": list_section(session=session, subject_id=subject.id),
-        "integrity": integrity,
+        "score_held": integrity.pending_review_for(session=session, subject_id=subject.id),
+        "reviews": [
+            r
+            for r in reviews.for_subject(session=session, subject_id=subject.id)
+            if r.state == "open"
+        ],
         "today": clock.today(),
     }
