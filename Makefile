@@ -25,7 +25,7 @@ lint: install
 	$(BIN)/mypy
 
 test-sqlite: install system-deps
-	$(BIN)/pytest -q
+	CREDO_REQUIRE_SPARK=1 $(BIN)/pytest -q
 
 test-postgres: install system-deps
 	bash scripts/with-postgres.sh $(BIN)/pytest -q -m store

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -14,7 +15,10 @@ from credo.batch.pipeline import score_table
 from tests.batch.conftest import AS_OF
 from tests.batch.registry import populate
 
-pytest.importorskip("pyspark")
+if os.environ.get("CREDO_REQUIRE_SPARK") == "1":  # make test: a missing PySpark is a failure
+    import pyspark  # noqa: F401
+else:
+    pytest.importorskip("pyspark")
 pytestmark = [
     pytest.mark.spark,
     pytest.mark.filterwarnings("ignore::DeprecationWarning"),

@@ -40,7 +40,7 @@ DESCRIPTIONS = {
 def _german_path() -> Path | None:
     candidates = [
         os.environ.get("CREDO_GERMAN_CREDIT", ""),
-        Path(__file__).resolve().parents[3] / "shared" / "data" / "german_credit.csv",
+        Path(__file__).resolve().parents[1] / "data" / "german_credit.csv",
     ]
     for c in candidates:
         if c and Path(c).is_file():
@@ -52,7 +52,7 @@ def _german_path() -> Path | None:
 def german() -> pd.DataFrame:
     path = _german_path()
     if path is None:
-        pytest.fail("German credit data not found in ../shared/data; set CREDO_GERMAN_CREDIT")
+        pytest.fail("German credit data not found in tests/data; set CREDO_GERMAN_CREDIT")
     return pd.read_csv(path)
 
 
