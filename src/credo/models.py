@@ -9,6 +9,15 @@ from credo.furnishers.models import Furnisher
 from credo.integrity.models import IntegrityFlag, IntegrityFlagSubject
 from credo.ledgers.models import LedgerBalance, LedgerEntry, LedgerGradeHistory, LedgerPolicy
 from credo.lists.models import ListEntry, RepairApplication
+from credo.notices.models import (
+    Contact,
+    Notice,
+    NoticeAttempt,
+    NoticePreference,
+    SigninLink,
+    SigninRequest,
+    WebhookEndpoint,
+)
 from credo.records.models import Record, RecordVersion
 from credo.rights.models import Dispute, Review, Statement
 from credo.scores.models import ModelVersion, Score, ScoreRun
@@ -21,6 +30,7 @@ __all__ = [
     "AuditEntry",
     "AuditHead",
     "Consent",
+    "Contact",
     "Dispute",
     "Furnisher",
     "Inquiry",
@@ -32,6 +42,9 @@ __all__ = [
     "LedgerPolicy",
     "ListEntry",
     "ModelVersion",
+    "Notice",
+    "NoticeAttempt",
+    "NoticePreference",
     "Program",
     "Record",
     "RecordVersion",
@@ -40,8 +53,11 @@ __all__ = [
     "Review",
     "Score",
     "ScoreRun",
+    "SigninLink",
+    "SigninRequest",
     "Statement",
     "Subject",
     "SubjectToken",
+    "WebhookEndpoint",
     "metadata",
 ]

@@ -1,0 +1,1 @@
+"""Notices: the transactional outbox, its delivery (inbox, SMTP, signed webhooks), their texts."""

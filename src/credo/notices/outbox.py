@@ -1,0 +1,154 @@
+"""The transactional outbox: write a notice in the caller's transaction; the worker sends it.
+
+Contract (other domains rely on it)
+-----------------------------------
+``enqueue(*, session, kind, recipient_type, recipient_id, payload, idempotency_key,
+channel="inbox", due_at=None) -> Notice``
+
+* Adds one ``outbox`` row to ``session`` and flushes; it never commits. The notice exists
+  exactly when the caller's change commits, and vanishes with it on rollback.
+* ``recipient_type`` is ``"subject"`` (``recipient_id`` = subject id), ``"furnisher"``
+  (furnisher id) or ``"party"`` (relying-party id). ``channel`` is ``"inbox"`` (subjects
+  only; readable at once, no worker needed), ``"email"`` (subjects; sent by the worker to
+  the verified contact held at send time) or ``"webhook"`` (furnishers and parties; sent by
+  the worker to the owner's registered endpoint, HMAC-SHA256 signed).
+* ``payload`` is a JSON-serialisable dict (dates become ISO strings). For webhooks it is the
+  ``data`` member of the body ``{"id": <idempotency_key>, "type": <kind>, "created": ...,
+  "data": payload}``; for subjects it fills the text of :mod:`credo.notices.texts`.
+* ``idempotency_key`` names the event, e.g. ``"review-decided/<decision_id>"``. Enqueueing
+  the same key twice returns the first notice and adds nothing, so a retried workflow does
+  not notify twice. The key travels with the delivery (SMTP ``Message-ID``, webhook ``id``
+  and ``Credo-Notice-Id`` header) so a receiver can drop a repeat.
+* ``due_at`` delays the first attempt (default: now).
+
+``notify_subject(*, session, subject_id, kind, payload, idempotency_key)`` writes the inbox
+notice and, where the subject has a verified e-mail contact, the e-mail notice, with keys
+``<idempotency_key>/inbox`` and ``<idempotency_key>/email``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from credo.core import clock
+from credo.errors import InvalidInput
+from credo.notices.models import CHANNELS, RECIPIENT_TYPES, Contact, Notice
+
+__all__ = ["dumps", "enqueue", "notify_subject"]
+
+
+def dumps(payload: dict[str, Any]) -> str:
+    """A payload as canonical JSON (sorted keys; dates and decimals as strings)."""
+    return json.dumps(payload, sort_keys=True, default=str, ensure_ascii=False)
+
+
+def enqueue(
+    *,
+    session: Session,
+    kind: str,
+    recipient_type: str,
+    recipient_id: str | int,
+    payload: dict[str, Any],
+    idempotency_key: str,
+    channel: str = "inbox",
+    due_at: dt.datetime | None = None,
+) -> Notice:
+    """Write one notice to the outbox in the caller's transaction (no commit)."""
+    if channel not in CHANNELS:
+        raise InvalidInput(f"channel {channel!r} is not one of {CHANNELS}", code="bad_channel")
+    if recipient_type not in RECIPIENT_TYPES:
+        raise InvalidInput(
+            f"recipient_type {recipient_type!r} is not one of {RECIPIENT_TYPES}",
+            code="bad_recipient_type",
+        )
+    if channel in ("inbox", "email") and recipient_type != "subject":
+        raise InvalidInput(
+            f"channel {channel!r} reaches subjects only, not {recipient_type!r}", code="bad_channel"
+        )
+    if channel == "webhook" and recipient_type == "subject":
+        raise InvalidInput(
+            "webhooks reach furnishers and parties, not subjects", code="bad_channel"
+        )
+    if not idempotency_key or len(idempotency_key) > 200:
+        raise InvalidInput(
+            f"idempotency_key {idempotency_key!r} must be 1-200 characters",
+            code="bad_idempotency_key",
+        )
+    existing = session.scalar(select(Notice).where(Notice.idempotency_key == idempotency_key))
+    if existing is not None:
+        return existing
+    for pending in session.new:
+        if isinstance(pending, Notice) and pending.idempotency_key == idempotency_key:
+            return pending
+    now = clock.now()
+    notice = Notice(
+        idempotency_key=idempotency_key,
+        kind=kind,
+        channel=channel,
+        recipient_type=recipient_type,
+        recipient_id=str(recipient_id),
+        payload=dumps(payload),
+        state="sent" if channel == "inbox" else "pending",
+        attempts=0,
+        created_at=now,
+        due_at=due_at or now,
+        sent_at=now if channel == "inbox" else None,
+    )
+    session.add(notice)
+    session.flush()
+    return notice
+
+
+def notify_subject(
+    *,
+    session: Session,
+    subject_id: int,
+    kind: str,
+    payload: dict[str, Any],
+    idempotency_key: str,
+    due_at: dt.datetime | None = None,
+) -> list[Notice]:
+    """A subject's notice in the inbox and, where a verified e-mail is held, by e-mail."""
+    notices = [
+        enqueue(
+            session=session,
+            kind=kind,
+            recipient_type="subject",
+            recipient_id=subject_id,
+            payload=payload,
+            idempotency_key=f"{idempotency_key}/inbox",
+            channel="inbox",
+        )
+    ]
+    has_email = session.scalar(
+        select(Contact.id).where(Contact.subject_id == subject_id, Contact.kind == "email")
+    )
+    if has_email is not None:
+        notices.append(
+            enqueue(
+                session=session,
+                kind=kind,
+                recipient_type="subject",
+                recipient_id=subject_id,
+                payload=payload,
+                idempotency_key=f"{idempotency_key}/email",
+                channel="email",
+                due_at=due_at,
+            )
+        )
+    return notices
+
+
+def webhook_payload(notice: Notice) -> dict[str, Any]:
+    """The JSON body a webhook carries for a notice."""
+    return {
+        "id": notice.idempotency_key,
+        "type": notice.kind,
+        "created": notice.created_at.isoformat(),
+        "data": json.loads(notice.payload),
+    }
