@@ -21,9 +21,20 @@ bearer = HTTPBearer(auto_error=False, description="API key or subject token")
 
 
 def get_session(request: Request) -> Iterator[Session]:
-    """A session for the request; routes commit what they acknowledge, the rest rolls back."""
+    """The request's unit of work: one commit after the handler succeeds, a rollback on error.
+
+    Used with ``scope="function"`` (see ``SessionDep``), FastAPI runs the code after
+    ``yield`` when the handler returns and before the response is sent, so a write the
+    client sees acknowledged is already committed (and fsynced on SQLite); a failing commit
+    becomes an error response instead of a lost write. Routers and pages never commit.
+    """
     with request.app.state.factory() as session:
-        yield session
+        try:
+            yield session
+        except BaseException:
+            session.rollback()
+            raise
+        session.commit()
 
 
 def get_app_settings(request: Request) -> Settings:
@@ -37,15 +48,18 @@ def _token(credentials: HTTPAuthorizationCredentials | None) -> str:
     return credentials.credentials
 
 
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
+
+
 def get_furnisher(
-    session: Annotated[Session, Depends(get_session)],
+    session: SessionDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
 ) -> Furnisher:
     return furnishers.authenticate(session=session, token=_token(credentials))
 
 
 def get_subject(
-    session: Annotated[Session, Depends(get_session)],
+    session: SessionDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
 ) -> Subject:
     return tokens.authenticate(session=session, token=_token(credentials))
@@ -63,7 +77,6 @@ def require_operator(
     return "operator"
 
 
-SessionDep = Annotated[Session, Depends(get_session)]
 SettingsDep = Annotated[Settings, Depends(get_app_settings)]
 FurnisherDep = Annotated[Furnisher, Depends(get_furnisher)]
 SubjectDep = Annotated[Subject, Depends(get_subject)]

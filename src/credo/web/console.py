@@ -176,7 +176,6 @@ async def decide_repair(
         reason=data.get("reason", ""),
         actor="operator:web",
     )
-    session.commit()
     return redirect("/admin?done=repair#repairs")
 
 
@@ -196,7 +195,6 @@ async def resolve_review(
         outcome=data.get("outcome", ""),
         note=data.get("note", ""),
     )
-    session.commit()
     return redirect("/admin?done=review#reviews")
 
 
@@ -217,5 +215,4 @@ async def decide_flag(
         note=data.get("note") or None,
         actor="operator:web",
     )
-    session.commit()
     return redirect("/admin?done=flag#flags")

@@ -136,7 +136,6 @@ async def dispute(request: Request, session: SessionDep, settings: SettingsDep) 
         reason=data.get("reason", ""),
         days=settings.dispute_days,
     )
-    session.commit()
     return redirect("/me?done=dispute#records")
 
 
@@ -159,7 +158,6 @@ async def grant(request: Request, session: SessionDep, settings: SettingsDep) ->
         program_id=data.get("program_id", ""),
         expires_on=expires_on,
     )
-    session.commit()
     return redirect("/me?done=consent#consents")
 
 
@@ -171,7 +169,6 @@ async def revoke(
     from credo.access import consents
 
     consents.revoke(session=session, subject_id=subject.id, consent_id=consent_id)
-    session.commit()
     return redirect("/me?done=revoked#consents")
 
 

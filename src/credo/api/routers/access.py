@@ -115,7 +115,6 @@ def create_program(body: ProgramIn, party: PartyDep, session: SessionDep) -> Pro
         benefit=body.benefit,
         conditions=body.conditions,
     )
-    session.commit()
     return _program_out(program)
 
 
@@ -150,7 +149,6 @@ def check_eligibility(body: EligibilityIn, party: PartyDep, session: SessionDep)
         value=body.subject.id,
         program_id=body.program,
     )
-    session.commit()
     return EligibilityOut(
         eligible=decision.answer,
         decision_id=decision.decision_id,
@@ -173,7 +171,6 @@ def check_restriction(body: RestrictionIn, party: PartyDep, session: SessionDep)
         value=body.subject.id,
         activity=body.activity,
     )
-    session.commit()
     return RestrictionOut(
         restricted=decision.answer, decision_id=decision.decision_id, reason=decision.reason
     )
@@ -210,7 +207,6 @@ def grant_consent(body: ConsentIn, subject: SubjectDep, session: SessionDep) -> 
         scope=body.scope,
         expires_on=body.expires_on,
     )
-    session.commit()
     return _consent_out(session, consent)
 
 
@@ -230,7 +226,6 @@ def list_consents(subject: SubjectDep, session: SessionDep) -> ConsentList:
 def revoke_consent(consent_id: str, subject: SubjectDep, session: SessionDep) -> ConsentOut:
     """Checks relying on it are refused from this moment; revoking twice changes nothing."""
     consent = consents.revoke(session=session, subject_id=subject.id, consent_id=consent_id)
-    session.commit()
     return _consent_out(session, consent)
 
 

@@ -63,14 +63,12 @@ def _sizes(session: SessionDep, wanted: int, name: str) -> list[bytes]:
 def checkpoint(session: SessionDep, settings: SettingsDep) -> Checkpoint:
     key = audit.load_or_create_key(audit.key_path(settings))
     try:
-        row = audit.checkpoint(session, key)
-        session.commit()
+        row = audit.checkpoint(session, key)  # flushes; the unit of work commits
     except OperationalError:
         # SQLite cannot upgrade this read to a write while another writer committed in
         # between (WAL busy snapshot): sign again in a fresh transaction
         session.rollback()
         row = audit.checkpoint(session, key)
-        session.commit()
     return Checkpoint(
         tree_size=row.tree_size,
         root_hash=row.root_hash,

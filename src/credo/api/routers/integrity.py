@@ -42,5 +42,4 @@ def decide(
         session=session, flag_id=flag_id, decision=body.decision, note=body.note, actor=operator
     )
     out = FlagOut(**service.describe(session=session, flag=flag))
-    session.commit()
     return out

@@ -70,7 +70,6 @@ def apply_repair(
         statement=body.statement,
         decision_days=days,
     )
-    session.commit()
     return RepairOut(**repairs.describe(repair))
 
 
@@ -110,7 +109,6 @@ def decide_repair(
         reason=body.reason,
         actor=operator,
     )
-    session.commit()
     return RepairOut(**repairs.describe(repair))
 
 

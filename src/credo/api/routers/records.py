@@ -62,7 +62,6 @@ def submit_records(
     lists.apply_intake_now(
         session=session, furnisher_id=furnisher.id, external_ids=[r.external_id for r in valid]
     )
-    session.commit()
     return RecordResults(
         results=[
             RecordResult(external_id=r.external_id, status=s)
@@ -120,7 +119,6 @@ def correct_record(
         session=session, furnisher_id=furnisher.id, valid=valid, actor=f"furnisher:{furnisher.id}"
     )
     lists.apply_record_now(session=session, record=record)
-    session.commit()
     return _detail(session, record, changed)
 
 
@@ -134,5 +132,4 @@ def delete_record(external_id: str, furnisher: FurnisherDep, session: SessionDep
         actor=f"furnisher:{furnisher.id}",
     )
     lists.apply_record_now(session=session, record=record)
-    session.commit()
     return _detail(session, record)

@@ -57,7 +57,6 @@ def open_dispute(
         reason=body.reason,
         days=settings.dispute_days,
     )
-    session.commit()
     return _out(dispute)
 
 
@@ -83,7 +82,6 @@ def attach_statement(body: StatementIn, subject: SubjectDep, session: SessionDep
     s = statements.attach(
         session=session, subject_id=subject.id, record_id=body.record_id, text=body.text
     )
-    session.commit()
     return StatementOut(id=s.id, record_id=s.record_id, text=s.text, created_at=s.created_at)
 
 
@@ -149,7 +147,6 @@ def answer_dispute(
         correction=correction,
         note=body.note,
     )
-    session.commit()
     return _out(dispute)
 
 
@@ -172,7 +169,6 @@ def request_review(body: ReviewIn, subject: SubjectDep, session: SessionDep) -> 
     review = reviews.request(
         session=session, subject_id=subject.id, decision_id=body.decision_id, reason=body.reason
     )
-    session.commit()
     return ReviewOut(**reviews.describe(review))
 
 
@@ -193,5 +189,4 @@ def decide_review(
     review = reviews.decide(
         session=session, review_id=review_id, outcome=body.outcome, note=body.note
     )
-    session.commit()
     return ReviewOut(**reviews.describe(review))
