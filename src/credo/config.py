@@ -41,6 +41,12 @@ class Settings(BaseSettings):
         ge=1,
         description="Most records one POST /v1/records may carry; more is a 413.",
     )
+    max_body: int = Field(
+        default=4 * 1024 * 1024,
+        ge=1024,
+        description="Most bytes one HTTP request body may have; more is a 413, answered from "
+        "Content-Length before reading or as soon as a chunked body passes it.",
+    )
     ingest_chunk: int = Field(
         default=5000,
         ge=1,

@@ -6,7 +6,7 @@ from fastapi import FastAPI
 from sqlalchemy import Engine
 
 from credo import __version__, web
-from credo.api import errors
+from credo.api import errors, limits
 from credo.api.routers import access, integrity, lists, meta, records, rights
 from credo.api.routers import audit as audit_routes
 from credo.config import Settings, get_settings
@@ -32,4 +32,5 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     app.include_router(integrity.router)
     app.include_router(audit_routes.router)
     web.install(app)
+    limits.install(app, max_body=settings.max_body)
     return app

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import math
+import re
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -43,13 +45,45 @@ def error_body(
     return {"error": {"code": code, "message": message, "details": details or []}}
 
 
+PREVIEW = 64  # characters of a bad value an error echoes; never the whole of a huge value
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def preview(value: str) -> str:
+    """At most :data:`PREVIEW` characters of ``value``, lone surrogates shown as U+FFFD."""
+    short = value if len(value) <= PREVIEW else value[:PREVIEW] + f"… ({len(value)} characters)"
+    return _SURROGATE.sub("\ufffd", short)
+
+
 def _safe(value: Any) -> Any:
-    if isinstance(value, str | int | float | bool | None):
+    """A detail value that renders as strict JSON and is short (see :func:`preview`)."""
+    if isinstance(value, bool | None):
         return value
+    if isinstance(value, int):
+        return value if abs(value) < 10**15 else preview(str(value))
+    if isinstance(value, float):
+        return value if math.isfinite(value) else str(value)
+    if isinstance(value, str):
+        return preview(value)
     try:
-        return json.dumps(value, ensure_ascii=False)
-    except (TypeError, ValueError):
-        return str(value)
+        text = json.dumps(value, ensure_ascii=False, default=str)
+    except (TypeError, ValueError, RecursionError):
+        text = repr(value)
+    return preview(text)
+
+
+def _clean(value: Any, depth: int = 0) -> Any:
+    """``value`` with its shape kept but every part short and strict-JSON safe."""
+    if isinstance(value, list | tuple) and depth < 4:
+        return [_clean(item, depth + 1) for item in list(value)[:20]]
+    if isinstance(value, dict) and depth < 4:
+        return {preview(str(k)): _clean(v, depth + 1) for k, v in list(value.items())[:20]}
+    return _safe(value)
+
+
+def safe_details(details: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Error details (at most 1000) with every value made short and strict-JSON safe."""
+    return [_clean(d) if isinstance(d, dict) else _safe(d) for d in details[:1000]]
 
 
 def _answer(
@@ -63,6 +97,7 @@ def _answer(
     """The one error answer: a page for a browser on a web page, JSON everywhere else."""
     from credo.web.errors import html_error, wants_html
 
+    details = safe_details(details)
     if wants_html(request):
         response = html_error(request, status, code, message, details)
         response.headers.update(headers or {})
@@ -76,7 +111,7 @@ def _validation_details(exc: RequestValidationError) -> list[dict[str, Any]]:
         loc = [str(p) for p in err.get("loc", ()) if p != "body"]
         details.append(
             {
-                "field": ".".join(loc) or "body",
+                "field": preview(".".join(loc)) or "body",
                 "value": _safe(err.get("input")),
                 "reason": err.get("msg", "invalid"),
             }
@@ -90,7 +125,10 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(CredoError)
     async def credo_error(request: Request, exc: CredoError) -> Response:
         headers = {"WWW-Authenticate": "Bearer"} if isinstance(exc, Unauthenticated) else None
-        return _answer(request, status_of(exc), exc.code, exc.message, exc.details, headers)
+        message = _SURROGATE.sub("\ufffd", exc.message)
+        if len(message) > 4 * PREVIEW + 200:
+            message = message[: 4 * PREVIEW + 200] + "…"
+        return _answer(request, status_of(exc), exc.code, message, exc.details, headers)
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError) -> Response:

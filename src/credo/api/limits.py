@@ -1,0 +1,226 @@
+"""Hostile-input guard in front of the app: a body-size limit and strict JSON.
+
+An ASGI middleware, so it acts before FastAPI reads anything:
+
+* a body larger than ``CREDO_MAX_BODY`` bytes is refused with 413 — at once when
+  ``Content-Length`` says so, or as soon as a chunked body passes the limit while it
+  streams in (the rest is never read, so memory per request stays under the limit);
+* a JSON body must be strict JSON: no ``NaN``/``Infinity``/``-Infinity``, no number
+  that overflows to infinity (``1e999``) or has more than :data:`MAX_DIGITS` digits, no
+  lone UTF-16 surrogate (``"\\ud800"``) in a key or a string, nesting at most
+  :data:`MAX_DEPTH` deep. A breach is a 400 ``malformed_json`` whose details name the
+  field (dotted path) and echo at most a short prefix of the value.
+
+The body is then handed on unchanged, so the app parses exactly what was checked.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Awaitable, Callable, MutableMapping
+from typing import Any
+
+from credo.api.errors import error_body, preview
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+MAX_DEPTH = 64
+MAX_DIGITS = 64
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_JSON_TYPE = re.compile(r"^application/([a-z0-9.+-]*\+)?json\b", re.IGNORECASE)
+
+
+class _Bad:
+    """A value strict JSON refuses, kept in place so its path can be named."""
+
+    __slots__ = ("reason", "text")
+
+    def __init__(self, text: str, reason: str) -> None:
+        self.text = text
+        self.reason = reason
+
+
+def _constant(text: str) -> _Bad:
+    return _Bad(text, f"{text} is not a JSON number (strict JSON has no NaN or Infinity)")
+
+
+def _float(text: str) -> float | _Bad:
+    if len(text) > MAX_DIGITS:
+        return _Bad(text, f"a number of more than {MAX_DIGITS} characters")
+    value = float(text)
+    if value in (float("inf"), float("-inf")):
+        return _Bad(text, "the number overflows to infinity")
+    return value
+
+
+def _int(text: str) -> int | _Bad:
+    if len(text) > MAX_DIGITS:
+        return _Bad(text, f"a number of more than {MAX_DIGITS} digits")
+    return int(text)
+
+
+def _path(parts: list[str]) -> str:
+    return ".".join(parts) or "body"
+
+
+def problems(value: Any) -> list[dict[str, Any]]:
+    """Each place in a parsed body that strict JSON refuses: field, value prefix, reason."""
+    found: list[dict[str, Any]] = []
+    stack: list[tuple[Any, list[str]]] = [(value, [])]
+    while stack and len(found) < 20:
+        item, parts = stack.pop()
+        if len(parts) > MAX_DEPTH:
+            found.append(
+                {
+                    "field": _path(parts[:MAX_DEPTH]),
+                    "value": None,
+                    "reason": f"nested more than {MAX_DEPTH} levels deep",
+                }
+            )
+            continue
+        if isinstance(item, _Bad):
+            found.append(
+                {"field": _path(parts), "value": preview(item.text), "reason": item.reason}
+            )
+        elif isinstance(item, str):
+            if _SURROGATE.search(item):
+                found.append(
+                    {
+                        "field": _path(parts),
+                        "value": preview(item),
+                        "reason": "a lone UTF-16 surrogate is not a character",
+                    }
+                )
+        elif isinstance(item, dict):
+            for key, child in item.items():
+                if _SURROGATE.search(key):
+                    found.append(
+                        {
+                            "field": _path([*parts, preview(key)]),
+                            "value": preview(key),
+                            "reason": "a lone UTF-16 surrogate in a name",
+                        }
+                    )
+                    continue
+                stack.append((child, [*parts, key]))
+        elif isinstance(item, list):
+            stack.extend((child, [*parts, str(i)]) for i, child in enumerate(item))
+    return found
+
+
+def check_json(body: bytes) -> list[dict[str, Any]] | None:
+    """None when ``body`` is strict JSON (or not JSON at all: the app says so); else problems."""
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return [{"field": "body", "value": None, "reason": f"not UTF-8 (byte {exc.start})"}]
+    try:
+        parsed = json.loads(text, parse_constant=_constant, parse_float=_float, parse_int=_int)
+    except RecursionError:
+        return [{"field": "body", "value": None, "reason": "nested too deeply"}]
+    except ValueError:
+        return None  # malformed JSON: FastAPI answers it with its own 400
+    return problems(parsed) or None
+
+
+async def _answer(send: Send, status: int, body: dict[str, Any]) -> None:
+    data = json.dumps(body, ensure_ascii=False).encode()
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(data)).encode()),
+                (b"connection", b"close"),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": data})
+
+
+def too_large(limit: int, got: int | None) -> dict[str, Any]:
+    return error_body(
+        "too_large",
+        f"the request body is over the limit of {limit} bytes (CREDO_MAX_BODY)",
+        [{"field": "body", "value": got, "reason": f"at most {limit} bytes"}],
+    )
+
+
+class GuardMiddleware:
+    """Refuse oversize bodies (413) and non-strict JSON (400) before the app sees them."""
+
+    def __init__(self, app: ASGIApp, *, max_body: int) -> None:
+        self.app = app
+        self.max_body = max_body
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = {k.lower(): v for k, v in scope.get("headers", [])}
+        length = headers.get(b"content-length")
+        if length is not None:
+            try:
+                declared = int(length)
+            except ValueError:
+                declared = -1
+            if declared < 0:
+                await _answer(
+                    send,
+                    400,
+                    error_body(
+                        "malformed_request",
+                        "Content-Length is not a number",
+                        [{"field": "content-length", "value": preview(length.decode("latin-1"))}],
+                    ),
+                )
+                return
+            if declared > self.max_body:
+                await _answer(send, 413, too_large(self.max_body, declared))
+                return
+        chunks: list[bytes] = []
+        size = 0
+        more = True
+        while more:
+            message = await receive()
+            if message["type"] != "http.request":  # the client went away
+                return
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > self.max_body:
+                await _answer(send, 413, too_large(self.max_body, None))
+                return
+            chunks.append(chunk)
+            more = message.get("more_body", False)
+        body = b"".join(chunks)
+        content_type = headers.get(b"content-type", b"").decode("latin-1")
+        if body and (not content_type or _JSON_TYPE.match(content_type)):
+            found = check_json(body)
+            if found:
+                await _answer(
+                    send,
+                    400,
+                    error_body("malformed_json", "the request body is not strict JSON", found),
+                )
+                return
+        sent = False
+
+        async def replay() -> Message:
+            nonlocal sent
+            if not sent:
+                sent = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            return await receive()
+
+        await self.app(scope, replay, send)
+
+
+def install(app: Any, *, max_body: int) -> None:
+    """Put the guard outermost on ``app`` (a FastAPI or Starlette application)."""
+    app.add_middleware(GuardMiddleware, max_body=max_body)
