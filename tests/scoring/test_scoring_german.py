@@ -133,7 +133,7 @@ def test_json_round_trip_scores_identically(fitted, split, tmp_path):
     assert again.explain_frame(X.head(20)) == fitted.explain_frame(X.head(20))
     assert dumps(again) == dumps(fitted)
     doc = json.loads((tmp_path / "card.json").read_text())
-    assert doc["format"] == "credo-scorecard" and doc["version"] == 1
+    assert doc["format"] == "credo-scorecard" and doc["version"] == 2
     assert set(doc["training"]) >= {"n", "bad_rate", "fitted_at", "auc", "ks", "gini"}
 
 

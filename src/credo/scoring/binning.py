@@ -114,19 +114,25 @@ def fit_bins(
     monotonic_trend: str | None,
     min_bin_size: float | None,
     max_n_bins: int | None,
+    direction: str = "learn",
 ) -> FeatureBins:
-    """Fit optbinning's ``OptimalBinning`` to one feature; return its bins, counts and WoE."""
+    """Fit optbinning's ``OptimalBinning`` to one feature; return its bins, counts and WoE.
+
+    A declared ``direction`` (see ``directions``) replaces ``monotonic_trend`` for a numerical
+    feature, and the weights of evidence are clamped to follow it.
+    """
     from optbinning import OptimalBinning  # imported late: it pulls in cvxpy and ortools
+
+    from credo.scoring.directions import clamp_woe, trend
 
     present = pd.notna(values)
     splits: list[float] = []
     categories: list[list[Any]] = []
     if present.any():
-        trend = monotonic_trend if kind == NUMERICAL else "auto"
         optb = OptimalBinning(
             name=name,
             dtype=kind,
-            monotonic_trend=trend,
+            monotonic_trend=trend(direction, monotonic_trend) if kind == NUMERICAL else "auto",
             min_bin_size=min_bin_size,
             max_n_bins=max_n_bins,
         )
@@ -146,7 +152,7 @@ def fit_bins(
     idx = fb.assign(values)
     fb.n_bad = np.bincount(idx, weights=bad, minlength=fb.n_bins).astype(np.int64)
     fb.n_good = np.bincount(idx, minlength=fb.n_bins).astype(np.int64) - fb.n_bad
-    fb.woe = woe(fb.n_good, fb.n_bad)
+    fb.woe = clamp_woe(woe(fb.n_good, fb.n_bad), direction, fb.n_bins - 1)
     return fb
 
 

@@ -1,16 +1,19 @@
 """Versioned JSON for scorecards (never pickle), and the plain bin tables other teams compile.
 
-Document layout (``version`` 1)::
+Document layout (``version`` 2; version 1 files, without directions, are still read)::
 
-    {"format": "credo-scorecard", "version": 1,
+    {"format": "credo-scorecard", "version": 2,
      "score_range": [350, 950], "intercept_points": 511,
-     "features": [{"name", "kind", "dimension", "description", "actionable", "coef",
+     "features": [{"name", "kind", "dimension", "description", "actionable", "direction", "coef",
                    "bins": [{"index", "label", "left", "right" | "categories", "missing",
                              "points", "woe", "n_good", "n_bad"}, ...]}, ...],
      "model": {"intercept", "classes", "feature_names_in", "n_iter"},
      "scaling": {"base_score", "base_odds", "pdo", "factor", "offset"},
      "params": {...}, "training": {"n", "bad_rate", "fitted_at", "auc", "ks", "gini"},
-     "libraries": {...}}
+     "libraries": {...}, "directions_signature": {feature: sha256}}
+
+``directions_signature`` maps each feature to a SHA-256 over its name, direction and bin points:
+a file whose directions were edited by hand is refused on load, naming the feature.
 
 Numerical bins are right-open ``[left, right)``; ``null`` is an unbounded side. The last bin of
 every feature is the missing bin (``"missing": true``), which also takes unseen categories.
@@ -27,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from credo.scoring.binning import FeatureBins
+from credo.scoring.directions import DIRECTIONS, LEARN, check_points_follow, signature
 from credo.scoring.scaling import SCORE_MAX, SCORE_MIN
 from credo.scoring.validation import NUMERICAL, ScoringInputError
 
@@ -34,7 +38,8 @@ if TYPE_CHECKING:
     from credo.scoring.scorecard import Scorecard
 
 FORMAT = "credo-scorecard"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+READABLE_VERSIONS = (1, 2)
 
 
 def _bins(fb: FeatureBins) -> list[dict[str, Any]]:
@@ -73,6 +78,7 @@ def bin_table(sc: Scorecard) -> dict[str, Any]:
                 "dimension": sc.dimensions_[fb.name],
                 "description": sc.descriptions_.get(fb.name),
                 "actionable": fb.name in sc.actionable_,
+                "direction": sc.directions_.get(fb.name, LEARN),
                 "coef": float(sc.coef_[0, j]),
                 "bins": _bins(fb),
             }
@@ -90,8 +96,13 @@ def to_dict(sc: Scorecard) -> dict[str, Any]:
     params["actionable"] = sorted(params["actionable"] or []) or None
     params["dimensions"] = dict(params["dimensions"]) if params["dimensions"] else None
     params["descriptions"] = dict(params["descriptions"]) if params["descriptions"] else None
+    params["directions"] = dict(params["directions"]) if params["directions"] else None
+    params["audit_only"] = sorted(params["audit_only"]) if params["audit_only"] else None
+    if isinstance(params["bad_label"], np.generic):
+        params["bad_label"] = params["bad_label"].item()
+    table = bin_table(sc)
     return {
-        **bin_table(sc),
+        **table,
         "model": {
             "intercept": float(sc.intercept_[0]),
             "classes": np.asarray(sc.classes_).tolist(),
@@ -102,6 +113,7 @@ def to_dict(sc: Scorecard) -> dict[str, Any]:
         "params": params,
         "training": dict(sc.training_),
         "libraries": {name: _version(name) for name in ("credo", "optbinning", "scikit-learn")},
+        "directions_signature": signature(table["features"]),
     }
 
 
@@ -111,11 +123,12 @@ def from_dict(data: Mapping[str, Any]) -> Scorecard:
 
     if data.get("format") != FORMAT:
         raise ScoringInputError(f"not a credo scorecard: format is {data.get('format')!r}")
-    if data.get("version") != FORMAT_VERSION:
+    if data.get("version") not in READABLE_VERSIONS:
         raise ScoringInputError(
             f"unknown scorecard format version {data.get('version')!r}; "
-            f"this credo reads version {FORMAT_VERSION}"
+            f"this credo reads versions {', '.join(map(str, READABLE_VERSIONS))}"
         )
+    _check_directions(data)
     params = dict(data["params"])
     if params.get("actionable") is not None:
         params["actionable"] = set(params["actionable"])
@@ -147,9 +160,54 @@ def from_dict(data: Mapping[str, Any]) -> Scorecard:
     sc.dimensions_ = {f["name"]: f["dimension"] for f in data["features"]}
     sc.descriptions_ = {f["name"]: f["description"] for f in data["features"] if f["description"]}
     sc.actionable_ = sorted(f["name"] for f in data["features"] if f["actionable"])
+    sc.directions_ = {f["name"]: f.get("direction", LEARN) for f in data["features"]}
+    sc.contradicted_ = list(data["training"].get("directions_contradicted", []))
     sc.scaling_ = dict(data["scaling"])
     sc.training_ = dict(data["training"])
     return sc
+
+
+def _check_directions(data: Mapping[str, Any]) -> None:
+    """Refuse a file whose directions or points were edited: naming the feature that moved."""
+    features = data.get("features") or []
+    if data.get("version") == 1:
+        if any("direction" in f for f in features):
+            raise ScoringInputError("version 1 scorecard files have no directions; refit")
+        return
+    for f in features:
+        direction = f.get("direction")
+        if direction not in DIRECTIONS:
+            raise ScoringInputError(
+                f"model file: feature {f.get('name')!r} has direction {direction!r}; "
+                f"use one of {', '.join(DIRECTIONS)}",
+                details=[{"field": str(f.get("name")), "value": str(direction)}],
+            )
+        regular = [b["points"] for b in f["bins"] if not b["missing"]]
+        check_points_follow(f["name"], direction, regular, len(regular))
+    stored = data.get("directions_signature") or {}
+    for name, digest in signature(features).items():
+        if stored.get(name) != digest:
+            raise ScoringInputError(
+                f"model file: the direction or points of feature {name!r} do not match the "
+                "signature written at fit time; the file was edited by hand, refit the model",
+                details=[{"field": name}],
+            )
+    missing = sorted(set(stored) - {str(f["name"]) for f in features})
+    if missing:
+        raise ScoringInputError(
+            f"model file: feature {missing[0]!r} was removed after the fit; refit the model",
+            details=[{"field": missing[0]}],
+        )
+    params = data.get("params") or {}
+    declared = params.get("directions")
+    if declared:
+        for f in features:
+            if declared.get(f["name"]) != f["direction"]:
+                raise ScoringInputError(
+                    f"model file: feature {f['name']!r} has direction {f['direction']!r} but the "
+                    f"fit declared {declared.get(f['name'])!r}; the file was edited, refit it",
+                    details=[{"field": f["name"], "value": f["direction"]}],
+                )
 
 
 def dumps(sc: Scorecard) -> str:

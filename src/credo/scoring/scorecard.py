@@ -12,13 +12,15 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, ClassifierMixin
-from sklearn.linear_model import LogisticRegression
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from credo.scoring import reasons as rs
 from credo.scoring.binning import FeatureBins, fit_bins
+from credo.scoring.directions import LEARN, check_directions, contradiction
+from credo.scoring.logistic import fit_logistic
 from credo.scoring.metrics import discrimination
 from credo.scoring.monitoring import score_distribution
+from credo.scoring.protected import check_features
 from credo.scoring.scaling import (
     band,
     bin_points,
@@ -55,6 +57,16 @@ class Scorecard(ClassifierMixin, BaseEstimator):
         ``{points_lost}``), e.g. ``"{value} repayments 30+ days late in the last 24 months"``.
     actionable : set, optional
         Features a subject can change; only these appear in the counterfactual.
+    directions : dict, optional
+        Feature -> ``higher_is_better``, ``lower_is_better`` or ``learn`` (see ``directions``).
+        Given, it must name every feature; the direction is optbinning's monotonic trend and
+        the points never move against it. None: every feature is ``learn``.
+    audit_only : collection, optional
+        Attributes kept for fairness audits only (e.g. sex, age band); naming one as a
+        feature is refused.
+    bad_label : scalar, optional
+        The value of ``y`` that means bad. Needed when ``y`` is not 0/1 or true/false (e.g.
+        ``"good"``/``"bad"``): the scorecard never guesses which label is the bad one.
     base_score, base_odds, pdo : number
         ``base_score`` points at good:bad odds ``base_odds``; odds double every ``pdo`` points.
     monotonic_trend : str or None
@@ -73,6 +85,9 @@ class Scorecard(ClassifierMixin, BaseEstimator):
         dimensions: Mapping[str, str] | None = None,
         descriptions: Mapping[str, str] | None = None,
         actionable: set[str] | frozenset[str] | None = None,
+        directions: Mapping[str, str] | None = None,
+        audit_only: Any = None,
+        bad_label: Any = None,
         base_score: float = 600,
         base_odds: float = 50,
         pdo: float = 20,
@@ -85,6 +100,9 @@ class Scorecard(ClassifierMixin, BaseEstimator):
         self.dimensions = dimensions
         self.descriptions = descriptions
         self.actionable = actionable
+        self.directions = directions
+        self.audit_only = audit_only
+        self.bad_label = bad_label
         self.base_score = base_score
         self.base_odds = base_odds
         self.pdo = pdo
@@ -108,22 +126,26 @@ class Scorecard(ClassifierMixin, BaseEstimator):
         """Bin every feature, fit the logistic regression on WoE and scale it to points."""
         frame, checked = as_frame(X, fitting=True)
         validate_data(self, checked, reset=True, skip_check_array=True)
-        self.classes_, bad = binary_target(y, len(frame))
+        self.classes_, bad = binary_target(y, len(frame), self.bad_label)
         check_positive("base_odds", self.base_odds)
         check_positive("pdo", self.pdo)
         check_positive("C", self.C)
         features = _names(self, frame)
+        check_features(features, list(self.audit_only or ()))
         self.dimensions_ = check_dimensions(self.dimensions, features)
         check_known("actionable", self.actionable, features)
         check_known("descriptions", self.descriptions, features)
         for feature, template in (self.descriptions or {}).items():
             rs.check_template(feature, template)
 
+        kinds = [feature_kind(frame.iloc[:, j]) for j in range(len(features))]
+        self.directions_ = check_directions(self.directions, features, kinds)
         bins = []
-        for j, name in enumerate(features):
+        contradicted = []
+        for j, (name, kind) in enumerate(zip(features, kinds, strict=True)):
             col = frame.iloc[:, j]
-            kind = feature_kind(col)
             values = numeric_values(col) if kind == NUMERICAL else categorical_values(col)
+            direction = self.directions_[name]
             bins.append(
                 fit_bins(
                     name,
@@ -133,14 +155,18 @@ class Scorecard(ClassifierMixin, BaseEstimator):
                     monotonic_trend=self.monotonic_trend,
                     min_bin_size=self.min_bin_size,
                     max_n_bins=self.max_n_bins,
+                    direction=direction,
                 )
             )
+            if kind == NUMERICAL and (note := contradiction(name, direction, values, bad)):
+                contradicted.append(note)
+        self.contradicted_ = contradicted
         index = np.column_stack([fb.assign(_column(fb, frame, j)) for j, fb in enumerate(bins)])
         woe = np.column_stack([fb.woe[index[:, j]] for j, fb in enumerate(bins)])
-        lr = LogisticRegression(C=self.C, max_iter=self.max_iter).fit(woe, bad)
-        self.n_iter_ = lr.n_iter_.copy()
-        self.coef_ = lr.coef_.astype(np.float64)
-        self.intercept_ = lr.intercept_.astype(np.float64)
+        directed = np.array([self.directions_[f] != LEARN for f in features])
+        self.coef_, self.intercept_, self.n_iter_ = fit_logistic(
+            woe, bad, C=float(self.C), max_iter=int(self.max_iter), nonpositive=directed
+        )
         factor, offset = factor_offset(float(self.base_score), float(self.base_odds), self.pdo)
         for j, fb in enumerate(bins):
             fb.points = bin_points(fb.woe, float(self.coef_[0, j]), factor)
@@ -164,6 +190,7 @@ class Scorecard(ClassifierMixin, BaseEstimator):
             "fitted_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
             **discrimination(bad, p_bad),
             "score_distribution": score_distribution(train_scores),
+            "directions_contradicted": contradicted,
         }
         return self
 

@@ -98,8 +98,17 @@ def categorical_values(col: pd.Series) -> np.ndarray:
     return out
 
 
-def binary_target(y: Any, n_samples: int) -> tuple[np.ndarray, np.ndarray]:
-    """Check y is binary and as long as X; return (classes, 1 where y is the bad class)."""
+def binary_target(
+    y: Any, n_samples: int, bad_label: Any = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Check y is a good/bad target as long as X; return (classes, 1 where y is the bad class).
+
+    Without ``bad_label`` the target must be 0/1 (numbers, 1 = bad) or true/false booleans
+    (true = bad): a text target such as ``"good"``/``"bad"`` is refused, because taking the
+    class that sorts last as bad silently inverts the scorecard. With ``bad_label`` the target
+    may hold any two values, one of which must be ``bad_label``; ``classes_`` is then
+    ``[good value, bad_label]``.
+    """
     if y is None:
         raise ScoringInputError(
             "Scorecard requires y to be passed, but the target y is None "
@@ -141,7 +150,32 @@ def binary_target(y: Any, n_samples: int) -> tuple[np.ndarray, np.ndarray]:
             "Only binary classification is supported. The type of the target is multiclass: "
             f"y must be good/bad but has {len(classes)} classes: {shown}"
         )
-    return classes, (arr == classes[1]).astype(np.int8)
+    if bad_label is not None:
+        matches = [c for c in classes.tolist() if c == bad_label or str(c) == str(bad_label)]
+        if not matches:
+            raise ScoringInputError(
+                f"bad_label {bad_label!r} is not a value of y (its values: "
+                f"{', '.join(repr(c) for c in classes.tolist())})",
+                details=[{"field": "bad_label", "value": str(bad_label)}],
+            )
+        bad_value = matches[0]
+        good_value = next(c for c in classes.tolist() if c is not bad_value and c != bad_value)
+        ordered = np.array([good_value, bad_value], dtype=classes.dtype)
+        return ordered, (arr == bad_value).astype(np.int8)
+    values = classes.tolist()
+    if arr.dtype.kind == "b" or (
+        arr.dtype.kind in "iuf" and {float(v) for v in values} == {0.0, 1.0}
+    ):
+        return classes, (arr == classes[1]).astype(np.int8)
+    if arr.dtype.kind == "O" and all(isinstance(v, bool | np.bool_) for v in values):
+        return classes, (arr == classes[1]).astype(np.int8)
+    shown = ", ".join(repr(c) for c in values)
+    raise ScoringInputError(
+        f"y must be 0/1 (1 = bad) or true/false, got the values {shown}; name the bad one "
+        f"with bad_label=... (e.g. Scorecard(bad_label={values[0]!r})) so the scorecard is "
+        "not inverted by whichever label sorts last",
+        details=[{"field": "y", "value": str(values[-1])}],
+    )
 
 
 def check_dimensions(dimensions: Mapping[str, str] | None, features: list[str]) -> dict[str, str]:
