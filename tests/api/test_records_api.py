@@ -224,7 +224,7 @@ def test_correcting_a_deleted_record_is_409(
         response = client.put(
             "/v1/records/r-1", json=repayment("r-1", amount="5.00"), headers=bank["headers"]
         )
-    assert_error(response, 409, "conflict", field="external_id", value="r-1")
+    assert_error(response, 409, "no_revival", field="external_id", value="r-1")
 
 
 def test_resubmitting_a_deleted_record_does_not_revive_it(

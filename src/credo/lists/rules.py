@@ -35,7 +35,10 @@ BENEFITS: dict[str, str] = {
 }
 
 LIVE_STATES = ("active", "corrected", "disputed")
-"""Record states a list counts: a dispute alone does not lift a listing; deletion does."""
+"""Record states a list may count. Which disputed records count is the one rule for
+disputed records (``credo.records.service.in_use``): a disputed court order (``court.*``)
+stays in force and is shown as disputed; any other disputed record is not used while the
+dispute is open. Deletion and expiry end its use."""
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,9 @@ class RecordCited(BaseModel):
     external_id: str
     category: str
     occurred_on: str
+    statement: str | None = Field(
+        default=None, description="the subject's statement (right of reply) on this record"
+    )
 
 
 class EntryOut(BaseModel):

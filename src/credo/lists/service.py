@@ -25,6 +25,7 @@ from credo.lists import rules as R
 from credo.lists.derive import CATEGORIES, Desired, Fact, Key, SubjectInfo, derive
 from credo.lists.models import ListEntry, RepairApplication
 from credo.records.models import Record
+from credo.records.service import in_use_clause
 from credo.subjects.models import Subject
 
 OPEN = ("pending", "active")
@@ -51,7 +52,7 @@ def _facts(
             Subject.birth_date,
         )
         .join(Subject, Subject.id == Record.subject_id)
-        .where(Record.category.in_(CATEGORIES), Record.state.in_(R.LIVE_STATES))
+        .where(Record.category.in_(CATEGORIES), in_use_clause())
     )
     batches = (
         [query]
@@ -262,6 +263,14 @@ def apply_record_now(*, session: Session, record: Record, actor: str = "lists") 
     if record.category not in CATEGORIES:
         return {}
     tally = _sync(session, [record.subject_id], clock.today(), removals_only=True, actor=actor)
+    return dict(tally)
+
+
+def apply_subjects_now(
+    *, session: Session, subject_ids: Sequence[int], actor: str = "lists"
+) -> dict[str, int]:
+    """``apply_record_now`` for subjects a record left or joined (a correction that moved it)."""
+    tally = _sync(session, sorted(set(subject_ids)), clock.today(), removals_only=True, actor=actor)
     return dict(tally)
 
 

@@ -90,4 +90,7 @@ class RecordVersionOut(BaseModel):
 
 class RecordDetail(RecordOut):
     changed: bool | None = None
+    statement: str | None = Field(
+        default=None, description="the subject's statement (right of reply) on this record"
+    )
     history: list[RecordVersionOut] = Field(default_factory=list)

@@ -13,9 +13,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, and_, or_, select
 from sqlalchemy.orm import Session
 
+from credo.catalogue import get_catalogue
 from credo.core import audit, clock
 from credo.core.db import insert_rows
 from credo.errors import Conflict, NotFound
@@ -24,6 +25,30 @@ from credo.records.validation import ValidRecord
 from credo.subjects import service as subjects
 
 ACCEPTED, DUPLICATE, CONFLICT = "accepted", "duplicate", "conflict"
+
+USED_STATES = ("active", "corrected")
+COURT_PREFIX = "court."
+IN_USE_SQL = (
+    "(state IN ('active', 'corrected') OR (state = 'disputed' AND category LIKE 'court.%'))"
+)
+"""The one rule for disputed records, as SQL over ``records`` (see ``in_use``)."""
+
+
+def in_use(category: str, state: str) -> bool:
+    """Whether a record counts in scores, lists and ledgers: the one rule for disputed records.
+
+    A live record counts. While disputed, a non-court record does not; a court order
+    (``court.*``) stays in force while disputed and is shown as disputed.
+    """
+    return state in USED_STATES or (state == "disputed" and category.startswith(COURT_PREFIX))
+
+
+def in_use_clause() -> ColumnElement[bool]:
+    """``in_use`` as a SQLAlchemy condition on ``Record``."""
+    return or_(
+        Record.state.in_(USED_STATES),
+        and_(Record.state == "disputed", Record.category.startswith(COURT_PREFIX)),
+    )
 
 
 @dataclass(frozen=True)
@@ -53,6 +78,7 @@ class RecordDeleted(audit.AuditEvent):
     furnisher_id: str
     external_id: str
     version: int
+    content_hash: str = ""
 
 
 def _existing(session: Session, furnisher_id: str, external_ids: Sequence[str]) -> dict[str, str]:
@@ -179,16 +205,42 @@ def _supersede(session: Session, record: Record, reason: str) -> None:
     )
 
 
+def check_correction(record: Record, valid: ValidRecord) -> None:
+    """Refuse corrections that would revive or re-age a record (Conflict naming the rule).
+
+    A deleted or expired record stays removed: a new event is a new record. For negative
+    categories a correction may not move ``occurred_on`` later than the original, which
+    would restart the retention clock (re-aging).
+    """
+    if record.state in ("deleted", "expired"):
+        why = "deleted" if record.state == "deleted" else "expired under retention"
+        raise Conflict(
+            f"record {record.external_id!r} is {why} and cannot be corrected or revived "
+            "(rule no_revival: a new event is a new record with a new external_id)",
+            code="no_revival",
+            details=[{"field": "external_id", "value": record.external_id, "state": record.state}],
+        )
+    categories = get_catalogue().categories
+    negative = any(
+        c is not None and c.polarity == "negative"
+        for c in (categories.get(record.category), categories.get(valid.category))
+    )
+    if negative and valid.occurred_on > record.occurred_on:
+        raise Conflict(
+            f"occurred_on {valid.occurred_on.isoformat()} is later than the original "
+            f"{record.occurred_on.isoformat()} of negative record {record.external_id!r} "
+            "(rule no_re_aging: a correction may not restart a negative record's retention)",
+            code="no_re_aging",
+            details=[{"field": "occurred_on", "value": valid.occurred_on.isoformat()}],
+        )
+
+
 def correct(
     *, session: Session, furnisher_id: str, valid: ValidRecord, actor: str
 ) -> tuple[Record, bool]:
     """Apply a correction as a new version; returns the record and whether anything changed."""
     record = get(session=session, furnisher_id=furnisher_id, external_id=valid.external_id)
-    if record.state == "deleted":
-        raise Conflict(
-            f"record {valid.external_id!r} is deleted and cannot be corrected",
-            details=[{"field": "external_id", "value": valid.external_id}],
-        )
+    check_correction(record, valid)
     if record.content_hash == valid.content_hash:
         return record, False
     _supersede(session, record, "corrected")
@@ -221,7 +273,11 @@ def delete(*, session: Session, furnisher_id: str, external_id: str, actor: str)
     record.version += 1
     record.state = "deleted"
     session.flush()
-    audit.append(session, RecordDeleted(furnisher_id, external_id, record.version), actor=actor)
+    audit.append(
+        session,
+        RecordDeleted(furnisher_id, external_id, record.version, record.content_hash),
+        actor=actor,
+    )
     return record
 
 

@@ -1,8 +1,12 @@
 """Disputes: a subject challenges a record; the furnisher verifies, corrects or deletes it
 by the deadline; an unanswered dispute deletes the record (FCRA-style, but automatic).
 
-While a dispute is open the record's state is ``disputed`` and it is not used against the
-subject; verification restores the state it had.
+While a dispute is open the record's state is ``disputed``. The one rule for disputed
+records (``records.service.in_use``): a non-court record is not used in scores, lists or
+ledgers while disputed; a court order stays in force and is shown as disputed.
+Verification restores the state the record had. A furnisher's correction (``PUT``) or
+deletion (``DELETE``) of a disputed record goes through the dispute: ``correct_record`` and
+``delete_record`` answer it (``corrected`` / ``deleted``) in the same transaction.
 """
 
 from __future__ import annotations
@@ -162,17 +166,64 @@ def answer(
                 "the correction must keep the record's external_id",
                 details=[{"field": "correction.external_id", "value": correction.external_id}],
             )
-        record.state = dispute.prior_state
-        records.correct(session=session, furnisher_id=furnisher_id, valid=correction, actor=actor)
-    elif outcome == "deleted":
-        records.delete(
+        if correction.content_hash == record.content_hash:
+            raise InvalidInput(
+                "the correction changes nothing; answer verified instead",
+                details=[{"field": "correction", "value": correction.external_id}],
+            )
+        correct_record(session=session, furnisher_id=furnisher_id, valid=correction, actor=actor)
+        dispute.note = note or dispute.note
+        return dispute
+    if outcome == "deleted":
+        delete_record(
             session=session, furnisher_id=furnisher_id, external_id=record.external_id, actor=actor
         )
-        lists.apply_record_now(session=session, record=record)
-    else:
-        record.state = dispute.prior_state
+        dispute.note = note or dispute.note
+        return dispute
+    record.state = dispute.prior_state
     _resolve(session, dispute, outcome, note, actor)
     return dispute
+
+
+def correct_record(
+    *, session: Session, furnisher_id: str, valid: ValidRecord, actor: str
+) -> tuple[Record, bool]:
+    """A furnisher's correction (PUT): a new version, refused if it revives or re-ages the
+    record; an open dispute on it is answered ``corrected`` and closed; statements of a
+    subject the record left are detached; list removals apply at once for both subjects."""
+    held = records.get(session=session, furnisher_id=furnisher_id, external_id=valid.external_id)
+    records.check_correction(held, valid)
+    dispute = open_for(session=session, record_id=held.id)
+    before = held.subject_id
+    record, changed = records.correct(
+        session=session, furnisher_id=furnisher_id, valid=valid, actor=actor
+    )
+    if not changed:
+        return record, False
+    if dispute is not None:
+        _resolve(session, dispute, "corrected", "corrected by the furnisher (PUT)", actor)
+    if record.subject_id != before:
+        from credo.rights import statements
+
+        statements.detach(session=session, record=record, from_subject_id=before, actor=actor)
+        lists.apply_subjects_now(session=session, subject_ids=[before, record.subject_id])
+    else:
+        lists.apply_record_now(session=session, record=record)
+    return record, True
+
+
+def delete_record(*, session: Session, furnisher_id: str, external_id: str, actor: str) -> Record:
+    """A furnisher's deletion (DELETE): an open dispute on the record is answered ``deleted``
+    and closed in the same transaction; list removals apply at once."""
+    held = records.get(session=session, furnisher_id=furnisher_id, external_id=external_id)
+    dispute = open_for(session=session, record_id=held.id)
+    record = records.delete(
+        session=session, furnisher_id=furnisher_id, external_id=external_id, actor=actor
+    )
+    if dispute is not None:
+        _resolve(session, dispute, "deleted", "deleted by the furnisher (DELETE)", actor)
+    lists.apply_record_now(session=session, record=record)
+    return record
 
 
 def _resolve(

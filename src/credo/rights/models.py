@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Date, ForeignKey, Integer, String, Text
+from sqlalchemy import Date, ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from credo.core.db import Base, UtcDateTime
@@ -31,24 +31,71 @@ class Dispute(Base):
 
 
 class Statement(Base):
-    """A subject's short statement on a record, shown wherever the record is shown."""
+    """A subject's short statement on a record, shown wherever the record is shown.
+
+    It belongs to the (record, subject) pair: when the record moves to another subject the
+    statement is detached (``detached_at``), never shown for the new subject, and still
+    visible to its author as detached.
+    """
 
     __tablename__ = "statements"
+    __table_args__ = (
+        UniqueConstraint("record_id", "subject_id", name="uq_statements_record_id_subject_id"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    record_id: Mapped[int] = mapped_column(ForeignKey("records.id"), unique=True)
+    record_id: Mapped[int] = mapped_column(ForeignKey("records.id"), index=True)
     subject_id: Mapped[int] = mapped_column(ForeignKey("subjects.id"), index=True)
     text: Mapped[str] = mapped_column(Text)
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+    detached_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
+
+
+PROOF_STATES = ("submitted", "accepted", "rejected")
+
+
+class Proof(Base):
+    """A subject's proof of fulfilment (a document and a note) for one of its records.
+
+    It waits in the furnisher's queue until ``deadline`` (3 working days), then in the
+    operator's; accepted, it becomes a fulfilment record (``fulfilment_record_id``).
+    """
+
+    __tablename__ = "proofs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    record_id: Mapped[int] = mapped_column(ForeignKey("records.id"), index=True)
+    subject_id: Mapped[int] = mapped_column(ForeignKey("subjects.id"), index=True)
+    furnisher_id: Mapped[str] = mapped_column(ForeignKey("furnishers.id"), index=True)
+    note: Mapped[str] = mapped_column(Text)
+    filename: Mapped[str] = mapped_column(String(200))
+    media_type: Mapped[str] = mapped_column(String(64))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    document: Mapped[bytes] = mapped_column(LargeBinary)
+    state: Mapped[str] = mapped_column(String(16))
+    submitted_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+    deadline: Mapped[dt.date] = mapped_column(Date)
+    decided_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
+    decided_by: Mapped[str | None] = mapped_column(String(128))
+    decision_note: Mapped[str | None] = mapped_column(Text)
+    fulfilment_record_id: Mapped[int | None] = mapped_column(ForeignKey("records.id"))
 
 
 class Review(Base):
-    """A subject's request for human review of an adverse automated decision."""
+    """A subject's request for human review of an adverse automated decision.
+
+    ``kind`` is ``eligibility`` (``decision_id`` is the inquiry's), ``score``
+    (``score:<id>``) or ``list_entry`` (``entry:<id>``).
+    """
 
     __tablename__ = "reviews"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     decision_id: Mapped[str] = mapped_column(String(40), unique=True)
+    kind: Mapped[str] = mapped_column(
+        String(16), default="eligibility", server_default="eligibility"
+    )
     subject_id: Mapped[int] = mapped_column(ForeignKey("subjects.id"), index=True)
     reason: Mapped[str] = mapped_column(Text)
     state: Mapped[str] = mapped_column(String(16))

@@ -116,10 +116,13 @@ def build(*, session: Session, subject: Subject, today: dt.date | None = None) -
     today = today or clock.today()
     held = _records(session, subject)
     current, history = _score(session, subject.id)
-    entries = [
-        lists.describe(session=session, entry=e)
-        for e in lists.entries_for(session=session, subject_id=subject.id)
-    ]
+    entries = statements.annotate_entries(
+        session=session,
+        entries=[
+            lists.describe(session=session, entry=e)
+            for e in lists.entries_for(session=session, subject_id=subject.id)
+        ],
+    )
     since = dt.date(today.year - INQUIRY_YEARS, today.month, min(today.day, 28))
     return {
         "subject": {
@@ -180,6 +183,7 @@ def build(*, session: Session, subject: Subject, today: dt.date | None = None) -
         "reviews": [
             reviews.describe(r) for r in reviews.for_subject(session=session, subject_id=subject.id)
         ],
+        "statements": statements.of_author(session=session, subject_id=subject.id),
     }
 
 

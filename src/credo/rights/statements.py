@@ -1,14 +1,23 @@
-"""Statements: a subject's right of reply, attached to one of its records."""
+"""Statements: a subject's right of reply, attached to one of its records.
+
+A statement belongs to a (record, subject) pair. When a furnisher's correction moves the
+record to another subject, the statement is detached: it is never shown for the new
+subject (nor can the new subject overwrite it), and its author still sees it, as detached.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from credo.core import audit, clock
 from credo.errors import InvalidInput
+from credo.records.models import Record
 from credo.rights.disputes import own_record
 from credo.rights.models import Statement
 
@@ -23,8 +32,17 @@ class StatementAttached(audit.AuditEvent):
     subject_id: int
 
 
+@dataclass(frozen=True)
+class StatementDetached(audit.AuditEvent):
+    type = "statement.detached"
+    statement_id: int
+    record_id: int
+    subject_id: int
+    new_subject_id: int
+
+
 def attach(*, session: Session, subject_id: int, record_id: int, text: str) -> Statement:
-    """Attach (or replace) the subject's statement on one of its records."""
+    """Attach (or replace) the subject's own statement on one of its records."""
     text = text.strip()
     if not text or len(text) > MAX_STATEMENT:
         raise InvalidInput(
@@ -33,7 +51,9 @@ def attach(*, session: Session, subject_id: int, record_id: int, text: str) -> S
         )
     own_record(session=session, subject_id=subject_id, record_id=record_id)
     statement = session.execute(
-        select(Statement).where(Statement.record_id == record_id)
+        select(Statement).where(
+            Statement.record_id == record_id, Statement.subject_id == subject_id
+        )
     ).scalar_one_or_none()
     if statement is None:
         statement = Statement(
@@ -41,7 +61,7 @@ def attach(*, session: Session, subject_id: int, record_id: int, text: str) -> S
         )
         session.add(statement)
     else:
-        statement.text, statement.created_at = text, clock.now()
+        statement.text, statement.created_at, statement.detached_at = text, clock.now(), None
     session.flush()
     audit.append(
         session,
@@ -51,14 +71,79 @@ def attach(*, session: Session, subject_id: int, record_id: int, text: str) -> S
     return statement
 
 
-def for_records(*, session: Session, record_ids: list[int]) -> dict[int, str]:
-    """Statements by record id, for every place a record is shown."""
+def detach(
+    *, session: Session, record: Record, from_subject_id: int, actor: str
+) -> list[Statement]:
+    """Detach the statements of subjects other than the record's current one (after a move)."""
+    found = list(
+        session.execute(
+            select(Statement).where(
+                Statement.record_id == record.id,
+                Statement.subject_id != record.subject_id,
+                Statement.detached_at.is_(None),
+            )
+        ).scalars()
+    )
+    now = clock.now()
+    for statement in found:
+        statement.detached_at = now
+        session.flush()
+        audit.append(
+            session,
+            StatementDetached(statement.id, record.id, statement.subject_id, record.subject_id),
+            actor=actor,
+        )
+    return found
+
+
+def for_records(*, session: Session, record_ids: Sequence[int]) -> dict[int, str]:
+    """Attached statements by record id (only the record's current subject's own statement)."""
     found: dict[int, str] = {}
-    for start in range(0, len(record_ids), 900):
+    ids = list(record_ids)
+    for start in range(0, len(ids), 900):
         rows = session.execute(
-            select(Statement.record_id, Statement.text).where(
-                Statement.record_id.in_(record_ids[start : start + 900])
+            select(Statement.record_id, Statement.text)
+            .join(Record, Record.id == Statement.record_id)
+            .where(
+                Statement.record_id.in_(ids[start : start + 900]),
+                Statement.subject_id == Record.subject_id,
+                Statement.detached_at.is_(None),
             )
         )
         found.update({r: t for r, t in rows})
     return found
+
+
+def of_author(*, session: Session, subject_id: int) -> list[dict[str, Any]]:
+    """Every statement the subject wrote, attached or detached (for its own report)."""
+    rows = session.execute(
+        select(Statement, Record.subject_id)
+        .join(Record, Record.id == Statement.record_id)
+        .where(Statement.subject_id == subject_id)
+        .order_by(Statement.id)
+    ).all()
+    return [
+        {
+            "id": s.id,
+            "record_id": s.record_id,
+            "text": s.text,
+            "created_at": _iso(s.created_at),
+            "detached": s.detached_at is not None or owner != subject_id,
+            "detached_at": _iso(s.detached_at),
+        }
+        for s, owner in rows
+    ]
+
+
+def annotate_entries(*, session: Session, entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Add each cited record's attached statement to described list entries (in place)."""
+    ids = [r["id"] for e in entries for r in e.get("records", [])]
+    said = for_records(session=session, record_ids=ids) if ids else {}
+    for entry in entries:
+        for record in entry.get("records", []):
+            record["statement"] = said.get(record["id"])
+    return entries
+
+
+def _iso(value: dt.datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None

@@ -21,6 +21,7 @@ from credo.integrity import service as integrity
 from credo.ledgers import service as ledgers
 from credo.lists import service as lists_service
 from credo.records.models import Record
+from credo.register import public as register_public
 from credo.rights import disputes, reviews, statements
 from credo.subjects import service as subjects
 from credo.subjects.models import Subject
@@ -121,6 +122,7 @@ def organisation(*, session: Session, uscc: str) -> dict[str, Any]:
         "groups": groups,
         "lists": entries,
         "grades": ledger_grades(session=session, subject_id=subject.id),
+        "register": register_public.summary(session=session, subject_id=subject.id),
     }
 
 
@@ -231,10 +233,13 @@ def access_section(*, session: Session, subject_id: int) -> dict[str, Any] | Non
 def list_section(*, session: Session, subject_id: int) -> dict[str, Any] | None:
     from credo.lists import repairs
 
-    entries = [
-        lists_service.describe(session=session, entry=e)
-        for e in lists_service.entries_for(session=session, subject_id=subject_id)
-    ]
+    entries = statements.annotate_entries(
+        session=session,
+        entries=[
+            lists_service.describe(session=session, entry=e)
+            for e in lists_service.entries_for(session=session, subject_id=subject_id)
+        ],
+    )
     pending = [
         repairs.describe(r)
         for r in repairs.list_repairs(session=session, state="applied")

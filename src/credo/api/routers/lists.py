@@ -22,6 +22,7 @@ from credo.lists.schemas import (
     RepairOut,
     Restriction,
 )
+from credo.rights import statements
 
 router = APIRouter(prefix="/v1", tags=["lists"], responses=ERROR_RESPONSES)
 
@@ -35,8 +36,14 @@ router = APIRouter(prefix="/v1", tags=["lists"], responses=ERROR_RESPONSES)
 def my_lists(subject: SubjectDep, session: SessionDep) -> MyLists:
     """Every entry about you with the records and rule behind it, its dates and how to end it."""
     described = [
-        EntryOut(**service.describe(session=session, entry=e))
-        for e in service.entries_for(session=session, subject_id=subject.id)
+        EntryOut(**e)
+        for e in statements.annotate_entries(
+            session=session,
+            entries=[
+                service.describe(session=session, entry=e)
+                for e in service.entries_for(session=session, subject_id=subject.id)
+            ],
+        )
     ]
     return MyLists(
         entries=[e for e in described if e.state != "pending"],
@@ -133,5 +140,11 @@ def admin_list(
         list_id=list_id,
         title=R.LISTS[list_id].title,
         total=total,
-        entries=[EntryOut(**service.describe(session=session, entry=e)) for e in rows],
+        entries=[
+            EntryOut(**e)
+            for e in statements.annotate_entries(
+                session=session,
+                entries=[service.describe(session=session, entry=e) for e in rows],
+            )
+        ],
     )

@@ -21,6 +21,7 @@ from credo.records.schemas import (
     RecordResults,
     RecordVersionOut,
 )
+from credo.rights import disputes, statements
 from credo.subjects.models import Subject
 
 router = APIRouter(prefix="/v1", tags=["furnisher"], responses=ERROR_RESPONSES)
@@ -84,7 +85,10 @@ def _detail(session: SessionDep, record: Record, changed: bool | None = None) ->
         )
         for v in service.versions(session=session, record_id=record.id)
     ]
-    return RecordDetail(**envelope, changed=changed, history=history)
+    said = statements.for_records(session=session, record_ids=[record.id])
+    return RecordDetail(
+        **envelope, changed=changed, history=history, statement=said.get(record.id)
+    )
 
 
 @router.get(
@@ -115,21 +119,19 @@ def correct_record(
         categories=furnisher.categories, secret=settings.secret.get_secret_value().encode()
     )
     (valid,) = validate_all(validator, [envelope])
-    record, changed = service.correct(
+    record, changed = disputes.correct_record(
         session=session, furnisher_id=furnisher.id, valid=valid, actor=f"furnisher:{furnisher.id}"
     )
-    lists.apply_record_now(session=session, record=record)
     return _detail(session, record, changed)
 
 
 @router.delete("/records/{external_id}", response_model=RecordDetail, summary="Delete a record")
 def delete_record(external_id: str, furnisher: FurnisherDep, session: SessionDep) -> RecordDetail:
     """Marks the record deleted; its versions stay in history. Deleting twice changes nothing."""
-    record = service.delete(
+    record = disputes.delete_record(
         session=session,
         furnisher_id=furnisher.id,
         external_id=external_id,
         actor=f"furnisher:{furnisher.id}",
     )
-    lists.apply_record_now(session=session, record=record)
     return _detail(session, record)
