@@ -84,6 +84,22 @@ class Settings(BaseSettings):
         ge=1,
         description="Requests a relying-party key may make at once before CREDO_PARTY_RATE.",
     )
+    public_rate: float = Field(
+        default=20.0,
+        ge=0,
+        description="Requests a second each client address may make to the public register API "
+        "(/v1/public/...; token bucket per process; 0 turns the limit off); over it, 429.",
+    )
+    public_burst: int = Field(
+        default=60,
+        ge=1,
+        description="Requests a client address may make at once before CREDO_PUBLIC_RATE.",
+    )
+    chromium: str = Field(
+        default="/usr/bin/chromium",
+        description="Chromium executable that prints an organisation's report to PDF "
+        "(/org/{uscc}/report.pdf, through Playwright).",
+    )
     audit_key_path: str | None = Field(
         default=None,
         description="Ed25519 private key (PKCS#8 PEM) that signs audit checkpoints; unset, "

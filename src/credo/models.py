@@ -19,6 +19,7 @@ from credo.notices.models import (
     WebhookEndpoint,
 )
 from credo.records.models import Record, RecordVersion
+from credo.register.models import OrgGrade, RatingReply, RatingRequest, SafetyRating
 from credo.rights.models import Dispute, Review, Statement
 from credo.scores.models import ModelVersion, Score, ScoreRun
 from credo.subjects.models import Subject, SubjectToken
@@ -42,16 +43,20 @@ __all__ = [
     "LedgerPolicy",
     "ListEntry",
     "ModelVersion",
+    "OrgGrade",
     "Notice",
     "NoticeAttempt",
     "NoticePreference",
     "Program",
+    "RatingReply",
+    "RatingRequest",
     "Record",
     "RecordVersion",
     "RelyingParty",
     "RepairApplication",
     "Review",
     "Score",
+    "SafetyRating",
     "ScoreRun",
     "SigninLink",
     "SigninRequest",

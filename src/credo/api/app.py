@@ -9,6 +9,7 @@ from credo import __version__, web
 from credo.api import errors, limits
 from credo.api.routers import access, integrity, lists, meta, records, rights
 from credo.api.routers import audit as audit_routes
+from credo.api.routers import public as public_routes
 from credo.config import Settings, get_settings
 from credo.core.db import make_engine, session_factory
 
@@ -31,6 +32,9 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     app.include_router(access.router)
     app.include_router(integrity.router)
     app.include_router(audit_routes.router)
+    app.include_router(public_routes.router)
+    app.include_router(public_routes.me_router)
+    app.include_router(public_routes.admin_router)
     web.install(app)
     limits.install(app, max_body=settings.max_body)
     return app

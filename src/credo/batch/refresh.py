@@ -22,6 +22,7 @@ from credo.batch.pipeline import publish_rows, score_table
 from credo.core import clock
 from credo.errors import InvalidInput
 from credo.ledgers.batch import ledger_step
+from credo.register.batch import open_data_step, register_step
 from credo.scores import service as scores
 from credo.scoring import Scorecard
 
@@ -215,6 +216,8 @@ STEPS: list[Step] = [
     ("publish", publish_scores),
     ("ledgers", ledger_step),
     ("lists", derive_lists),
+    ("register", register_step),
+    ("open-data", open_data_step),
     ("checkpoint", sign_checkpoint),
 ]
 

@@ -56,6 +56,9 @@ def _context(request: Request, session: Session, settings: Settings, subject: Su
     context["charts"] = _charts(context)
     context["csrf"] = csrf_token(settings, request.cookies.get(SUBJECT_COOKIE, ""))
     context["done"] = request.query_params.get("done", "")
+    from credo.web.register import portal_section
+
+    context["register"] = portal_section(session=session, subject=subject)
     return context
 
 

@@ -1,0 +1,97 @@
+"""``credo publish open-data`` and ``credo register ...``: the public register of organisations."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from credo.cli.common import console, emit_json, handle_errors, parse_date, transaction
+from credo.config import get_settings
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``publish`` and ``register`` command groups to the credo CLI."""
+    publish_app = typer.Typer(help="Publish open data.", no_args_is_help=True)
+    app.add_typer(publish_app, name="publish")
+    register_app = typer.Typer(
+        help="Organisations' grades, safety ratings, appeals.", no_args_is_help=True
+    )
+    app.add_typer(register_app, name="register")
+
+    @publish_app.command("open-data")
+    @handle_errors
+    def open_data(
+        out: Path | None = typer.Option(
+            None, "--out", help="Folder for dated exports (default CREDO_DATA_DIR/open-data)."
+        ),
+        as_of: str | None = typer.Option(None, "--as-of", help="Export date (YYYY-MM-DD)."),
+        regrade: bool = typer.Option(
+            True, "--regrade/--no-regrade", help="Recompute grades and ratings first."
+        ),
+    ) -> None:
+        """Write a dated export of every organisation's public record (Parquet, CSV, checksums)."""
+        from credo.register import export, service
+        from credo.register.batch import open_data_folder
+
+        day = parse_date(as_of)
+        folder = out or open_data_folder(get_settings().data_dir)
+        with transaction() as session:
+            if regrade:
+                service.publish(session=session, as_of=day)
+            manifest = export.export(session=session, folder=folder, as_of=day)
+        console.print(f"open data written to {manifest['path']} ({manifest['rows']})")
+        emit_json({"path": manifest["path"], "rows": manifest["rows"], "files": manifest["files"]})
+
+    @register_app.command("grade")
+    @handle_errors
+    def grade(as_of: str | None = typer.Option(None, "--as-of", help="YYYY-MM-DD")) -> None:
+        """Recompute and publish every organisation's grade and safety ratings."""
+        from credo.register import service
+
+        with transaction() as session:
+            done = service.publish(session=session, as_of=parse_date(as_of))
+        emit_json(done)
+
+    @register_app.command("policy")
+    def policy() -> None:
+        """Print the grade policy in force (the file published at /v1/public/grade-policy)."""
+        from credo.register.policy import load
+
+        typer.echo(load().source, nl=False)
+
+    @register_app.command("requests")
+    @handle_errors
+    def requests() -> None:
+        """List open appeals and re-rating requests."""
+        from credo.register import appeals
+
+        with transaction() as session:
+            rows = appeals.open_requests(session=session)
+            emit_json(
+                [
+                    {"id": r.id, "subject_id": r.subject_id, "domain": r.domain, "kind": r.kind,
+                     "reason": r.reason, "rating": r.rating_at_open,
+                     "opened_at": r.opened_at.isoformat()}
+                    for r in rows
+                ]
+            )
+
+    @register_app.command("decide")
+    @handle_errors
+    def decide(
+        request_id: int = typer.Argument(..., help="The request's id."),
+        outcome: str = typer.Argument(
+            ..., help="appeal: upheld|dismissed; rerating: done|dismissed"
+        ),
+        rating: int | None = typer.Option(None, "--rating", help="New rating 0-5 (upheld)."),
+        note: str = typer.Option("", "--note", help="Why, shown to the organisation."),
+    ) -> None:
+        """Decide an appeal or close a re-rating request."""
+        from credo.register import appeals
+
+        with transaction() as session:
+            row = appeals.decide(
+                session=session, request_id=request_id, outcome=outcome, rating=rating, note=note
+            )
+            emit_json({"id": row.id, "state": row.state, "rating": row.decided_rating})

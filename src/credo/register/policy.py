@@ -1,0 +1,209 @@
+"""The grade policy: the ledgers' policy format plus recency decay, list points and safety.
+
+The file is read by the ledgers' checker (``credo.ledgers.policy``) for what the two share —
+scheme, version, base, grade bands, rules with structured conditions and ``ends_with`` —
+so every problem names the file, the line and the reason in the same way. What only the
+register has is checked here: ``half_life_months`` on a rule, ``[[lists]]`` tables and the
+``[safety]`` table. Pure: no I/O beyond reading the text.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import tomllib
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from credo.ledgers.policy import MAX_MONTHS, Band, PolicyError, Problem, Rule, _Checker
+from credo.ledgers.source import syntax_line
+
+DEFAULT_FILE = Path(__file__).with_name("grade-policy.toml")
+REGISTER_GRADES = ("A", "B", "C", "D")
+LIST_KEYS = {"list", "points", "description"}
+SAFETY_KEYS = {
+    "inspection_months",
+    "penalty_months",
+    "appeal_days",
+    "grade_rating",
+    "penalty_points",
+    "domains",
+}
+INSPECTION_GRADES = ("A", "B", "C", "D")
+SEVERITIES = ("minor", "general", "serious")
+MAX_RATING = 5
+
+
+@dataclass(frozen=True)
+class ListRule:
+    """Points that count while the organisation is on a list."""
+
+    list: str
+    points: int
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Safety:
+    """How a domain's 0-5 rating is made from inspections and penalties."""
+
+    inspection_months: int
+    penalty_months: int
+    appeal_days: int
+    grade_rating: dict[str, int]
+    penalty_points: dict[str, int]
+    domains: dict[str, str]  # rating domain -> catalogue ``domain`` value
+
+
+@dataclass(frozen=True)
+class GradePolicy:
+    """A parsed grade policy; ``half_lives`` maps a rule id to its half-life in months."""
+
+    scheme: str
+    version: int
+    title: str
+    description: str
+    base: int
+    bands: tuple[Band, ...]
+    rules: tuple[Rule, ...]
+    half_lives: dict[str, int]
+    lists: tuple[ListRule, ...]
+    safety: Safety
+    source: str = field(default="", repr=False, compare=False)
+
+    @property
+    def digest(self) -> str:
+        return hashlib.sha256(self.source.encode()).hexdigest()
+
+    def grade(self, score: int) -> str:
+        return next(b.grade for b in self.bands if b.holds(score))
+
+    def categories(self) -> set[str]:
+        out = {r.category for r in self.rules}
+        out |= {r.ends_with.category for r in self.rules if r.ends_with is not None}
+        return out | {"inspection.result", "penalty.imposed"}
+
+
+def _whole(value: Any, low: int, high: int) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and low <= value <= high
+
+
+def _extras(checker: _Checker, data: dict[str, Any]) -> tuple[dict[str, int], list[ListRule]]:
+    """Take ``half_life_months`` out of each rule (checked here) and read ``[[lists]]``."""
+    src, half_lives = checker.src, {}
+    for i, rule in enumerate(data.get("rules") or []):
+        if not isinstance(rule, dict) or "half_life_months" not in rule:
+            continue
+        value = rule.pop("half_life_months")
+        if not _whole(value, 1, MAX_MONTHS):
+            checker.bad(
+                src.find("rules", i, "half_life_months"),
+                f"rule {rule.get('id')!r}: half_life_months {value!r} must be a whole number "
+                f"from 1 to {MAX_MONTHS}",
+            )
+        else:
+            half_lives[str(rule.get("id"))] = value
+    from credo.lists.rules import LISTS
+
+    out: list[ListRule] = []
+    for i, item in enumerate(data.get("lists") or []):
+        line = src.find("lists", i)
+        if not isinstance(item, dict):
+            checker.bad(line, "lists must be [[lists]] tables")
+            continue
+        for key in sorted(set(item) - LIST_KEYS):
+            checker.bad(src.find("lists", i, key), f"list rule: unknown key {key!r}")
+        name, points = item.get("list"), item.get("points")
+        if name not in LISTS:
+            checker.bad(line, f"list {name!r} is not one of {', '.join(sorted(LISTS))}")
+        elif not _whole(points, -1000, 1000) or points == 0:
+            checker.bad(src.find("lists", i, "points"), f"list {name}: points {points!r} invalid")
+        else:
+            out.append(ListRule(str(name), int(str(points)), str(item.get("description", ""))))
+    return half_lives, out
+
+
+def _safety(checker: _Checker, raw: Any) -> Safety:
+    line = checker.src.top("safety")
+    fallback = Safety(36, 12, 21, {"A": 5, "B": 4, "C": 2, "D": 0}, {}, {})
+    if not isinstance(raw, dict):
+        checker.bad(line, "a [safety] table is required")
+        return fallback
+    for key in sorted(set(raw) - SAFETY_KEYS) + sorted(SAFETY_KEYS - set(raw)):
+        known = "unknown" if key in raw else "missing"
+        checker.bad(line, f"safety: {known} key {key!r}")
+    for key in ("inspection_months", "penalty_months"):
+        if not _whole(raw.get(key), 1, MAX_MONTHS):
+            checker.bad(line, f"safety: {key} {raw.get(key)!r} must be from 1 to {MAX_MONTHS}")
+    if not _whole(raw.get("appeal_days"), 1, 365):
+        checker.bad(line, f"safety: appeal_days {raw.get('appeal_days')!r} must be 1 to 365")
+    rating = raw.get("grade_rating")
+    if not isinstance(rating, dict) or set(rating) != set(INSPECTION_GRADES) or not all(
+        _whole(v, 0, MAX_RATING) for v in rating.values()
+    ):
+        checker.bad(line, f"safety: grade_rating must give each of A-D a rating 0-{MAX_RATING}")
+    points = raw.get("penalty_points")
+    if not isinstance(points, dict) or set(points) - set(SEVERITIES) or not all(
+        _whole(v, 0, MAX_RATING) for v in points.values()
+    ):
+        checker.bad(line, f"safety: penalty_points keys must be in {SEVERITIES}, values 0-5")
+    domains = raw.get("domains")
+    if not isinstance(domains, dict) or not domains or not all(
+        isinstance(v, str) and v.endswith("_safety") for v in domains.values()
+    ):
+        checker.bad(line, "safety: domains must map a rating domain to an inspection domain")
+    if checker.problems:
+        return fallback
+    return Safety(
+        int(raw["inspection_months"]),
+        int(raw["penalty_months"]),
+        int(raw["appeal_days"]),  # checked whole above
+        dict(rating),  # type: ignore[arg-type]
+        dict(points),  # type: ignore[arg-type]
+        dict(domains),  # type: ignore[arg-type]
+    )
+
+
+def parse(text: str, file: str = "<grade policy>") -> GradePolicy:
+    """The grade policy a TOML text declares, or PolicyError naming file, line and reason."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        line, reason = syntax_line(exc)
+        raise PolicyError(file, [Problem(line, reason)]) from None
+    checker = _Checker(text)
+    half_lives, lists = _extras(checker, data)
+    safety = _safety(checker, data.get("safety"))
+    shared = {k: v for k, v in data.items() if k not in ("lists", "safety")}
+    scheme, version, title, base = checker.top(shared)
+    bands = checker.bands(data.get("grades"))
+    if tuple(b.grade for b in bands) != REGISTER_GRADES:
+        checker.bad(checker.src.top("grades"), "the register's grades are exactly A, B, C, D")
+    rules = checker.rules(data.get("rules"))
+    if checker.problems:
+        raise PolicyError(file, sorted(checker.problems, key=lambda p: p.line))
+    return GradePolicy(
+        scheme,
+        version,
+        title,
+        str(data.get("description", "")),
+        base,
+        bands,
+        rules,
+        half_lives,
+        tuple(lists),
+        safety,
+        text,
+    )
+
+
+@lru_cache(maxsize=4)
+def load(path: str | None = None) -> GradePolicy:
+    """The policy in force: the packaged file unless a path is given (parsed once)."""
+    target = Path(path) if path else DEFAULT_FILE
+    try:
+        text = target.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise PolicyError(str(target), [Problem(1, f"cannot read the file: {exc}")]) from None
+    return parse(text, str(target))

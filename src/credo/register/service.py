@@ -1,0 +1,323 @@
+"""Publish every organisation's grade and safety ratings; read them back for the public.
+
+Only organisations are ever read or written here (``subjects.kind = 'organisation'``).
+Disputed records do not count while their furnisher checks them. A rating keeps its
+``rated_on`` day (the start of the appeal window) while it rests on the same inspection
+and has the same value; an upheld appeal's rating stands until a newer inspection.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from sqlalchemy import delete, insert, select
+from sqlalchemy.orm import Session
+
+from credo.core import audit, clock
+from credo.lists.models import ListEntry
+from credo.lists.service import in_force
+from credo.records.models import Record
+from credo.register import grades as rules
+from credo.register.events import RegisterPublished
+from credo.register.models import OrgGrade, RatingReply, RatingRequest, SafetyRating
+from credo.register.policy import GradePolicy, load
+from credo.subjects.models import Subject
+
+COUNTED_STATES = ("active", "corrected")
+CHUNK = 5000
+
+
+def _chunks(ids: list[int], size: int = CHUNK) -> Iterator[list[int]]:
+    for start in range(0, len(ids), size):
+        yield ids[start : start + size]
+
+
+def organisation_ids(*, session: Session, subject_ids: Iterable[int] | None = None) -> list[int]:
+    query = select(Subject.id).where(Subject.kind == "organisation").order_by(Subject.id)
+    if subject_ids is not None:
+        query = query.where(Subject.id.in_(list(subject_ids)))
+    return list(session.execute(query).scalars())
+
+
+def _facts(session: Session, ids: list[int], policy: GradePolicy) -> dict[int, list[rules.Fact]]:
+    out: dict[int, list[rules.Fact]] = defaultdict(list)
+    rows = session.execute(
+        select(Record.subject_id, Record.id, Record.category, Record.occurred_on, Record.fields)
+        .where(
+            Record.subject_id.in_(ids),
+            Record.category.in_(sorted(policy.categories())),
+            Record.state.in_(COUNTED_STATES),
+        )
+        .order_by(Record.subject_id, Record.id)
+    )
+    for subject_id, record_id, category, occurred_on, fields in rows:
+        out[subject_id].append(rules.Fact(record_id, category, occurred_on, json.loads(fields)))
+    return out
+
+
+def _lists(session: Session, ids: list[int], as_of: dt.date) -> dict[int, list[str]]:
+    out: dict[int, list[str]] = defaultdict(list)
+    rows = session.execute(
+        select(ListEntry.subject_id, ListEntry.list_id).where(
+            ListEntry.subject_id.in_(ids), in_force(as_of)
+        )
+    )
+    for subject_id, list_id in rows:
+        if list_id not in out[subject_id]:
+            out[subject_id].append(list_id)
+    return out
+
+
+def _upheld(session: Session, ids: list[int]) -> dict[tuple[int, str, int], int]:
+    """Ratings set on appeal: (subject, domain, inspection record) -> rating."""
+    rows = session.execute(
+        select(
+            RatingRequest.subject_id,
+            RatingRequest.domain,
+            RatingRequest.inspection_record_id,
+            RatingRequest.decided_rating,
+        )
+        .where(
+            RatingRequest.subject_id.in_(ids),
+            RatingRequest.kind == "appeal",
+            RatingRequest.state == "upheld",
+            RatingRequest.decided_rating.is_not(None),
+        )
+        .order_by(RatingRequest.id)
+    )
+    return {(s, d, r): int(v) for s, d, r, v in rows if v is not None}
+
+
+def publish(
+    *,
+    session: Session,
+    as_of: dt.date | None = None,
+    policy: GradePolicy | None = None,
+    subject_ids: Iterable[int] | None = None,
+    actor: str = "operator",
+) -> dict[str, int]:
+    """Recompute and store grades and ratings (every organisation, or the ones given)."""
+    policy = policy or load()
+    as_of = as_of or clock.today()
+    ids = organisation_ids(session=session, subject_ids=subject_ids)
+    now = clock.now()
+    graded = rated = 0
+    for chunk in _chunks(ids):
+        facts, lists, upheld = (
+            _facts(session, chunk, policy),
+            _lists(session, chunk, as_of),
+            _upheld(session, chunk),
+        )
+        old = {
+            (r.subject_id, r.domain): r
+            for r in session.execute(
+                select(SafetyRating).where(SafetyRating.subject_id.in_(chunk))
+            ).scalars()
+        }
+        session.execute(
+            delete(OrgGrade).where(OrgGrade.subject_id.in_(chunk)),
+            execution_options={"synchronize_session": False},
+        )
+        grade_rows, rating_rows, keep = [], [], set()
+        for subject_id in chunk:
+            mine = facts.get(subject_id, [])
+            result = rules.grade(mine, lists.get(subject_id, []), policy, as_of)
+            grade_rows.append(
+                {
+                    "subject_id": subject_id,
+                    "grade": result["grade"],
+                    "score": result["score"],
+                    "policy_version": policy.version,
+                    "as_of": as_of,
+                    "reasons": json.dumps(result["reasons"], ensure_ascii=False),
+                    "computed_at": now,
+                }
+            )
+            for domain, r in rules.ratings(mine, policy, as_of).items():
+                key = (subject_id, domain, r["inspection_record_id"])
+                if key in upheld:
+                    r["rating"] = upheld[key]
+                    r["reasons"].append({"points": None, "text": "rating changed on appeal"})
+                before = old.get((subject_id, domain))
+                same = before is not None and (
+                    before.inspection_record_id == r["inspection_record_id"]
+                    and before.rating == r["rating"]
+                )
+                if before is not None and same:
+                    before.as_of, before.reasons = as_of, json.dumps(r["reasons"])
+                    keep.add(before.id)
+                    continue
+                rating_rows.append(
+                    {
+                        "subject_id": subject_id,
+                        "domain": domain,
+                        "rating": r["rating"],
+                        "inspection_record_id": r["inspection_record_id"],
+                        "inspection_on": dt.date.fromisoformat(r["inspection_on"]),
+                        "rated_on": as_of,
+                        "as_of": as_of,
+                        "reasons": json.dumps(r["reasons"], ensure_ascii=False),
+                    }
+                )
+        stale = [r.id for r in old.values() if r.id not in keep]
+        session.flush()
+        if stale:
+            session.execute(
+                delete(SafetyRating).where(SafetyRating.id.in_(stale)),
+                execution_options={"synchronize_session": False},
+            )
+        if grade_rows:
+            session.execute(insert(OrgGrade), grade_rows)
+        if rating_rows:
+            session.execute(insert(SafetyRating), rating_rows)
+        graded += len(grade_rows)
+        rated += len(rating_rows) + len(keep)
+        _close_reratings(session, chunk, now)
+    session.flush()
+    session.expire_all()
+    event = RegisterPublished(as_of.isoformat(), policy.version, policy.digest, graded, rated)
+    audit.append(session, event, actor=actor)
+    return {"organisations": graded, "ratings": rated}
+
+
+def _close_reratings(session: Session, ids: list[int], now: dt.datetime) -> None:
+    """A re-rating request is done once its domain rests on a newer inspection."""
+    current = {
+        (r.subject_id, r.domain): r.inspection_record_id
+        for r in session.execute(
+            select(SafetyRating).where(SafetyRating.subject_id.in_(ids))
+        ).scalars()
+    }
+    for request in session.execute(
+        select(RatingRequest).where(
+            RatingRequest.subject_id.in_(ids),
+            RatingRequest.kind == "rerating",
+            RatingRequest.state == "open",
+        )
+    ).scalars():
+        latest = current.get((request.subject_id, request.domain))
+        if latest is not None and latest != request.inspection_record_id:
+            request.state, request.decided_at = "done", now
+            request.note = f"re-rated on inspection record {latest}"
+
+
+# --- reading ------------------------------------------------------------------------------
+
+
+def grade_of(*, session: Session, subject_id: int) -> dict[str, Any] | None:
+    row = session.get(OrgGrade, subject_id)
+    if row is None:
+        return None
+    return {
+        "grade": row.grade,
+        "score": row.score,
+        "policy_version": row.policy_version,
+        "as_of": row.as_of.isoformat(),
+        "reasons": json.loads(row.reasons),
+    }
+
+
+def _reply_map(session: Session, ids: list[int]) -> dict[tuple[int, str], dict[str, Any]]:
+    out = {}
+    for r in session.execute(
+        select(RatingReply)
+        .where(RatingReply.subject_id.in_(ids), RatingReply.withdrawn_at.is_(None))
+        .order_by(RatingReply.id)
+    ).scalars():
+        out[(r.subject_id, r.domain)] = {"text": r.text, "published_at": r.created_at.isoformat()}
+    return out
+
+
+def _open_requests(session: Session, ids: list[int]) -> dict[tuple[int, str, str], RatingRequest]:
+    return {
+        (r.subject_id, r.domain, r.kind): r
+        for r in session.execute(
+            select(RatingRequest).where(
+                RatingRequest.subject_id.in_(ids), RatingRequest.state == "open"
+            )
+        ).scalars()
+    }
+
+
+def ratings_of(
+    *, session: Session, subject_ids: list[int], policy: GradePolicy | None = None
+) -> dict[int, list[dict[str, Any]]]:
+    """Each organisation's ratings with status, reply, appeal window and open requests."""
+    policy = policy or load()
+    if not subject_ids:
+        return {}
+    replies = _reply_map(session, subject_ids)
+    requests = _open_requests(session, subject_ids)
+    out: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    rows = session.execute(
+        select(SafetyRating)
+        .where(SafetyRating.subject_id.in_(subject_ids))
+        .order_by(SafetyRating.subject_id, SafetyRating.domain)
+    ).scalars()
+    for r in rows:
+        appeal = requests.get((r.subject_id, r.domain, "appeal"))
+        rerating = requests.get((r.subject_id, r.domain, "rerating"))
+        out[r.subject_id].append(
+            {
+                "domain": r.domain,
+                "rating": r.rating,
+                "status": "under appeal" if appeal is not None else "rated",
+                "inspection_on": r.inspection_on.isoformat(),
+                "inspection_record_id": r.inspection_record_id,
+                "rated_on": r.rated_on.isoformat(),
+                "appeal_until": (
+                    r.rated_on + dt.timedelta(days=policy.safety.appeal_days)
+                ).isoformat(),
+                "reasons": json.loads(r.reasons),
+                "reply": replies.get((r.subject_id, r.domain)),
+                "rerating_requested_on": (
+                    rerating.opened_at.date().isoformat() if rerating is not None else None
+                ),
+            }
+        )
+    return out
+
+
+def summaries(*, session: Session, subject_ids: list[int]) -> dict[int, dict[str, Any]]:
+    """Grade letter and ratings of several organisations (for search hits)."""
+    if not subject_ids:
+        return {}
+    grades = dict(
+        session.execute(
+            select(OrgGrade.subject_id, OrgGrade.grade).where(
+                OrgGrade.subject_id.in_(subject_ids)
+            )
+        ).all()
+    )
+    requests = {
+        (s, d)
+        for s, d in session.execute(
+            select(RatingRequest.subject_id, RatingRequest.domain).where(
+                RatingRequest.subject_id.in_(subject_ids),
+                RatingRequest.state == "open",
+                RatingRequest.kind == "appeal",
+            )
+        )
+    }
+    ratings: dict[int, dict[str, Any]] = defaultdict(dict)
+    for s, domain, rating, on in session.execute(
+        select(
+            SafetyRating.subject_id,
+            SafetyRating.domain,
+            SafetyRating.rating,
+            SafetyRating.inspection_on,
+        ).where(SafetyRating.subject_id.in_(subject_ids))
+    ):
+        ratings[s][domain] = {
+            "rating": rating,
+            "inspection_on": on.isoformat(),
+            "status": "under appeal" if (s, domain) in requests else "rated",
+        }
+    return {
+        s: {"grade": grades.get(s), "ratings": dict(sorted(ratings.get(s, {}).items()))}
+        for s in subject_ids
+    }
