@@ -34,7 +34,14 @@ from credo.errors import CredoError
 from credo.records import service
 from credo.records.models import Record
 from credo.records.readers import from_columns
-from credo.records.validation import RowError, Validator, ValidRecord, _dumps, parse_date
+from credo.records.validation import (
+    EXTERNAL_ID,
+    RowError,
+    Validator,
+    ValidRecord,
+    _dumps,
+    parse_date,
+)
 from credo.subjects import service as subjects
 from credo.subjects.service import Identity
 
@@ -381,7 +388,7 @@ class FastValidator:
             pc.and_kleene(
                 pc.and_kleene(
                     pc.less_equal(pc.utf8_length(external), 128),
-                    pc.match_substring_regex(external, NONBLANK),
+                    _full(external, EXTERNAL_ID),
                 ),
                 pc.or_kleene(pc.is_null(name), pc.less_equal(pc.utf8_length(name), 200)),
             ),

@@ -16,6 +16,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from credo.catalogue import Catalogue, Category, FieldSpec, denied_family
+from credo.catalogue.denied import denied_within
 from credo.errors import CredoError
 from credo.subjects.service import Identity, identify
 
@@ -145,12 +146,33 @@ def check_field(spec: FieldSpec, value: Any) -> tuple[Any, str | None]:
     return value, None
 
 
+#: What an external id may hold (docs/api.md): it is a URL path segment, so no "/", no
+#: spaces, no "." or ".." alone; letters, digits and ``. _ - : ~``, starting with one of
+#: the first two, 1-128 characters.
+EXTERNAL_ID = "[A-Za-z0-9][A-Za-z0-9._:~-]{0,127}"
+_EXTERNAL_ID = re.compile(EXTERNAL_ID)
+
+
 def _unknown_key(field: str, key: str, value: Any, what: str) -> RowError:
-    """An unexpected key: never collected if its name is in a denied family, else unknown."""
+    """An unexpected key: never collected if its name (or one nested in it) is in a denied
+    family, else unknown."""
     family = denied_family(key)
     if family is not None:
         return RowError(field, value, f"is never collected ({family})", "never_collected")
+    nested = denied_within(value, field)
+    if nested is not None:
+        return RowError(nested[0], key, f"is never collected ({nested[1]})", "never_collected")
     return RowError(field, value, f"is not {what}", "unknown_field")
+
+
+def _nested_denied(field: str, value: Any, errors: list[RowError]) -> bool:
+    """Refuse a never-collected name nested anywhere inside a known field's value."""
+    nested = denied_within(value, field) if isinstance(value, dict | list) else None
+    if nested is not None:
+        errors.append(
+            RowError(nested[0], None, f"is never collected ({nested[1]})", "never_collected")
+        )
+    return nested is not None
 
 
 class Validator:
@@ -187,9 +209,13 @@ class Validator:
             if key not in ENVELOPE_KEYS:
                 errors.append(_unknown_key(key, key, row[key], "an envelope field"))
         external_id = row.get("external_id")
-        if not isinstance(external_id, str) or not external_id.strip() or len(external_id) > 128:
+        if not isinstance(external_id, str) or not _EXTERNAL_ID.fullmatch(external_id):
             errors.append(
-                RowError("external_id", external_id, "must be a string of 1-128 characters")
+                RowError(
+                    "external_id",
+                    external_id,
+                    "must be 1-128 of A-Z a-z 0-9 . _ - : ~, starting with a letter or digit",
+                )
             )
         category = self._category(row.get("category"), errors)
         identity, name = self._subject(row.get("subject"), category, errors)
@@ -359,6 +385,7 @@ class Validator:
         specs = category.field_map if category is not None else None
         for key, item in value.items():
             if specs is not None and key in specs:
+                _nested_denied(f"fields.{key}", item, errors)
                 continue
             if specs is not None or denied_family(key) is not None:
                 what = f"a field of {category.id}" if category is not None else "a field"
