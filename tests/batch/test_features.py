@@ -113,7 +113,8 @@ def test_known_answers(registry: Registry, engine: Engine, tmp_path: Path) -> No
     assert row["late_90_24m"] == 1
     assert row["months_since_late_30"] == 16  # last 30+: 2025-02 -> 2026-06
     assert row["defaults_60m"] == 1
-    assert row["history_months"] == 77  # 2020-01 -> 2026-06
+    # the 2020-01 loan is older than the 5-year lookback (CREDO_RETENTION_YEARS): 2023-05 counts
+    assert row["history_months"] == 37
     assert row["card_utilisation"] == pytest.approx(0.4)  # (600 + 200) / (1000 + 1000)
     assert row["open_judgments"] == 1
     assert row["open_judgment_amount"] == 12_345
@@ -239,3 +240,33 @@ def test_add_months() -> None:
     assert add_months(D(2026, 3, 31), -1) == D(2026, 2, 28)
     assert add_months(D(2026, 6, 30), -24) == D(2024, 6, 30)
     assert add_months(D(2025, 12, 15), 1) == D(2026, 1, 15)
+
+
+def test_no_feature_reads_past_the_shorter_retention(
+    registry: Registry, engine: Engine, tmp_path: Path
+) -> None:
+    """Issue 15: months_since_late_30 looked back forever; card.utilisation is kept 2 years."""
+    s = registry.subject()
+    registry.record(s, "loan.repayment", D(2020, 6, 1), 1, loan_id="L", days_late=45)
+    registry.record(
+        s, "card.utilisation", D(2024, 5, 1), 90_000, account_id="C", credit_limit="1000.00"
+    )
+    registry.record(s, "loan.opened", D(2019, 1, 1), 1, loan_id="L", product="auto")
+    registry.record(s, "identity.verification", D(2021, 1, 1), None, method="document", level=3)
+    registry.record(s, "identity.verification", D(2022, 1, 1), None, method="document", level=2)
+    registry.flush()
+    row = frame(engine, tmp_path).loc[s]
+    assert value(row, "months_since_late_30") is None  # 6 years ago: past the 5-year lookback
+    assert value(row, "card_utilisation") is None  # 2 years 2 months ago: card retention is 2
+    assert value(row, "history_months") is None  # loan.opened keeps 10, the registry only 5
+    assert row["identity_level"] == 2  # the level-3 check of 2021-01 is past 5 years
+
+
+def test_organisations_get_no_person_score_features(
+    registry: Registry, engine: Engine, tmp_path: Path
+) -> None:
+    p, o = registry.subject(), registry.subject(kind="organisation")
+    registry.record(o, "loan.opened", D(2024, 1, 1), 1, loan_id="L", product="auto")
+    registry.flush()
+    got = frame(engine, tmp_path)
+    assert p in got.index and o not in got.index

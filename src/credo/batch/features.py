@@ -1,10 +1,16 @@
 """Score features as Ibis expressions: small declared objects, computed per subject as of a date.
 
 Each feature names its dimension, a reason template (``{value}``), the catalogue categories
-it reads and whether a subject can act on it. A feature sees only the records of the
-categories it declares (``Context.records`` refuses any other), only those that occurred on
-or before the as-of date, and aggregates them per subject: no feature reads another
-subject's data, and ``payment.transfer`` feeds none.
+it reads, whether a subject can act on it and its direction (domain knowledge: more late
+payments never earn points, a verified identity never costs any; see ``credo.scoring
+.directions``). A feature sees only the records of the categories it declares
+(``Context.records`` refuses any other), only those that occurred on or before the as-of date
+and within the lookback (the shorter of ``CREDO_RETENTION_YEARS`` and the category's own
+retention: nothing older than the registry may keep is ever read), and aggregates them per
+subject: no feature reads another subject's data, and ``payment.transfer`` feeds none.
+
+Only persons are scored: organisations get no credit score from the persons' scorecard (their
+public grade is the register's business), so ``features`` returns person rows only.
 
 Category fields are canonical JSON text (sorted keys, no spaces), so a field is read with a
 regular expression both engines run natively (no UDF).
@@ -21,8 +27,23 @@ import ibis
 import ibis.expr.types as ir
 
 from credo.scoring import DIMENSIONS
+from credo.scoring.directions import DIRECTIONS, HIGHER_IS_BETTER, LOWER_IS_BETTER
 
 NEVER_FEATURES = frozenset({"payment.transfer"})
+#: The subject kind the scorecard scores; organisations are never given a person's score.
+SCORED_KIND = "person"
+
+
+def lookback_years(categories: Sequence[str], registry_years: int | None = None) -> int:
+    """Years a feature may look back: the shortest of the registry's and its categories'."""
+    from credo.catalogue import get_catalogue
+
+    if registry_years is None:
+        from credo.config import get_settings
+
+        registry_years = get_settings().retention_years
+    catalogue = get_catalogue().categories
+    return min([registry_years, *(catalogue[c].retention_years for c in categories)])
 
 
 def add_months(day: dt.date, months: int) -> dt.date:
@@ -58,17 +79,28 @@ def bool_field(t: ir.Table, name: str) -> ir.BooleanColumn:
 class Context:
     """What one feature may read: its declared categories' records up to the as-of date."""
 
-    def __init__(self, records: ir.Table, as_of: dt.date, allowed: Sequence[str]) -> None:
+    def __init__(
+        self,
+        records: ir.Table,
+        as_of: dt.date,
+        allowed: Sequence[str],
+        registry_years: int | None = None,
+    ) -> None:
         self._records = records
         self.as_of = as_of
         self.allowed = frozenset(allowed)
+        self.years = lookback_years(sorted(self.allowed), registry_years)
 
     def records(self, category: str) -> ir.Table:
-        """Live records of one declared category that occurred on or before the as-of date."""
+        """Live records of one declared category, on or before the as-of date, within lookback."""
         if category not in self.allowed:
             raise PermissionError(f"feature did not declare category {category!r}")
         t = self._records
-        return t.filter(t.category == category, t.occurred_on <= ibis.literal(self.as_of))
+        return t.filter(
+            t.category == category,
+            t.occurred_on <= ibis.literal(self.as_of),
+            t.occurred_on > self.since(12 * self.years),
+        )
 
     def since(self, months: int) -> ir.DateScalar:
         """The start (exclusive) of a window of ``months`` ending on the as-of date."""
@@ -89,10 +121,15 @@ class Feature:
     actionable: bool
     compute: Callable[[Context], ir.Table]
     default: int | None = 0
+    direction: str = ""
 
     def __post_init__(self) -> None:
         if self.dimension not in DIMENSIONS:
             raise ValueError(f"feature {self.name!r}: unknown dimension {self.dimension!r}")
+        if self.direction not in DIRECTIONS:
+            raise ValueError(
+                f"feature {self.name!r} must declare its direction ({', '.join(DIRECTIONS)})"
+            )
         if NEVER_FEATURES & set(self.categories):
             raise ValueError(f"feature {self.name!r} may not read {sorted(NEVER_FEATURES)}")
 
@@ -162,6 +199,12 @@ def _penalties(ctx: Context) -> ir.Table:
     return t.group_by("subject_id").agg(value=t.count())
 
 
+def _breaches(ctx: Context) -> ir.Table:
+    t = ctx.records("contract.breach")
+    t = t.filter(t.occurred_on > ctx.since(24))
+    return t.group_by("subject_id").agg(value=t.count())
+
+
 def _tax_arrears(ctx: Context) -> ir.Table:
     t = ctx.records("tax.arrears")
     settled = str_field(t, "settled_on")
@@ -199,6 +242,7 @@ FEATURES: tuple[Feature, ...] = (
         ("loan.repayment",),
         False,
         _late(30),
+        direction=LOWER_IS_BETTER,
     ),
     Feature(
         "late_90_24m",
@@ -207,6 +251,7 @@ FEATURES: tuple[Feature, ...] = (
         ("loan.repayment",),
         False,
         _late(90),
+        direction=LOWER_IS_BETTER,
     ),
     Feature(
         "months_since_late_30",
@@ -216,6 +261,7 @@ FEATURES: tuple[Feature, ...] = (
         False,
         _months_since_late,
         default=None,
+        direction=HIGHER_IS_BETTER,
     ),
     Feature(
         "defaults_60m",
@@ -224,6 +270,7 @@ FEATURES: tuple[Feature, ...] = (
         ("loan.default",),
         False,
         _defaults,
+        direction=LOWER_IS_BETTER,
     ),
     Feature(
         "history_months",
@@ -233,6 +280,7 @@ FEATURES: tuple[Feature, ...] = (
         False,
         _history,
         default=None,
+        direction=HIGHER_IS_BETTER,
     ),
     Feature(
         "card_utilisation",
@@ -242,6 +290,7 @@ FEATURES: tuple[Feature, ...] = (
         True,
         _utilisation,
         default=None,
+        direction=LOWER_IS_BETTER,
     ),
     Feature(
         "open_judgments",
@@ -250,6 +299,7 @@ FEATURES: tuple[Feature, ...] = (
         ("court.judgment", "court.fulfilment"),
         True,
         _open_judgment_count,
+        direction=LOWER_IS_BETTER,
     ),
     Feature(
         "open_judgment_amount",
@@ -258,6 +308,7 @@ FEATURES: tuple[Feature, ...] = (
         ("court.judgment", "court.fulfilment"),
         True,
         _open_judgment_amount,
+        direction=LOWER_IS_BETTER,
     ),
     Feature(
         "penalties_24m",
@@ -266,6 +317,16 @@ FEATURES: tuple[Feature, ...] = (
         ("penalty.imposed",),
         False,
         _penalties,
+        direction=LOWER_IS_BETTER,
+    ),
+    Feature(
+        "breaches_24m",
+        "compliance",
+        "{value} contract breaches in the last 24 months",
+        ("contract.breach",),
+        False,
+        _breaches,
+        direction=LOWER_IS_BETTER,
     ),
     Feature(
         "tax_arrears_open",
@@ -274,6 +335,7 @@ FEATURES: tuple[Feature, ...] = (
         ("tax.arrears",),
         True,
         _tax_arrears,
+        direction=LOWER_IS_BETTER,
     ),
     Feature(
         "bills_on_time_pct",
@@ -283,6 +345,7 @@ FEATURES: tuple[Feature, ...] = (
         True,
         _bills,
         default=None,
+        direction=HIGHER_IS_BETTER,
     ),
     Feature(
         "tax_on_time_pct",
@@ -292,6 +355,7 @@ FEATURES: tuple[Feature, ...] = (
         True,
         _taxes,
         default=None,
+        direction=HIGHER_IS_BETTER,
     ),
     Feature(
         "identity_level",
@@ -300,6 +364,7 @@ FEATURES: tuple[Feature, ...] = (
         ("identity.verification",),
         True,
         _identity,
+        direction=HIGHER_IS_BETTER,
     ),
 )
 BY_NAME = {f.name: f for f in FEATURES}
@@ -310,12 +375,16 @@ def features(
     subjects: ir.Table,
     as_of: dt.date,
     selected: Sequence[Feature] = FEATURES,
+    registry_years: int | None = None,
 ) -> ir.Table:
-    """One row per subject: ``subject_id`` and every selected feature as of ``as_of``."""
-    base = subjects.select("subject_id")
+    """One row per person: ``subject_id`` and every selected feature as of ``as_of``.
+
+    ``registry_years`` caps every lookback (default ``CREDO_RETENTION_YEARS``).
+    """
+    base = subjects.filter(subjects.kind == SCORED_KIND).select("subject_id")
     parts = []
     for f in selected:
-        part = f.compute(Context(records, as_of, f.categories))
+        part = f.compute(Context(records, as_of, f.categories, registry_years))
         parts.append(part.select(subject_id=part.subject_id, **{f.name: part.value}))
     joined = base
     for part in parts:
@@ -333,4 +402,5 @@ def scorecard_params(selected: Sequence[Feature] = FEATURES) -> dict[str, object
         "dimensions": {f.name: f.dimension for f in selected},
         "descriptions": {f.name: f.description for f in selected},
         "actionable": {f.name for f in selected if f.actionable},
+        "directions": {f.name: f.direction for f in selected},
     }

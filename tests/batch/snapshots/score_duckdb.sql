@@ -1,14 +1,14 @@
-WITH "t28" AS (
+WITH "t32" AS (
   SELECT
-    "t12"."record_id",
-    "t12"."subject_id",
-    "t12"."furnisher_id",
-    "t12"."occurred_on",
-    "t12"."amount_minor",
-    "t12"."fields",
-    "t12"."category",
-    "t12"."month",
-    "t12"."case"
+    "t13"."record_id",
+    "t13"."subject_id",
+    "t13"."furnisher_id",
+    "t13"."occurred_on",
+    "t13"."amount_minor",
+    "t13"."fields",
+    "t13"."category",
+    "t13"."month",
+    "t13"."case"
   FROM (
     SELECT
       "t1"."record_id",
@@ -24,7 +24,8 @@ WITH "t28" AS (
     WHERE
       "t1"."category" = 'court.judgment'
       AND "t1"."occurred_on" <= MAKE_DATE(2026, 6, 30)
-  ) AS "t12"
+      AND "t1"."occurred_on" > MAKE_DATE(2021, 6, 30)
+  ) AS "t13"
   ANTI JOIN (
     SELECT DISTINCT
       "t1"."subject_id",
@@ -33,801 +34,855 @@ WITH "t28" AS (
     WHERE
       "t1"."category" = 'court.fulfilment'
       AND "t1"."occurred_on" <= MAKE_DATE(2026, 6, 30)
-  ) AS "t13"
-    ON "t12"."subject_id" = "t13"."subject_id" AND "t12"."case" = "t13"."case"
+      AND "t1"."occurred_on" > MAKE_DATE(2021, 6, 30)
+  ) AS "t14"
+    ON "t13"."subject_id" = "t14"."subject_id" AND "t13"."case" = "t14"."case"
 )
 SELECT
-  "t65"."subject_id",
-  "t65"."late_30_24m",
-  "t65"."late_90_24m",
-  "t65"."months_since_late_30",
-  "t65"."defaults_60m",
-  "t65"."history_months",
-  "t65"."card_utilisation",
-  "t65"."open_judgments",
-  "t65"."open_judgment_amount",
-  "t65"."penalties_24m",
-  "t65"."tax_arrears_open",
-  "t65"."bills_on_time_pct",
-  "t65"."tax_on_time_pct",
-  "t65"."identity_level",
-  "t65"."score",
-  "t65"."history",
-  "t65"."capacity",
-  "t65"."compliance",
-  "t65"."payments",
-  "t65"."identity",
+  "t69"."subject_id",
+  "t69"."late_30_24m",
+  "t69"."late_90_24m",
+  "t69"."months_since_late_30",
+  "t69"."defaults_60m",
+  "t69"."history_months",
+  "t69"."card_utilisation",
+  "t69"."open_judgments",
+  "t69"."open_judgment_amount",
+  "t69"."penalties_24m",
+  "t69"."breaches_24m",
+  "t69"."tax_arrears_open",
+  "t69"."bills_on_time_pct",
+  "t69"."tax_on_time_pct",
+  "t69"."identity_level",
+  "t69"."score",
+  "t69"."history",
+  "t69"."capacity",
+  "t69"."compliance",
+  "t69"."payments",
+  "t69"."identity",
   CASE
-    WHEN "t65"."score" >= 700
+    WHEN "t69"."score" >= 700
     THEN 'excellent'
-    WHEN "t65"."score" >= 650
+    WHEN "t69"."score" >= 650
     THEN 'very good'
-    WHEN "t65"."score" >= 600
+    WHEN "t69"."score" >= 600
     THEN 'good'
-    WHEN "t65"."score" >= 550
+    WHEN "t69"."score" >= 550
     THEN 'fair'
     ELSE 'poor'
   END AS "band",
   CASE
     WHEN (
-      "t65"."r_late_30_24m" = 0
+      "t69"."r_late_30_24m" = 0
     ) AND (
-      "t65"."k_late_30_24m" >= 13
+      "t69"."k_late_30_24m" >= 14
     )
     THEN 'late_30_24m'
     WHEN (
-      "t65"."r_late_90_24m" = 0
+      "t69"."r_late_90_24m" = 0
     ) AND (
-      "t65"."k_late_90_24m" >= 13
+      "t69"."k_late_90_24m" >= 14
     )
     THEN 'late_90_24m'
     WHEN (
-      "t65"."r_months_since_late_30" = 0
+      "t69"."r_months_since_late_30" = 0
     )
     AND (
-      "t65"."k_months_since_late_30" >= 13
+      "t69"."k_months_since_late_30" >= 14
     )
     THEN 'months_since_late_30'
     WHEN (
-      "t65"."r_defaults_60m" = 0
+      "t69"."r_defaults_60m" = 0
     ) AND (
-      "t65"."k_defaults_60m" >= 13
+      "t69"."k_defaults_60m" >= 14
     )
     THEN 'defaults_60m'
     WHEN (
-      "t65"."r_history_months" = 0
+      "t69"."r_history_months" = 0
     ) AND (
-      "t65"."k_history_months" >= 13
+      "t69"."k_history_months" >= 14
     )
     THEN 'history_months'
     WHEN (
-      "t65"."r_card_utilisation" = 0
+      "t69"."r_card_utilisation" = 0
     ) AND (
-      "t65"."k_card_utilisation" >= 13
+      "t69"."k_card_utilisation" >= 14
     )
     THEN 'card_utilisation'
     WHEN (
-      "t65"."r_open_judgments" = 0
+      "t69"."r_open_judgments" = 0
     ) AND (
-      "t65"."k_open_judgments" >= 13
+      "t69"."k_open_judgments" >= 14
     )
     THEN 'open_judgments'
     WHEN (
-      "t65"."r_open_judgment_amount" = 0
+      "t69"."r_open_judgment_amount" = 0
     )
     AND (
-      "t65"."k_open_judgment_amount" >= 13
+      "t69"."k_open_judgment_amount" >= 14
     )
     THEN 'open_judgment_amount'
     WHEN (
-      "t65"."r_penalties_24m" = 0
+      "t69"."r_penalties_24m" = 0
     ) AND (
-      "t65"."k_penalties_24m" >= 13
+      "t69"."k_penalties_24m" >= 14
     )
     THEN 'penalties_24m'
     WHEN (
-      "t65"."r_tax_arrears_open" = 0
+      "t69"."r_breaches_24m" = 0
     ) AND (
-      "t65"."k_tax_arrears_open" >= 13
+      "t69"."k_breaches_24m" >= 14
+    )
+    THEN 'breaches_24m'
+    WHEN (
+      "t69"."r_tax_arrears_open" = 0
+    ) AND (
+      "t69"."k_tax_arrears_open" >= 14
     )
     THEN 'tax_arrears_open'
     WHEN (
-      "t65"."r_bills_on_time_pct" = 0
+      "t69"."r_bills_on_time_pct" = 0
     ) AND (
-      "t65"."k_bills_on_time_pct" >= 13
+      "t69"."k_bills_on_time_pct" >= 14
     )
     THEN 'bills_on_time_pct'
     WHEN (
-      "t65"."r_tax_on_time_pct" = 0
+      "t69"."r_tax_on_time_pct" = 0
     ) AND (
-      "t65"."k_tax_on_time_pct" >= 13
+      "t69"."k_tax_on_time_pct" >= 14
     )
     THEN 'tax_on_time_pct'
     WHEN (
-      "t65"."r_identity_level" = 0
+      "t69"."r_identity_level" = 0
     ) AND (
-      "t65"."k_identity_level" >= 13
+      "t69"."k_identity_level" >= 14
     )
     THEN 'identity_level'
     ELSE CAST(NULL AS TEXT)
   END AS "reason_1",
   CASE
     WHEN (
-      "t65"."r_late_30_24m" = 0
+      "t69"."r_late_30_24m" = 0
     ) AND (
-      "t65"."k_late_30_24m" >= 13
+      "t69"."k_late_30_24m" >= 14
     )
-    THEN CAST(FLOOR("t65"."k_late_30_24m" / 13) AS BIGINT)
+    THEN CAST(FLOOR("t69"."k_late_30_24m" / 14) AS BIGINT)
     WHEN (
-      "t65"."r_late_90_24m" = 0
+      "t69"."r_late_90_24m" = 0
     ) AND (
-      "t65"."k_late_90_24m" >= 13
+      "t69"."k_late_90_24m" >= 14
     )
-    THEN CAST(FLOOR("t65"."k_late_90_24m" / 13) AS BIGINT)
+    THEN CAST(FLOOR("t69"."k_late_90_24m" / 14) AS BIGINT)
     WHEN (
-      "t65"."r_months_since_late_30" = 0
+      "t69"."r_months_since_late_30" = 0
     )
     AND (
-      "t65"."k_months_since_late_30" >= 13
+      "t69"."k_months_since_late_30" >= 14
     )
-    THEN CAST(FLOOR("t65"."k_months_since_late_30" / 13) AS BIGINT)
+    THEN CAST(FLOOR("t69"."k_months_since_late_30" / 14) AS BIGINT)
     WHEN (
-      "t65"."r_defaults_60m" = 0
+      "t69"."r_defaults_60m" = 0
     ) AND (
-      "t65"."k_defaults_60m" >= 13
+      "t69"."k_defaults_60m" >= 14
     )
-    THEN CAST(FLOOR("t65"."k_defaults_60m" / 13) AS BIGINT)
+    THEN CAST(FLOOR("t69"."k_defaults_60m" / 14) AS BIGINT)
     WHEN (
-      "t65"."r_history_months" = 0
+      "t69"."r_history_months" = 0
     ) AND (
-      "t65"."k_history_months" >= 13
+      "t69"."k_history_months" >= 14
     )
-    THEN CAST(FLOOR("t65"."k_history_months" / 13) AS BIGINT)
+    THEN CAST(FLOOR("t69"."k_history_months" / 14) AS BIGINT)
     WHEN (
-      "t65"."r_card_utilisation" = 0
+      "t69"."r_card_utilisation" = 0
     ) AND (
-      "t65"."k_card_utilisation" >= 13
+      "t69"."k_card_utilisation" >= 14
     )
-    THEN CAST(FLOOR("t65"."k_card_utilisation" / 13) AS BIGINT)
+    THEN CAST(FLOOR("t69"."k_card_utilisation" / 14) AS BIGINT)
     WHEN (
-      "t65"."r_open_judgments" = 0
+      "t69"."r_open_judgments" = 0
     ) AND (
-      "t65"."k_open_judgments" >= 13
+      "t69"."k_open_judgments" >= 14
     )
-    THEN CAST(FLOOR("t65"."k_open_judgments" / 13) AS BIGINT)
+    THEN CAST(FLOOR("t69"."k_open_judgments" / 14) AS BIGINT)
     WHEN (
-      "t65"."r_open_judgment_amount" = 0
+      "t69"."r_open_judgment_amount" = 0
     )
     AND (
-      "t65"."k_open_judgment_amount" >= 13
+      "t69"."k_open_judgment_amount" >= 14
     )
-    THEN CAST(FLOOR("t65"."k_open_judgment_amount" / 13) AS BIGINT)
+    THEN CAST(FLOOR("t69"."k_open_judgment_amount" / 14) AS BIGINT)
     WHEN (
-      "t65"."r_penalties_24m" = 0
+      "t69"."r_penalties_24m" = 0
     ) AND (
-      "t65"."k_penalties_24m" >= 13
+      "t69"."k_penalties_24m" >= 14
     )
-    THEN CAST(FLOOR("t65"."k_penalties_24m" / 13) AS BIGINT)
+    THEN CAST(FLOOR("t69"."k_penalties_24m" / 14) AS BIGINT)
     WHEN (
-      "t65"."r_tax_arrears_open" = 0
+      "t69"."r_breaches_24m" = 0
     ) AND (
-      "t65"."k_tax_arrears_open" >= 13
+      "t69"."k_breaches_24m" >= 14
     )
-    THEN CAST(FLOOR("t65"."k_tax_arrears_open" / 13) AS BIGINT)
+    THEN CAST(FLOOR("t69"."k_breaches_24m" / 14) AS BIGINT)
     WHEN (
-      "t65"."r_bills_on_time_pct" = 0
+      "t69"."r_tax_arrears_open" = 0
     ) AND (
-      "t65"."k_bills_on_time_pct" >= 13
+      "t69"."k_tax_arrears_open" >= 14
     )
-    THEN CAST(FLOOR("t65"."k_bills_on_time_pct" / 13) AS BIGINT)
+    THEN CAST(FLOOR("t69"."k_tax_arrears_open" / 14) AS BIGINT)
     WHEN (
-      "t65"."r_tax_on_time_pct" = 0
+      "t69"."r_bills_on_time_pct" = 0
     ) AND (
-      "t65"."k_tax_on_time_pct" >= 13
+      "t69"."k_bills_on_time_pct" >= 14
     )
-    THEN CAST(FLOOR("t65"."k_tax_on_time_pct" / 13) AS BIGINT)
+    THEN CAST(FLOOR("t69"."k_bills_on_time_pct" / 14) AS BIGINT)
     WHEN (
-      "t65"."r_identity_level" = 0
+      "t69"."r_tax_on_time_pct" = 0
     ) AND (
-      "t65"."k_identity_level" >= 13
+      "t69"."k_tax_on_time_pct" >= 14
     )
-    THEN CAST(FLOOR("t65"."k_identity_level" / 13) AS BIGINT)
+    THEN CAST(FLOOR("t69"."k_tax_on_time_pct" / 14) AS BIGINT)
+    WHEN (
+      "t69"."r_identity_level" = 0
+    ) AND (
+      "t69"."k_identity_level" >= 14
+    )
+    THEN CAST(FLOOR("t69"."k_identity_level" / 14) AS BIGINT)
     ELSE CAST(NULL AS BIGINT)
   END AS "lost_1",
   CASE
     WHEN (
-      "t65"."r_late_30_24m" = 1
+      "t69"."r_late_30_24m" = 1
     ) AND (
-      "t65"."k_late_30_24m" >= 13
+      "t69"."k_late_30_24m" >= 14
     )
     THEN 'late_30_24m'
     WHEN (
-      "t65"."r_late_90_24m" = 1
+      "t69"."r_late_90_24m" = 1
     ) AND (
-      "t65"."k_late_90_24m" >= 13
+      "t69"."k_late_90_24m" >= 14
     )
     THEN 'late_90_24m'
     WHEN (
-      "t65"."r_months_since_late_30" = 1
+      "t69"."r_months_since_late_30" = 1
     )
     AND (
-      "t65"."k_months_since_late_30" >= 13
+      "t69"."k_months_since_late_30" >= 14
     )
     THEN 'months_since_late_30'
     WHEN (
-      "t65"."r_defaults_60m" = 1
+      "t69"."r_defaults_60m" = 1
     ) AND (
-      "t65"."k_defaults_60m" >= 13
+      "t69"."k_defaults_60m" >= 14
     )
     THEN 'defaults_60m'
     WHEN (
-      "t65"."r_history_months" = 1
+      "t69"."r_history_months" = 1
     ) AND (
-      "t65"."k_history_months" >= 13
+      "t69"."k_history_months" >= 14
     )
     THEN 'history_months'
     WHEN (
-      "t65"."r_card_utilisation" = 1
+      "t69"."r_card_utilisation" = 1
     ) AND (
-      "t65"."k_card_utilisation" >= 13
+      "t69"."k_card_utilisation" >= 14
     )
     THEN 'card_utilisation'
     WHEN (
-      "t65"."r_open_judgments" = 1
+      "t69"."r_open_judgments" = 1
     ) AND (
-      "t65"."k_open_judgments" >= 13
+      "t69"."k_open_judgments" >= 14
     )
     THEN 'open_judgments'
     WHEN (
-      "t65"."r_open_judgment_amount" = 1
+      "t69"."r_open_judgment_amount" = 1
     )
     AND (
-      "t65"."k_open_judgment_amount" >= 13
+      "t69"."k_open_judgment_amount" >= 14
     )
     THEN 'open_judgment_amount'
     WHEN (
-      "t65"."r_penalties_24m" = 1
+      "t69"."r_penalties_24m" = 1
     ) AND (
-      "t65"."k_penalties_24m" >= 13
+      "t69"."k_penalties_24m" >= 14
     )
     THEN 'penalties_24m'
     WHEN (
-      "t65"."r_tax_arrears_open" = 1
+      "t69"."r_breaches_24m" = 1
     ) AND (
-      "t65"."k_tax_arrears_open" >= 13
+      "t69"."k_breaches_24m" >= 14
+    )
+    THEN 'breaches_24m'
+    WHEN (
+      "t69"."r_tax_arrears_open" = 1
+    ) AND (
+      "t69"."k_tax_arrears_open" >= 14
     )
     THEN 'tax_arrears_open'
     WHEN (
-      "t65"."r_bills_on_time_pct" = 1
+      "t69"."r_bills_on_time_pct" = 1
     ) AND (
-      "t65"."k_bills_on_time_pct" >= 13
+      "t69"."k_bills_on_time_pct" >= 14
     )
     THEN 'bills_on_time_pct'
     WHEN (
-      "t65"."r_tax_on_time_pct" = 1
+      "t69"."r_tax_on_time_pct" = 1
     ) AND (
-      "t65"."k_tax_on_time_pct" >= 13
+      "t69"."k_tax_on_time_pct" >= 14
     )
     THEN 'tax_on_time_pct'
     WHEN (
-      "t65"."r_identity_level" = 1
+      "t69"."r_identity_level" = 1
     ) AND (
-      "t65"."k_identity_level" >= 13
+      "t69"."k_identity_level" >= 14
     )
     THEN 'identity_level'
     ELSE CAST(NULL AS TEXT)
   END AS "reason_2",
   CASE
     WHEN (
-      "t65"."r_late_30_24m" = 1
+      "t69"."r_late_30_24m" = 1
     ) AND (
-      "t65"."k_late_30_24m" >= 13
+      "t69"."k_late_30_24m" >= 14
     )
-    THEN CAST(FLOOR("t65"."k_late_30_24m" / 13) AS BIGINT)
+    THEN CAST(FLOOR("t69"."k_late_30_24m" / 14) AS BIGINT)
     WHEN (
-      "t65"."r_late_90_24m" = 1
+      "t69"."r_late_90_24m" = 1
     ) AND (
-      "t65"."k_late_90_24m" >= 13
+      "t69"."k_late_90_24m" >= 14
     )
-    THEN CAST(FLOOR("t65"."k_late_90_24m" / 13) AS BIGINT)
+    THEN CAST(FLOOR("t69"."k_late_90_24m" / 14) AS BIGINT)
     WHEN (
-      "t65"."r_months_since_late_30" = 1
+      "t69"."r_months_since_late_30" = 1
     )
     AND (
-      "t65"."k_months_since_late_30" >= 13
+      "t69"."k_months_since_late_30" >= 14
     )
-    THEN CAST(FLOOR("t65"."k_months_since_late_30" / 13) AS BIGINT)
+    THEN CAST(FLOOR("t69"."k_months_since_late_30" / 14) AS BIGINT)
     WHEN (
-      "t65"."r_defaults_60m" = 1
+      "t69"."r_defaults_60m" = 1
     ) AND (
-      "t65"."k_defaults_60m" >= 13
+      "t69"."k_defaults_60m" >= 14
     )
-    THEN CAST(FLOOR("t65"."k_defaults_60m" / 13) AS BIGINT)
+    THEN CAST(FLOOR("t69"."k_defaults_60m" / 14) AS BIGINT)
     WHEN (
-      "t65"."r_history_months" = 1
+      "t69"."r_history_months" = 1
     ) AND (
-      "t65"."k_history_months" >= 13
+      "t69"."k_history_months" >= 14
     )
-    THEN CAST(FLOOR("t65"."k_history_months" / 13) AS BIGINT)
+    THEN CAST(FLOOR("t69"."k_history_months" / 14) AS BIGINT)
     WHEN (
-      "t65"."r_card_utilisation" = 1
+      "t69"."r_card_utilisation" = 1
     ) AND (
-      "t65"."k_card_utilisation" >= 13
+      "t69"."k_card_utilisation" >= 14
     )
-    THEN CAST(FLOOR("t65"."k_card_utilisation" / 13) AS BIGINT)
+    THEN CAST(FLOOR("t69"."k_card_utilisation" / 14) AS BIGINT)
     WHEN (
-      "t65"."r_open_judgments" = 1
+      "t69"."r_open_judgments" = 1
     ) AND (
-      "t65"."k_open_judgments" >= 13
+      "t69"."k_open_judgments" >= 14
     )
-    THEN CAST(FLOOR("t65"."k_open_judgments" / 13) AS BIGINT)
+    THEN CAST(FLOOR("t69"."k_open_judgments" / 14) AS BIGINT)
     WHEN (
-      "t65"."r_open_judgment_amount" = 1
+      "t69"."r_open_judgment_amount" = 1
     )
     AND (
-      "t65"."k_open_judgment_amount" >= 13
+      "t69"."k_open_judgment_amount" >= 14
     )
-    THEN CAST(FLOOR("t65"."k_open_judgment_amount" / 13) AS BIGINT)
+    THEN CAST(FLOOR("t69"."k_open_judgment_amount" / 14) AS BIGINT)
     WHEN (
-      "t65"."r_penalties_24m" = 1
+      "t69"."r_penalties_24m" = 1
     ) AND (
-      "t65"."k_penalties_24m" >= 13
+      "t69"."k_penalties_24m" >= 14
     )
-    THEN CAST(FLOOR("t65"."k_penalties_24m" / 13) AS BIGINT)
+    THEN CAST(FLOOR("t69"."k_penalties_24m" / 14) AS BIGINT)
     WHEN (
-      "t65"."r_tax_arrears_open" = 1
+      "t69"."r_breaches_24m" = 1
     ) AND (
-      "t65"."k_tax_arrears_open" >= 13
+      "t69"."k_breaches_24m" >= 14
     )
-    THEN CAST(FLOOR("t65"."k_tax_arrears_open" / 13) AS BIGINT)
+    THEN CAST(FLOOR("t69"."k_breaches_24m" / 14) AS BIGINT)
     WHEN (
-      "t65"."r_bills_on_time_pct" = 1
+      "t69"."r_tax_arrears_open" = 1
     ) AND (
-      "t65"."k_bills_on_time_pct" >= 13
+      "t69"."k_tax_arrears_open" >= 14
     )
-    THEN CAST(FLOOR("t65"."k_bills_on_time_pct" / 13) AS BIGINT)
+    THEN CAST(FLOOR("t69"."k_tax_arrears_open" / 14) AS BIGINT)
     WHEN (
-      "t65"."r_tax_on_time_pct" = 1
+      "t69"."r_bills_on_time_pct" = 1
     ) AND (
-      "t65"."k_tax_on_time_pct" >= 13
+      "t69"."k_bills_on_time_pct" >= 14
     )
-    THEN CAST(FLOOR("t65"."k_tax_on_time_pct" / 13) AS BIGINT)
+    THEN CAST(FLOOR("t69"."k_bills_on_time_pct" / 14) AS BIGINT)
     WHEN (
-      "t65"."r_identity_level" = 1
+      "t69"."r_tax_on_time_pct" = 1
     ) AND (
-      "t65"."k_identity_level" >= 13
+      "t69"."k_tax_on_time_pct" >= 14
     )
-    THEN CAST(FLOOR("t65"."k_identity_level" / 13) AS BIGINT)
+    THEN CAST(FLOOR("t69"."k_tax_on_time_pct" / 14) AS BIGINT)
+    WHEN (
+      "t69"."r_identity_level" = 1
+    ) AND (
+      "t69"."k_identity_level" >= 14
+    )
+    THEN CAST(FLOOR("t69"."k_identity_level" / 14) AS BIGINT)
     ELSE CAST(NULL AS BIGINT)
   END AS "lost_2",
   CASE
     WHEN (
-      "t65"."r_late_30_24m" = 2
+      "t69"."r_late_30_24m" = 2
     ) AND (
-      "t65"."k_late_30_24m" >= 13
+      "t69"."k_late_30_24m" >= 14
     )
     THEN 'late_30_24m'
     WHEN (
-      "t65"."r_late_90_24m" = 2
+      "t69"."r_late_90_24m" = 2
     ) AND (
-      "t65"."k_late_90_24m" >= 13
+      "t69"."k_late_90_24m" >= 14
     )
     THEN 'late_90_24m'
     WHEN (
-      "t65"."r_months_since_late_30" = 2
+      "t69"."r_months_since_late_30" = 2
     )
     AND (
-      "t65"."k_months_since_late_30" >= 13
+      "t69"."k_months_since_late_30" >= 14
     )
     THEN 'months_since_late_30'
     WHEN (
-      "t65"."r_defaults_60m" = 2
+      "t69"."r_defaults_60m" = 2
     ) AND (
-      "t65"."k_defaults_60m" >= 13
+      "t69"."k_defaults_60m" >= 14
     )
     THEN 'defaults_60m'
     WHEN (
-      "t65"."r_history_months" = 2
+      "t69"."r_history_months" = 2
     ) AND (
-      "t65"."k_history_months" >= 13
+      "t69"."k_history_months" >= 14
     )
     THEN 'history_months'
     WHEN (
-      "t65"."r_card_utilisation" = 2
+      "t69"."r_card_utilisation" = 2
     ) AND (
-      "t65"."k_card_utilisation" >= 13
+      "t69"."k_card_utilisation" >= 14
     )
     THEN 'card_utilisation'
     WHEN (
-      "t65"."r_open_judgments" = 2
+      "t69"."r_open_judgments" = 2
     ) AND (
-      "t65"."k_open_judgments" >= 13
+      "t69"."k_open_judgments" >= 14
     )
     THEN 'open_judgments'
     WHEN (
-      "t65"."r_open_judgment_amount" = 2
+      "t69"."r_open_judgment_amount" = 2
     )
     AND (
-      "t65"."k_open_judgment_amount" >= 13
+      "t69"."k_open_judgment_amount" >= 14
     )
     THEN 'open_judgment_amount'
     WHEN (
-      "t65"."r_penalties_24m" = 2
+      "t69"."r_penalties_24m" = 2
     ) AND (
-      "t65"."k_penalties_24m" >= 13
+      "t69"."k_penalties_24m" >= 14
     )
     THEN 'penalties_24m'
     WHEN (
-      "t65"."r_tax_arrears_open" = 2
+      "t69"."r_breaches_24m" = 2
     ) AND (
-      "t65"."k_tax_arrears_open" >= 13
+      "t69"."k_breaches_24m" >= 14
+    )
+    THEN 'breaches_24m'
+    WHEN (
+      "t69"."r_tax_arrears_open" = 2
+    ) AND (
+      "t69"."k_tax_arrears_open" >= 14
     )
     THEN 'tax_arrears_open'
     WHEN (
-      "t65"."r_bills_on_time_pct" = 2
+      "t69"."r_bills_on_time_pct" = 2
     ) AND (
-      "t65"."k_bills_on_time_pct" >= 13
+      "t69"."k_bills_on_time_pct" >= 14
     )
     THEN 'bills_on_time_pct'
     WHEN (
-      "t65"."r_tax_on_time_pct" = 2
+      "t69"."r_tax_on_time_pct" = 2
     ) AND (
-      "t65"."k_tax_on_time_pct" >= 13
+      "t69"."k_tax_on_time_pct" >= 14
     )
     THEN 'tax_on_time_pct'
     WHEN (
-      "t65"."r_identity_level" = 2
+      "t69"."r_identity_level" = 2
     ) AND (
-      "t65"."k_identity_level" >= 13
+      "t69"."k_identity_level" >= 14
     )
     THEN 'identity_level'
     ELSE CAST(NULL AS TEXT)
   END AS "reason_3",
   CASE
     WHEN (
-      "t65"."r_late_30_24m" = 2
+      "t69"."r_late_30_24m" = 2
     ) AND (
-      "t65"."k_late_30_24m" >= 13
+      "t69"."k_late_30_24m" >= 14
     )
-    THEN CAST(FLOOR("t65"."k_late_30_24m" / 13) AS BIGINT)
+    THEN CAST(FLOOR("t69"."k_late_30_24m" / 14) AS BIGINT)
     WHEN (
-      "t65"."r_late_90_24m" = 2
+      "t69"."r_late_90_24m" = 2
     ) AND (
-      "t65"."k_late_90_24m" >= 13
+      "t69"."k_late_90_24m" >= 14
     )
-    THEN CAST(FLOOR("t65"."k_late_90_24m" / 13) AS BIGINT)
+    THEN CAST(FLOOR("t69"."k_late_90_24m" / 14) AS BIGINT)
     WHEN (
-      "t65"."r_months_since_late_30" = 2
+      "t69"."r_months_since_late_30" = 2
     )
     AND (
-      "t65"."k_months_since_late_30" >= 13
+      "t69"."k_months_since_late_30" >= 14
     )
-    THEN CAST(FLOOR("t65"."k_months_since_late_30" / 13) AS BIGINT)
+    THEN CAST(FLOOR("t69"."k_months_since_late_30" / 14) AS BIGINT)
     WHEN (
-      "t65"."r_defaults_60m" = 2
+      "t69"."r_defaults_60m" = 2
     ) AND (
-      "t65"."k_defaults_60m" >= 13
+      "t69"."k_defaults_60m" >= 14
     )
-    THEN CAST(FLOOR("t65"."k_defaults_60m" / 13) AS BIGINT)
+    THEN CAST(FLOOR("t69"."k_defaults_60m" / 14) AS BIGINT)
     WHEN (
-      "t65"."r_history_months" = 2
+      "t69"."r_history_months" = 2
     ) AND (
-      "t65"."k_history_months" >= 13
+      "t69"."k_history_months" >= 14
     )
-    THEN CAST(FLOOR("t65"."k_history_months" / 13) AS BIGINT)
+    THEN CAST(FLOOR("t69"."k_history_months" / 14) AS BIGINT)
     WHEN (
-      "t65"."r_card_utilisation" = 2
+      "t69"."r_card_utilisation" = 2
     ) AND (
-      "t65"."k_card_utilisation" >= 13
+      "t69"."k_card_utilisation" >= 14
     )
-    THEN CAST(FLOOR("t65"."k_card_utilisation" / 13) AS BIGINT)
+    THEN CAST(FLOOR("t69"."k_card_utilisation" / 14) AS BIGINT)
     WHEN (
-      "t65"."r_open_judgments" = 2
+      "t69"."r_open_judgments" = 2
     ) AND (
-      "t65"."k_open_judgments" >= 13
+      "t69"."k_open_judgments" >= 14
     )
-    THEN CAST(FLOOR("t65"."k_open_judgments" / 13) AS BIGINT)
+    THEN CAST(FLOOR("t69"."k_open_judgments" / 14) AS BIGINT)
     WHEN (
-      "t65"."r_open_judgment_amount" = 2
+      "t69"."r_open_judgment_amount" = 2
     )
     AND (
-      "t65"."k_open_judgment_amount" >= 13
+      "t69"."k_open_judgment_amount" >= 14
     )
-    THEN CAST(FLOOR("t65"."k_open_judgment_amount" / 13) AS BIGINT)
+    THEN CAST(FLOOR("t69"."k_open_judgment_amount" / 14) AS BIGINT)
     WHEN (
-      "t65"."r_penalties_24m" = 2
+      "t69"."r_penalties_24m" = 2
     ) AND (
-      "t65"."k_penalties_24m" >= 13
+      "t69"."k_penalties_24m" >= 14
     )
-    THEN CAST(FLOOR("t65"."k_penalties_24m" / 13) AS BIGINT)
+    THEN CAST(FLOOR("t69"."k_penalties_24m" / 14) AS BIGINT)
     WHEN (
-      "t65"."r_tax_arrears_open" = 2
+      "t69"."r_breaches_24m" = 2
     ) AND (
-      "t65"."k_tax_arrears_open" >= 13
+      "t69"."k_breaches_24m" >= 14
     )
-    THEN CAST(FLOOR("t65"."k_tax_arrears_open" / 13) AS BIGINT)
+    THEN CAST(FLOOR("t69"."k_breaches_24m" / 14) AS BIGINT)
     WHEN (
-      "t65"."r_bills_on_time_pct" = 2
+      "t69"."r_tax_arrears_open" = 2
     ) AND (
-      "t65"."k_bills_on_time_pct" >= 13
+      "t69"."k_tax_arrears_open" >= 14
     )
-    THEN CAST(FLOOR("t65"."k_bills_on_time_pct" / 13) AS BIGINT)
+    THEN CAST(FLOOR("t69"."k_tax_arrears_open" / 14) AS BIGINT)
     WHEN (
-      "t65"."r_tax_on_time_pct" = 2
+      "t69"."r_bills_on_time_pct" = 2
     ) AND (
-      "t65"."k_tax_on_time_pct" >= 13
+      "t69"."k_bills_on_time_pct" >= 14
     )
-    THEN CAST(FLOOR("t65"."k_tax_on_time_pct" / 13) AS BIGINT)
+    THEN CAST(FLOOR("t69"."k_bills_on_time_pct" / 14) AS BIGINT)
     WHEN (
-      "t65"."r_identity_level" = 2
+      "t69"."r_tax_on_time_pct" = 2
     ) AND (
-      "t65"."k_identity_level" >= 13
+      "t69"."k_tax_on_time_pct" >= 14
     )
-    THEN CAST(FLOOR("t65"."k_identity_level" / 13) AS BIGINT)
+    THEN CAST(FLOOR("t69"."k_tax_on_time_pct" / 14) AS BIGINT)
+    WHEN (
+      "t69"."r_identity_level" = 2
+    ) AND (
+      "t69"."k_identity_level" >= 14
+    )
+    THEN CAST(FLOOR("t69"."k_identity_level" / 14) AS BIGINT)
     ELSE CAST(NULL AS BIGINT)
   END AS "lost_3",
   CASE
     WHEN (
-      "t65"."r_late_30_24m" = 3
+      "t69"."r_late_30_24m" = 3
     ) AND (
-      "t65"."k_late_30_24m" >= 13
+      "t69"."k_late_30_24m" >= 14
     )
     THEN 'late_30_24m'
     WHEN (
-      "t65"."r_late_90_24m" = 3
+      "t69"."r_late_90_24m" = 3
     ) AND (
-      "t65"."k_late_90_24m" >= 13
+      "t69"."k_late_90_24m" >= 14
     )
     THEN 'late_90_24m'
     WHEN (
-      "t65"."r_months_since_late_30" = 3
+      "t69"."r_months_since_late_30" = 3
     )
     AND (
-      "t65"."k_months_since_late_30" >= 13
+      "t69"."k_months_since_late_30" >= 14
     )
     THEN 'months_since_late_30'
     WHEN (
-      "t65"."r_defaults_60m" = 3
+      "t69"."r_defaults_60m" = 3
     ) AND (
-      "t65"."k_defaults_60m" >= 13
+      "t69"."k_defaults_60m" >= 14
     )
     THEN 'defaults_60m'
     WHEN (
-      "t65"."r_history_months" = 3
+      "t69"."r_history_months" = 3
     ) AND (
-      "t65"."k_history_months" >= 13
+      "t69"."k_history_months" >= 14
     )
     THEN 'history_months'
     WHEN (
-      "t65"."r_card_utilisation" = 3
+      "t69"."r_card_utilisation" = 3
     ) AND (
-      "t65"."k_card_utilisation" >= 13
+      "t69"."k_card_utilisation" >= 14
     )
     THEN 'card_utilisation'
     WHEN (
-      "t65"."r_open_judgments" = 3
+      "t69"."r_open_judgments" = 3
     ) AND (
-      "t65"."k_open_judgments" >= 13
+      "t69"."k_open_judgments" >= 14
     )
     THEN 'open_judgments'
     WHEN (
-      "t65"."r_open_judgment_amount" = 3
+      "t69"."r_open_judgment_amount" = 3
     )
     AND (
-      "t65"."k_open_judgment_amount" >= 13
+      "t69"."k_open_judgment_amount" >= 14
     )
     THEN 'open_judgment_amount'
     WHEN (
-      "t65"."r_penalties_24m" = 3
+      "t69"."r_penalties_24m" = 3
     ) AND (
-      "t65"."k_penalties_24m" >= 13
+      "t69"."k_penalties_24m" >= 14
     )
     THEN 'penalties_24m'
     WHEN (
-      "t65"."r_tax_arrears_open" = 3
+      "t69"."r_breaches_24m" = 3
     ) AND (
-      "t65"."k_tax_arrears_open" >= 13
+      "t69"."k_breaches_24m" >= 14
+    )
+    THEN 'breaches_24m'
+    WHEN (
+      "t69"."r_tax_arrears_open" = 3
+    ) AND (
+      "t69"."k_tax_arrears_open" >= 14
     )
     THEN 'tax_arrears_open'
     WHEN (
-      "t65"."r_bills_on_time_pct" = 3
+      "t69"."r_bills_on_time_pct" = 3
     ) AND (
-      "t65"."k_bills_on_time_pct" >= 13
+      "t69"."k_bills_on_time_pct" >= 14
     )
     THEN 'bills_on_time_pct'
     WHEN (
-      "t65"."r_tax_on_time_pct" = 3
+      "t69"."r_tax_on_time_pct" = 3
     ) AND (
-      "t65"."k_tax_on_time_pct" >= 13
+      "t69"."k_tax_on_time_pct" >= 14
     )
     THEN 'tax_on_time_pct'
     WHEN (
-      "t65"."r_identity_level" = 3
+      "t69"."r_identity_level" = 3
     ) AND (
-      "t65"."k_identity_level" >= 13
+      "t69"."k_identity_level" >= 14
     )
     THEN 'identity_level'
     ELSE CAST(NULL AS TEXT)
   END AS "reason_4",
   CASE
     WHEN (
-      "t65"."r_late_30_24m" = 3
+      "t69"."r_late_30_24m" = 3
     ) AND (
-      "t65"."k_late_30_24m" >= 13
+      "t69"."k_late_30_24m" >= 14
     )
-    THEN CAST(FLOOR("t65"."k_late_30_24m" / 13) AS BIGINT)
+    THEN CAST(FLOOR("t69"."k_late_30_24m" / 14) AS BIGINT)
     WHEN (
-      "t65"."r_late_90_24m" = 3
+      "t69"."r_late_90_24m" = 3
     ) AND (
-      "t65"."k_late_90_24m" >= 13
+      "t69"."k_late_90_24m" >= 14
     )
-    THEN CAST(FLOOR("t65"."k_late_90_24m" / 13) AS BIGINT)
+    THEN CAST(FLOOR("t69"."k_late_90_24m" / 14) AS BIGINT)
     WHEN (
-      "t65"."r_months_since_late_30" = 3
+      "t69"."r_months_since_late_30" = 3
     )
     AND (
-      "t65"."k_months_since_late_30" >= 13
+      "t69"."k_months_since_late_30" >= 14
     )
-    THEN CAST(FLOOR("t65"."k_months_since_late_30" / 13) AS BIGINT)
+    THEN CAST(FLOOR("t69"."k_months_since_late_30" / 14) AS BIGINT)
     WHEN (
-      "t65"."r_defaults_60m" = 3
+      "t69"."r_defaults_60m" = 3
     ) AND (
-      "t65"."k_defaults_60m" >= 13
+      "t69"."k_defaults_60m" >= 14
     )
-    THEN CAST(FLOOR("t65"."k_defaults_60m" / 13) AS BIGINT)
+    THEN CAST(FLOOR("t69"."k_defaults_60m" / 14) AS BIGINT)
     WHEN (
-      "t65"."r_history_months" = 3
+      "t69"."r_history_months" = 3
     ) AND (
-      "t65"."k_history_months" >= 13
+      "t69"."k_history_months" >= 14
     )
-    THEN CAST(FLOOR("t65"."k_history_months" / 13) AS BIGINT)
+    THEN CAST(FLOOR("t69"."k_history_months" / 14) AS BIGINT)
     WHEN (
-      "t65"."r_card_utilisation" = 3
+      "t69"."r_card_utilisation" = 3
     ) AND (
-      "t65"."k_card_utilisation" >= 13
+      "t69"."k_card_utilisation" >= 14
     )
-    THEN CAST(FLOOR("t65"."k_card_utilisation" / 13) AS BIGINT)
+    THEN CAST(FLOOR("t69"."k_card_utilisation" / 14) AS BIGINT)
     WHEN (
-      "t65"."r_open_judgments" = 3
+      "t69"."r_open_judgments" = 3
     ) AND (
-      "t65"."k_open_judgments" >= 13
+      "t69"."k_open_judgments" >= 14
     )
-    THEN CAST(FLOOR("t65"."k_open_judgments" / 13) AS BIGINT)
+    THEN CAST(FLOOR("t69"."k_open_judgments" / 14) AS BIGINT)
     WHEN (
-      "t65"."r_open_judgment_amount" = 3
+      "t69"."r_open_judgment_amount" = 3
     )
     AND (
-      "t65"."k_open_judgment_amount" >= 13
+      "t69"."k_open_judgment_amount" >= 14
     )
-    THEN CAST(FLOOR("t65"."k_open_judgment_amount" / 13) AS BIGINT)
+    THEN CAST(FLOOR("t69"."k_open_judgment_amount" / 14) AS BIGINT)
     WHEN (
-      "t65"."r_penalties_24m" = 3
+      "t69"."r_penalties_24m" = 3
     ) AND (
-      "t65"."k_penalties_24m" >= 13
+      "t69"."k_penalties_24m" >= 14
     )
-    THEN CAST(FLOOR("t65"."k_penalties_24m" / 13) AS BIGINT)
+    THEN CAST(FLOOR("t69"."k_penalties_24m" / 14) AS BIGINT)
     WHEN (
-      "t65"."r_tax_arrears_open" = 3
+      "t69"."r_breaches_24m" = 3
     ) AND (
-      "t65"."k_tax_arrears_open" >= 13
+      "t69"."k_breaches_24m" >= 14
     )
-    THEN CAST(FLOOR("t65"."k_tax_arrears_open" / 13) AS BIGINT)
+    THEN CAST(FLOOR("t69"."k_breaches_24m" / 14) AS BIGINT)
     WHEN (
-      "t65"."r_bills_on_time_pct" = 3
+      "t69"."r_tax_arrears_open" = 3
     ) AND (
-      "t65"."k_bills_on_time_pct" >= 13
+      "t69"."k_tax_arrears_open" >= 14
     )
-    THEN CAST(FLOOR("t65"."k_bills_on_time_pct" / 13) AS BIGINT)
+    THEN CAST(FLOOR("t69"."k_tax_arrears_open" / 14) AS BIGINT)
     WHEN (
-      "t65"."r_tax_on_time_pct" = 3
+      "t69"."r_bills_on_time_pct" = 3
     ) AND (
-      "t65"."k_tax_on_time_pct" >= 13
+      "t69"."k_bills_on_time_pct" >= 14
     )
-    THEN CAST(FLOOR("t65"."k_tax_on_time_pct" / 13) AS BIGINT)
+    THEN CAST(FLOOR("t69"."k_bills_on_time_pct" / 14) AS BIGINT)
     WHEN (
-      "t65"."r_identity_level" = 3
+      "t69"."r_tax_on_time_pct" = 3
     ) AND (
-      "t65"."k_identity_level" >= 13
+      "t69"."k_tax_on_time_pct" >= 14
     )
-    THEN CAST(FLOOR("t65"."k_identity_level" / 13) AS BIGINT)
+    THEN CAST(FLOOR("t69"."k_tax_on_time_pct" / 14) AS BIGINT)
+    WHEN (
+      "t69"."r_identity_level" = 3
+    ) AND (
+      "t69"."k_identity_level" >= 14
+    )
+    THEN CAST(FLOOR("t69"."k_identity_level" / 14) AS BIGINT)
     ELSE CAST(NULL AS BIGINT)
   END AS "lost_4"
 FROM (
   SELECT
-    "t64"."subject_id",
-    "t64"."late_30_24m",
-    "t64"."late_90_24m",
-    "t64"."months_since_late_30",
-    "t64"."defaults_60m",
-    "t64"."history_months",
-    "t64"."card_utilisation",
-    "t64"."open_judgments",
-    "t64"."open_judgment_amount",
-    "t64"."penalties_24m",
-    "t64"."tax_arrears_open",
-    "t64"."bills_on_time_pct",
-    "t64"."tax_on_time_pct",
-    "t64"."identity_level",
-    "t64"."score",
-    "t64"."history",
-    "t64"."capacity",
-    "t64"."compliance",
-    "t64"."payments",
-    "t64"."identity",
+    "t68"."subject_id",
+    "t68"."late_30_24m",
+    "t68"."late_90_24m",
+    "t68"."months_since_late_30",
+    "t68"."defaults_60m",
+    "t68"."history_months",
+    "t68"."card_utilisation",
+    "t68"."open_judgments",
+    "t68"."open_judgment_amount",
+    "t68"."penalties_24m",
+    "t68"."breaches_24m",
+    "t68"."tax_arrears_open",
+    "t68"."bills_on_time_pct",
+    "t68"."tax_on_time_pct",
+    "t68"."identity_level",
+    "t68"."score",
+    "t68"."history",
+    "t68"."capacity",
+    "t68"."compliance",
+    "t68"."payments",
+    "t68"."identity",
     RANDOM() AS "_b3",
-    "t64"."k_late_30_24m",
-    "t64"."k_late_90_24m",
-    "t64"."k_months_since_late_30",
-    "t64"."k_defaults_60m",
-    "t64"."k_history_months",
-    "t64"."k_card_utilisation",
-    "t64"."k_open_judgments",
-    "t64"."k_open_judgment_amount",
-    "t64"."k_penalties_24m",
-    "t64"."k_tax_arrears_open",
-    "t64"."k_bills_on_time_pct",
-    "t64"."k_tax_on_time_pct",
-    "t64"."k_identity_level",
-    0 + CAST("t64"."k_late_90_24m" > "t64"."k_late_30_24m" AS BIGINT) + CAST("t64"."k_months_since_late_30" > "t64"."k_late_30_24m" AS BIGINT) + CAST("t64"."k_defaults_60m" > "t64"."k_late_30_24m" AS BIGINT) + CAST("t64"."k_history_months" > "t64"."k_late_30_24m" AS BIGINT) + CAST("t64"."k_card_utilisation" > "t64"."k_late_30_24m" AS BIGINT) + CAST("t64"."k_open_judgments" > "t64"."k_late_30_24m" AS BIGINT) + CAST("t64"."k_open_judgment_amount" > "t64"."k_late_30_24m" AS BIGINT) + CAST("t64"."k_penalties_24m" > "t64"."k_late_30_24m" AS BIGINT) + CAST("t64"."k_tax_arrears_open" > "t64"."k_late_30_24m" AS BIGINT) + CAST("t64"."k_bills_on_time_pct" > "t64"."k_late_30_24m" AS BIGINT) + CAST("t64"."k_tax_on_time_pct" > "t64"."k_late_30_24m" AS BIGINT) + CAST("t64"."k_identity_level" > "t64"."k_late_30_24m" AS BIGINT) AS "r_late_30_24m",
-    0 + CAST("t64"."k_late_30_24m" > "t64"."k_late_90_24m" AS BIGINT) + CAST("t64"."k_months_since_late_30" > "t64"."k_late_90_24m" AS BIGINT) + CAST("t64"."k_defaults_60m" > "t64"."k_late_90_24m" AS BIGINT) + CAST("t64"."k_history_months" > "t64"."k_late_90_24m" AS BIGINT) + CAST("t64"."k_card_utilisation" > "t64"."k_late_90_24m" AS BIGINT) + CAST("t64"."k_open_judgments" > "t64"."k_late_90_24m" AS BIGINT) + CAST("t64"."k_open_judgment_amount" > "t64"."k_late_90_24m" AS BIGINT) + CAST("t64"."k_penalties_24m" > "t64"."k_late_90_24m" AS BIGINT) + CAST("t64"."k_tax_arrears_open" > "t64"."k_late_90_24m" AS BIGINT) + CAST("t64"."k_bills_on_time_pct" > "t64"."k_late_90_24m" AS BIGINT) + CAST("t64"."k_tax_on_time_pct" > "t64"."k_late_90_24m" AS BIGINT) + CAST("t64"."k_identity_level" > "t64"."k_late_90_24m" AS BIGINT) AS "r_late_90_24m",
-    0 + CAST("t64"."k_late_30_24m" > "t64"."k_months_since_late_30" AS BIGINT) + CAST("t64"."k_late_90_24m" > "t64"."k_months_since_late_30" AS BIGINT) + CAST("t64"."k_defaults_60m" > "t64"."k_months_since_late_30" AS BIGINT) + CAST("t64"."k_history_months" > "t64"."k_months_since_late_30" AS BIGINT) + CAST("t64"."k_card_utilisation" > "t64"."k_months_since_late_30" AS BIGINT) + CAST("t64"."k_open_judgments" > "t64"."k_months_since_late_30" AS BIGINT) + CAST("t64"."k_open_judgment_amount" > "t64"."k_months_since_late_30" AS BIGINT) + CAST("t64"."k_penalties_24m" > "t64"."k_months_since_late_30" AS BIGINT) + CAST("t64"."k_tax_arrears_open" > "t64"."k_months_since_late_30" AS BIGINT) + CAST("t64"."k_bills_on_time_pct" > "t64"."k_months_since_late_30" AS BIGINT) + CAST("t64"."k_tax_on_time_pct" > "t64"."k_months_since_late_30" AS BIGINT) + CAST("t64"."k_identity_level" > "t64"."k_months_since_late_30" AS BIGINT) AS "r_months_since_late_30",
-    0 + CAST("t64"."k_late_30_24m" > "t64"."k_defaults_60m" AS BIGINT) + CAST("t64"."k_late_90_24m" > "t64"."k_defaults_60m" AS BIGINT) + CAST("t64"."k_months_since_late_30" > "t64"."k_defaults_60m" AS BIGINT) + CAST("t64"."k_history_months" > "t64"."k_defaults_60m" AS BIGINT) + CAST("t64"."k_card_utilisation" > "t64"."k_defaults_60m" AS BIGINT) + CAST("t64"."k_open_judgments" > "t64"."k_defaults_60m" AS BIGINT) + CAST("t64"."k_open_judgment_amount" > "t64"."k_defaults_60m" AS BIGINT) + CAST("t64"."k_penalties_24m" > "t64"."k_defaults_60m" AS BIGINT) + CAST("t64"."k_tax_arrears_open" > "t64"."k_defaults_60m" AS BIGINT) + CAST("t64"."k_bills_on_time_pct" > "t64"."k_defaults_60m" AS BIGINT) + CAST("t64"."k_tax_on_time_pct" > "t64"."k_defaults_60m" AS BIGINT) + CAST("t64"."k_identity_level" > "t64"."k_defaults_60m" AS BIGINT) AS "r_defaults_60m",
-    0 + CAST("t64"."k_late_30_24m" > "t64"."k_history_months" AS BIGINT) + CAST("t64"."k_late_90_24m" > "t64"."k_history_months" AS BIGINT) + CAST("t64"."k_months_since_late_30" > "t64"."k_history_months" AS BIGINT) + CAST("t64"."k_defaults_60m" > "t64"."k_history_months" AS BIGINT) + CAST("t64"."k_card_utilisation" > "t64"."k_history_months" AS BIGINT) + CAST("t64"."k_open_judgments" > "t64"."k_history_months" AS BIGINT) + CAST("t64"."k_open_judgment_amount" > "t64"."k_history_months" AS BIGINT) + CAST("t64"."k_penalties_24m" > "t64"."k_history_months" AS BIGINT) + CAST("t64"."k_tax_arrears_open" > "t64"."k_history_months" AS BIGINT) + CAST("t64"."k_bills_on_time_pct" > "t64"."k_history_months" AS BIGINT) + CAST("t64"."k_tax_on_time_pct" > "t64"."k_history_months" AS BIGINT) + CAST("t64"."k_identity_level" > "t64"."k_history_months" AS BIGINT) AS "r_history_months",
-    0 + CAST("t64"."k_late_30_24m" > "t64"."k_card_utilisation" AS BIGINT) + CAST("t64"."k_late_90_24m" > "t64"."k_card_utilisation" AS BIGINT) + CAST("t64"."k_months_since_late_30" > "t64"."k_card_utilisation" AS BIGINT) + CAST("t64"."k_defaults_60m" > "t64"."k_card_utilisation" AS BIGINT) + CAST("t64"."k_history_months" > "t64"."k_card_utilisation" AS BIGINT) + CAST("t64"."k_open_judgments" > "t64"."k_card_utilisation" AS BIGINT) + CAST("t64"."k_open_judgment_amount" > "t64"."k_card_utilisation" AS BIGINT) + CAST("t64"."k_penalties_24m" > "t64"."k_card_utilisation" AS BIGINT) + CAST("t64"."k_tax_arrears_open" > "t64"."k_card_utilisation" AS BIGINT) + CAST("t64"."k_bills_on_time_pct" > "t64"."k_card_utilisation" AS BIGINT) + CAST("t64"."k_tax_on_time_pct" > "t64"."k_card_utilisation" AS BIGINT) + CAST("t64"."k_identity_level" > "t64"."k_card_utilisation" AS BIGINT) AS "r_card_utilisation",
-    0 + CAST("t64"."k_late_30_24m" > "t64"."k_open_judgments" AS BIGINT) + CAST("t64"."k_late_90_24m" > "t64"."k_open_judgments" AS BIGINT) + CAST("t64"."k_months_since_late_30" > "t64"."k_open_judgments" AS BIGINT) + CAST("t64"."k_defaults_60m" > "t64"."k_open_judgments" AS BIGINT) + CAST("t64"."k_history_months" > "t64"."k_open_judgments" AS BIGINT) + CAST("t64"."k_card_utilisation" > "t64"."k_open_judgments" AS BIGINT) + CAST("t64"."k_open_judgment_amount" > "t64"."k_open_judgments" AS BIGINT) + CAST("t64"."k_penalties_24m" > "t64"."k_open_judgments" AS BIGINT) + CAST("t64"."k_tax_arrears_open" > "t64"."k_open_judgments" AS BIGINT) + CAST("t64"."k_bills_on_time_pct" > "t64"."k_open_judgments" AS BIGINT) + CAST("t64"."k_tax_on_time_pct" > "t64"."k_open_judgments" AS BIGINT) + CAST("t64"."k_identity_level" > "t64"."k_open_judgments" AS BIGINT) AS "r_open_judgments",
-    0 + CAST("t64"."k_late_30_24m" > "t64"."k_open_judgment_amount" AS BIGINT) + CAST("t64"."k_late_90_24m" > "t64"."k_open_judgment_amount" AS BIGINT) + CAST("t64"."k_months_since_late_30" > "t64"."k_open_judgment_amount" AS BIGINT) + CAST("t64"."k_defaults_60m" > "t64"."k_open_judgment_amount" AS BIGINT) + CAST("t64"."k_history_months" > "t64"."k_open_judgment_amount" AS BIGINT) + CAST("t64"."k_card_utilisation" > "t64"."k_open_judgment_amount" AS BIGINT) + CAST("t64"."k_open_judgments" > "t64"."k_open_judgment_amount" AS BIGINT) + CAST("t64"."k_penalties_24m" > "t64"."k_open_judgment_amount" AS BIGINT) + CAST("t64"."k_tax_arrears_open" > "t64"."k_open_judgment_amount" AS BIGINT) + CAST("t64"."k_bills_on_time_pct" > "t64"."k_open_judgment_amount" AS BIGINT) + CAST("t64"."k_tax_on_time_pct" > "t64"."k_open_judgment_amount" AS BIGINT) + CAST("t64"."k_identity_level" > "t64"."k_open_judgment_amount" AS BIGINT) AS "r_open_judgment_amount",
-    0 + CAST("t64"."k_late_30_24m" > "t64"."k_penalties_24m" AS BIGINT) + CAST("t64"."k_late_90_24m" > "t64"."k_penalties_24m" AS BIGINT) + CAST("t64"."k_months_since_late_30" > "t64"."k_penalties_24m" AS BIGINT) + CAST("t64"."k_defaults_60m" > "t64"."k_penalties_24m" AS BIGINT) + CAST("t64"."k_history_months" > "t64"."k_penalties_24m" AS BIGINT) + CAST("t64"."k_card_utilisation" > "t64"."k_penalties_24m" AS BIGINT) + CAST("t64"."k_open_judgments" > "t64"."k_penalties_24m" AS BIGINT) + CAST("t64"."k_open_judgment_amount" > "t64"."k_penalties_24m" AS BIGINT) + CAST("t64"."k_tax_arrears_open" > "t64"."k_penalties_24m" AS BIGINT) + CAST("t64"."k_bills_on_time_pct" > "t64"."k_penalties_24m" AS BIGINT) + CAST("t64"."k_tax_on_time_pct" > "t64"."k_penalties_24m" AS BIGINT) + CAST("t64"."k_identity_level" > "t64"."k_penalties_24m" AS BIGINT) AS "r_penalties_24m",
-    0 + CAST("t64"."k_late_30_24m" > "t64"."k_tax_arrears_open" AS BIGINT) + CAST("t64"."k_late_90_24m" > "t64"."k_tax_arrears_open" AS BIGINT) + CAST("t64"."k_months_since_late_30" > "t64"."k_tax_arrears_open" AS BIGINT) + CAST("t64"."k_defaults_60m" > "t64"."k_tax_arrears_open" AS BIGINT) + CAST("t64"."k_history_months" > "t64"."k_tax_arrears_open" AS BIGINT) + CAST("t64"."k_card_utilisation" > "t64"."k_tax_arrears_open" AS BIGINT) + CAST("t64"."k_open_judgments" > "t64"."k_tax_arrears_open" AS BIGINT) + CAST("t64"."k_open_judgment_amount" > "t64"."k_tax_arrears_open" AS BIGINT) + CAST("t64"."k_penalties_24m" > "t64"."k_tax_arrears_open" AS BIGINT) + CAST("t64"."k_bills_on_time_pct" > "t64"."k_tax_arrears_open" AS BIGINT) + CAST("t64"."k_tax_on_time_pct" > "t64"."k_tax_arrears_open" AS BIGINT) + CAST("t64"."k_identity_level" > "t64"."k_tax_arrears_open" AS BIGINT) AS "r_tax_arrears_open",
-    0 + CAST("t64"."k_late_30_24m" > "t64"."k_bills_on_time_pct" AS BIGINT) + CAST("t64"."k_late_90_24m" > "t64"."k_bills_on_time_pct" AS BIGINT) + CAST("t64"."k_months_since_late_30" > "t64"."k_bills_on_time_pct" AS BIGINT) + CAST("t64"."k_defaults_60m" > "t64"."k_bills_on_time_pct" AS BIGINT) + CAST("t64"."k_history_months" > "t64"."k_bills_on_time_pct" AS BIGINT) + CAST("t64"."k_card_utilisation" > "t64"."k_bills_on_time_pct" AS BIGINT) + CAST("t64"."k_open_judgments" > "t64"."k_bills_on_time_pct" AS BIGINT) + CAST("t64"."k_open_judgment_amount" > "t64"."k_bills_on_time_pct" AS BIGINT) + CAST("t64"."k_penalties_24m" > "t64"."k_bills_on_time_pct" AS BIGINT) + CAST("t64"."k_tax_arrears_open" > "t64"."k_bills_on_time_pct" AS BIGINT) + CAST("t64"."k_tax_on_time_pct" > "t64"."k_bills_on_time_pct" AS BIGINT) + CAST("t64"."k_identity_level" > "t64"."k_bills_on_time_pct" AS BIGINT) AS "r_bills_on_time_pct",
-    0 + CAST("t64"."k_late_30_24m" > "t64"."k_tax_on_time_pct" AS BIGINT) + CAST("t64"."k_late_90_24m" > "t64"."k_tax_on_time_pct" AS BIGINT) + CAST("t64"."k_months_since_late_30" > "t64"."k_tax_on_time_pct" AS BIGINT) + CAST("t64"."k_defaults_60m" > "t64"."k_tax_on_time_pct" AS BIGINT) + CAST("t64"."k_history_months" > "t64"."k_tax_on_time_pct" AS BIGINT) + CAST("t64"."k_card_utilisation" > "t64"."k_tax_on_time_pct" AS BIGINT) + CAST("t64"."k_open_judgments" > "t64"."k_tax_on_time_pct" AS BIGINT) + CAST("t64"."k_open_judgment_amount" > "t64"."k_tax_on_time_pct" AS BIGINT) + CAST("t64"."k_penalties_24m" > "t64"."k_tax_on_time_pct" AS BIGINT) + CAST("t64"."k_tax_arrears_open" > "t64"."k_tax_on_time_pct" AS BIGINT) + CAST("t64"."k_bills_on_time_pct" > "t64"."k_tax_on_time_pct" AS BIGINT) + CAST("t64"."k_identity_level" > "t64"."k_tax_on_time_pct" AS BIGINT) AS "r_tax_on_time_pct",
-    0 + CAST("t64"."k_late_30_24m" > "t64"."k_identity_level" AS BIGINT) + CAST("t64"."k_late_90_24m" > "t64"."k_identity_level" AS BIGINT) + CAST("t64"."k_months_since_late_30" > "t64"."k_identity_level" AS BIGINT) + CAST("t64"."k_defaults_60m" > "t64"."k_identity_level" AS BIGINT) + CAST("t64"."k_history_months" > "t64"."k_identity_level" AS BIGINT) + CAST("t64"."k_card_utilisation" > "t64"."k_identity_level" AS BIGINT) + CAST("t64"."k_open_judgments" > "t64"."k_identity_level" AS BIGINT) + CAST("t64"."k_open_judgment_amount" > "t64"."k_identity_level" AS BIGINT) + CAST("t64"."k_penalties_24m" > "t64"."k_identity_level" AS BIGINT) + CAST("t64"."k_tax_arrears_open" > "t64"."k_identity_level" AS BIGINT) + CAST("t64"."k_bills_on_time_pct" > "t64"."k_identity_level" AS BIGINT) + CAST("t64"."k_tax_on_time_pct" > "t64"."k_identity_level" AS BIGINT) AS "r_identity_level"
+    "t68"."k_late_30_24m",
+    "t68"."k_late_90_24m",
+    "t68"."k_months_since_late_30",
+    "t68"."k_defaults_60m",
+    "t68"."k_history_months",
+    "t68"."k_card_utilisation",
+    "t68"."k_open_judgments",
+    "t68"."k_open_judgment_amount",
+    "t68"."k_penalties_24m",
+    "t68"."k_breaches_24m",
+    "t68"."k_tax_arrears_open",
+    "t68"."k_bills_on_time_pct",
+    "t68"."k_tax_on_time_pct",
+    "t68"."k_identity_level",
+    0 + CAST("t68"."k_late_90_24m" > "t68"."k_late_30_24m" AS BIGINT) + CAST("t68"."k_months_since_late_30" > "t68"."k_late_30_24m" AS BIGINT) + CAST("t68"."k_defaults_60m" > "t68"."k_late_30_24m" AS BIGINT) + CAST("t68"."k_history_months" > "t68"."k_late_30_24m" AS BIGINT) + CAST("t68"."k_card_utilisation" > "t68"."k_late_30_24m" AS BIGINT) + CAST("t68"."k_open_judgments" > "t68"."k_late_30_24m" AS BIGINT) + CAST("t68"."k_open_judgment_amount" > "t68"."k_late_30_24m" AS BIGINT) + CAST("t68"."k_penalties_24m" > "t68"."k_late_30_24m" AS BIGINT) + CAST("t68"."k_breaches_24m" > "t68"."k_late_30_24m" AS BIGINT) + CAST("t68"."k_tax_arrears_open" > "t68"."k_late_30_24m" AS BIGINT) + CAST("t68"."k_bills_on_time_pct" > "t68"."k_late_30_24m" AS BIGINT) + CAST("t68"."k_tax_on_time_pct" > "t68"."k_late_30_24m" AS BIGINT) + CAST("t68"."k_identity_level" > "t68"."k_late_30_24m" AS BIGINT) AS "r_late_30_24m",
+    0 + CAST("t68"."k_late_30_24m" > "t68"."k_late_90_24m" AS BIGINT) + CAST("t68"."k_months_since_late_30" > "t68"."k_late_90_24m" AS BIGINT) + CAST("t68"."k_defaults_60m" > "t68"."k_late_90_24m" AS BIGINT) + CAST("t68"."k_history_months" > "t68"."k_late_90_24m" AS BIGINT) + CAST("t68"."k_card_utilisation" > "t68"."k_late_90_24m" AS BIGINT) + CAST("t68"."k_open_judgments" > "t68"."k_late_90_24m" AS BIGINT) + CAST("t68"."k_open_judgment_amount" > "t68"."k_late_90_24m" AS BIGINT) + CAST("t68"."k_penalties_24m" > "t68"."k_late_90_24m" AS BIGINT) + CAST("t68"."k_breaches_24m" > "t68"."k_late_90_24m" AS BIGINT) + CAST("t68"."k_tax_arrears_open" > "t68"."k_late_90_24m" AS BIGINT) + CAST("t68"."k_bills_on_time_pct" > "t68"."k_late_90_24m" AS BIGINT) + CAST("t68"."k_tax_on_time_pct" > "t68"."k_late_90_24m" AS BIGINT) + CAST("t68"."k_identity_level" > "t68"."k_late_90_24m" AS BIGINT) AS "r_late_90_24m",
+    0 + CAST("t68"."k_late_30_24m" > "t68"."k_months_since_late_30" AS BIGINT) + CAST("t68"."k_late_90_24m" > "t68"."k_months_since_late_30" AS BIGINT) + CAST("t68"."k_defaults_60m" > "t68"."k_months_since_late_30" AS BIGINT) + CAST("t68"."k_history_months" > "t68"."k_months_since_late_30" AS BIGINT) + CAST("t68"."k_card_utilisation" > "t68"."k_months_since_late_30" AS BIGINT) + CAST("t68"."k_open_judgments" > "t68"."k_months_since_late_30" AS BIGINT) + CAST("t68"."k_open_judgment_amount" > "t68"."k_months_since_late_30" AS BIGINT) + CAST("t68"."k_penalties_24m" > "t68"."k_months_since_late_30" AS BIGINT) + CAST("t68"."k_breaches_24m" > "t68"."k_months_since_late_30" AS BIGINT) + CAST("t68"."k_tax_arrears_open" > "t68"."k_months_since_late_30" AS BIGINT) + CAST("t68"."k_bills_on_time_pct" > "t68"."k_months_since_late_30" AS BIGINT) + CAST("t68"."k_tax_on_time_pct" > "t68"."k_months_since_late_30" AS BIGINT) + CAST("t68"."k_identity_level" > "t68"."k_months_since_late_30" AS BIGINT) AS "r_months_since_late_30",
+    0 + CAST("t68"."k_late_30_24m" > "t68"."k_defaults_60m" AS BIGINT) + CAST("t68"."k_late_90_24m" > "t68"."k_defaults_60m" AS BIGINT) + CAST("t68"."k_months_since_late_30" > "t68"."k_defaults_60m" AS BIGINT) + CAST("t68"."k_history_months" > "t68"."k_defaults_60m" AS BIGINT) + CAST("t68"."k_card_utilisation" > "t68"."k_defaults_60m" AS BIGINT) + CAST("t68"."k_open_judgments" > "t68"."k_defaults_60m" AS BIGINT) + CAST("t68"."k_open_judgment_amount" > "t68"."k_defaults_60m" AS BIGINT) + CAST("t68"."k_penalties_24m" > "t68"."k_defaults_60m" AS BIGINT) + CAST("t68"."k_breaches_24m" > "t68"."k_defaults_60m" AS BIGINT) + CAST("t68"."k_tax_arrears_open" > "t68"."k_defaults_60m" AS BIGINT) + CAST("t68"."k_bills_on_time_pct" > "t68"."k_defaults_60m" AS BIGINT) + CAST("t68"."k_tax_on_time_pct" > "t68"."k_defaults_60m" AS BIGINT) + CAST("t68"."k_identity_level" > "t68"."k_defaults_60m" AS BIGINT) AS "r_defaults_60m",
+    0 + CAST("t68"."k_late_30_24m" > "t68"."k_history_months" AS BIGINT) + CAST("t68"."k_late_90_24m" > "t68"."k_history_months" AS BIGINT) + CAST("t68"."k_months_since_late_30" > "t68"."k_history_months" AS BIGINT) + CAST("t68"."k_defaults_60m" > "t68"."k_history_months" AS BIGINT) + CAST("t68"."k_card_utilisation" > "t68"."k_history_months" AS BIGINT) + CAST("t68"."k_open_judgments" > "t68"."k_history_months" AS BIGINT) + CAST("t68"."k_open_judgment_amount" > "t68"."k_history_months" AS BIGINT) + CAST("t68"."k_penalties_24m" > "t68"."k_history_months" AS BIGINT) + CAST("t68"."k_breaches_24m" > "t68"."k_history_months" AS BIGINT) + CAST("t68"."k_tax_arrears_open" > "t68"."k_history_months" AS BIGINT) + CAST("t68"."k_bills_on_time_pct" > "t68"."k_history_months" AS BIGINT) + CAST("t68"."k_tax_on_time_pct" > "t68"."k_history_months" AS BIGINT) + CAST("t68"."k_identity_level" > "t68"."k_history_months" AS BIGINT) AS "r_history_months",
+    0 + CAST("t68"."k_late_30_24m" > "t68"."k_card_utilisation" AS BIGINT) + CAST("t68"."k_late_90_24m" > "t68"."k_card_utilisation" AS BIGINT) + CAST("t68"."k_months_since_late_30" > "t68"."k_card_utilisation" AS BIGINT) + CAST("t68"."k_defaults_60m" > "t68"."k_card_utilisation" AS BIGINT) + CAST("t68"."k_history_months" > "t68"."k_card_utilisation" AS BIGINT) + CAST("t68"."k_open_judgments" > "t68"."k_card_utilisation" AS BIGINT) + CAST("t68"."k_open_judgment_amount" > "t68"."k_card_utilisation" AS BIGINT) + CAST("t68"."k_penalties_24m" > "t68"."k_card_utilisation" AS BIGINT) + CAST("t68"."k_breaches_24m" > "t68"."k_card_utilisation" AS BIGINT) + CAST("t68"."k_tax_arrears_open" > "t68"."k_card_utilisation" AS BIGINT) + CAST("t68"."k_bills_on_time_pct" > "t68"."k_card_utilisation" AS BIGINT) + CAST("t68"."k_tax_on_time_pct" > "t68"."k_card_utilisation" AS BIGINT) + CAST("t68"."k_identity_level" > "t68"."k_card_utilisation" AS BIGINT) AS "r_card_utilisation",
+    0 + CAST("t68"."k_late_30_24m" > "t68"."k_open_judgments" AS BIGINT) + CAST("t68"."k_late_90_24m" > "t68"."k_open_judgments" AS BIGINT) + CAST("t68"."k_months_since_late_30" > "t68"."k_open_judgments" AS BIGINT) + CAST("t68"."k_defaults_60m" > "t68"."k_open_judgments" AS BIGINT) + CAST("t68"."k_history_months" > "t68"."k_open_judgments" AS BIGINT) + CAST("t68"."k_card_utilisation" > "t68"."k_open_judgments" AS BIGINT) + CAST("t68"."k_open_judgment_amount" > "t68"."k_open_judgments" AS BIGINT) + CAST("t68"."k_penalties_24m" > "t68"."k_open_judgments" AS BIGINT) + CAST("t68"."k_breaches_24m" > "t68"."k_open_judgments" AS BIGINT) + CAST("t68"."k_tax_arrears_open" > "t68"."k_open_judgments" AS BIGINT) + CAST("t68"."k_bills_on_time_pct" > "t68"."k_open_judgments" AS BIGINT) + CAST("t68"."k_tax_on_time_pct" > "t68"."k_open_judgments" AS BIGINT) + CAST("t68"."k_identity_level" > "t68"."k_open_judgments" AS BIGINT) AS "r_open_judgments",
+    0 + CAST("t68"."k_late_30_24m" > "t68"."k_open_judgment_amount" AS BIGINT) + CAST("t68"."k_late_90_24m" > "t68"."k_open_judgment_amount" AS BIGINT) + CAST("t68"."k_months_since_late_30" > "t68"."k_open_judgment_amount" AS BIGINT) + CAST("t68"."k_defaults_60m" > "t68"."k_open_judgment_amount" AS BIGINT) + CAST("t68"."k_history_months" > "t68"."k_open_judgment_amount" AS BIGINT) + CAST("t68"."k_card_utilisation" > "t68"."k_open_judgment_amount" AS BIGINT) + CAST("t68"."k_open_judgments" > "t68"."k_open_judgment_amount" AS BIGINT) + CAST("t68"."k_penalties_24m" > "t68"."k_open_judgment_amount" AS BIGINT) + CAST("t68"."k_breaches_24m" > "t68"."k_open_judgment_amount" AS BIGINT) + CAST("t68"."k_tax_arrears_open" > "t68"."k_open_judgment_amount" AS BIGINT) + CAST("t68"."k_bills_on_time_pct" > "t68"."k_open_judgment_amount" AS BIGINT) + CAST("t68"."k_tax_on_time_pct" > "t68"."k_open_judgment_amount" AS BIGINT) + CAST("t68"."k_identity_level" > "t68"."k_open_judgment_amount" AS BIGINT) AS "r_open_judgment_amount",
+    0 + CAST("t68"."k_late_30_24m" > "t68"."k_penalties_24m" AS BIGINT) + CAST("t68"."k_late_90_24m" > "t68"."k_penalties_24m" AS BIGINT) + CAST("t68"."k_months_since_late_30" > "t68"."k_penalties_24m" AS BIGINT) + CAST("t68"."k_defaults_60m" > "t68"."k_penalties_24m" AS BIGINT) + CAST("t68"."k_history_months" > "t68"."k_penalties_24m" AS BIGINT) + CAST("t68"."k_card_utilisation" > "t68"."k_penalties_24m" AS BIGINT) + CAST("t68"."k_open_judgments" > "t68"."k_penalties_24m" AS BIGINT) + CAST("t68"."k_open_judgment_amount" > "t68"."k_penalties_24m" AS BIGINT) + CAST("t68"."k_breaches_24m" > "t68"."k_penalties_24m" AS BIGINT) + CAST("t68"."k_tax_arrears_open" > "t68"."k_penalties_24m" AS BIGINT) + CAST("t68"."k_bills_on_time_pct" > "t68"."k_penalties_24m" AS BIGINT) + CAST("t68"."k_tax_on_time_pct" > "t68"."k_penalties_24m" AS BIGINT) + CAST("t68"."k_identity_level" > "t68"."k_penalties_24m" AS BIGINT) AS "r_penalties_24m",
+    0 + CAST("t68"."k_late_30_24m" > "t68"."k_breaches_24m" AS BIGINT) + CAST("t68"."k_late_90_24m" > "t68"."k_breaches_24m" AS BIGINT) + CAST("t68"."k_months_since_late_30" > "t68"."k_breaches_24m" AS BIGINT) + CAST("t68"."k_defaults_60m" > "t68"."k_breaches_24m" AS BIGINT) + CAST("t68"."k_history_months" > "t68"."k_breaches_24m" AS BIGINT) + CAST("t68"."k_card_utilisation" > "t68"."k_breaches_24m" AS BIGINT) + CAST("t68"."k_open_judgments" > "t68"."k_breaches_24m" AS BIGINT) + CAST("t68"."k_open_judgment_amount" > "t68"."k_breaches_24m" AS BIGINT) + CAST("t68"."k_penalties_24m" > "t68"."k_breaches_24m" AS BIGINT) + CAST("t68"."k_tax_arrears_open" > "t68"."k_breaches_24m" AS BIGINT) + CAST("t68"."k_bills_on_time_pct" > "t68"."k_breaches_24m" AS BIGINT) + CAST("t68"."k_tax_on_time_pct" > "t68"."k_breaches_24m" AS BIGINT) + CAST("t68"."k_identity_level" > "t68"."k_breaches_24m" AS BIGINT) AS "r_breaches_24m",
+    0 + CAST("t68"."k_late_30_24m" > "t68"."k_tax_arrears_open" AS BIGINT) + CAST("t68"."k_late_90_24m" > "t68"."k_tax_arrears_open" AS BIGINT) + CAST("t68"."k_months_since_late_30" > "t68"."k_tax_arrears_open" AS BIGINT) + CAST("t68"."k_defaults_60m" > "t68"."k_tax_arrears_open" AS BIGINT) + CAST("t68"."k_history_months" > "t68"."k_tax_arrears_open" AS BIGINT) + CAST("t68"."k_card_utilisation" > "t68"."k_tax_arrears_open" AS BIGINT) + CAST("t68"."k_open_judgments" > "t68"."k_tax_arrears_open" AS BIGINT) + CAST("t68"."k_open_judgment_amount" > "t68"."k_tax_arrears_open" AS BIGINT) + CAST("t68"."k_penalties_24m" > "t68"."k_tax_arrears_open" AS BIGINT) + CAST("t68"."k_breaches_24m" > "t68"."k_tax_arrears_open" AS BIGINT) + CAST("t68"."k_bills_on_time_pct" > "t68"."k_tax_arrears_open" AS BIGINT) + CAST("t68"."k_tax_on_time_pct" > "t68"."k_tax_arrears_open" AS BIGINT) + CAST("t68"."k_identity_level" > "t68"."k_tax_arrears_open" AS BIGINT) AS "r_tax_arrears_open",
+    0 + CAST("t68"."k_late_30_24m" > "t68"."k_bills_on_time_pct" AS BIGINT) + CAST("t68"."k_late_90_24m" > "t68"."k_bills_on_time_pct" AS BIGINT) + CAST("t68"."k_months_since_late_30" > "t68"."k_bills_on_time_pct" AS BIGINT) + CAST("t68"."k_defaults_60m" > "t68"."k_bills_on_time_pct" AS BIGINT) + CAST("t68"."k_history_months" > "t68"."k_bills_on_time_pct" AS BIGINT) + CAST("t68"."k_card_utilisation" > "t68"."k_bills_on_time_pct" AS BIGINT) + CAST("t68"."k_open_judgments" > "t68"."k_bills_on_time_pct" AS BIGINT) + CAST("t68"."k_open_judgment_amount" > "t68"."k_bills_on_time_pct" AS BIGINT) + CAST("t68"."k_penalties_24m" > "t68"."k_bills_on_time_pct" AS BIGINT) + CAST("t68"."k_breaches_24m" > "t68"."k_bills_on_time_pct" AS BIGINT) + CAST("t68"."k_tax_arrears_open" > "t68"."k_bills_on_time_pct" AS BIGINT) + CAST("t68"."k_tax_on_time_pct" > "t68"."k_bills_on_time_pct" AS BIGINT) + CAST("t68"."k_identity_level" > "t68"."k_bills_on_time_pct" AS BIGINT) AS "r_bills_on_time_pct",
+    0 + CAST("t68"."k_late_30_24m" > "t68"."k_tax_on_time_pct" AS BIGINT) + CAST("t68"."k_late_90_24m" > "t68"."k_tax_on_time_pct" AS BIGINT) + CAST("t68"."k_months_since_late_30" > "t68"."k_tax_on_time_pct" AS BIGINT) + CAST("t68"."k_defaults_60m" > "t68"."k_tax_on_time_pct" AS BIGINT) + CAST("t68"."k_history_months" > "t68"."k_tax_on_time_pct" AS BIGINT) + CAST("t68"."k_card_utilisation" > "t68"."k_tax_on_time_pct" AS BIGINT) + CAST("t68"."k_open_judgments" > "t68"."k_tax_on_time_pct" AS BIGINT) + CAST("t68"."k_open_judgment_amount" > "t68"."k_tax_on_time_pct" AS BIGINT) + CAST("t68"."k_penalties_24m" > "t68"."k_tax_on_time_pct" AS BIGINT) + CAST("t68"."k_breaches_24m" > "t68"."k_tax_on_time_pct" AS BIGINT) + CAST("t68"."k_tax_arrears_open" > "t68"."k_tax_on_time_pct" AS BIGINT) + CAST("t68"."k_bills_on_time_pct" > "t68"."k_tax_on_time_pct" AS BIGINT) + CAST("t68"."k_identity_level" > "t68"."k_tax_on_time_pct" AS BIGINT) AS "r_tax_on_time_pct",
+    0 + CAST("t68"."k_late_30_24m" > "t68"."k_identity_level" AS BIGINT) + CAST("t68"."k_late_90_24m" > "t68"."k_identity_level" AS BIGINT) + CAST("t68"."k_months_since_late_30" > "t68"."k_identity_level" AS BIGINT) + CAST("t68"."k_defaults_60m" > "t68"."k_identity_level" AS BIGINT) + CAST("t68"."k_history_months" > "t68"."k_identity_level" AS BIGINT) + CAST("t68"."k_card_utilisation" > "t68"."k_identity_level" AS BIGINT) + CAST("t68"."k_open_judgments" > "t68"."k_identity_level" AS BIGINT) + CAST("t68"."k_open_judgment_amount" > "t68"."k_identity_level" AS BIGINT) + CAST("t68"."k_penalties_24m" > "t68"."k_identity_level" AS BIGINT) + CAST("t68"."k_breaches_24m" > "t68"."k_identity_level" AS BIGINT) + CAST("t68"."k_tax_arrears_open" > "t68"."k_identity_level" AS BIGINT) + CAST("t68"."k_bills_on_time_pct" > "t68"."k_identity_level" AS BIGINT) + CAST("t68"."k_tax_on_time_pct" > "t68"."k_identity_level" AS BIGINT) AS "r_identity_level"
   FROM (
     SELECT
-      "t63"."subject_id",
-      "t63"."late_30_24m",
-      "t63"."late_90_24m",
-      "t63"."months_since_late_30",
-      "t63"."defaults_60m",
-      "t63"."history_months",
-      "t63"."card_utilisation",
-      "t63"."open_judgments",
-      "t63"."open_judgment_amount",
-      "t63"."penalties_24m",
-      "t63"."tax_arrears_open",
-      "t63"."bills_on_time_pct",
-      "t63"."tax_on_time_pct",
-      "t63"."identity_level",
+      "t67"."subject_id",
+      "t67"."late_30_24m",
+      "t67"."late_90_24m",
+      "t67"."months_since_late_30",
+      "t67"."defaults_60m",
+      "t67"."history_months",
+      "t67"."card_utilisation",
+      "t67"."open_judgments",
+      "t67"."open_judgment_amount",
+      "t67"."penalties_24m",
+      "t67"."breaches_24m",
+      "t67"."tax_arrears_open",
+      "t67"."bills_on_time_pct",
+      "t67"."tax_on_time_pct",
+      "t67"."identity_level",
       CASE
         WHEN CASE
           WHEN (
-            534 + "t63"."p_late_30_24m" + "t63"."p_late_90_24m" + "t63"."p_months_since_late_30" + "t63"."p_defaults_60m" + "t63"."p_history_months" + "t63"."p_card_utilisation" + "t63"."p_open_judgments" + "t63"."p_open_judgment_amount" + "t63"."p_penalties_24m" + "t63"."p_tax_arrears_open" + "t63"."p_bills_on_time_pct" + "t63"."p_tax_on_time_pct" + "t63"."p_identity_level"
+            536 + "t67"."p_late_30_24m" + "t67"."p_late_90_24m" + "t67"."p_months_since_late_30" + "t67"."p_defaults_60m" + "t67"."p_history_months" + "t67"."p_card_utilisation" + "t67"."p_open_judgments" + "t67"."p_open_judgment_amount" + "t67"."p_penalties_24m" + "t67"."p_breaches_24m" + "t67"."p_tax_arrears_open" + "t67"."p_bills_on_time_pct" + "t67"."p_tax_on_time_pct" + "t67"."p_identity_level"
           ) IS NULL
-          THEN 534 + "t63"."p_late_30_24m" + "t63"."p_late_90_24m" + "t63"."p_months_since_late_30" + "t63"."p_defaults_60m" + "t63"."p_history_months" + "t63"."p_card_utilisation" + "t63"."p_open_judgments" + "t63"."p_open_judgment_amount" + "t63"."p_penalties_24m" + "t63"."p_tax_arrears_open" + "t63"."p_bills_on_time_pct" + "t63"."p_tax_on_time_pct" + "t63"."p_identity_level"
+          THEN 536 + "t67"."p_late_30_24m" + "t67"."p_late_90_24m" + "t67"."p_months_since_late_30" + "t67"."p_defaults_60m" + "t67"."p_history_months" + "t67"."p_card_utilisation" + "t67"."p_open_judgments" + "t67"."p_open_judgment_amount" + "t67"."p_penalties_24m" + "t67"."p_breaches_24m" + "t67"."p_tax_arrears_open" + "t67"."p_bills_on_time_pct" + "t67"."p_tax_on_time_pct" + "t67"."p_identity_level"
           ELSE LEAST(
             950,
-            534 + "t63"."p_late_30_24m" + "t63"."p_late_90_24m" + "t63"."p_months_since_late_30" + "t63"."p_defaults_60m" + "t63"."p_history_months" + "t63"."p_card_utilisation" + "t63"."p_open_judgments" + "t63"."p_open_judgment_amount" + "t63"."p_penalties_24m" + "t63"."p_tax_arrears_open" + "t63"."p_bills_on_time_pct" + "t63"."p_tax_on_time_pct" + "t63"."p_identity_level"
+            536 + "t67"."p_late_30_24m" + "t67"."p_late_90_24m" + "t67"."p_months_since_late_30" + "t67"."p_defaults_60m" + "t67"."p_history_months" + "t67"."p_card_utilisation" + "t67"."p_open_judgments" + "t67"."p_open_judgment_amount" + "t67"."p_penalties_24m" + "t67"."p_breaches_24m" + "t67"."p_tax_arrears_open" + "t67"."p_bills_on_time_pct" + "t67"."p_tax_on_time_pct" + "t67"."p_identity_level"
           )
         END IS NULL
         THEN CASE
           WHEN (
-            534 + "t63"."p_late_30_24m" + "t63"."p_late_90_24m" + "t63"."p_months_since_late_30" + "t63"."p_defaults_60m" + "t63"."p_history_months" + "t63"."p_card_utilisation" + "t63"."p_open_judgments" + "t63"."p_open_judgment_amount" + "t63"."p_penalties_24m" + "t63"."p_tax_arrears_open" + "t63"."p_bills_on_time_pct" + "t63"."p_tax_on_time_pct" + "t63"."p_identity_level"
+            536 + "t67"."p_late_30_24m" + "t67"."p_late_90_24m" + "t67"."p_months_since_late_30" + "t67"."p_defaults_60m" + "t67"."p_history_months" + "t67"."p_card_utilisation" + "t67"."p_open_judgments" + "t67"."p_open_judgment_amount" + "t67"."p_penalties_24m" + "t67"."p_breaches_24m" + "t67"."p_tax_arrears_open" + "t67"."p_bills_on_time_pct" + "t67"."p_tax_on_time_pct" + "t67"."p_identity_level"
           ) IS NULL
-          THEN 534 + "t63"."p_late_30_24m" + "t63"."p_late_90_24m" + "t63"."p_months_since_late_30" + "t63"."p_defaults_60m" + "t63"."p_history_months" + "t63"."p_card_utilisation" + "t63"."p_open_judgments" + "t63"."p_open_judgment_amount" + "t63"."p_penalties_24m" + "t63"."p_tax_arrears_open" + "t63"."p_bills_on_time_pct" + "t63"."p_tax_on_time_pct" + "t63"."p_identity_level"
+          THEN 536 + "t67"."p_late_30_24m" + "t67"."p_late_90_24m" + "t67"."p_months_since_late_30" + "t67"."p_defaults_60m" + "t67"."p_history_months" + "t67"."p_card_utilisation" + "t67"."p_open_judgments" + "t67"."p_open_judgment_amount" + "t67"."p_penalties_24m" + "t67"."p_breaches_24m" + "t67"."p_tax_arrears_open" + "t67"."p_bills_on_time_pct" + "t67"."p_tax_on_time_pct" + "t67"."p_identity_level"
           ELSE LEAST(
             950,
-            534 + "t63"."p_late_30_24m" + "t63"."p_late_90_24m" + "t63"."p_months_since_late_30" + "t63"."p_defaults_60m" + "t63"."p_history_months" + "t63"."p_card_utilisation" + "t63"."p_open_judgments" + "t63"."p_open_judgment_amount" + "t63"."p_penalties_24m" + "t63"."p_tax_arrears_open" + "t63"."p_bills_on_time_pct" + "t63"."p_tax_on_time_pct" + "t63"."p_identity_level"
+            536 + "t67"."p_late_30_24m" + "t67"."p_late_90_24m" + "t67"."p_months_since_late_30" + "t67"."p_defaults_60m" + "t67"."p_history_months" + "t67"."p_card_utilisation" + "t67"."p_open_judgments" + "t67"."p_open_judgment_amount" + "t67"."p_penalties_24m" + "t67"."p_breaches_24m" + "t67"."p_tax_arrears_open" + "t67"."p_bills_on_time_pct" + "t67"."p_tax_on_time_pct" + "t67"."p_identity_level"
           )
         END
         ELSE GREATEST(
           350,
           CASE
             WHEN (
-              534 + "t63"."p_late_30_24m" + "t63"."p_late_90_24m" + "t63"."p_months_since_late_30" + "t63"."p_defaults_60m" + "t63"."p_history_months" + "t63"."p_card_utilisation" + "t63"."p_open_judgments" + "t63"."p_open_judgment_amount" + "t63"."p_penalties_24m" + "t63"."p_tax_arrears_open" + "t63"."p_bills_on_time_pct" + "t63"."p_tax_on_time_pct" + "t63"."p_identity_level"
+              536 + "t67"."p_late_30_24m" + "t67"."p_late_90_24m" + "t67"."p_months_since_late_30" + "t67"."p_defaults_60m" + "t67"."p_history_months" + "t67"."p_card_utilisation" + "t67"."p_open_judgments" + "t67"."p_open_judgment_amount" + "t67"."p_penalties_24m" + "t67"."p_breaches_24m" + "t67"."p_tax_arrears_open" + "t67"."p_bills_on_time_pct" + "t67"."p_tax_on_time_pct" + "t67"."p_identity_level"
             ) IS NULL
-            THEN 534 + "t63"."p_late_30_24m" + "t63"."p_late_90_24m" + "t63"."p_months_since_late_30" + "t63"."p_defaults_60m" + "t63"."p_history_months" + "t63"."p_card_utilisation" + "t63"."p_open_judgments" + "t63"."p_open_judgment_amount" + "t63"."p_penalties_24m" + "t63"."p_tax_arrears_open" + "t63"."p_bills_on_time_pct" + "t63"."p_tax_on_time_pct" + "t63"."p_identity_level"
+            THEN 536 + "t67"."p_late_30_24m" + "t67"."p_late_90_24m" + "t67"."p_months_since_late_30" + "t67"."p_defaults_60m" + "t67"."p_history_months" + "t67"."p_card_utilisation" + "t67"."p_open_judgments" + "t67"."p_open_judgment_amount" + "t67"."p_penalties_24m" + "t67"."p_breaches_24m" + "t67"."p_tax_arrears_open" + "t67"."p_bills_on_time_pct" + "t67"."p_tax_on_time_pct" + "t67"."p_identity_level"
             ELSE LEAST(
               950,
-              534 + "t63"."p_late_30_24m" + "t63"."p_late_90_24m" + "t63"."p_months_since_late_30" + "t63"."p_defaults_60m" + "t63"."p_history_months" + "t63"."p_card_utilisation" + "t63"."p_open_judgments" + "t63"."p_open_judgment_amount" + "t63"."p_penalties_24m" + "t63"."p_tax_arrears_open" + "t63"."p_bills_on_time_pct" + "t63"."p_tax_on_time_pct" + "t63"."p_identity_level"
+              536 + "t67"."p_late_30_24m" + "t67"."p_late_90_24m" + "t67"."p_months_since_late_30" + "t67"."p_defaults_60m" + "t67"."p_history_months" + "t67"."p_card_utilisation" + "t67"."p_open_judgments" + "t67"."p_open_judgment_amount" + "t67"."p_penalties_24m" + "t67"."p_breaches_24m" + "t67"."p_tax_arrears_open" + "t67"."p_bills_on_time_pct" + "t67"."p_tax_on_time_pct" + "t67"."p_identity_level"
             )
           END
         )
@@ -836,32 +891,32 @@ FROM (
         (
           (
             (
-              "t63"."p_late_30_24m" + "t63"."p_late_90_24m" + "t63"."p_months_since_late_30" + "t63"."p_defaults_60m" + "t63"."p_history_months"
-            ) - -33
+              "t67"."p_late_30_24m" + "t67"."p_late_90_24m" + "t67"."p_months_since_late_30" + "t67"."p_defaults_60m" + "t67"."p_history_months"
+            ) - -26
           ) * 100
-        ) / 99
+        ) / 83
       ) AS BIGINT) + CAST((
         (
           (
             (
               (
                 (
-                  "t63"."p_late_30_24m" + "t63"."p_late_90_24m" + "t63"."p_months_since_late_30" + "t63"."p_defaults_60m" + "t63"."p_history_months"
-                ) - -33
+                  "t67"."p_late_30_24m" + "t67"."p_late_90_24m" + "t67"."p_months_since_late_30" + "t67"."p_defaults_60m" + "t67"."p_history_months"
+                ) - -26
               ) * 100
             ) - (
               CAST(FLOOR(
                 (
                   (
                     (
-                      "t63"."p_late_30_24m" + "t63"."p_late_90_24m" + "t63"."p_months_since_late_30" + "t63"."p_defaults_60m" + "t63"."p_history_months"
-                    ) - -33
+                      "t67"."p_late_30_24m" + "t67"."p_late_90_24m" + "t67"."p_months_since_late_30" + "t67"."p_defaults_60m" + "t67"."p_history_months"
+                    ) - -26
                   ) * 100
-                ) / 99
-              ) AS BIGINT) * 99
+                ) / 83
+              ) AS BIGINT) * 83
             )
           ) * 2
-        ) > 99
+        ) > 83
       )
       OR (
         (
@@ -870,22 +925,22 @@ FROM (
               (
                 (
                   (
-                    "t63"."p_late_30_24m" + "t63"."p_late_90_24m" + "t63"."p_months_since_late_30" + "t63"."p_defaults_60m" + "t63"."p_history_months"
-                  ) - -33
+                    "t67"."p_late_30_24m" + "t67"."p_late_90_24m" + "t67"."p_months_since_late_30" + "t67"."p_defaults_60m" + "t67"."p_history_months"
+                  ) - -26
                 ) * 100
               ) - (
                 CAST(FLOOR(
                   (
                     (
                       (
-                        "t63"."p_late_30_24m" + "t63"."p_late_90_24m" + "t63"."p_months_since_late_30" + "t63"."p_defaults_60m" + "t63"."p_history_months"
-                      ) - -33
+                        "t67"."p_late_30_24m" + "t67"."p_late_90_24m" + "t67"."p_months_since_late_30" + "t67"."p_defaults_60m" + "t67"."p_history_months"
+                      ) - -26
                     ) * 100
-                  ) / 99
-                ) AS BIGINT) * 99
+                  ) / 83
+                ) AS BIGINT) * 83
               )
             ) * 2
-          ) = 99
+          ) = 83
         )
         AND (
           (
@@ -893,34 +948,34 @@ FROM (
               (
                 (
                   (
-                    "t63"."p_late_30_24m" + "t63"."p_late_90_24m" + "t63"."p_months_since_late_30" + "t63"."p_defaults_60m" + "t63"."p_history_months"
-                  ) - -33
+                    "t67"."p_late_30_24m" + "t67"."p_late_90_24m" + "t67"."p_months_since_late_30" + "t67"."p_defaults_60m" + "t67"."p_history_months"
+                  ) - -26
                 ) * 100
-              ) / 99
+              ) / 83
             ) AS BIGINT) % 2
           ) = 1
         )
       ) AS BIGINT) AS "history",
       CAST(FLOOR((
         (
-          "t63"."p_card_utilisation" - -29
+          "t67"."p_card_utilisation" - -27
         ) * 100
-      ) / 40) AS BIGINT) + CAST((
+      ) / 37) AS BIGINT) + CAST((
         (
           (
             (
               (
-                "t63"."p_card_utilisation" - -29
+                "t67"."p_card_utilisation" - -27
               ) * 100
             ) - (
               CAST(FLOOR((
                 (
-                  "t63"."p_card_utilisation" - -29
+                  "t67"."p_card_utilisation" - -27
                 ) * 100
-              ) / 40) AS BIGINT) * 40
+              ) / 37) AS BIGINT) * 37
             )
           ) * 2
-        ) > 40
+        ) > 37
       )
       OR (
         (
@@ -928,25 +983,25 @@ FROM (
             (
               (
                 (
-                  "t63"."p_card_utilisation" - -29
+                  "t67"."p_card_utilisation" - -27
                 ) * 100
               ) - (
                 CAST(FLOOR((
                   (
-                    "t63"."p_card_utilisation" - -29
+                    "t67"."p_card_utilisation" - -27
                   ) * 100
-                ) / 40) AS BIGINT) * 40
+                ) / 37) AS BIGINT) * 37
               )
             ) * 2
-          ) = 40
+          ) = 37
         )
         AND (
           (
             CAST(FLOOR((
               (
-                "t63"."p_card_utilisation" - -29
+                "t67"."p_card_utilisation" - -27
               ) * 100
-            ) / 40) AS BIGINT) % 2
+            ) / 37) AS BIGINT) % 2
           ) = 1
         )
       ) AS BIGINT) AS "capacity",
@@ -955,7 +1010,7 @@ FROM (
         (
           (
             (
-              "t63"."p_bills_on_time_pct" + "t63"."p_tax_on_time_pct"
+              "t67"."p_bills_on_time_pct" + "t67"."p_tax_on_time_pct"
             ) - -2
           ) * 100
         ) / 3
@@ -965,7 +1020,7 @@ FROM (
             (
               (
                 (
-                  "t63"."p_bills_on_time_pct" + "t63"."p_tax_on_time_pct"
+                  "t67"."p_bills_on_time_pct" + "t67"."p_tax_on_time_pct"
                 ) - -2
               ) * 100
             ) - (
@@ -973,7 +1028,7 @@ FROM (
                 (
                   (
                     (
-                      "t63"."p_bills_on_time_pct" + "t63"."p_tax_on_time_pct"
+                      "t67"."p_bills_on_time_pct" + "t67"."p_tax_on_time_pct"
                     ) - -2
                   ) * 100
                 ) / 3
@@ -989,7 +1044,7 @@ FROM (
               (
                 (
                   (
-                    "t63"."p_bills_on_time_pct" + "t63"."p_tax_on_time_pct"
+                    "t67"."p_bills_on_time_pct" + "t67"."p_tax_on_time_pct"
                   ) - -2
                 ) * 100
               ) - (
@@ -997,7 +1052,7 @@ FROM (
                   (
                     (
                       (
-                        "t63"."p_bills_on_time_pct" + "t63"."p_tax_on_time_pct"
+                        "t67"."p_bills_on_time_pct" + "t67"."p_tax_on_time_pct"
                       ) - -2
                     ) * 100
                   ) / 3
@@ -1012,7 +1067,7 @@ FROM (
               (
                 (
                   (
-                    "t63"."p_bills_on_time_pct" + "t63"."p_tax_on_time_pct"
+                    "t67"."p_bills_on_time_pct" + "t67"."p_tax_on_time_pct"
                   ) - -2
                 ) * 100
               ) / 3
@@ -1024,221 +1079,208 @@ FROM (
       RANDOM() AS "_b2",
       (
         (
-          42 - "t63"."p_late_30_24m"
-        ) * 13
-      ) + 12 AS "k_late_30_24m",
+          36 - "t67"."p_late_30_24m"
+        ) * 14
+      ) + 13 AS "k_late_30_24m",
       (
         (
-          2 - "t63"."p_late_90_24m"
-        ) * 13
-      ) + 11 AS "k_late_90_24m",
+          3 - "t67"."p_late_90_24m"
+        ) * 14
+      ) + 12 AS "k_late_90_24m",
       (
         (
-          3 - "t63"."p_months_since_late_30"
-        ) * 13
-      ) + 10 AS "k_months_since_late_30",
+          0 - "t67"."p_months_since_late_30"
+        ) * 14
+      ) + 11 AS "k_months_since_late_30",
       (
         (
-          0 - "t63"."p_defaults_60m"
-        ) * 13
-      ) + 9 AS "k_defaults_60m",
+          0 - "t67"."p_defaults_60m"
+        ) * 14
+      ) + 10 AS "k_defaults_60m",
       (
         (
-          19 - "t63"."p_history_months"
-        ) * 13
-      ) + 8 AS "k_history_months",
+          18 - "t67"."p_history_months"
+        ) * 14
+      ) + 9 AS "k_history_months",
       (
         (
-          11 - "t63"."p_card_utilisation"
-        ) * 13
-      ) + 7 AS "k_card_utilisation",
+          10 - "t67"."p_card_utilisation"
+        ) * 14
+      ) + 8 AS "k_card_utilisation",
       (
         (
-          0 - "t63"."p_open_judgments"
-        ) * 13
-      ) + 6 AS "k_open_judgments",
+          0 - "t67"."p_open_judgments"
+        ) * 14
+      ) + 7 AS "k_open_judgments",
       (
         (
-          0 - "t63"."p_open_judgment_amount"
-        ) * 13
-      ) + 5 AS "k_open_judgment_amount",
+          0 - "t67"."p_open_judgment_amount"
+        ) * 14
+      ) + 6 AS "k_open_judgment_amount",
       (
         (
-          0 - "t63"."p_penalties_24m"
-        ) * 13
-      ) + 4 AS "k_penalties_24m",
+          0 - "t67"."p_penalties_24m"
+        ) * 14
+      ) + 5 AS "k_penalties_24m",
       (
         (
-          0 - "t63"."p_tax_arrears_open"
-        ) * 13
+          0 - "t67"."p_breaches_24m"
+        ) * 14
+      ) + 4 AS "k_breaches_24m",
+      (
+        (
+          0 - "t67"."p_tax_arrears_open"
+        ) * 14
       ) + 3 AS "k_tax_arrears_open",
       (
         (
-          1 - "t63"."p_bills_on_time_pct"
-        ) * 13
+          1 - "t67"."p_bills_on_time_pct"
+        ) * 14
       ) + 2 AS "k_bills_on_time_pct",
       (
         (
-          0 - "t63"."p_tax_on_time_pct"
-        ) * 13
+          0 - "t67"."p_tax_on_time_pct"
+        ) * 14
       ) + 1 AS "k_tax_on_time_pct",
       (
         (
-          0 - "t63"."p_identity_level"
-        ) * 13
+          0 - "t67"."p_identity_level"
+        ) * 14
       ) + 0 AS "k_identity_level"
     FROM (
       SELECT
-        "t62"."subject_id",
-        "t62"."late_30_24m",
-        "t62"."late_90_24m",
-        "t62"."months_since_late_30",
-        "t62"."defaults_60m",
-        "t62"."history_months",
-        "t62"."card_utilisation",
-        "t62"."open_judgments",
-        "t62"."open_judgment_amount",
-        "t62"."penalties_24m",
-        "t62"."tax_arrears_open",
-        "t62"."bills_on_time_pct",
-        "t62"."tax_on_time_pct",
-        "t62"."identity_level",
+        "t66"."subject_id",
+        "t66"."late_30_24m",
+        "t66"."late_90_24m",
+        "t66"."months_since_late_30",
+        "t66"."defaults_60m",
+        "t66"."history_months",
+        "t66"."card_utilisation",
+        "t66"."open_judgments",
+        "t66"."open_judgment_amount",
+        "t66"."penalties_24m",
+        "t66"."breaches_24m",
+        "t66"."tax_arrears_open",
+        "t66"."bills_on_time_pct",
+        "t66"."tax_on_time_pct",
+        "t66"."identity_level",
         RANDOM() AS "_b1",
         CASE
-          WHEN "t62"."late_30_24m" IS NULL
+          WHEN "t66"."late_30_24m" IS NULL
           THEN 0
-          WHEN "t62"."late_30_24m" < 0.5
-          THEN 42
-          WHEN "t62"."late_30_24m" < 1.5
-          THEN 16
-          WHEN "t62"."late_30_24m" < 2.5
+          WHEN "t66"."late_30_24m" < 0.5
+          THEN 36
+          WHEN "t66"."late_30_24m" < 1.5
+          THEN 14
+          WHEN "t66"."late_30_24m" < 2.5
           THEN 1
-          WHEN "t62"."late_30_24m" < 3.5
-          THEN -12
-          ELSE -17
+          WHEN "t66"."late_30_24m" < 3.5
+          THEN -11
+          ELSE -15
         END AS "p_late_30_24m",
         CASE
-          WHEN "t62"."late_90_24m" IS NULL
+          WHEN "t66"."late_90_24m" IS NULL
           THEN 0
-          WHEN "t62"."late_90_24m" < 0.5
-          THEN 2
-          WHEN "t62"."late_90_24m" < 2.5
+          WHEN "t66"."late_90_24m" < 0.5
+          THEN 3
+          WHEN "t66"."late_90_24m" < 2.5
           THEN -1
-          ELSE -4
+          ELSE -7
         END AS "p_late_90_24m",
         CASE
-          WHEN "t62"."months_since_late_30" IS NULL
+          WHEN "t66"."months_since_late_30" IS NULL
           THEN 0
-          WHEN "t62"."months_since_late_30" < 6.5
-          THEN 3
-          WHEN "t62"."months_since_late_30" < 20.0
-          THEN 1
-          ELSE -7
+          WHEN "t66"."months_since_late_30" < 6.5
+          THEN 0
+          WHEN "t66"."months_since_late_30" < 20.0
+          THEN 0
+          ELSE 0
         END AS "p_months_since_late_30",
-        CASE WHEN "t62"."defaults_60m" IS NULL THEN 0 ELSE 0 END AS "p_defaults_60m",
+        CASE WHEN "t66"."defaults_60m" IS NULL THEN 0 ELSE 0 END AS "p_defaults_60m",
         CASE
-          WHEN "t62"."history_months" IS NULL
-          THEN 0
-          WHEN "t62"."history_months" < 74.0
-          THEN -5
-          ELSE 19
+          WHEN "t66"."history_months" IS NULL
+          THEN 2
+          WHEN "t66"."history_months" < 51.5
+          THEN -4
+          ELSE 18
         END AS "p_history_months",
         CASE
-          WHEN "t62"."card_utilisation" IS NULL
+          WHEN "t66"."card_utilisation" IS NULL
           THEN 0
-          WHEN "t62"."card_utilisation" < 0.17872796952724457
-          THEN 11
-          WHEN "t62"."card_utilisation" < 0.25231048464775085
+          WHEN "t66"."card_utilisation" < 0.17872796952724457
           THEN 10
-          WHEN "t62"."card_utilisation" < 0.5216807126998901
+          WHEN "t66"."card_utilisation" < 0.25231048464775085
+          THEN 9
+          WHEN "t66"."card_utilisation" < 0.5216807126998901
           THEN 0
-          WHEN "t62"."card_utilisation" < 0.7797325253486633
+          WHEN "t66"."card_utilisation" < 0.7797325253486633
           THEN -13
-          ELSE -29
+          ELSE -27
         END AS "p_card_utilisation",
         CASE
-          WHEN "t62"."open_judgments" IS NULL
+          WHEN "t66"."open_judgments" IS NULL
           THEN 0
-          WHEN "t62"."open_judgments" < 0.5
+          WHEN "t66"."open_judgments" < 0.5
           THEN 0
           ELSE 0
         END AS "p_open_judgments",
         CASE
-          WHEN "t62"."open_judgment_amount" IS NULL
+          WHEN "t66"."open_judgment_amount" IS NULL
           THEN 0
-          WHEN "t62"."open_judgment_amount" < 2500.0
+          WHEN "t66"."open_judgment_amount" < 2500.0
           THEN 0
           ELSE 0
         END AS "p_open_judgment_amount",
-        CASE WHEN "t62"."penalties_24m" IS NULL THEN 0 ELSE 0 END AS "p_penalties_24m",
-        CASE WHEN "t62"."tax_arrears_open" IS NULL THEN 0 ELSE 0 END AS "p_tax_arrears_open",
+        CASE WHEN "t66"."penalties_24m" IS NULL THEN 0 ELSE 0 END AS "p_penalties_24m",
+        CASE WHEN "t66"."breaches_24m" IS NULL THEN 0 ELSE 0 END AS "p_breaches_24m",
+        CASE WHEN "t66"."tax_arrears_open" IS NULL THEN 0 ELSE 0 END AS "p_tax_arrears_open",
         CASE
-          WHEN "t62"."bills_on_time_pct" IS NULL
+          WHEN "t66"."bills_on_time_pct" IS NULL
           THEN 0
-          WHEN "t62"."bills_on_time_pct" < 45.5
+          WHEN "t66"."bills_on_time_pct" < 45.5
           THEN -2
-          WHEN "t62"."bills_on_time_pct" < 54.0
-          THEN -1
-          WHEN "t62"."bills_on_time_pct" < 70.5
+          WHEN "t66"."bills_on_time_pct" < 54.0
+          THEN -2
+          WHEN "t66"."bills_on_time_pct" < 70.5
           THEN -1
           ELSE 1
         END AS "p_bills_on_time_pct",
-        CASE WHEN "t62"."tax_on_time_pct" IS NULL THEN 0 ELSE 0 END AS "p_tax_on_time_pct",
+        CASE WHEN "t66"."tax_on_time_pct" IS NULL THEN 0 ELSE 0 END AS "p_tax_on_time_pct",
         CASE
-          WHEN "t62"."identity_level" IS NULL
+          WHEN "t66"."identity_level" IS NULL
           THEN 0
-          WHEN "t62"."identity_level" < 1.5
+          WHEN "t66"."identity_level" < 1.5
           THEN 0
           ELSE 0
         END AS "p_identity_level"
       FROM (
         SELECT
-          "t3"."subject_id",
-          COALESCE("t34"."late_30_24m", 0) AS "late_30_24m",
-          COALESCE("t35"."late_90_24m", 0) AS "late_90_24m",
-          "t55"."months_since_late_30",
-          COALESCE("t26"."defaults_60m", 0) AS "defaults_60m",
-          "t46"."history_months",
-          "t61"."card_utilisation",
-          COALESCE("t49"."open_judgments", 0) AS "open_judgments",
-          COALESCE("t58"."open_judgment_amount", 0) AS "open_judgment_amount",
-          COALESCE("t27"."penalties_24m", 0) AS "penalties_24m",
-          COALESCE("t36"."tax_arrears_open", 0) AS "tax_arrears_open",
-          "t57"."bills_on_time_pct",
-          "t52"."tax_on_time_pct",
-          COALESCE("t42"."identity_level", 0) AS "identity_level"
+          "t10"."subject_id",
+          COALESCE("t38"."late_30_24m", 0) AS "late_30_24m",
+          COALESCE("t39"."late_90_24m", 0) AS "late_90_24m",
+          "t59"."months_since_late_30",
+          COALESCE("t29"."defaults_60m", 0) AS "defaults_60m",
+          "t50"."history_months",
+          "t65"."card_utilisation",
+          COALESCE("t53"."open_judgments", 0) AS "open_judgments",
+          COALESCE("t62"."open_judgment_amount", 0) AS "open_judgment_amount",
+          COALESCE("t30"."penalties_24m", 0) AS "penalties_24m",
+          COALESCE("t31"."breaches_24m", 0) AS "breaches_24m",
+          COALESCE("t40"."tax_arrears_open", 0) AS "tax_arrears_open",
+          "t61"."bills_on_time_pct",
+          "t56"."tax_on_time_pct",
+          COALESCE("t46"."identity_level", 0) AS "identity_level"
         FROM (
           SELECT
             "t0"."subject_id"
           FROM "parquet_2" AS "t0"
-        ) AS "t3"
+          WHERE
+            "t0"."kind" = 'person'
+        ) AS "t10"
         LEFT OUTER JOIN (
           SELECT
-            "t23"."subject_id",
-            "t23"."value" AS "late_30_24m"
-          FROM (
-            SELECT
-              "t16"."subject_id",
-              COUNT(*) AS "value"
-            FROM (
-              SELECT
-                *
-              FROM "parquet_1" AS "t1"
-              WHERE
-                "t1"."category" = 'loan.repayment'
-                AND "t1"."occurred_on" <= MAKE_DATE(2026, 6, 30)
-                AND "t1"."occurred_on" > MAKE_DATE(2024, 6, 30)
-                AND CAST(NULLIF(REGEXP_EXTRACT("t1"."fields", '"days_late":(-?[0-9]+)', 1), '') AS BIGINT) >= 30
-            ) AS "t16"
-            GROUP BY
-              1
-          ) AS "t23"
-        ) AS "t34"
-          ON "t3"."subject_id" = "t34"."subject_id"
-        LEFT OUTER JOIN (
-          SELECT
-            "t24"."subject_id",
-            "t24"."value" AS "late_90_24m"
+            "t26"."subject_id",
+            "t26"."value" AS "late_30_24m"
           FROM (
             SELECT
               "t18"."subject_id",
@@ -1250,25 +1292,50 @@ FROM (
               WHERE
                 "t1"."category" = 'loan.repayment'
                 AND "t1"."occurred_on" <= MAKE_DATE(2026, 6, 30)
+                AND "t1"."occurred_on" > MAKE_DATE(2021, 6, 30)
                 AND "t1"."occurred_on" > MAKE_DATE(2024, 6, 30)
-                AND CAST(NULLIF(REGEXP_EXTRACT("t1"."fields", '"days_late":(-?[0-9]+)', 1), '') AS BIGINT) >= 90
+                AND CAST(NULLIF(REGEXP_EXTRACT("t1"."fields", '"days_late":(-?[0-9]+)', 1), '') AS BIGINT) >= 30
             ) AS "t18"
             GROUP BY
               1
-          ) AS "t24"
-        ) AS "t35"
-          ON "t3"."subject_id" = "t35"."subject_id"
+          ) AS "t26"
+        ) AS "t38"
+          ON "t10"."subject_id" = "t38"."subject_id"
         LEFT OUTER JOIN (
           SELECT
-            "t44"."subject_id",
-            "t44"."value" AS "months_since_late_30"
+            "t27"."subject_id",
+            "t27"."value" AS "late_90_24m"
           FROM (
             SELECT
-              "t17"."subject_id",
+              "t20"."subject_id",
+              COUNT(*) AS "value"
+            FROM (
+              SELECT
+                *
+              FROM "parquet_1" AS "t1"
+              WHERE
+                "t1"."category" = 'loan.repayment'
+                AND "t1"."occurred_on" <= MAKE_DATE(2026, 6, 30)
+                AND "t1"."occurred_on" > MAKE_DATE(2021, 6, 30)
+                AND "t1"."occurred_on" > MAKE_DATE(2024, 6, 30)
+                AND CAST(NULLIF(REGEXP_EXTRACT("t1"."fields", '"days_late":(-?[0-9]+)', 1), '') AS BIGINT) >= 90
+            ) AS "t20"
+            GROUP BY
+              1
+          ) AS "t27"
+        ) AS "t39"
+          ON "t10"."subject_id" = "t39"."subject_id"
+        LEFT OUTER JOIN (
+          SELECT
+            "t48"."subject_id",
+            "t48"."value" AS "months_since_late_30"
+          FROM (
+            SELECT
+              "t19"."subject_id",
               24318 - (
                 (
-                  CAST(EXTRACT(year FROM MAX("t17"."occurred_on")) AS BIGINT) * 12
-                ) + CAST(EXTRACT(month FROM MAX("t17"."occurred_on")) AS BIGINT)
+                  CAST(EXTRACT(year FROM MAX("t19"."occurred_on")) AS BIGINT) * 12
+                ) + CAST(EXTRACT(month FROM MAX("t19"."occurred_on")) AS BIGINT)
               ) AS "value"
             FROM (
               SELECT
@@ -1277,20 +1344,21 @@ FROM (
               WHERE
                 "t1"."category" = 'loan.repayment'
                 AND "t1"."occurred_on" <= MAKE_DATE(2026, 6, 30)
+                AND "t1"."occurred_on" > MAKE_DATE(2021, 6, 30)
                 AND CAST(NULLIF(REGEXP_EXTRACT("t1"."fields", '"days_late":(-?[0-9]+)', 1), '') AS BIGINT) >= 30
-            ) AS "t17"
+            ) AS "t19"
             GROUP BY
               1
-          ) AS "t44"
-        ) AS "t55"
-          ON "t3"."subject_id" = "t55"."subject_id"
+          ) AS "t48"
+        ) AS "t59"
+          ON "t10"."subject_id" = "t59"."subject_id"
         LEFT OUTER JOIN (
           SELECT
-            "t14"."subject_id",
-            "t14"."value" AS "defaults_60m"
+            "t15"."subject_id",
+            "t15"."value" AS "defaults_60m"
           FROM (
             SELECT
-              "t4"."subject_id",
+              "t3"."subject_id",
               COUNT(*) AS "value"
             FROM (
               SELECT
@@ -1300,63 +1368,65 @@ FROM (
                 "t1"."category" = 'loan.default'
                 AND "t1"."occurred_on" <= MAKE_DATE(2026, 6, 30)
                 AND "t1"."occurred_on" > MAKE_DATE(2021, 6, 30)
-            ) AS "t4"
+            ) AS "t3"
             GROUP BY
               1
-          ) AS "t14"
-        ) AS "t26"
-          ON "t3"."subject_id" = "t26"."subject_id"
+          ) AS "t15"
+        ) AS "t29"
+          ON "t10"."subject_id" = "t29"."subject_id"
         LEFT OUTER JOIN (
           SELECT
-            "t37"."subject_id",
-            "t37"."value" AS "history_months"
+            "t41"."subject_id",
+            "t41"."value" AS "history_months"
           FROM (
             SELECT
-              "t5"."subject_id",
+              "t4"."subject_id",
               24318 - (
                 (
-                  CAST(EXTRACT(year FROM MIN("t5"."occurred_on")) AS BIGINT) * 12
-                ) + CAST(EXTRACT(month FROM MIN("t5"."occurred_on")) AS BIGINT)
+                  CAST(EXTRACT(year FROM MIN("t4"."occurred_on")) AS BIGINT) * 12
+                ) + CAST(EXTRACT(month FROM MIN("t4"."occurred_on")) AS BIGINT)
               ) AS "value"
             FROM (
               SELECT
                 *
               FROM "parquet_1" AS "t1"
               WHERE
-                "t1"."category" = 'loan.opened' AND "t1"."occurred_on" <= MAKE_DATE(2026, 6, 30)
-            ) AS "t5"
+                "t1"."category" = 'loan.opened'
+                AND "t1"."occurred_on" <= MAKE_DATE(2026, 6, 30)
+                AND "t1"."occurred_on" > MAKE_DATE(2021, 6, 30)
+            ) AS "t4"
             GROUP BY
               1
-          ) AS "t37"
-        ) AS "t46"
-          ON "t3"."subject_id" = "t46"."subject_id"
+          ) AS "t41"
+        ) AS "t50"
+          ON "t10"."subject_id" = "t50"."subject_id"
         LEFT OUTER JOIN (
           SELECT
-            "t59"."subject_id",
-            "t59"."balance" / NULLIF("t59"."cap", 0) AS "card_utilisation"
+            "t63"."subject_id",
+            "t63"."balance" / NULLIF("t63"."cap", 0) AS "card_utilisation"
           FROM (
             SELECT
-              "t51"."subject_id",
-              SUM("t51"."amount_minor") AS "balance",
-              SUM("t51"."credit_limit") AS "cap"
+              "t55"."subject_id",
+              SUM("t55"."amount_minor") AS "balance",
+              SUM("t55"."credit_limit") AS "cap"
             FROM (
               SELECT
                 *
               FROM (
                 SELECT
-                  "t20"."record_id",
-                  "t20"."subject_id",
-                  "t20"."furnisher_id",
-                  "t20"."occurred_on",
-                  "t20"."amount_minor",
-                  "t20"."fields",
-                  "t20"."category",
-                  "t20"."month",
-                  "t20"."account",
-                  "t20"."credit_limit",
+                  "t22"."record_id",
+                  "t22"."subject_id",
+                  "t22"."furnisher_id",
+                  "t22"."occurred_on",
+                  "t22"."amount_minor",
+                  "t22"."fields",
+                  "t22"."category",
+                  "t22"."month",
+                  "t22"."account",
+                  "t22"."credit_limit",
                   ROW_NUMBER() OVER (
-                    PARTITION BY "t20"."subject_id", "t20"."account"
-                    ORDER BY "t20"."occurred_on" DESC, "t20"."record_id" DESC
+                    PARTITION BY "t22"."subject_id", "t22"."account"
+                    ORDER BY "t22"."occurred_on" DESC, "t22"."record_id" DESC
                     ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING
                   ) - 1 AS "n"
                 FROM (
@@ -1378,53 +1448,77 @@ FROM (
                   WHERE
                     "t1"."category" = 'card.utilisation'
                     AND "t1"."occurred_on" <= MAKE_DATE(2026, 6, 30)
+                    AND "t1"."occurred_on" > MAKE_DATE(2024, 6, 30)
                     AND "t1"."occurred_on" > MAKE_DATE(2025, 6, 30)
-                ) AS "t20"
-              ) AS "t40"
+                ) AS "t22"
+              ) AS "t44"
               WHERE
-                "t40"."n" = 0
-            ) AS "t51"
+                "t44"."n" = 0
+            ) AS "t55"
             GROUP BY
               1
-          ) AS "t59"
-        ) AS "t61"
-          ON "t3"."subject_id" = "t61"."subject_id"
+          ) AS "t63"
+        ) AS "t65"
+          ON "t10"."subject_id" = "t65"."subject_id"
         LEFT OUTER JOIN (
           SELECT
-            "t39"."subject_id",
-            "t39"."value" AS "open_judgments"
+            "t43"."subject_id",
+            "t43"."value" AS "open_judgments"
           FROM (
             SELECT
-              "t33"."subject_id",
+              "t37"."subject_id",
               COUNT(*) AS "value"
-            FROM "t28" AS "t33"
+            FROM "t32" AS "t37"
             GROUP BY
               1
-          ) AS "t39"
-        ) AS "t49"
-          ON "t3"."subject_id" = "t49"."subject_id"
+          ) AS "t43"
+        ) AS "t53"
+          ON "t10"."subject_id" = "t53"."subject_id"
         LEFT OUTER JOIN (
           SELECT
-            "t50"."subject_id",
-            "t50"."value" AS "open_judgment_amount"
+            "t54"."subject_id",
+            "t54"."value" AS "open_judgment_amount"
           FROM (
             SELECT
-              "t33"."subject_id",
+              "t37"."subject_id",
               CAST(FLOOR((
-                COALESCE(SUM("t33"."amount_minor"), 0)
+                COALESCE(SUM("t37"."amount_minor"), 0)
               ) / (
                 100
               )) AS BIGINT) AS "value"
-            FROM "t28" AS "t33"
+            FROM "t32" AS "t37"
             GROUP BY
               1
-          ) AS "t50"
-        ) AS "t58"
-          ON "t3"."subject_id" = "t58"."subject_id"
+          ) AS "t54"
+        ) AS "t62"
+          ON "t10"."subject_id" = "t62"."subject_id"
         LEFT OUTER JOIN (
           SELECT
-            "t15"."subject_id",
-            "t15"."value" AS "penalties_24m"
+            "t16"."subject_id",
+            "t16"."value" AS "penalties_24m"
+          FROM (
+            SELECT
+              "t5"."subject_id",
+              COUNT(*) AS "value"
+            FROM (
+              SELECT
+                *
+              FROM "parquet_1" AS "t1"
+              WHERE
+                "t1"."category" = 'penalty.imposed'
+                AND "t1"."occurred_on" <= MAKE_DATE(2026, 6, 30)
+                AND "t1"."occurred_on" > MAKE_DATE(2021, 6, 30)
+                AND "t1"."occurred_on" > MAKE_DATE(2024, 6, 30)
+            ) AS "t5"
+            GROUP BY
+              1
+          ) AS "t16"
+        ) AS "t30"
+          ON "t10"."subject_id" = "t30"."subject_id"
+        LEFT OUTER JOIN (
+          SELECT
+            "t17"."subject_id",
+            "t17"."value" AS "breaches_24m"
           FROM (
             SELECT
               "t6"."subject_id",
@@ -1434,22 +1528,23 @@ FROM (
                 *
               FROM "parquet_1" AS "t1"
               WHERE
-                "t1"."category" = 'penalty.imposed'
+                "t1"."category" = 'contract.breach'
                 AND "t1"."occurred_on" <= MAKE_DATE(2026, 6, 30)
+                AND "t1"."occurred_on" > MAKE_DATE(2021, 6, 30)
                 AND "t1"."occurred_on" > MAKE_DATE(2024, 6, 30)
             ) AS "t6"
             GROUP BY
               1
-          ) AS "t15"
-        ) AS "t27"
-          ON "t3"."subject_id" = "t27"."subject_id"
+          ) AS "t17"
+        ) AS "t31"
+          ON "t10"."subject_id" = "t31"."subject_id"
         LEFT OUTER JOIN (
           SELECT
-            "t25"."subject_id",
-            "t25"."value" AS "tax_arrears_open"
+            "t28"."subject_id",
+            "t28"."value" AS "tax_arrears_open"
           FROM (
             SELECT
-              "t19"."subject_id",
+              "t21"."subject_id",
               COUNT(*) AS "value"
             FROM (
               SELECT
@@ -1458,6 +1553,7 @@ FROM (
               WHERE
                 "t1"."category" = 'tax.arrears'
                 AND "t1"."occurred_on" <= MAKE_DATE(2026, 6, 30)
+                AND "t1"."occurred_on" > MAKE_DATE(2021, 6, 30)
                 AND (
                   (
                     NULLIF(REGEXP_EXTRACT("t1"."fields", '"settled_on":"([^"]*)"', 1), '') IS NULL
@@ -1466,16 +1562,16 @@ FROM (
                     NULLIF(REGEXP_EXTRACT("t1"."fields", '"settled_on":"([^"]*)"', 1), '') > '2026-06-30'
                   )
                 )
-            ) AS "t19"
+            ) AS "t21"
             GROUP BY
               1
-          ) AS "t25"
-        ) AS "t36"
-          ON "t3"."subject_id" = "t36"."subject_id"
+          ) AS "t28"
+        ) AS "t40"
+          ON "t10"."subject_id" = "t40"."subject_id"
         LEFT OUTER JOIN (
           SELECT
-            "t47"."subject_id",
-            "t47"."value" AS "bills_on_time_pct"
+            "t51"."subject_id",
+            "t51"."value" AS "bills_on_time_pct"
           FROM (
             SELECT
               "t7"."subject_id",
@@ -1493,17 +1589,18 @@ FROM (
               WHERE
                 "t1"."category" = 'bill.payment'
                 AND "t1"."occurred_on" <= MAKE_DATE(2026, 6, 30)
+                AND "t1"."occurred_on" > MAKE_DATE(2023, 6, 30)
                 AND "t1"."occurred_on" > MAKE_DATE(2024, 6, 30)
             ) AS "t7"
             GROUP BY
               1
-          ) AS "t47"
-        ) AS "t57"
-          ON "t3"."subject_id" = "t57"."subject_id"
+          ) AS "t51"
+        ) AS "t61"
+          ON "t10"."subject_id" = "t61"."subject_id"
         LEFT OUTER JOIN (
           SELECT
-            "t41"."subject_id",
-            "t41"."value" AS "tax_on_time_pct"
+            "t45"."subject_id",
+            "t45"."value" AS "tax_on_time_pct"
           FROM (
             SELECT
               "t8"."subject_id",
@@ -1525,13 +1622,13 @@ FROM (
             ) AS "t8"
             GROUP BY
               1
-          ) AS "t41"
-        ) AS "t52"
-          ON "t3"."subject_id" = "t52"."subject_id"
+          ) AS "t45"
+        ) AS "t56"
+          ON "t10"."subject_id" = "t56"."subject_id"
         LEFT OUTER JOIN (
           SELECT
-            "t29"."subject_id",
-            "t29"."value" AS "identity_level"
+            "t33"."subject_id",
+            "t33"."value" AS "identity_level"
           FROM (
             SELECT
               "t9"."subject_id",
@@ -1545,13 +1642,14 @@ FROM (
               WHERE
                 "t1"."category" = 'identity.verification'
                 AND "t1"."occurred_on" <= MAKE_DATE(2026, 6, 30)
+                AND "t1"."occurred_on" > MAKE_DATE(2021, 6, 30)
             ) AS "t9"
             GROUP BY
               1
-          ) AS "t29"
-        ) AS "t42"
-          ON "t3"."subject_id" = "t42"."subject_id"
-      ) AS "t62"
-    ) AS "t63"
-  ) AS "t64"
-) AS "t65"
+          ) AS "t33"
+        ) AS "t46"
+          ON "t10"."subject_id" = "t46"."subject_id"
+      ) AS "t66"
+    ) AS "t67"
+  ) AS "t68"
+) AS "t69"
