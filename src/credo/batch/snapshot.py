@@ -6,7 +6,8 @@ Layout under ``<data_dir>/snapshots/<UTC timestamp>/``::
     subjects.parquet                                               (id, kind, birth_date)
     manifest.json                                                  (counts, states, time)
 
-Only live records (state ``active`` or ``corrected``) are exported, and no person identifier
+Only records in use are exported (state ``active`` or ``corrected``, and disputed court
+orders: ``credo.records.service.in_use``), and no person identifier
 ever leaves the store: subjects appear by their opaque id only. Rows stream from a DBAPI
 cursor in chunks straight into Arrow record batches (see docs/batch.md for the export paths
 measured).
@@ -29,6 +30,7 @@ import pyarrow.parquet as pq
 from sqlalchemy import Engine
 
 from credo.core import clock
+from credo.records.service import IN_USE_SQL
 
 LIVE_STATES = ("active", "corrected")
 CHUNK = 100_000
@@ -52,8 +54,10 @@ PARTITIONING = ds.partitioning(
 )
 RECORDS_SQL = (
     "SELECT id, subject_id, furnisher_id, category, occurred_on, amount_minor, fields "
-    "FROM records WHERE state IN ('active', 'corrected') ORDER BY subject_id, id"
+    f"FROM records WHERE {IN_USE_SQL} ORDER BY subject_id, id"
 )
+"""Records in use: live ones, and disputed court orders (the one rule for disputed records,
+``credo.records.service.in_use``); scores and ledgers read only these."""
 SUBJECTS_SQL = "SELECT id, kind, birth_date FROM subjects ORDER BY id"
 
 

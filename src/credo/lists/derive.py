@@ -165,6 +165,7 @@ def _defaulter(
                 "term": why,
             },
         )
+        _extend(entry, sorted(found, key=lambda f: (f.occurred_on, f.record_id))[1:])
         warned = [
             j
             for j in judgments.get(case, [])
@@ -186,6 +187,35 @@ def _defaulter(
                 entry.close(end[0], end[1])
         out.append(_expire(entry, as_of))
     return out
+
+
+def _extend(entry: Desired, later: list[Fact]) -> None:
+    """Extend a listing by each further ``court.listing`` on the same case (SPC rule:
+    one to three years on aggravation); the basis records every extension."""
+    if entry.scheduled_end is None or not later:
+        return
+    extensions = []
+    for f in later:
+        term = f.fields.get("term_months")
+        months, why = R.extension_term(int(term) if term is not None else None)
+        end = entry.scheduled_end
+        assert end is not None
+        entry.scheduled_end = R.add_months(max(end, f.occurred_on), months)
+        extensions.append(
+            {
+                "record_id": f.record_id,
+                "on": f.occurred_on.isoformat(),
+                "months": months,
+                "ground": f.fields.get("ground"),
+                "basis": why,
+                "scheduled_end": entry.scheduled_end.isoformat(),
+            }
+        )
+    entry.basis["extensions"] = extensions
+    entry.basis["term"] = (
+        f"{entry.basis['term']}; extended {len(extensions)} time(s) on aggravation "
+        f"to {entry.scheduled_end.isoformat()}"
+    )
 
 
 def _serious_violator(

@@ -69,6 +69,7 @@ class ListChanged(audit.AuditEvent):
     state: str
     scheduled_end: str | None
     record_ids: list[int]
+    term: str | None = None
 
 
 @dataclass(frozen=True)

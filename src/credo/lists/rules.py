@@ -213,6 +213,26 @@ def listing_term(ground: str, term_months: int | None) -> tuple[int | None, str]
     return clamped, f"{kind} {ground}: court's term {clamped} months"
 
 
+EXTENSION_MONTHS = (12, 36)
+"""An aggravation (a further ``court.listing`` on the same case while listed) extends the
+term by one to three years (SPC Provisions on the list of dishonest judgment debtors,
+2017, art. 2); 12 months when the court names no term."""
+
+
+def extension_term(term_months: int | None) -> tuple[int, str]:
+    """Months a further listing on the same case adds to the entry, and why (pure)."""
+    low, high = EXTENSION_MONTHS
+    if term_months is None:
+        return low, f"aggravation: a further court.listing extends the term by {low} months"
+    clamped = min(max(term_months, low), high)
+    if clamped != term_months:
+        return clamped, (
+            f"aggravation: court's extension {term_months} months is outside {low}-{high}; "
+            f"clamped to {clamped}"
+        )
+    return clamped, f"aggravation: court's extension {clamped} months"
+
+
 def list_rule(list_id: str) -> ListRule:
     """The rule of a list id (KeyError names the id)."""
     return LISTS[list_id]

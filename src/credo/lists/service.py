@@ -152,7 +152,13 @@ def _event(entry: ListEntry, before: str | None, immediate: bool) -> tuple[str, 
             immediate,
         )
     return "changed", events.ListChanged(
-        entry.id, entry.list_id, entry.subject_id, entry.state, _iso(entry.scheduled_end), ids
+        entry.id,
+        entry.list_id,
+        entry.subject_id,
+        entry.state,
+        _iso(entry.scheduled_end),
+        ids,
+        json.loads(entry.basis).get("term"),
     )
 
 
