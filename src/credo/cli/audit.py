@@ -11,6 +11,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from credo.cli.common import console, emit_json, handle_errors, transaction
 from credo.config import get_settings
 from credo.core import audit, merkle
+from credo.records import binding
 
 audit_app = typer.Typer(help="Check the audit log and sign checkpoints.", no_args_is_help=True)
 
@@ -75,12 +76,19 @@ def audit_verify(
         None, help="Also fetch this server's checkpoint and proofs and check them."
     ),
 ) -> None:
-    """Recompute the hash chain and every signed checkpoint; exit 1 naming what does not match."""
+    """Recompute the hash chain, every signed checkpoint and every stored record version
+    against the log; exit 1 naming what does not match."""
     public = _public_key(public_key)
     with transaction() as session:
         result = audit.verify_all(session, public)
+        records = binding.verify(session)
     report = result.to_dict()
     report["signatures_checked"] = public is not None
+    report["records_checked"] = True
+    if records:
+        report["problems"] = [*report["problems"], *records]
+        report["ok"] = False
+        report["reason"] = report["reason"] or records[0]
     if url:
         remote = check_remote(url, public)
         report["problems"] = [*report["problems"], *remote]
@@ -90,7 +98,7 @@ def audit_verify(
     elif report["ok"]:
         console.print(
             f"audit log ok: {result.chain.checked} entries, {result.checkpoints} checkpoints, "
-            f"root {result.root_hash[:16]}…"
+            f"every record version bound, root {result.root_hash[:16]}…"
         )
     else:
         if not result.chain.ok:
