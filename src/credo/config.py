@@ -110,6 +110,89 @@ class Settings(BaseSettings):
         description="Spark master URL for `--engine spark` (e.g. spark://host:7077); unset, "
         "local mode on this machine's cores.",
     )
+    public_url: str = Field(
+        default="http://127.0.0.1:8000",
+        description="Address people reach this registry at; notices and sign-in links start "
+        "with it.",
+    )
+    listing_notice_days: int = Field(
+        default=10,
+        ge=0,
+        description="Days a listing warning must have been delivered before the listing takes "
+        "effect; an entry whose warning was not delivered does not take effect.",
+    )
+    consent_notice_days: int = Field(
+        default=7,
+        ge=1,
+        description="Days before a consent ends that its subject is told it is about to expire.",
+    )
+    smtp_host: str | None = Field(
+        default=None,
+        description="SMTP server the worker sends e-mail notices through; unset, e-mail "
+        "notices wait in the outbox (the inbox still gets every notice).",
+    )
+    smtp_port: int = Field(default=25, ge=1, le=65535, description="Port of CREDO_SMTP_HOST.")
+    smtp_tls: str = Field(
+        default="none",
+        pattern="^(none|starttls|tls)$",
+        description="none, starttls (upgrade a plain connection) or tls (implicit TLS, "
+        "usually port 465).",
+    )
+    smtp_user: str | None = Field(
+        default=None, description="SMTP login user; unset, no login is attempted."
+    )
+    smtp_password: SecretStr | None = Field(default=None, description="SMTP login password.")
+    smtp_sender: str = Field(
+        default="credo <notices@credo.invalid>",
+        description="From: address of e-mail notices.",
+    )
+    smtp_timeout: float = Field(
+        default=10.0, gt=0, description="Seconds the worker waits on the SMTP server."
+    )
+    webhook_timeout: float = Field(
+        default=10.0,
+        gt=0,
+        description="Seconds the worker waits for a webhook receiver's answer; past it, the "
+        "attempt failed and is retried.",
+    )
+    notice_max_attempts: int = Field(
+        default=8,
+        ge=1,
+        description="Attempts at one notice before it is undeliverable and listed in the "
+        "operator console.",
+    )
+    notice_backoff: float = Field(
+        default=30.0,
+        gt=0,
+        description="Seconds before the first retry; each further retry waits twice as long "
+        "(up to CREDO_NOTICE_BACKOFF_CAP).",
+    )
+    notice_backoff_cap: float = Field(
+        default=3600.0, gt=0, description="Longest wait between two attempts, in seconds."
+    )
+    notice_lease: float = Field(
+        default=60.0,
+        gt=0,
+        description="Seconds a worker holds the notices it claimed; a worker that dies holding "
+        "them leaves them to the next worker after this.",
+    )
+    worker_batch: int = Field(
+        default=100, ge=1, description="Notices one worker claims at a time."
+    )
+    worker_concurrency: int = Field(
+        default=8,
+        ge=1,
+        description="Deliveries one worker runs at once (threads; one SMTP connection each).",
+    )
+    signin_minutes: int = Field(
+        default=15, ge=1, description="Minutes an e-mailed sign-in link stays usable (once)."
+    )
+    signin_rate: int = Field(
+        default=5,
+        ge=1,
+        description="Sign-in links one identifier, or one address, may ask for in an hour; "
+        "past it the answer is 429 whether or not the pair is on file.",
+    )
     host: str = Field(default="127.0.0.1", description="Address `credo serve` listens on.")
     port: int = Field(default=8000, description="Port `credo serve` listens on.")
 

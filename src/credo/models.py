@@ -10,7 +10,6 @@ from credo.integrity.models import IntegrityFlag, IntegrityFlagSubject
 from credo.ledgers.models import LedgerBalance, LedgerEntry, LedgerGradeHistory, LedgerPolicy
 from credo.lists.models import ListEntry, RepairApplication
 from credo.notices.models import (
-    Contact,
     Notice,
     NoticeAttempt,
     NoticePreference,
@@ -31,7 +30,6 @@ __all__ = [
     "AuditEntry",
     "AuditHead",
     "Consent",
-    "Contact",
     "Dispute",
     "Furnisher",
     "Inquiry",

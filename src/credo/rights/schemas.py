@@ -82,3 +82,27 @@ class ReviewDecision(BaseModel):
 
     outcome: Literal["upheld", "overturned"]
     note: str = Field(max_length=2000)
+
+
+class ProofOut(BaseModel):
+    id: int
+    record_id: RowId
+    note: str
+    filename: str
+    media_type: str
+    size: int
+    sha256: str
+    state: str
+    submitted_at: str
+    deadline: str
+    queue: Literal["furnisher", "operator"]
+    decided_at: str | None
+    decision_note: str | None
+    fulfilment_record_id: int | None
+
+
+class ProofDecision(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    outcome: Literal["accepted", "rejected"]
+    note: str = Field(default="", max_length=2000)

@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, File, Form, UploadFile
 
 from credo.api.deps import FurnisherDep, OperatorDep, SessionDep, SettingsDep, SubjectDep
 from credo.api.schemas import ERROR_RESPONSES, IdPath
+from credo.core.types import MAX_ID
 from credo.records.intake import validate_all, validator_for
-from credo.rights import disputes, report, reviews, statements
+from credo.rights import disputes, proofs, report, reviews, statements
 from credo.rights.schemas import (
     DisputeAnswer,
     DisputeIn,
     DisputeOut,
     FurnisherDispute,
+    ProofDecision,
+    ProofOut,
     ReviewDecision,
     ReviewIn,
     ReviewOut,
@@ -190,3 +193,103 @@ def decide_review(
         session=session, review_id=review_id, outcome=body.outcome, note=body.note
     )
     return ReviewOut(**reviews.describe(review))
+
+
+@router.post(
+    "/me/proofs",
+    response_model=ProofOut,
+    status_code=201,
+    tags=["subject"],
+    summary="Send proof of fulfilment (a PDF or image and a note) for one of your records",
+)
+async def send_proof(
+    subject: SubjectDep,
+    session: SessionDep,
+    settings: SettingsDep,
+    record_id: Annotated[int, Form(ge=1, le=MAX_ID)],
+    note: Annotated[str, Form(max_length=2000)],
+    document: Annotated[UploadFile, File()],
+) -> ProofOut:
+    """Multipart form: ``record_id``, ``note``, ``document``. The furnisher answers within
+    3 working days, else the operator; accepted, it lifts the restriction at once."""
+    data = await document.read(settings.proof_max_bytes + 1)
+    proof = proofs.submit(
+        session=session,
+        subject_id=subject.id,
+        record_id=record_id,
+        note=note,
+        filename=document.filename or "document",
+        media_type=document.content_type or "",
+        data=data,
+        max_bytes=settings.proof_max_bytes,
+    )
+    return ProofOut(**proofs.describe(proof))
+
+
+@router.get(
+    "/me/proofs", response_model=list[ProofOut], tags=["subject"], summary="Your proofs"
+)
+def my_proofs(subject: SubjectDep, session: SessionDep) -> list[ProofOut]:
+    return [
+        ProofOut(**proofs.describe(p))
+        for p in proofs.for_subject(session=session, subject_id=subject.id)
+    ]
+
+
+@router.get(
+    "/furnisher/proofs",
+    response_model=list[ProofOut],
+    tags=["furnisher"],
+    summary="Proofs of fulfilment waiting for your answer",
+)
+def furnisher_proofs(furnisher: FurnisherDep, session: SessionDep) -> list[ProofOut]:
+    return [
+        ProofOut(**proofs.describe(p))
+        for p in proofs.queue(session=session, furnisher_id=furnisher.id)
+    ]
+
+
+@router.post(
+    "/furnisher/proofs/{proof_id}",
+    response_model=ProofOut,
+    tags=["furnisher"],
+    summary="Accept or reject a proof of fulfilment",
+)
+def answer_proof(
+    proof_id: IdPath, body: ProofDecision, furnisher: FurnisherDep, session: SessionDep
+) -> ProofOut:
+    proof = proofs.decide(
+        session=session,
+        proof_id=proof_id,
+        accept=body.outcome == "accepted",
+        note=body.note,
+        furnisher_id=furnisher.id,
+    )
+    return ProofOut(**proofs.describe(proof))
+
+
+@router.get(
+    "/admin/proofs",
+    response_model=list[ProofOut],
+    tags=["operator"],
+    summary="Proofs their furnishers did not answer by the deadline",
+)
+def operator_proofs(_operator: OperatorDep, session: SessionDep) -> list[ProofOut]:
+    return [
+        ProofOut(**proofs.describe(p)) for p in proofs.queue(session=session, furnisher_id=None)
+    ]
+
+
+@router.post(
+    "/admin/proofs/{proof_id}",
+    response_model=ProofOut,
+    tags=["operator"],
+    summary="Accept or reject a proof past its furnisher's deadline",
+)
+def decide_proof(
+    proof_id: IdPath, body: ProofDecision, _operator: OperatorDep, session: SessionDep
+) -> ProofOut:
+    proof = proofs.decide(
+        session=session, proof_id=proof_id, accept=body.outcome == "accepted", note=body.note
+    )
+    return ProofOut(**proofs.describe(proof))

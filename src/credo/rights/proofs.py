@@ -1,0 +1,270 @@
+"""Proof of fulfilment: a subject sends a document (PDF or image) and a note for one of its
+court records; the furnisher answers within 3 working days, else the operator does.
+
+Accepted, the proof becomes a ``court.fulfilment`` record from the record's furnisher for
+the same case, and the list removal applies at once (the restriction is lifted in the same
+transaction). The document's type is checked by its content (magic bytes), never by its
+name or declared type alone.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from credo.core import audit, clock
+from credo.errors import Conflict, Forbidden, InvalidInput, NotFound, TooLarge
+from credo.lists import rules as list_rules
+from credo.lists import service as lists
+from credo.records import service as records
+from credo.records.binding import content_hash
+from credo.records.models import Record
+from credo.records.validation import ValidRecord
+from credo.rights.disputes import own_record
+from credo.rights.models import Proof
+from credo.subjects.models import Subject
+from credo.subjects.service import Identity
+
+ANSWER_WORKING_DAYS = 3
+MAX_NOTE = 2000
+PROVABLE = ("court.judgment", "court.listing")
+MAGIC: dict[str, tuple[bytes, ...]] = {
+    "application/pdf": (b"%PDF-",),
+    "image/png": (b"\x89PNG\r\n\x1a\n",),
+    "image/jpeg": (b"\xff\xd8\xff",),
+}
+
+
+@dataclass(frozen=True)
+class ProofSubmitted(audit.AuditEvent):
+    type = "proof.submitted"
+    proof_id: int
+    record_id: int
+    subject_id: int
+    sha256: str
+    deadline: str
+
+
+@dataclass(frozen=True)
+class ProofDecided(audit.AuditEvent):
+    type = "proof.decided"
+    proof_id: int
+    record_id: int
+    outcome: str
+    fulfilment_record_id: int | None
+
+
+def sniff(data: bytes) -> str | None:
+    """The media type the content shows (PDF, PNG or JPEG), or None."""
+    for media_type, prefixes in MAGIC.items():
+        if any(data.startswith(p) for p in prefixes):
+            return media_type
+    return None
+
+
+def submit(
+    *,
+    session: Session,
+    subject_id: int,
+    record_id: int,
+    note: str,
+    filename: str,
+    media_type: str,
+    data: bytes,
+    max_bytes: int,
+) -> Proof:
+    """Check the document and the record, store the proof and put it in the furnisher's queue."""
+    if not data:
+        raise InvalidInput("the document is empty", details=[{"field": "document", "value": 0}])
+    if len(data) > max_bytes:
+        raise TooLarge(
+            f"the document has {len(data)} bytes; the limit is {max_bytes}",
+            details=[{"field": "document", "value": len(data)}],
+        )
+    found = sniff(data)
+    if found is None:
+        raise InvalidInput(
+            "the document is not a PDF, PNG or JPEG file (checked by its content)",
+            details=[{"field": "document", "value": media_type}],
+        )
+    claimed = (media_type or "").split(";")[0].strip().lower()
+    if claimed and claimed not in ("application/octet-stream", found):
+        raise InvalidInput(
+            f"the document claims to be {claimed} but its content is {found}",
+            details=[{"field": "document", "value": claimed}],
+        )
+    note = (note or "").strip()
+    if not note or len(note) > MAX_NOTE:
+        raise InvalidInput(
+            f"note must be 1-{MAX_NOTE} characters", details=[{"field": "note", "value": note[:80]}]
+        )
+    record = own_record(session=session, subject_id=subject_id, record_id=record_id)
+    if record.category not in PROVABLE or not records.in_use(record.category, record.state):
+        raise InvalidInput(
+            f"record {record_id} is a {record.state} {record.category}; proof of fulfilment "
+            f"is for a live {' or '.join(PROVABLE)}",
+            details=[{"field": "record_id", "value": record_id}],
+        )
+    now = clock.now()
+    proof = Proof(
+        record_id=record.id,
+        subject_id=subject_id,
+        furnisher_id=record.furnisher_id,
+        note=note,
+        filename=(filename or "document")[:200],
+        media_type=found,
+        size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+        document=data,
+        state="submitted",
+        submitted_at=now,
+        deadline=list_rules.add_working_days(now.date(), ANSWER_WORKING_DAYS),
+    )
+    session.add(proof)
+    session.flush()
+    audit.append(
+        session,
+        ProofSubmitted(proof.id, record.id, subject_id, proof.sha256, proof.deadline.isoformat()),
+        actor=f"subject:{subject_id}",
+    )
+    return proof
+
+
+def queue(
+    *, session: Session, furnisher_id: str | None, today: dt.date | None = None
+) -> list[Proof]:
+    """Open proofs: a furnisher's until their deadline, the operator's after it."""
+    today = today or clock.today()
+    query = select(Proof).where(Proof.state == "submitted")
+    if furnisher_id is None:
+        query = query.where(Proof.deadline < today)
+    else:
+        query = query.where(Proof.furnisher_id == furnisher_id, Proof.deadline >= today)
+    return list(session.execute(query.order_by(Proof.deadline, Proof.id)).scalars())
+
+
+def for_subject(*, session: Session, subject_id: int) -> list[Proof]:
+    return list(
+        session.execute(
+            select(Proof).where(Proof.subject_id == subject_id).order_by(Proof.id)
+        ).scalars()
+    )
+
+
+def decide(
+    *,
+    session: Session,
+    proof_id: int,
+    accept: bool,
+    note: str,
+    furnisher_id: str | None = None,
+) -> Proof:
+    """The furnisher's (or, past the deadline, the operator's) answer to a proof.
+
+    Accepted, a ``court.fulfilment`` record for the case is stored from the record's
+    furnisher and list removals apply at once.
+    """
+    proof = session.get(Proof, proof_id)
+    if proof is None or (furnisher_id is not None and proof.furnisher_id != furnisher_id):
+        raise NotFound(f"no proof {proof_id}", details=[{"field": "proof_id", "value": proof_id}])
+    if proof.state != "submitted":
+        raise Conflict(
+            f"proof {proof_id} was already decided ({proof.state})",
+            details=[{"field": "proof_id", "value": proof_id}],
+        )
+    if furnisher_id is None and proof.deadline >= clock.today():
+        raise Forbidden(
+            f"proof {proof_id} is in its furnisher's queue until {proof.deadline.isoformat()}",
+            details=[{"field": "proof_id", "value": proof_id}],
+        )
+    actor = f"furnisher:{furnisher_id}" if furnisher_id else "operator"
+    record = session.get(Record, proof.record_id)
+    assert record is not None
+    fulfilment: Record | None = None
+    if accept:
+        fulfilment = _fulfil(session, proof, record, actor)
+    proof.state = "accepted" if accept else "rejected"
+    proof.decided_at, proof.decided_by = clock.now(), actor
+    proof.decision_note = (note or "").strip() or None
+    proof.fulfilment_record_id = fulfilment.id if fulfilment else None
+    session.flush()
+    audit.append(
+        session,
+        ProofDecided(proof.id, record.id, proof.state, proof.fulfilment_record_id),
+        actor=actor,
+    )
+    return proof
+
+
+def _fulfil(session: Session, proof: Proof, record: Record, actor: str) -> Record:
+    subject = session.get(Subject, record.subject_id)
+    assert subject is not None
+    fields_json = json.dumps(
+        {"case_number": json.loads(record.fields).get("case_number", "")},
+        sort_keys=True,
+        separators=(",", ":"),
+        ensure_ascii=False,
+    )
+    today = clock.today()
+    legal_basis = f"proof of fulfilment {proof.id} accepted"
+    valid = ValidRecord(
+        external_id=f"proof-{proof.id}",
+        category="court.fulfilment",
+        identity=Identity(
+            subject.scheme, subject.kind, subject.lookup_key, subject.display_id, None
+        ),
+        name=subject.name,
+        occurred_on=today,
+        amount_minor=None,
+        currency=None,
+        legal_basis=legal_basis,
+        fields_json=fields_json,
+        content_hash=content_hash(
+            category="court.fulfilment",
+            scheme=subject.scheme,
+            key=subject.lookup_key,
+            occurred_on=today.isoformat(),
+            amount_minor=None,
+            currency=None,
+            legal_basis=legal_basis,
+            fields_json=fields_json,
+        ),
+    )
+    statuses = records.classify(session=session, furnisher_id=record.furnisher_id, records=[valid])
+    records.store(
+        session=session,
+        furnisher_id=record.furnisher_id,
+        records=[valid],
+        statuses=statuses,
+        actor=actor,
+    )
+    stored = records.get(
+        session=session, furnisher_id=record.furnisher_id, external_id=valid.external_id
+    )
+    lists.apply_record_now(session=session, record=stored)
+    return stored
+
+
+def describe(proof: Proof) -> dict[str, Any]:
+    return {
+        "id": proof.id,
+        "record_id": proof.record_id,
+        "note": proof.note,
+        "filename": proof.filename,
+        "media_type": proof.media_type,
+        "size": proof.size,
+        "sha256": proof.sha256,
+        "state": proof.state,
+        "submitted_at": proof.submitted_at.isoformat(),
+        "deadline": proof.deadline.isoformat(),
+        "queue": "furnisher" if proof.deadline >= clock.today() else "operator",
+        "decided_at": proof.decided_at.isoformat() if proof.decided_at else None,
+        "decision_note": proof.decision_note,
+        "fulfilment_record_id": proof.fulfilment_record_id,
+    }

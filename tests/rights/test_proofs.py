@@ -1,0 +1,142 @@
+"""Proof of fulfilment through the API (issue 17): checked by content, queued for the
+furnisher for 3 working days then the operator; accepted, it lifts the restriction."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from credo.config import Settings, get_settings
+from credo.core import clock
+from credo.records.models import Record
+from tests.api.helpers import assert_error, unchanged
+from tests.envelopes import PERSON
+from tests.lists.conftest import (
+    OPERATOR,
+    OPERATOR_KEY,
+    OTHER_PERSON,
+    at,
+    judgment,
+    listing,
+    post,
+    refresh,
+    token,
+)
+
+CASE = "(2025)京0105执7号"
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+
+
+@pytest.fixture
+def settings(monkeypatch: pytest.MonkeyPatch) -> Settings:
+    monkeypatch.setenv("CREDO_OPERATOR_KEY", OPERATOR_KEY)
+    monkeypatch.setenv("CREDO_PROOF_MAX_BYTES", "1000")
+    get_settings.cache_clear()
+    return get_settings()
+
+
+@pytest.fixture
+def listed(
+    client: TestClient, court: dict[str, Any], factory: sessionmaker[Session]
+) -> dict[str, Any]:
+    at("2025-01-10")
+    post(
+        client,
+        court,
+        judgment("j-1", CASE, "2024-11-01", "2024-12-01"),
+        listing("l-1", CASE, "2025-01-05"),
+        judgment("j-9", "(2025)other", "2024-11-01", "2024-12-01", OTHER_PERSON),
+    )
+    refresh(factory, "2025-01-10")
+    with factory() as s:
+        ids = {e: i for e, i in s.execute(select(Record.external_id, Record.id))}
+    return {"ids": ids, "me": token(factory), "court": court["headers"]}
+
+
+def _send(
+    client: TestClient, who: dict[str, str], record_id: int, data: bytes, kind: str, note: str = "Paid in full"
+) -> Any:
+    return client.post(
+        "/v1/me/proofs",
+        headers=who,
+        data={"record_id": str(record_id), "note": note},
+        files={"document": ("receipt", data, kind)},
+    )
+
+
+def _restricted(client: TestClient, me: dict[str, str]) -> bool:
+    return bool(client.get("/v1/me/lists", headers=me).json()["restrictions"])
+
+
+def test_accepted_proof_lifts_the_restriction_at_once(
+    client: TestClient, listed: dict[str, Any]
+) -> None:
+    me = listed["me"]
+    sent = _send(client, me, listed["ids"]["l-1"], PDF, "application/pdf")
+    assert sent.status_code == 201, sent.text
+    proof = sent.json()
+    assert proof["deadline"] == "2025-01-15" and proof["queue"] == "furnisher"  # 3 working days
+    queued = client.get("/v1/furnisher/proofs", headers=listed["court"]).json()
+    assert [p["id"] for p in queued] == [proof["id"]]
+    accepted = client.post(
+        f"/v1/furnisher/proofs/{proof['id']}",
+        headers=listed["court"],
+        json={"outcome": "accepted", "note": "payment confirmed"},
+    )
+    assert accepted.status_code == 200, accepted.text
+    assert accepted.json()["fulfilment_record_id"] is not None
+    entries = client.get("/v1/me/lists", headers=me).json()
+    assert client.get("/v1/me/lists", headers=me).json()["restrictions"] == []
+    listing_entry = [e for e in entries["entries"] if e["rule"] == "defaulter.court_listing"]
+    assert [(e["state"], e["removal_reason"]) for e in listing_entry] == [("ended", "fulfilled")]
+    (mine,) = client.get("/v1/me/proofs", headers=me).json()
+    assert mine["state"] == "accepted"
+
+
+def test_unanswered_proof_goes_to_the_operator(
+    client: TestClient, listed: dict[str, Any]
+) -> None:
+    sent = _send(client, listed["me"], listed["ids"]["j-1"], PNG, "image/png").json()
+    assert client.get("/v1/admin/proofs", headers=OPERATOR).json() == []
+    early = client.post(
+        f"/v1/admin/proofs/{sent['id']}", headers=OPERATOR, json={"outcome": "accepted"}
+    )
+    assert early.status_code == 403
+    at("2025-01-16")
+    assert client.get("/v1/furnisher/proofs", headers=listed["court"]).json() == []
+    (late,) = client.get("/v1/admin/proofs", headers=OPERATOR).json()
+    assert late["id"] == sent["id"] and late["queue"] == "operator"
+    decided = client.post(
+        f"/v1/admin/proofs/{sent['id']}",
+        headers=OPERATOR,
+        json={"outcome": "rejected", "note": "illegible"},
+    )
+    assert decided.status_code == 200 and decided.json()["state"] == "rejected"
+
+
+def test_bad_proofs_store_nothing(
+    client: TestClient, listed: dict[str, Any], engine: Engine
+) -> None:
+    me, ids = listed["me"], listed["ids"]
+    with unchanged(engine):
+        empty = _send(client, me, ids["l-1"], b"", "application/pdf")
+        assert_error(empty, 422, field="document")
+        large = _send(client, me, ids["l-1"], PDF + b"x" * 2000, "application/pdf")
+        assert_error(large, 413, field="document")
+        fake = _send(client, me, ids["l-1"], b"MZ\x90\x00 not a pdf", "application/pdf")
+        assert_error(fake, 422, field="document")
+        assert "content" in fake.json()["error"]["message"]
+        liar = _send(client, me, ids["l-1"], PNG, "application/pdf")
+        assert_error(liar, 422, field="document", value="application/pdf")
+        theirs = _send(client, me, ids["j-9"], PDF, "application/pdf")
+        assert_error(theirs, 404, field="record_id")
+    with unchanged(engine):
+        assert client.get("/v1/me/proofs", headers=me).json() == []
+    assert PERSON
+    assert clock.today() == dt.date(2025, 1, 10)
