@@ -63,6 +63,12 @@ class Settings(BaseSettings):
         ge=1,
         description="Days a furnisher has to answer a dispute; unanswered, the record is deleted.",
     )
+    proof_max_bytes: int = Field(
+        default=5_000_000,
+        ge=1,
+        description="Largest proof-of-fulfilment document (PDF, PNG or JPEG) a subject may "
+        "send, in bytes.",
+    )
     retention_years: int = Field(
         default=5,
         ge=1,

@@ -19,7 +19,7 @@ from credo.notices.models import (
 )
 from credo.records.models import Record, RecordVersion
 from credo.register.models import OrgGrade, RatingReply, RatingRequest, SafetyRating
-from credo.rights.models import Dispute, Review, Statement
+from credo.rights.models import Dispute, Proof, Review, Statement
 from credo.scores.models import ModelVersion, Score, ScoreRun
 from credo.subjects.models import Subject, SubjectToken
 
@@ -46,6 +46,7 @@ __all__ = [
     "NoticeAttempt",
     "NoticePreference",
     "Program",
+    "Proof",
     "RatingReply",
     "RatingRequest",
     "Record",
