@@ -40,7 +40,7 @@ DESIGN_IDS = [
     "identity.verification",
     "payment.transfer",
 ]
-FIELD_TYPES = {"string", "integer", "decimal", "date", "boolean"}
+FIELD_TYPES = {"string", "integer", "decimal", "date", "boolean", "email"}
 TODAY = dt.date(2026, 11, 21)
 
 
@@ -197,6 +197,8 @@ def value_for(field: dict[str, Any]) -> Any:
         return str(Decimal(str(field["min"])) if field["min"] is not None else Decimal("1.00"))
     if kind == "date":
         return TODAY.isoformat()
+    if kind == "email":
+        return "someone@example.org"
     return True
 
 

@@ -279,13 +279,11 @@ def test_able_but_refuses_has_no_fixed_term_and_ends_by_delisting(
 def test_deleted_listing_record_removes_the_listing(
     client: Any, court: dict[str, Any], factory: sessionmaker[Session]
 ) -> None:
+    at("2025-02-05")
+    post(client, court, judgment("j-1", "C-5", "2025-01-01", "2025-02-01"))
+    refresh(factory)  # the warning before listing is delivered (inbox) on 2025-02-05
     at("2025-03-05")
-    post(
-        client,
-        court,
-        judgment("j-1", "C-5", "2025-01-01", "2025-02-01"),
-        listing("l-1", "C-5", "2025-03-01"),
-    )
+    post(client, court, listing("l-1", "C-5", "2025-03-01"))
     refresh(factory)
     assert client.delete("/v1/records/l-1", headers=court["headers"]).status_code == 200
     assert not any(_apply_now(factory, "l-1").values())  # the deletion already applied it

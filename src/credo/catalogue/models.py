@@ -6,11 +6,11 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, Literal
 
-FieldType = Literal["string", "integer", "decimal", "date", "boolean"]
+FieldType = Literal["string", "integer", "decimal", "date", "boolean", "email"]
 Dimension = Literal["history", "capacity", "compliance", "payments", "identity", "none"]
 SubjectKind = Literal["person", "organisation"]
 
-FIELD_TYPES: tuple[str, ...] = ("string", "integer", "decimal", "date", "boolean")
+FIELD_TYPES: tuple[str, ...] = ("string", "integer", "decimal", "date", "boolean", "email")
 DIMENSIONS: tuple[str, ...] = ("history", "capacity", "compliance", "payments", "identity", "none")
 POLARITIES: tuple[str, ...] = ("positive", "negative", "mixed", "neutral")
 AMOUNT_RULES: tuple[str, ...] = ("required", "optional", "none")

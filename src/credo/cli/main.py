@@ -17,6 +17,7 @@ from credo.cli.demo import register as register_demo
 from credo.cli.integrity import register as register_integrity
 from credo.cli.ledgers import register as register_ledgers
 from credo.cli.lists import register as register_lists
+from credo.cli.notices import register as register_notices
 from credo.cli.register import register as register_register
 from credo.cli.rights import register as register_rights
 from credo.cli.synth import register as register_synth
@@ -206,4 +207,5 @@ register_audit(app)
 register_integrity(app)
 register_ledgers(app)
 register_register(app)
+register_notices(app)
 register_demo(app)

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from credo.core import audit, clock
 from credo.errors import Conflict, InvalidInput, NotFound
-from credo.lists import events
+from credo.lists import events, notify
 from credo.lists import rules as R
 from credo.lists.models import ListEntry, RepairApplication
 from credo.lists.service import get_entry
@@ -151,6 +151,7 @@ def decide(
             ),
             actor=actor,
         )
+    notify.repair_decided(session, repair, entry)
     return repair
 
 

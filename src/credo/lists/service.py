@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from credo.core import audit, clock
 from credo.errors import InvalidInput, NotFound
 from credo.lists import events
+from credo.lists import notify
 from credo.lists import rules as R
 from credo.lists.derive import CATEGORIES, Desired, Fact, Key, SubjectInfo, derive
 from credo.lists.models import ListEntry, RepairApplication
@@ -172,6 +173,9 @@ def _sync(
 ) -> Counter[str]:
     facts, infos = _facts(session, subject_ids)
     desired = derive(facts, infos, as_of, _repairs(session, subject_ids))
+    if not removals_only:
+        notify.ensure_warnings(session, desired)
+    notify.hold_until_warned(session, desired)
     existing = _existing(session, subject_ids)
     now = clock.now()
     tally: Counter[str] = Counter()
@@ -218,6 +222,7 @@ def _sync(
                 session.add(new)
                 changed.append((new, None))
     session.flush()
+    notify.announce(session, changed)
     announced = [_event(row, was, removals_only) for row, was in changed]
     # Keep the identity map small: audit.append's UPDATE scans it, so thousands of loaded
     # entries (and appended audit rows) would make a refresh quadratic.

@@ -1,4 +1,4 @@
-"""Notice tables: the outbox, delivery attempts, contacts, preferences, webhooks, sign-in links."""
+"""Notice tables: the outbox, delivery attempts, preferences, webhooks, sign-in links."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from credo.core.db import Base, UtcDateTime
 
-NOTICE_STATES = ("pending", "sent", "undeliverable")
+NOTICE_STATES = ("pending", "sent", "skipped", "undeliverable")
 CHANNELS = ("inbox", "email", "webhook")
 RECIPIENT_TYPES = ("subject", "furnisher", "party")
 
@@ -54,21 +54,6 @@ class NoticeAttempt(Base):
     finished_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
     outcome: Mapped[str] = mapped_column(String(16))
     error: Mapped[str | None] = mapped_column(Text)
-
-
-class Contact(Base):
-    """A subject's e-mail address, as an identity-verification furnisher confirmed it."""
-
-    __tablename__ = "subject_contacts"
-    __table_args__ = (UniqueConstraint("subject_id", "kind"),)
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    subject_id: Mapped[int] = mapped_column(ForeignKey("subjects.id"), index=True)
-    kind: Mapped[str] = mapped_column(String(16))
-    value: Mapped[str] = mapped_column(String(254))
-    verified_by: Mapped[str] = mapped_column(String(32))
-    record_id: Mapped[int | None] = mapped_column(Integer)
-    verified_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
 
 
 class NoticePreference(Base):

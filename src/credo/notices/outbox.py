@@ -37,7 +37,8 @@ from sqlalchemy.orm import Session
 
 from credo.core import clock
 from credo.errors import InvalidInput
-from credo.notices.models import CHANNELS, RECIPIENT_TYPES, Contact, Notice
+from credo.notices import contacts
+from credo.notices.models import CHANNELS, RECIPIENT_TYPES, Notice
 
 __all__ = ["dumps", "enqueue", "notify_subject"]
 
@@ -125,10 +126,7 @@ def notify_subject(
             channel="inbox",
         )
     ]
-    has_email = session.scalar(
-        select(Contact.id).where(Contact.subject_id == subject_id, Contact.kind == "email")
-    )
-    if has_email is not None:
+    if contacts.email_of(session=session, subject_id=subject_id) is not None:
         notices.append(
             enqueue(
                 session=session,

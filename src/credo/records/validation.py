@@ -109,6 +109,14 @@ def parse_decimal(value: Any) -> Decimal:
     return number
 
 
+_EMAIL = re.compile(r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]{1,64}@[A-Za-z0-9-]{1,63}(\.[A-Za-z0-9-]{1,63})+")
+
+
+def valid_email(value: str) -> bool:
+    """One plausible e-mail address (ASCII local part, dotted domain, at most 254 characters)."""
+    return len(value) <= 254 and _EMAIL.fullmatch(value.strip()) is not None
+
+
 def check_field(spec: FieldSpec, value: Any) -> tuple[Any, str | None]:
     """The normalised value of one category field and an error reason (None when valid)."""
     kind = spec.type
@@ -120,6 +128,10 @@ def check_field(spec: FieldSpec, value: Any) -> tuple[Any, str | None]:
         if spec.choices is not None and value not in spec.choices:
             return value, f"must be one of {', '.join(spec.choices)}"
         return value, None
+    if kind == "email":
+        if not isinstance(value, str) or not valid_email(value):
+            return value, "must be one e-mail address (name@domain.tld)"
+        return value.strip().lower(), None
     if kind == "integer":
         if isinstance(value, bool) or not isinstance(value, int):
             return value, "must be an integer"

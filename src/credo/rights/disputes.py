@@ -23,6 +23,7 @@ from credo.lists import service as lists
 from credo.records import service as records
 from credo.records.models import Record
 from credo.records.validation import ValidRecord
+from credo.rights import notify
 from credo.rights.models import Dispute
 
 MAX_REASON = 2000
@@ -98,6 +99,7 @@ def open_dispute(
         DisputeOpened(dispute.id, record.id, subject_id, dispute.deadline.isoformat()),
         actor=f"subject:{subject_id}",
     )
+    notify.dispute_changed(session, dispute)
     return dispute
 
 
@@ -202,6 +204,8 @@ def correct_record(
         return record, False
     if dispute is not None:
         _resolve(session, dispute, "corrected", "corrected by the furnisher (PUT)", actor)
+    else:
+        notify.record_changed(session, record, "corrected")
     if record.subject_id != before:
         from credo.rights import statements
 
@@ -222,6 +226,8 @@ def delete_record(*, session: Session, furnisher_id: str, external_id: str, acto
     )
     if dispute is not None:
         _resolve(session, dispute, "deleted", "deleted by the furnisher (DELETE)", actor)
+    else:
+        notify.record_changed(session, record, "deleted")
     lists.apply_record_now(session=session, record=record)
     return record
 
@@ -236,6 +242,7 @@ def _resolve(
     audit.append(
         session, DisputeResolved(dispute.id, dispute.record_id, outcome, actor), actor=actor
     )
+    notify.dispute_changed(session, dispute)
 
 
 def sweep(*, session: Session, today: dt.date | None = None) -> list[Dispute]:

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from credo.access.models import Inquiry
 from credo.core import audit, clock
 from credo.errors import Conflict, InvalidInput, NotFound
+from credo.rights import notify
 from credo.rights.models import Review
 
 OUTCOMES = ("upheld", "overturned")
@@ -97,6 +98,7 @@ def decide(*, session: Session, review_id: int, outcome: str, note: str) -> Revi
     review.state, review.outcome_note, review.decided_at = outcome, note.strip(), clock.now()
     session.flush()
     audit.append(session, ReviewDecided(review.id, review.decision_id, outcome), actor="operator")
+    notify.review_decided(session, review)
     return review
 
 

@@ -1,4 +1,4 @@
-"""notices: the transactional outbox, delivery attempts, contacts, sign-in links (issue 19)
+"""notices: the transactional outbox, delivery attempts, preferences, webhooks, sign-in links (issue 19)
 
 Revision ID: 0014
 Revises: 0013
@@ -67,24 +67,6 @@ def upgrade() -> None:
     )
     op.create_index(
         op.f("ix_notice_attempts_notice_id"), "notice_attempts", ["notice_id"], unique=False
-    )
-    op.create_table(
-        "subject_contacts",
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("subject_id", sa.Integer(), nullable=False),
-        sa.Column("kind", sa.String(length=16), nullable=False),
-        sa.Column("value", sa.String(length=254), nullable=False),
-        sa.Column("verified_by", sa.String(length=32), nullable=False),
-        sa.Column("record_id", sa.Integer(), nullable=True),
-        _ts("verified_at"),
-        sa.ForeignKeyConstraint(
-            ["subject_id"], ["subjects.id"], name=op.f("fk_subject_contacts_subject_id_subjects")
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_subject_contacts")),
-        sa.UniqueConstraint("subject_id", "kind", name=op.f("uq_subject_contacts_subject_id")),
-    )
-    op.create_index(
-        op.f("ix_subject_contacts_subject_id"), "subject_contacts", ["subject_id"], unique=False
     )
     op.create_table(
         "notice_preferences",
@@ -156,8 +138,6 @@ def downgrade() -> None:
     op.drop_table("signin_links")
     op.drop_table("webhook_endpoints")
     op.drop_table("notice_preferences")
-    op.drop_index(op.f("ix_subject_contacts_subject_id"), table_name="subject_contacts")
-    op.drop_table("subject_contacts")
     op.drop_index(op.f("ix_notice_attempts_notice_id"), table_name="notice_attempts")
     op.drop_table("notice_attempts")
     op.drop_index("ix_outbox_recipient", table_name="outbox")

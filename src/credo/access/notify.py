@@ -1,0 +1,117 @@
+"""Notices access owes subjects: a consent about to end, and (opted in) every inquiry.
+
+Both are sweeps the worker runs every few seconds rather than writes on the check's hot
+path (inquiries are group-committed outside the request's session). Each notice's
+idempotency key names its consent or inquiry, so a sweep repeated, or run by two workers,
+writes nothing twice.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import and_, select
+from sqlalchemy.orm import Session
+
+from credo.access.models import Consent, Inquiry, RelyingParty
+from credo.config import get_settings
+from credo.core import clock
+from credo.notices import outbox
+from credo.notices.models import Notice, NoticePreference
+
+LOOKBACK = dt.timedelta(days=2)
+
+
+def _known(session: Session, keys: list[str]) -> set[str]:
+    found: set[str] = set()
+    for start in range(0, len(keys), 500):
+        chunk = keys[start : start + 500]
+        found.update(
+            session.scalars(select(Notice.idempotency_key).where(Notice.idempotency_key.in_(chunk)))
+        )
+    return found
+
+
+def consent_notices(session: Session) -> int:
+    """Tell subjects their consents end within ``CREDO_CONSENT_NOTICE_DAYS``; the count written."""
+    today = clock.today()
+    until = today + dt.timedelta(days=get_settings().consent_notice_days)
+    rows = session.execute(
+        select(Consent, RelyingParty.name)
+        .outerjoin(RelyingParty, RelyingParty.id == Consent.party_id)
+        .where(
+            Consent.revoked_at.is_(None),
+            Consent.expires_on.is_not(None),
+            Consent.expires_on >= today,
+            Consent.expires_on <= until,
+        )
+    ).all()
+    known = _known(session, [f"consent/{c.id}/expiring/inbox" for c, _ in rows])
+    written = 0
+    for consent, party in rows:
+        key = f"consent/{consent.id}/expiring"
+        if f"{key}/inbox" in known:
+            continue
+        assert consent.expires_on is not None
+        outbox.notify_subject(
+            session=session,
+            subject_id=consent.subject_id,
+            kind="consent.expiring",
+            payload={
+                "consent_id": consent.id,
+                "scope": consent.scope,
+                "party": party,
+                "expires_on": consent.expires_on.isoformat(),
+            },
+            idempotency_key=key,
+        )
+        written += 1
+    return written
+
+
+def inquiry_notices(session: Session) -> int:
+    """ "Someone checked your file" for subjects who opted in; the count written."""
+    since = clock.now() - LOOKBACK
+    rows = session.execute(
+        select(Inquiry, RelyingParty.name)
+        .join(NoticePreference, NoticePreference.subject_id == Inquiry.subject_id)
+        .join(RelyingParty, RelyingParty.id == Inquiry.party_id)
+        .where(
+            and_(NoticePreference.inquiries.is_(True), Inquiry.at >= NoticePreference.updated_at),
+            Inquiry.at >= since,
+        )
+        .order_by(Inquiry.id)
+    ).all()
+    known = _known(session, [f"inquiry/{i.decision_id}/inbox" for i, _ in rows])
+    written = 0
+    for inquiry, party in rows:
+        key = f"inquiry/{inquiry.decision_id}"
+        if f"{key}/inbox" in known or inquiry.subject_id is None:
+            continue
+        question = (
+            f"may you use {inquiry.activity}"
+            if inquiry.kind == "restriction"
+            else f"are you eligible for program {inquiry.program_id}"
+        )
+        outbox.notify_subject(
+            session=session,
+            subject_id=inquiry.subject_id,
+            kind="inquiry.made",
+            payload={
+                "decision_id": inquiry.decision_id,
+                "party": party,
+                "asked_at": inquiry.at.strftime("%Y-%m-%d %H:%M UTC"),
+                "question": question,
+                "purpose": inquiry.purpose,
+                "basis": f"consent {inquiry.consent_id}"
+                if inquiry.consent_id
+                else "a legal mandate",
+                "answer": "yes" if inquiry.answer else "no",
+            },
+            idempotency_key=key,
+        )
+        written += 1
+    return written
+
+
+SWEEPS = (consent_notices, inquiry_notices)

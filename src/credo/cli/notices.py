@@ -1,0 +1,108 @@
+"""``credo worker`` (deliver the outbox), ``credo webhooks set``, ``credo notices ...``."""
+
+from __future__ import annotations
+
+import signal
+import threading
+from typing import Any
+
+import typer
+
+from credo.cli.common import console, emit_json, factory, handle_errors, transaction
+from credo.config import get_settings
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``worker``, ``webhooks`` and ``notices`` to the credo CLI."""
+
+    @app.command()
+    @handle_errors
+    def worker(
+        once: bool = typer.Option(False, "--once", help="Deliver what is due now, then exit."),
+        poll: float = typer.Option(1.0, "--poll", help="Seconds to wait when nothing is due."),
+    ) -> None:
+        """Deliver the outbox: portal inbox, e-mail over SMTP, signed webhooks; retry; exit on
+        SIGTERM or Ctrl-C after the deliveries in flight."""
+        from credo.access.notify import SWEEPS
+        from credo.notices.delivery import Worker
+
+        settings = get_settings()
+        runner = Worker(factory(), settings, sweeps=SWEEPS)
+        if once:
+            runner.sweep()
+            outcomes = runner.run_once()
+            runner.close()
+            sent = sum(1 for o in outcomes if o.error is None)
+            emit_json({"claimed": len(outcomes), "sent": sent, "failed": len(outcomes) - sent})
+            return
+        stop = threading.Event()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(sig, lambda *_: stop.set())
+        smtp = settings.smtp_host or "unset (e-mail waits in the outbox)"
+        console.print(f"worker {runner.name} delivering; SMTP {smtp}")
+        runner.run(stop, poll=poll)
+
+    webhooks_app = typer.Typer(
+        help="Where furnishers and parties get webhooks.", no_args_is_help=True
+    )
+    app.add_typer(webhooks_app, name="webhooks")
+
+    @webhooks_app.command("set")
+    @handle_errors
+    def webhooks_set(
+        owner_type: str = typer.Argument(..., help="furnisher or party."),
+        owner_id: str = typer.Argument(..., help="The furnisher's or relying party's id."),
+        url: str = typer.Argument(..., help="http(s) address that receives the POSTs."),
+        as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+    ) -> None:
+        """Set (or replace, rotating its secret) an owner's webhook endpoint; prints the secret
+        once."""
+        from credo.notices import webhooks
+
+        with transaction() as session:
+            endpoint, secret = webhooks.register(
+                session=session,
+                settings=get_settings(),
+                owner_type=owner_type,
+                owner_id=owner_id,
+                url=url,
+            )
+            data = {"owner_type": owner_type, "owner_id": owner_id, "url": endpoint.url}
+        data["secret"] = secret
+        if as_json:
+            emit_json(data)
+        else:
+            console.print(f"webhooks for {owner_type} {owner_id} go to {url}")
+            console.print(f"signing secret (shown once): {secret}")
+
+    notices_app = typer.Typer(help="The outbox: failed notices.", no_args_is_help=True)
+    app.add_typer(notices_app, name="notices")
+
+    @notices_app.command("failed")
+    @handle_errors
+    def notices_failed(as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
+        """List the notices that could not be delivered after every attempt."""
+        from credo.notices import service
+
+        with transaction() as session:
+            rows: list[dict[str, Any]] = service.undeliverable(session=session)
+        if as_json:
+            emit_json(rows)
+            return
+        for row in rows:
+            console.print(
+                f"{row['id']} {row['kind']} {row['channel']} to {row['recipient']}: "
+                f"{row['attempts']} attempts, last error {row['last_error']}"
+            )
+        if not rows:
+            console.print("no undeliverable notices")
+
+    @notices_app.command("retry")
+    @handle_errors
+    def notices_retry(notice_id: int = typer.Argument(..., help="The notice's id.")) -> None:
+        """Try an undeliverable notice again (its attempts start over)."""
+        from credo.notices import service
+
+        with transaction() as session:
+            service.retry(session=session, notice_id=notice_id)
+        console.print(f"notice {notice_id} queued again")

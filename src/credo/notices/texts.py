@@ -1,0 +1,261 @@
+"""Notice texts written for a person: what happened, why, what it means, what they can do.
+
+Pure functions of a notice's kind and payload; no I/O. The inbox, the e-mail and the
+report all show the same words. Links start with ``CREDO_PUBLIC_URL``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+ACTIVITY_NAMES = {
+    "air_travel": "flying",
+    "high_speed_rail": "high-speed trains",
+    "rail_first_class": "first-class rail seats",
+    "soft_sleeper": "soft-sleeper berths",
+    "star_hotel": "star-rated hotels",
+    "nightclub_golf": "nightclubs and golf courses",
+    "property_purchase": "buying property",
+    "luxury_car": "buying luxury cars",
+    "holiday_travel": "holiday travel",
+    "private_school": "private schools for your children",
+    "high_premium_insurance": "high-premium insurance",
+}
+LIST_NAMES = {
+    "defaulter": "the list of judgment defaulters",
+    "serious_violator": "the list of serious violators",
+    "red": "the red list (commendations)",
+}
+
+
+@dataclass(frozen=True)
+class Text:
+    """A rendered notice: a title and four short sections, plus links."""
+
+    title: str
+    what: str
+    why: str
+    means: str
+    can_do: str
+    links: list[tuple[str, str]] = field(default_factory=list)
+
+    def plain(self) -> str:
+        """The notice as plain text (the e-mail body)."""
+        parts = [
+            self.title,
+            "",
+            f"What happened: {self.what}",
+            f"Why: {self.why}",
+            f"What it means: {self.means}",
+            f"What you can do: {self.can_do}",
+        ]
+        if self.links:
+            parts.append("")
+            parts += [f"{label}: {url}" for label, url in self.links]
+        parts += ["", "credo, the accountable credit and trust registry"]
+        return "\n".join(parts) + "\n"
+
+
+def activities(names: list[str] | None) -> str:
+    """Restricted activities in words ("flying, high-speed trains and star-rated hotels")."""
+    words = [ACTIVITY_NAMES.get(n, n.replace("_", " ")) for n in names or []]
+    if not words:
+        return "nothing"
+    if len(words) == 1:
+        return words[0]
+    return ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def _list(p: dict[str, Any]) -> str:
+    return LIST_NAMES.get(str(p.get("list")), f"the {p.get('list')} list")
+
+
+def _basis(p: dict[str, Any]) -> str:
+    parts = []
+    if p.get("case_number"):
+        court = f" of {p['court_name']}" if p.get("court_name") else ""
+        parts.append(f"court case {p['case_number']}{court}")
+    if p.get("records"):
+        parts.append("record " + ", ".join(str(r) for r in p["records"]))
+    if p.get("legal_basis"):
+        parts.append(f"legal basis: {p['legal_basis']}")
+    return "; ".join(parts) if parts else "the records listed in your report"
+
+
+def _links(base: str, *extra: tuple[str, str]) -> list[tuple[str, str]]:
+    return [*((label, base + path) for label, path in extra), ("Your file", base + "/me")]
+
+
+def _listing_warning(p: dict[str, Any], base: str) -> Text:
+    return Text(
+        title="Warning: you may be put on the list of judgment defaulters",
+        what=f"A court judgment against you fell due on {p.get('due_on')} and is recorded as "
+        "not fulfilled.",
+        why=f"{_basis(p)}. A court may list a person who does not fulfil a judgment.",
+        means=f"If you are listed, it takes effect no earlier than {p.get('takes_effect_on')}; "
+        f"while listed you may not use {activities(p.get('restricts'))}. Nothing is "
+        "restricted yet.",
+        can_do="Pay or fulfil the judgment and have the court (or you) file proof; if the "
+        "record is wrong, dispute it in your file. A dispute is answered within the "
+        "furnisher's deadline or the record is deleted.",
+        links=_links(base, ("Dispute or file proof", "/me#records")),
+    )
+
+
+def _listing_entered(p: dict[str, Any], base: str) -> Text:
+    until = p.get("scheduled_end") or "the judgment is fulfilled"
+    return Text(
+        title=f"You have been put on {_list(p)}",
+        what=f"You are on {_list(p)} from {p.get('starts_on')}.",
+        why=f"{_basis(p)}. Rule: {p.get('rule')}. {p.get('term') or ''}".strip(),
+        means=f"Until {until}, relying parties will refuse you {activities(p.get('restricts'))}. "
+        "Other services are not affected by this entry.",
+        can_do=f"{p.get('how_to_end') or 'Fulfil the obligation and file proof.'} If a record "
+        "is wrong, dispute it; if an automated decision affects you, ask for human review.",
+        links=_links(base, ("Your list entries", "/me#lists"), ("File proof", "/me#records")),
+    )
+
+
+def _restriction_lifted(p: dict[str, Any], base: str) -> Text:
+    return Text(
+        title=f"You are no longer on {_list(p)}",
+        what=f"Your entry on {_list(p)} ended on {p.get('ended_on')}.",
+        why=f"Reason: {str(p.get('reason', '')).replace('_', ' ')}. {_basis(p)}.",
+        means=f"You may again use {activities(p.get('restricts'))}. Relying parties asking "
+        "from now on are told you are not restricted.",
+        can_do="Nothing is needed. If a relying party still refuses you, show them this "
+        "notice or your file.",
+        links=_links(base),
+    )
+
+
+def _dispute(p: dict[str, Any], base: str) -> Text:
+    state = p.get("state")
+    what = {
+        "open": f"Your dispute of record {p.get('record')} was opened; the furnisher must "
+        f"answer by {p.get('deadline')}.",
+        "verified": f"The furnisher checked record {p.get('record')} and says it is right.",
+        "corrected": f"The furnisher corrected record {p.get('record')}.",
+        "deleted": f"Record {p.get('record')} was deleted after your dispute.",
+        "lapsed": f"The furnisher did not answer your dispute of record {p.get('record')} "
+        "in time, so the record was deleted.",
+    }.get(str(state), f"Your dispute of record {p.get('record')} is now {state}.")
+    means = {
+        "open": "While the dispute is open the record is marked as disputed in your file.",
+        "verified": "The record stays in your file and counts as before.",
+    }.get(str(state), "Your file and your score no longer use the old version of the record.")
+    return Text(
+        title="About your dispute",
+        what=what,
+        why=f"You disputed it: {p.get('reason') or 'see your file'}. {_basis(p)}.",
+        means=means,
+        can_do="If you still think the record is wrong, add a statement to it in your file "
+        "or ask for human review of any decision it led to.",
+        links=_links(base, ("Your records", "/me#records")),
+    )
+
+
+def _record_corrected(p: dict[str, Any], base: str) -> Text:
+    return Text(
+        title="A record about you was changed",
+        what=f"{p.get('furnisher') or 'A furnisher'} {p.get('change', 'corrected')} record "
+        f"{p.get('record')} ({p.get('category')}).",
+        why=_basis(p) + ".",
+        means="Your file shows the new version; the old one stays in its history.",
+        can_do="If the record is wrong, dispute it in your file.",
+        links=_links(base, ("Your records", "/me#records")),
+    )
+
+
+def _review_decided(p: dict[str, Any], base: str) -> Text:
+    return Text(
+        title="Your request for human review was decided",
+        what=f"A person reviewed decision {p.get('decision_id')}: {p.get('outcome')}.",
+        why=p.get("note") or "The reviewer's note is in your file.",
+        means="Relying parties asking about that decision now get the reviewed answer.",
+        can_do="If you disagree, you can dispute the records it rests on.",
+        links=_links(base),
+    )
+
+
+def _repair_decided(p: dict[str, Any], base: str) -> Text:
+    return Text(
+        title="Your credit-repair application was decided",
+        what=f"The operator {p.get('outcome')} your application for entry {p.get('entry_id')}.",
+        why=p.get("reason") or "See the decision in your file.",
+        means="An approved repair ends the entry's publication and restrictions; a rejected "
+        "one leaves them until the entry ends.",
+        can_do="You may apply again with new evidence.",
+        links=_links(base, ("Your list entries", "/me#lists")),
+    )
+
+
+def _consent_expiring(p: dict[str, Any], base: str) -> Text:
+    return Text(
+        title="A consent you gave is about to end",
+        what=f"Your consent to {p.get('party') or 'a relying party'} for {p.get('scope')} "
+        f"ends on {p.get('expires_on')}.",
+        why="You gave it with an end date; credo reminds you before it ends.",
+        means="After that date the party can no longer ask about you for that purpose.",
+        can_do="Let it end, or grant it again in your file if you want the service to go on.",
+        links=_links(base, ("Your consents", "/me#consents")),
+    )
+
+
+def _inquiry(p: dict[str, Any], base: str) -> Text:
+    return Text(
+        title="Someone checked your file",
+        what=f"{p.get('party') or 'A relying party'} asked about you on {p.get('asked_at')} "
+        f"({p.get('question')}).",
+        why=f"Purpose: {p.get('purpose') or 'not stated'}; on the basis of "
+        f"{p.get('basis') or 'your consent'}.",
+        means=f"The party was told: {p.get('answer')}. It saw nothing else of your file.",
+        can_do="If you did not expect this, withdraw the consent in your file or dispute it. "
+        "You asked for these notices; you can turn them off in your inbox.",
+        links=_links(base, ("Inquiries", "/me#inquiries")),
+    )
+
+
+def _signin(p: dict[str, Any], base: str) -> Text:
+    return Text(
+        title="Your sign-in link",
+        what="Someone (we hope you) asked to sign in to your credo file.",
+        why="Your identifier and this e-mail address, confirmed by an identity-verification "
+        "furnisher, were given on the sign-in page.",
+        means=f"The link works once, until {p.get('expires_at')}.",
+        can_do="Open the link to sign in. If it was not you, ignore this e-mail: nobody can "
+        "sign in without it.",
+        links=[("Sign in", f"{base}/me/link/{p.get('token')}")],
+    )
+
+
+RENDER: dict[str, Callable[[dict[str, Any], str], Text]] = {
+    "listing.warning": _listing_warning,
+    "listing.entered": _listing_entered,
+    "restriction.lifted": _restriction_lifted,
+    "dispute.changed": _dispute,
+    "record.changed": _record_corrected,
+    "review.decided": _review_decided,
+    "repair.decided": _repair_decided,
+    "consent.expiring": _consent_expiring,
+    "inquiry.made": _inquiry,
+    "signin.link": _signin,
+}
+
+
+def render(kind: str, payload: dict[str, Any], base_url: str) -> Text:
+    """The person-facing text of a notice (a generic one for kinds without their own)."""
+    base = base_url.rstrip("/")
+    maker = RENDER.get(kind)
+    if maker is not None:
+        return maker(payload, base)
+    return Text(
+        title=f"Notice: {kind}",
+        what=str(payload.get("summary") or kind),
+        why=_basis(payload),
+        means="See your file for details.",
+        can_do="If something is wrong, dispute it in your file.",
+        links=_links(base),
+    )

@@ -1,0 +1,91 @@
+"""Notices the rights workflows owe: disputes opened and answered, records changed, reviews.
+
+The subject hears of each in the inbox (and by e-mail where a confirmed address is held);
+the furnisher hears of a new dispute on its record, with the deadline, by signed webhook.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from credo.notices import outbox
+from credo.records.models import Record
+from credo.rights.models import Dispute, Review
+
+
+def _record(record: Record | None) -> dict[str, object]:
+    if record is None:
+        return {}
+    return {
+        "record": record.external_id,
+        "record_id": record.id,
+        "category": record.category,
+        "furnisher": record.furnisher_id,
+        "legal_basis": record.legal_basis,
+    }
+
+
+def dispute_changed(session: Session, dispute: Dispute) -> None:
+    """The subject hears that its dispute was opened or how it was answered."""
+    record = session.get(Record, dispute.record_id)
+    payload = {
+        "dispute_id": dispute.id,
+        "state": dispute.state,
+        "reason": dispute.reason,
+        "deadline": dispute.deadline.isoformat(),
+        "note": dispute.note,
+        **_record(record),
+    }
+    outbox.notify_subject(
+        session=session,
+        subject_id=dispute.subject_id,
+        kind="dispute.changed",
+        payload=payload,
+        idempotency_key=f"dispute/{dispute.id}/{dispute.state}",
+    )
+    if dispute.state == "open":
+        outbox.enqueue(
+            session=session,
+            kind="dispute.opened",
+            recipient_type="furnisher",
+            recipient_id=dispute.furnisher_id,
+            payload={
+                "dispute_id": dispute.id,
+                "external_id": record.external_id if record is not None else None,
+                "category": record.category if record is not None else None,
+                "reason": dispute.reason,
+                "opened_at": dispute.opened_at.isoformat(),
+                "deadline": dispute.deadline.isoformat(),
+                "answer_at": "/v1/furnisher/disputes",
+                "unanswered": "the record is deleted after the deadline",
+            },
+            idempotency_key=f"dispute/{dispute.id}/furnisher",
+            channel="webhook",
+        )
+
+
+def record_changed(session: Session, record: Record, change: str) -> None:
+    """The subject hears that a furnisher corrected or deleted a record about it."""
+    outbox.notify_subject(
+        session=session,
+        subject_id=record.subject_id,
+        kind="record.changed",
+        payload={"change": change, "version": record.version, **_record(record)},
+        idempotency_key=f"record/{record.id}/v{record.version}/{change}",
+    )
+
+
+def review_decided(session: Session, review: Review) -> None:
+    """The subject hears the outcome of its request for human review."""
+    outbox.notify_subject(
+        session=session,
+        subject_id=review.subject_id,
+        kind="review.decided",
+        payload={
+            "review_id": review.id,
+            "decision_id": review.decision_id,
+            "outcome": review.state,
+            "note": review.outcome_note,
+        },
+        idempotency_key=f"review/{review.id}/decided",
+    )
