@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from credo.access.models import Consent, Inquiry, Program, RelyingParty
 from credo.core.audit import AuditCheckpoint, AuditEntry, AuditHead
+from credo.core.credentials import Credential
 from credo.core.db import Base
 from credo.furnishers.models import Furnisher
 from credo.integrity.models import IntegrityFlag, IntegrityFlagSubject
@@ -21,7 +22,7 @@ from credo.records.models import Record, RecordVersion
 from credo.register.models import OrgGrade, RatingReply, RatingRequest, SafetyRating
 from credo.rights.models import Dispute, Proof, Review, Statement
 from credo.scores.models import ModelVersion, Score, ScoreRun
-from credo.subjects.models import Subject, SubjectToken
+from credo.subjects.models import Subject
 
 metadata = Base.metadata
 
@@ -30,6 +31,7 @@ __all__ = [
     "AuditEntry",
     "AuditHead",
     "Consent",
+    "Credential",
     "Dispute",
     "Furnisher",
     "Inquiry",
@@ -61,7 +63,6 @@ __all__ = [
     "SigninRequest",
     "Statement",
     "Subject",
-    "SubjectToken",
     "WebhookEndpoint",
     "metadata",
 ]

@@ -21,7 +21,8 @@ from credo.subjects.service import identify, resolve_many
 from tests.api.helpers import unchanged
 
 ACCESS_TABLES = {
-    "relying_parties": "id, name, activities, purposes, key_id, active",
+    "relying_parties": "id, name, activities, purposes, active",
+    "credentials": "id, kind, holder, revoked_at",
     "programs": "id, party_id, name, purpose, benefit, conditions, active",
     "consents": "id, subject_id, party_id, scope, expires_on, revoked_at, end_reason",
     "inquiries": "decision_id, party_id, subject_id, answer, reason",

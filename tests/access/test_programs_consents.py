@@ -241,5 +241,7 @@ def test_cli_adds_parties_and_programs(tmp_path: Any) -> None:
     wrong = runner.invoke(app, ["parties", "add", "X", "--purposes", "spying"])
     assert wrong.exit_code == 1 and "spying" in wrong.output
     with make_engine(get_settings().database_url).connect() as conn:
-        stored = conn.execute(text("SELECT key_hash FROM relying_parties")).scalar_one()
+        stored = conn.execute(
+            text("SELECT secret_hash FROM credentials WHERE kind = 'relying_party'")
+        ).scalar_one()
     assert party["api_key"].split(".", 1)[1] not in stored

@@ -49,8 +49,6 @@ class Registry:
                 name="Test Source",
                 kind="bank",
                 categories=ALL,
-                key_id="k-test",
-                key_hash="0" * 64,
                 active=True,
                 created_at=clock.now(),
             )

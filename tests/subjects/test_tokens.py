@@ -13,9 +13,9 @@ from typer.testing import CliRunner
 
 from credo.cli.main import app
 from credo.core import audit, clock
+from credo.core.credentials import Credential
 from credo.errors import NotFound, Unauthenticated
 from credo.subjects import tokens
-from credo.subjects.models import SubjectToken
 from tests.envelopes import PERSON, repayment
 
 
@@ -32,9 +32,10 @@ def test_token_authenticates_until_it_expires(factory: sessionmaker[Session], he
     assert expires == dt.datetime(2026, 12, 1, tzinfo=dt.UTC)
     with factory() as s:
         assert tokens.authenticate(session=s, token=token).id == subject.id
-        stored = s.execute(select(SubjectToken)).scalar_one()
-        assert token.split(".", 1)[1] not in (stored.key_hash, stored.key_id)
-        assert "subject.token_issued" in {e.event_type for e in audit.iter_entries(s)}
+        stored = s.execute(select(Credential).where(Credential.kind == "subject")).scalar_one()
+        assert token.split(".", 1)[1] not in (stored.secret_hash, stored.id)
+        assert stored.holder == str(subject.id)
+        assert "key.issued" in {e.event_type for e in audit.iter_entries(s)}
     clock.freeze(dt.datetime(2026, 12, 2, tzinfo=dt.UTC))
     with factory() as s, pytest.raises(Unauthenticated, match="expired"):
         tokens.authenticate(session=s, token=token)
@@ -70,5 +71,6 @@ def test_cli_prints_id_and_token(tmp_path: Any) -> None:
     assert result.exit_code == 0, result.output
     issued = json.loads(result.stdout.strip().splitlines()[-1])
     assert issued["token"].startswith("st_") and isinstance(issued["id"], int)
+    assert issued["token"].startswith(f"st_{issued['token_id']}.")
     missing = runner.invoke(app, ["subjects", "token", "cn_ric", "110105194912310021"])
     assert missing.exit_code == 1

@@ -22,7 +22,7 @@ from credo.core.db import Base, UtcDateTime
 
 
 class RelyingParty(Base):
-    """A relying party: the restricted activities it enforces, its purposes, its hashed key."""
+    """A relying party: the activities it enforces and its purposes (keys: core.credentials)."""
 
     __tablename__ = "relying_parties"
 
@@ -30,8 +30,6 @@ class RelyingParty(Base):
     name: Mapped[str] = mapped_column(String(200), unique=True)
     activities: Mapped[list[str]] = mapped_column(JSON)
     purposes: Mapped[list[str]] = mapped_column(JSON)
-    key_id: Mapped[str] = mapped_column(String(32), unique=True)
-    key_hash: Mapped[str] = mapped_column(String(64))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
 

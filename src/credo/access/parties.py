@@ -10,11 +10,11 @@ from sqlalchemy.orm import Session
 from credo.access import rules
 from credo.access.events import PartyAdded, ProgramAdded
 from credo.access.models import Program, RelyingParty
-from credo.core import audit, clock, keys
+from credo.core import audit, clock, credentials
 from credo.errors import Conflict, Forbidden, InvalidInput, NotFound, Unauthenticated
-from credo.furnishers.service import KeyIssued
 
-KEY_PREFIX = "rk"
+KIND = "relying_party"
+KEY_PREFIX = credentials.KINDS[KIND]
 
 
 def add(
@@ -40,14 +40,11 @@ def add(
         raise Conflict(
             f"a relying party named {name!r} exists", details=[{"field": "name", "value": name}]
         )
-    key = keys.issue(KEY_PREFIX)
     party = RelyingParty(
         id="rp_" + secrets.token_hex(6),
         name=name,
         activities=checked_activities,
         purposes=checked_purposes,
-        key_id=key.key_id,
-        key_hash=key.key_hash,
         active=True,
         created_at=clock.now(),
     )
@@ -55,7 +52,7 @@ def add(
     session.flush()
     event = PartyAdded(party.id, name, checked_activities, checked_purposes)
     audit.append(session, event, actor=actor)
-    audit.append(session, KeyIssued(party.id, "relying_party", key.key_id), actor=actor)
+    key = credentials.issue(session=session, kind=KIND, holder=party.id, actor=actor)
     return party, key.text
 
 
@@ -74,16 +71,18 @@ def get(*, session: Session, party_id: str) -> RelyingParty:
 
 
 def authenticate(*, session: Session, token: str) -> RelyingParty:
-    """The active relying party a key belongs to, or Unauthenticated."""
-    parsed = keys.parse(token, KEY_PREFIX)
-    if parsed is not None:
-        key_id, secret = parsed
-        party = session.execute(
-            select(RelyingParty).where(RelyingParty.key_id == key_id)
-        ).scalar_one_or_none()
-        if party is not None and party.active and keys.matches(secret, party.key_hash):
-            return party
-    raise Unauthenticated("a relying-party key is required (missing, unknown or revoked)")
+    """The active relying party a live key belongs to, or Unauthenticated."""
+    credential = credentials.verify(session=session, kind=KIND, token=token)
+    party = session.get(RelyingParty, credential.holder)
+    if party is None or not party.active:
+        raise Unauthenticated("the relying-party key is missing, unknown or revoked")
+    return party
+
+
+def issue_key(*, session: Session, party_id: str, actor: str = "operator") -> str:
+    """Another key for an existing relying party (to rotate: issue, switch, revoke the old)."""
+    party = get(session=session, party_id=party_id)
+    return credentials.issue(session=session, kind=KIND, holder=party.id, actor=actor).text
 
 
 def add_program(

@@ -15,6 +15,7 @@ from credo.cli.batch import register as register_batch
 from credo.cli.common import console, emit_json, factory, handle_errors, transaction
 from credo.cli.demo import register as register_demo
 from credo.cli.integrity import register as register_integrity
+from credo.cli.keys import register as register_keys
 from credo.cli.ledgers import register as register_ledgers
 from credo.cli.lists import register as register_lists
 from credo.cli.notices import register as register_notices
@@ -30,7 +31,7 @@ from credo.records.readers import count_rows
 app = typer.Typer(help="credo: an accountable credit and trust registry.", no_args_is_help=True)
 furnishers_app = typer.Typer(help="Register and list furnishers.", no_args_is_help=True)
 app.add_typer(furnishers_app, name="furnishers")
-subjects_app = typer.Typer(help="Issue subject tokens.", no_args_is_help=True)
+subjects_app = typer.Typer(help="Issue and revoke subject tokens.", no_args_is_help=True)
 app.add_typer(subjects_app, name="subjects")
 
 
@@ -188,14 +189,35 @@ def subjects_token(
     from credo.subjects import tokens
 
     with transaction() as session:
-        subject, token, expires = tokens.issue(
+        subject, issued = tokens.issue_token(
             session=session, scheme=scheme, value=identifier, days=get_settings().token_days
         )
         subject_id, display = subject.id, subject.display_id
     if as_json:
-        emit_json({"id": subject_id, "token": token, "expires_at": expires.isoformat()})
+        at = expires.isoformat()
+        emit_json({"id": subject_id, "token_id": token_id, "token": token, "expires_at": at})
     else:
-        console.print(f"token for {display} (valid until {expires:%Y-%m-%d}): {token}")
+        console.print(f"token {token_id} for {display} (valid until {expires:%Y-%m-%d}): {token}")
+
+
+@subjects_app.command("revoke-token")
+@handle_errors
+def subjects_revoke_token(
+    token_id: str = typer.Argument(..., help="The token's id: the part between st_ and '.'."),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """Revoke a subject's sign-in token at once; revoking twice changes nothing."""
+    from credo.subjects import tokens
+
+    with transaction() as session:
+        credential = tokens.revoke(session=session, token_id=token_id)
+        revoked_at = credential.revoked_at.isoformat() if credential.revoked_at else None
+    if as_json:
+        emit_json({"token_id": token_id, "revoked_at": revoked_at})
+    else:
+        console.print(f"token {token_id} revoked at {revoked_at}")
+    token, token_id, expires = issued.text, issued.id, issued.expires_at
+    assert expires is not None
 
 
 register_synth(app)
@@ -207,5 +229,6 @@ register_audit(app)
 register_integrity(app)
 register_ledgers(app)
 register_register(app)
+register_keys(app)
 register_notices(app)
 register_demo(app)

@@ -11,7 +11,7 @@ from credo.core.db import Base, UtcDateTime
 
 
 class Furnisher(Base):
-    """A data source with its kind, permitted categories and hashed API key."""
+    """A data source with its kind and permitted categories (its keys: core.credentials)."""
 
     __tablename__ = "furnishers"
 
@@ -19,7 +19,5 @@ class Furnisher(Base):
     name: Mapped[str] = mapped_column(String(200), unique=True)
     kind: Mapped[str] = mapped_column(String(32))
     categories: Mapped[list[str]] = mapped_column(JSON)
-    key_id: Mapped[str] = mapped_column(String(32), unique=True)
-    key_hash: Mapped[str] = mapped_column(String(64))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())

@@ -1,4 +1,4 @@
-"""Furnisher services: register, look up, authenticate."""
+"""Furnisher services: register, look up, authenticate (keys live in core.credentials)."""
 
 from __future__ import annotations
 
@@ -9,11 +9,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from credo.catalogue import get_catalogue
-from credo.core import audit, clock, keys
+from credo.core import audit, clock, credentials
 from credo.errors import Conflict, InvalidInput, NotFound, Unauthenticated
 from credo.furnishers.models import Furnisher
 
-KEY_PREFIX = "fk"
+KIND = "furnisher"
+KEY_PREFIX = credentials.KINDS[KIND]
 
 
 @dataclass(frozen=True)
@@ -23,14 +24,6 @@ class FurnisherAdded(audit.AuditEvent):
     name: str
     kind: str
     categories: list[str]
-
-
-@dataclass(frozen=True)
-class KeyIssued(audit.AuditEvent):
-    type = "key.issued"
-    holder: str
-    role: str
-    key_id: str
 
 
 def check_categories(*, kind: str, categories: list[str]) -> list[str]:
@@ -69,21 +62,18 @@ def add(
         raise Conflict(
             f"a furnisher named {name!r} exists", details=[{"field": "name", "value": name}]
         )
-    key = keys.issue(KEY_PREFIX)
     furnisher = Furnisher(
         id="fur_" + secrets.token_hex(6),
         name=name,
         kind=kind,
         categories=checked,
-        key_id=key.key_id,
-        key_hash=key.key_hash,
         active=True,
         created_at=clock.now(),
     )
     session.add(furnisher)
     session.flush()
     audit.append(session, FurnisherAdded(furnisher.id, name, kind, checked), actor=actor)
-    audit.append(session, KeyIssued(furnisher.id, "furnisher", key.key_id), actor=actor)
+    key = credentials.issue(session=session, kind=KIND, holder=furnisher.id, actor=actor)
     return furnisher, key.text
 
 
@@ -102,13 +92,15 @@ def list_all(*, session: Session) -> list[Furnisher]:
 
 
 def authenticate(*, session: Session, token: str) -> Furnisher:
-    """The active furnisher a key belongs to, or Unauthenticated."""
-    parsed = keys.parse(token, KEY_PREFIX)
-    if parsed is not None:
-        key_id, secret = parsed
-        furnisher = session.execute(
-            select(Furnisher).where(Furnisher.key_id == key_id)
-        ).scalar_one_or_none()
-        if furnisher is not None and furnisher.active and keys.matches(secret, furnisher.key_hash):
-            return furnisher
-    raise Unauthenticated("the furnisher key is missing, unknown or revoked")
+    """The active furnisher a live key belongs to, or Unauthenticated."""
+    credential = credentials.verify(session=session, kind=KIND, token=token)
+    furnisher = session.get(Furnisher, credential.holder)
+    if furnisher is None or not furnisher.active:
+        raise Unauthenticated("the furnisher key is missing, unknown or revoked")
+    return furnisher
+
+
+def issue_key(*, session: Session, furnisher_id: str, actor: str = "operator") -> str:
+    """Another key for an existing furnisher (to rotate: issue, switch, revoke the old one)."""
+    furnisher = get(session=session, furnisher_id=furnisher_id)
+    return credentials.issue(session=session, kind=KIND, holder=furnisher.id, actor=actor).text

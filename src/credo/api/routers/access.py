@@ -67,7 +67,7 @@ def get_party(
     if credentials is None or credentials.scheme.lower() != "bearer" or not credentials.credentials:
         raise Unauthenticated("an Authorization: Bearer relying-party key is required")
     party = parties.authenticate(session=session, token=credentials.credentials)
-    wait = limiter(request).take(party.key_id)
+    wait = limiter(request).take(party.id)
     if wait:
         raise HTTPException(
             429,
