@@ -15,7 +15,7 @@ from credo.errors import Conflict, Forbidden, InvalidInput, NotFound
 from credo.records.models import Record
 from credo.register import appeals, service
 from credo.register.models import OrgGrade, RatingRequest
-from tests.register.conftest import TODAY, Registry
+from tests.register.fixtures import TODAY, Registry
 from tests.web.seed import FOODS
 
 
