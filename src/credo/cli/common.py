@@ -8,11 +8,14 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import wraps
+from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
 
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from sqlalchemy import Engine, inspect, make_url
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from credo.config import get_settings
@@ -24,9 +27,37 @@ P = ParamSpec("P")
 R = TypeVar("R")
 
 
+class StoreNotReady(CredoError):
+    """The configured store was never initialised (or cannot be reached)."""
+
+    code = "store_not_initialised"
+
+
+def _require_store(url: str) -> Engine:
+    """An engine on a store that exists and has credo's tables, or StoreNotReady saying
+    to run ``credo init`` (checked before anything is created: no empty file is left)."""
+    hint = "run `credo init` first (it creates the store at CREDO_DATABASE_URL)"
+    detail = [{"field": "CREDO_DATABASE_URL", "value": make_url(url).render_as_string()}]
+    if url.startswith("sqlite") and "///" in url:
+        path = url.split("///", 1)[1].split("?", 1)[0]
+        if path not in ("", ":memory:") and "mode=memory" not in url and not Path(path).exists():
+            raise StoreNotReady(f"there is no store at {path}; {hint}", details=detail)
+    engine = make_engine(url)
+    try:
+        ready = inspect(engine).has_table("records")
+    except SQLAlchemyError as exc:
+        raise StoreNotReady(
+            f"cannot open the store ({type(exc).__name__}); {hint}, or check the URL",
+            details=detail,
+        ) from None
+    if not ready:
+        raise StoreNotReady(f"the store has no credo tables; {hint}", details=detail)
+    return engine
+
+
 def factory() -> sessionmaker[Session]:
-    """Sessions on the configured store."""
-    return session_factory(make_engine(get_settings().database_url))
+    """Sessions on the configured store (StoreNotReady when it was never initialised)."""
+    return session_factory(_require_store(get_settings().database_url))
 
 
 @contextmanager

@@ -23,6 +23,7 @@ from credo.cli.register import register as register_register
 from credo.cli.rights import register as register_rights
 from credo.cli.synth import register as register_synth
 from credo.config import get_settings
+from credo.errors import CredoError
 from credo.furnishers import service as furnishers
 from credo.lists.service import apply_intake_hook
 from credo.records.bulk import ingest_file
@@ -149,7 +150,10 @@ def ingest(
     as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON last."),
 ) -> None:
     """Bulk intake with a per-row error report beside the file; re-running accepts nothing new."""
-    total = count_rows(file)
+    try:
+        total = count_rows(file)
+    except CredoError:
+        total = None  # ingest_file says why (and writes the report)
     columns = [
         TextColumn("ingest {task.description}"),
         BarColumn(),

@@ -4,12 +4,22 @@ Each chunk commits in its own transaction together with its audit event, so a cr
 loses only the chunk in flight and a re-run accepts it then (the rest are duplicates).
 Refused rows go to a CSV report beside the file: row, external_id, field, value, reason.
 With ``all_or_nothing`` the whole file is one transaction and any refusal rolls it back.
+
+Hostile files (issue 18): the input may not be a symbolic link; a columnar file is read
+through once before anything is stored, so an unreadable one stores nothing; the report
+is created new (``O_EXCL | O_NOFOLLOW``, mode 0600: never written through a planted
+link), each cell is cut to :data:`MAX_CELL` characters and formula-escaped (a leading
+``= + - @`` tab or CR gets a ``'``, plain numbers such as ``-5.00`` excepted), and it
+holds only what the refused row held.
 """
 
 from __future__ import annotations
 
 import csv
 import json
+import os
+import re
+import stat
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,13 +30,61 @@ from sqlalchemy.orm import Session, sessionmaker
 from credo.catalogue import get_catalogue
 from credo.config import get_settings
 from credo.core import clock
+from credo.errors import Forbidden, InvalidInput
 from credo.furnishers import service as furnishers
 from credo.records.fast import Chunk, FastValidator, store_chunk
-from credo.records.readers import iter_batches
+from credo.records.readers import check_file, iter_batches
 from credo.records.validation import RowError, Validator
 
 AfterStore = Callable[[Session, str, list[str]], object]
 REPORT_COLUMNS = ["row", "external_id", "field", "value", "reason", "code"]
+MAX_CELL = 200
+_FORMULA = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER = re.compile(r"[+-]?[0-9]+(\.[0-9]+)?")  # a plain number is no formula: kept as is
+
+
+def cell(value: Any) -> str:
+    """A report cell: text, at most MAX_CELL characters, never read as a spreadsheet formula."""
+    if value is None:
+        return ""
+    text = value if isinstance(value, str) else json.dumps(value, default=str)
+    text = text.encode("utf-8", "replace").decode("utf-8")  # lone surrogates as '?'
+    if len(text) > MAX_CELL:
+        text = text[:MAX_CELL] + f"... ({len(text)} characters)"
+    if text.startswith(_FORMULA) and not _NUMBER.fullmatch(text):
+        return "'" + text
+    return text
+
+
+def _create_new(path: Path) -> Any:
+    """Open ``path`` for writing only if it does not exist, never through a link."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+    try:
+        fd = os.open(path, flags, 0o600)
+    except OSError as exc:
+        raise InvalidInput(
+            f"cannot create the error report {path.name!r}: {exc.strerror}",
+            code="report_refused",
+            details=[{"field": "report", "value": str(path)}],
+        ) from None
+    return os.fdopen(fd, "w", encoding="utf-8", newline="")
+
+
+def clear_stale_report(path: Path) -> None:
+    """Remove an earlier run's report; refuse anything but a plain file (e.g. a planted link)."""
+    try:
+        info = os.lstat(path)
+    except FileNotFoundError:
+        return
+    if not stat.S_ISREG(info.st_mode):
+        kind = "a symbolic link" if stat.S_ISLNK(info.st_mode) else "not a plain file"
+        raise InvalidInput(
+            f"the error report path {path.name!r} is {kind}; credo will not write through "
+            "it: remove it and run again",
+            code="report_refused",
+            details=[{"field": "report", "value": str(path)}],
+        )
+    path.unlink()
 
 
 @dataclass
@@ -55,25 +113,20 @@ class _Report:
         self._handle: Any = None
         self._writer: Any = None
 
-    def write(self, row: int, external_id: Any, errors: list[RowError]) -> None:
+    def write(self, row: int | str, external_id: Any, errors: list[RowError]) -> None:
         if self._writer is None:
-            self._handle = self.path.open("w", encoding="utf-8", newline="")
+            self._handle = _create_new(self.path)
             self._writer = csv.writer(self._handle)
             self._writer.writerow(REPORT_COLUMNS)
         for error in errors:
-            value = (
-                error.value
-                if isinstance(error.value, str)
-                else json.dumps(error.value, default=str)
-            )
             self._writer.writerow(
                 [
-                    row,
-                    external_id if isinstance(external_id, str) else "",
-                    error.field,
-                    value,
-                    error.reason,
-                    error.code,
+                    cell(row),
+                    cell(external_id if isinstance(external_id, str) else ""),
+                    cell(error.field),
+                    cell(error.value),
+                    cell(error.reason),
+                    cell(error.code),
                 ]
             )
 
@@ -108,6 +161,19 @@ def ingest_file(
     with factory() as session:
         furnisher = furnishers.get(session=session, furnisher_id=furnisher_id)
         permitted = frozenset(furnisher.categories)
+        if not furnisher.active:
+            raise Forbidden(
+                f"furnisher {furnisher_id!r} is inactive (its key was revoked); it may not "
+                "furnish records",
+                code="furnisher_inactive",
+                details=[{"field": "furnisher", "value": furnisher_id}],
+            )
+    if path.is_symlink():
+        raise InvalidInput(
+            f"{path.name!r} is a symbolic link; give the file itself",
+            code="unreadable_file",
+            details=[{"field": "file", "value": str(path)}],
+        )
     validator = Validator(
         catalogue=get_catalogue(),
         permitted=permitted,
@@ -116,7 +182,14 @@ def ingest_file(
     )
     actor = f"furnisher:{furnisher_id}"
     report = _Report(report_path(path))
-    stale = report.path.exists()
+    clear_stale_report(report.path)
+    try:
+        check_file(path)
+    except InvalidInput as exc:  # unreadable: a one-line report, nothing stored
+        where = exc.details[0].get("row", "file") if exc.details else "file"
+        report.write(where, None, [RowError("file", path.name, exc.message, exc.code)])
+        report.close()
+        raise
     summary = IngestSummary()
     cache: dict[tuple[str, str], int] = {}
     session = factory()
@@ -149,8 +222,6 @@ def ingest_file(
     finally:
         session.close()
         summary.report = report.close()
-        if summary.report is None and stale:
-            report.path.unlink()
     return summary
 
 
