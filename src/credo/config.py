@@ -42,10 +42,11 @@ class Settings(BaseSettings):
         description="Most records one POST /v1/records may carry; more is a 413.",
     )
     max_body: int = Field(
-        default=4 * 1024 * 1024,
+        default=8 * 1024 * 1024,
         ge=1024,
         description="Most bytes one HTTP request body may have; more is a 413, answered from "
-        "Content-Length before reading or as soon as a chunked body passes it.",
+        "Content-Length before reading or as soon as a chunked body passes it. Keep it above "
+        "CREDO_PROOF_MAX_BYTES (a proof upload is one body).",
     )
     ingest_chunk: int = Field(
         default=5000,
