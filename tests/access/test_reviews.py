@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -69,7 +70,7 @@ def test_bad_review_requests_change_nothing(client: TestClient, world: World, en
             headers=world.tokens["good"],
             json={"decision_id": granted["decision_id"], "reason": "x"},
         )
-        assert favourable.status_code == 422
+        assert favourable.status_code == 409  # issue 17: only adverse decisions
         not_mine = client.post(
             "/v1/me/reviews",
             headers=world.tokens["good"],
@@ -83,3 +84,53 @@ def test_bad_review_requests_change_nothing(client: TestClient, world: World, en
         assert not_mine.status_code == missing.status_code == 404
         assert client.get("/v1/admin/reviews").status_code == 401
         assert client.get("/v1/admin/reviews", headers=world.tokens["good"]).status_code == 401
+
+
+def test_overturned_refusal_is_redecided_and_the_party_told(
+    client: TestClient, world: World, engine: Any
+) -> None:
+    """Issue 17: only adverse decisions are reviewable; an overturned refusal reaches the
+    relying party through GET /v1/decisions/{id} and a webhook notice in the outbox."""
+    from sqlalchemy import select
+    from sqlalchemy.orm import Session
+
+    from credo.notices.models import Notice
+
+    grant(client, world.tokens["fair"], world.programs["rental"])
+    refused = eligibility(client, world, "fair", "rental").json()
+    decision_id = refused["decision_id"]
+    review = client.post(
+        "/v1/me/reviews",
+        headers=world.tokens["fair"],
+        json={"decision_id": decision_id, "reason": "my income rose"},
+    ).json()
+    decided = client.post(
+        f"/v1/admin/reviews/{review['id']}",
+        headers=OPERATOR,
+        json={"outcome": "overturned", "note": "income evidence accepted"},
+    )
+    assert decided.status_code == 200, decided.text
+    party = world.a["headers"]
+    with Session(engine) as s:
+        notices = s.execute(select(Notice).where(Notice.kind == "decision.reviewed")).scalars()
+        (notice,) = list(notices)
+        assert notice.channel == "webhook" and notice.recipient_type == "party"
+        assert json.loads(notice.payload)["answer"] is True and decision_id in notice.payload
+    now = client.get(f"/v1/decisions/{decision_id}", headers=party).json()
+    assert now["original_answer"] is False and now["answer"] is True
+    assert now["review"]["state"] == "overturned"
+    assert client.get(f"/v1/decisions/{decision_id}", headers=world.b["headers"]).status_code == 404
+
+
+def test_favourable_and_others_decisions_are_refused(
+    client: TestClient, world: World, engine: Any
+) -> None:
+    grant(client, world.tokens["fair"], world.programs["rental"])
+    refused = eligibility(client, world, "fair", "rental").json()
+    with unchanged(engine):
+        others = client.post(
+            "/v1/me/reviews",
+            headers=world.tokens[next(k for k in world.tokens if k != "fair")],
+            json={"decision_id": refused["decision_id"], "reason": "not mine"},
+        )
+        assert others.status_code == 404

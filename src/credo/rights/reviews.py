@@ -12,8 +12,12 @@ from sqlalchemy.orm import Session
 from credo.access.models import Inquiry
 from credo.core import audit, clock
 from credo.errors import Conflict, InvalidInput, NotFound
+from credo.lists import rules as list_rules
+from credo.lists.models import ListEntry
+from credo.notices import outbox
 from credo.rights import notify
 from credo.rights.models import Review
+from credo.scores.models import Score
 
 OUTCOMES = ("upheld", "overturned")
 
@@ -34,24 +38,56 @@ class ReviewDecided(audit.AuditEvent):
     outcome: str
 
 
+ADVERSE_BANDS = ("poor", "fair")
+
+
+def _target(session: Session, subject_id: int, decision_id: str) -> tuple[str, bool]:
+    """The kind of decision an id names and whether it is adverse; NotFound if not the
+    subject's (someone else's decision is indistinguishable from none)."""
+    missing = NotFound(
+        f"no decision {decision_id!r} about you",
+        details=[{"field": "decision_id", "value": decision_id}],
+    )
+    kind, _, ref = decision_id.partition(":")
+    if kind in ("score", "entry") and ref.isdigit() and len(ref) < 19:
+        if kind == "score":
+            score = session.get(Score, int(ref))
+            if score is None or score.subject_id != subject_id:
+                raise missing
+            return "score", score.band in ADVERSE_BANDS
+        entry = session.get(ListEntry, int(ref))
+        if entry is None or entry.subject_id != subject_id:
+            raise missing
+        rule = list_rules.LISTS.get(entry.list_id)
+        adverse = bool(rule and rule.restricts) and entry.state in ("pending", "active")
+        return "list_entry", adverse
+    inquiry = session.execute(
+        select(Inquiry).where(Inquiry.decision_id == decision_id)
+    ).scalar_one_or_none()
+    if inquiry is None or inquiry.subject_id != subject_id:
+        raise missing
+    adverse = inquiry.answer if inquiry.kind == "restriction" else not inquiry.answer
+    return "eligibility" if inquiry.kind != "restriction" else "restriction", adverse
+
+
 def request(*, session: Session, subject_id: int, decision_id: str, reason: str) -> Review:
-    """Open a review of one of the subject's adverse decisions (a refused eligibility check)."""
+    """Open a review of one of the subject's adverse decisions: a refused eligibility check
+    (``decision_id``), a published score (``score:<id>``) or a list entry (``entry:<id>``).
+
+    Only adverse decisions may be reviewed (409 otherwise): a score in a poor or fair band,
+    an entry on a restricting list, a refusal.
+    """
     reason = reason.strip()
     if not reason or len(reason) > 2000:
         raise InvalidInput(
             "reason must be 1-2000 characters", details=[{"field": "reason", "value": reason[:100]}]
         )
-    inquiry = session.execute(
-        select(Inquiry).where(Inquiry.decision_id == decision_id)
-    ).scalar_one_or_none()
-    if inquiry is None or inquiry.subject_id != subject_id:
-        raise NotFound(
-            f"no decision {decision_id!r} about you",
-            details=[{"field": "decision_id", "value": decision_id}],
-        )
-    if inquiry.answer and inquiry.kind == "eligibility":
-        raise InvalidInput(
-            f"decision {decision_id!r} was in your favour; there is nothing to review",
+    kind, adverse = _target(session, subject_id, decision_id)
+    if not adverse:
+        raise Conflict(
+            f"decision {decision_id!r} is not adverse to you; only adverse decisions may be "
+            "reviewed",
+            code="not_adverse",
             details=[{"field": "decision_id", "value": decision_id}],
         )
     if session.execute(select(Review.id).where(Review.decision_id == decision_id)).first():
@@ -61,6 +97,7 @@ def request(*, session: Session, subject_id: int, decision_id: str, reason: str)
         )
     review = Review(
         decision_id=decision_id,
+        kind=kind,
         subject_id=subject_id,
         reason=reason,
         state="open",
@@ -99,19 +136,76 @@ def decide(*, session: Session, review_id: int, outcome: str, note: str) -> Revi
     session.flush()
     audit.append(session, ReviewDecided(review.id, review.decision_id, outcome), actor="operator")
     notify.review_decided(session, review)
+    if outcome == "overturned" and review.kind in ("eligibility", "restriction"):
+        _tell_party(session, review)
     return review
+
+
+def _tell_party(session: Session, review: Review) -> None:
+    """Re-decide an overturned check and tell its relying party through the outbox (a signed
+    webhook, retried and idempotent: one notice per review)."""
+    inquiry = session.execute(
+        select(Inquiry).where(Inquiry.decision_id == review.decision_id)
+    ).scalar_one()
+    outbox.enqueue(
+        session=session,
+        kind="decision.reviewed",
+        recipient_type="party",
+        recipient_id=inquiry.party_id,
+        channel="webhook",
+        payload=outcome_of(session=session, inquiry=inquiry),
+        idempotency_key=f"review/{review.id}/party",
+    )
+
+
+def outcome_of(*, session: Session, inquiry: Inquiry) -> dict[str, Any]:
+    """A decision as it stands now: the original answer and, after review, the current one."""
+    review = session.execute(
+        select(Review).where(Review.decision_id == inquiry.decision_id)
+    ).scalar_one_or_none()
+    answer = inquiry.answer
+    if review is not None and review.state == "overturned":
+        answer = not inquiry.answer
+    return {
+        "decision_id": inquiry.decision_id,
+        "kind": inquiry.kind,
+        "decided_at": inquiry.at.isoformat(),
+        "original_answer": inquiry.answer,
+        "answer": answer,
+        "review": None
+        if review is None
+        else {
+            "state": review.state,
+            "decided_at": review.decided_at.isoformat() if review.decided_at else None,
+        },
+    }
+
+
+def for_party(*, session: Session, party_id: str, decision_id: str) -> dict[str, Any]:
+    """The current outcome of one of a relying party's decisions (NotFound for others')."""
+    inquiry = session.execute(
+        select(Inquiry).where(Inquiry.decision_id == decision_id)
+    ).scalar_one_or_none()
+    if inquiry is None or inquiry.party_id != party_id:
+        raise NotFound(
+            f"no decision {decision_id!r} of yours",
+            details=[{"field": "decision_id", "value": decision_id}],
+        )
+    return outcome_of(session=session, inquiry=inquiry)
 
 
 def queue(*, session: Session, state: str | None = "open") -> list[dict[str, Any]]:
     """Reviews with the decision's inputs, for the operator."""
-    query = select(Review, Inquiry).join(Inquiry, Inquiry.decision_id == Review.decision_id)
+    query = select(Review, Inquiry).outerjoin(Inquiry, Inquiry.decision_id == Review.decision_id)
     if state is not None:
         query = query.where(Review.state == state)
     rows = session.execute(query.order_by(Review.requested_at, Review.id)).all()
     return [
         {
             **describe(review),
-            "decision": {
+            "decision": None
+            if inquiry is None
+            else {
                 "kind": inquiry.kind,
                 "party_id": inquiry.party_id,
                 "purpose": inquiry.purpose,

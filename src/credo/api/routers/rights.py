@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, File, Form, UploadFile
+from fastapi import APIRouter, File, Form, Path, UploadFile
 
 from credo.api.deps import FurnisherDep, OperatorDep, SessionDep, SettingsDep, SubjectDep
+from credo.api.routers.access import PartyDep
 from credo.api.schemas import ERROR_RESPONSES, IdPath
 from credo.core.types import MAX_ID
 from credo.records.intake import validate_all, validator_for
@@ -293,3 +294,17 @@ def decide_proof(
         session=session, proof_id=proof_id, accept=body.outcome == "accepted", note=body.note
     )
     return ProofOut(**proofs.describe(proof))
+
+
+@router.get(
+    "/decisions/{decision_id}",
+    tags=["relying party"],
+    summary="A decision's current outcome, after any human review",
+)
+def decision_outcome(
+    decision_id: Annotated[str, Path(min_length=1, max_length=40)],
+    party: PartyDep,
+    session: SessionDep,
+) -> dict[str, Any]:
+    """The original answer and the current one: an overturned refusal answers eligible."""
+    return reviews.for_party(session=session, party_id=party.id, decision_id=decision_id)
