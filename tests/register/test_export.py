@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 import duckdb
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker
 from typer.testing import CliRunner
@@ -87,7 +88,7 @@ def test_manifest_schema_and_checksums(
     assert again["rows"] == manifest["rows"] and not list(tmp_path.glob(".*partial"))
 
 
-def test_cli_publish_open_data(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_cli_publish_open_data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """``credo publish open-data`` on a file store (regrades first, prints the manifest)."""
     import os
 

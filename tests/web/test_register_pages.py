@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from credo.register import service
 from credo.subjects import tokens
 from tests.web.conftest import sign_in
-from tests.web.seed import FOODS, PERSON_ID, PERSON_NAME
+from tests.web.seed import FOODS, PERSON_ID, PERSON_NAME, Seeded
 
 
 def _graded(factory: sessionmaker[Session]) -> str:
@@ -62,6 +62,6 @@ def test_portal_reply_appeal_and_rerating(
     assert bad.status_code == 422
 
 
-def test_a_person_sees_no_ratings_section(web: TestClient, seeded) -> None:  # type: ignore[no-untyped-def]
+def test_a_person_sees_no_ratings_section(web: TestClient, seeded: Seeded) -> None:
     sign_in(web, seeded.token)
     assert "Your safety ratings" not in web.get("/me").text
