@@ -197,6 +197,8 @@ def subjects_token(
             session=session, scheme=scheme, value=identifier, days=get_settings().token_days
         )
         subject_id, display = subject.id, subject.display_id
+    token, token_id, expires = issued.text, issued.id, issued.expires_at
+    assert expires is not None
     if as_json:
         at = expires.isoformat()
         emit_json({"id": subject_id, "token_id": token_id, "token": token, "expires_at": at})
@@ -220,8 +222,6 @@ def subjects_revoke_token(
         emit_json({"token_id": token_id, "revoked_at": revoked_at})
     else:
         console.print(f"token {token_id} revoked at {revoked_at}")
-    token, token_id, expires = issued.text, issued.id, issued.expires_at
-    assert expires is not None
 
 
 register_synth(app)
@@ -229,10 +229,10 @@ register_batch(app)
 register_rights(app)
 register_lists(app)
 register_access(app)
+register_keys(app)
 register_audit(app)
 register_integrity(app)
 register_ledgers(app)
 register_register(app)
-register_keys(app)
 register_notices(app)
 register_demo(app)
