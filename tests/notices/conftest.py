@@ -80,6 +80,7 @@ class Receiver:
     def __init__(self) -> None:
         self.plan: list[int | str] = []
         self.requests: list[tuple[dict[str, str], bytes]] = []
+        self.accepted: list[str] = []
         self.hang_seconds = 3.0
         receiver = self
 
@@ -91,9 +92,15 @@ class Receiver:
                 if step == "hang":
                     time.sleep(receiver.hang_seconds)
                     step = 200
-                self.send_response(int(step))
-                self.send_header("Content-Length", "0")
-                self.end_headers()
+                notice_id = self.headers.get("Credo-Notice-Id", "")
+                if step == 200 and notice_id not in receiver.accepted:
+                    receiver.accepted.append(notice_id)  # a receiver drops repeats by id
+                try:
+                    self.send_response(int(step))
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                except OSError:  # the sender is gone (killed, or it timed out)
+                    pass
 
             def log_message(self, *args: Any) -> None:
                 pass

@@ -7,7 +7,7 @@ from sqlalchemy import Engine
 
 from credo import __version__, web
 from credo.api import errors, limits
-from credo.api.routers import access, integrity, lists, meta, records, rights
+from credo.api.routers import access, integrity, lists, meta, notices, records, rights
 from credo.api.routers import audit as audit_routes
 from credo.api.routers import public as public_routes
 from credo.config import Settings, get_settings
@@ -31,6 +31,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     app.include_router(lists.router)
     app.include_router(access.router)
     app.include_router(integrity.router)
+    app.include_router(notices.router)
     app.include_router(audit_routes.router)
     app.include_router(public_routes.router)
     app.include_router(public_routes.me_router)

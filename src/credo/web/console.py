@@ -19,6 +19,7 @@ from credo.ledgers import service as ledgers
 from credo.lists import repairs as list_repairs
 from credo.lists import rules
 from credo.lists.models import ListEntry
+from credo.notices import service as notices
 from credo.rights import disputes, reviews
 from credo.scores import service as scores
 from credo.scores.models import ScoreRun
@@ -116,6 +117,7 @@ def console(*, session: Session) -> dict[str, Any]:
         "flags": [integrity.describe(session=session, flag=f) for f in open_flags],
         "policies": ledgers.policies(session=session),
         "refresh": _last_refresh(session),
+        "undeliverable": notices.undeliverable(session=session),
     }
 
 
@@ -156,6 +158,19 @@ def admin(request: Request, session: SessionDep, settings: SettingsDep) -> Respo
     context["csrf"] = csrf_token(settings, request.cookies.get(OPERATOR_COOKIE, ""))
     context["done"] = request.query_params.get("done", "")
     return page(request, "admin.html", context, private=True)
+
+
+@router.post("/notices/{notice_id}/retry", response_model=None)
+async def retry_notice(
+    request: Request, notice_id: int, session: SessionDep, settings: SettingsDep
+) -> Response:
+    """Send an undeliverable notice again (its attempts start over)."""
+    if not is_operator(request, settings):
+        raise Unauthenticated("sign in with the operator key first")
+    data = await form(request)
+    check_csrf(settings, request.cookies.get(OPERATOR_COOKIE, ""), data.get("csrf"))
+    notices.retry(session=session, notice_id=notice_id)
+    return redirect("/admin?done=notice#notices")
 
 
 @router.post("/repairs/{repair_id}", response_model=None)

@@ -1,0 +1,108 @@
+"""Portal pages for notices: the inbox, signing in by an e-mailed link (no operator needed)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+
+from credo.api.deps import SessionDep, SettingsDep
+from credo.errors import InvalidInput, Unauthenticated
+from credo.notices import service, signin
+from credo.web.portal import signed_in
+from credo.web.render import (
+    SUBJECT_COOKIE,
+    check_csrf,
+    csrf_token,
+    form,
+    page,
+    redirect,
+    set_cookie,
+)
+
+router = APIRouter(prefix="/me", include_in_schema=False)
+SCHEMES = ("cn_ric", "cn_uscc")
+
+
+@router.get("/inbox", response_class=HTMLResponse, response_model=None)
+def inbox(request: Request, session: SessionDep, settings: SettingsDep) -> Response:
+    """Every notice credo sent the subject; opening the inbox marks them read."""
+    subject = signed_in(request, session)
+    if subject is None:
+        return redirect("/me/signin")
+    notices = service.inbox(session=session, subject_id=subject.id, base_url=settings.public_url)
+    for notice in notices:
+        if not notice["read"]:
+            service.mark_read(session=session, subject_id=subject.id, notice_id=notice["id"])
+    context = {
+        "area": "me",
+        "subject": subject,
+        "notices": notices,
+        "contact": service.contact_view(session=session, subject_id=subject.id),
+        "csrf": csrf_token(settings, request.cookies.get(SUBJECT_COOKIE, "")),
+        "done": request.query_params.get("done", ""),
+    }
+    return page(request, "inbox.html", context, private=True)
+
+
+@router.post("/inbox/preferences", response_model=None)
+async def preferences(request: Request, session: SessionDep, settings: SettingsDep) -> Response:
+    subject = signed_in(request, session)
+    if subject is None:
+        raise Unauthenticated("sign in first")
+    data = await form(request)
+    check_csrf(settings, request.cookies.get(SUBJECT_COOKIE, ""), data.get("csrf"))
+    service.set_inquiries(session=session, subject_id=subject.id, on=data.get("inquiries") == "on")
+    return redirect("/me/inbox?done=preferences")
+
+
+@router.post("/signin/email", response_model=None)
+async def signin_by_email(request: Request, session: SessionDep, settings: SettingsDep) -> Response:
+    """Ask for a sign-in link; the page says the same whether or not the pair is on file."""
+    data = await form(request)
+    scheme = data.get("scheme", "cn_ric")
+    try:
+        if scheme not in SCHEMES:
+            raise InvalidInput(
+                f"scheme {scheme!r} is not one of {', '.join(SCHEMES)}",
+                details=[{"field": "scheme", "value": scheme}],
+            )
+        answer = signin.request_link(
+            session=session,
+            settings=settings,
+            scheme=scheme,
+            identifier=data.get("identifier", "").strip(),
+            email=data.get("email", ""),
+        )
+    except signin.RateLimited as exc:
+        context = {"area": "me", "error": exc.message, "email_error": True}
+        return page(request, "signin.html", context, status=429, private=True)
+    except InvalidInput as exc:
+        context = {"area": "me", "error": exc.message, "email_error": True}
+        return page(request, "signin.html", context, status=422, private=True)
+    return page(request, "signin_sent.html", {"area": "me", "message": answer}, private=True)
+
+
+@router.get("/link/{token}", response_class=HTMLResponse, response_model=None)
+def link(request: Request, token: str, session: SessionDep) -> Response:
+    """The e-mailed link: a button to sign in (a GET alone, e.g. a mail scanner, uses nothing)."""
+    try:
+        signin.check_link(session=session, token=token[:200])
+    except Unauthenticated as exc:
+        return page(
+            request, "link.html", {"area": "me", "error": exc.message}, status=410, private=True
+        )
+    return page(request, "link.html", {"area": "me", "error": None, "token": token}, private=True)
+
+
+@router.post("/link/{token}", response_model=None)
+def use_link(request: Request, token: str, session: SessionDep) -> Response:
+    """Use the link once: the portal cookie is set and the subject lands in its file."""
+    try:
+        _subject, cookie = signin.use_link(session=session, token=token[:200])
+    except Unauthenticated as exc:
+        return page(
+            request, "link.html", {"area": "me", "error": exc.message}, status=410, private=True
+        )
+    response = redirect("/me")
+    set_cookie(request, response, SUBJECT_COOKIE, cookie, "/me")
+    return response

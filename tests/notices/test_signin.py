@@ -1,0 +1,128 @@
+"""Signing in to one's own file through an e-mailed, single-use link: no operator involved."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import re
+from typing import Any
+
+from fastapi.testclient import TestClient
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from credo.core import clock
+from credo.notices import signin
+from credo.notices.delivery import Worker
+from credo.notices.models import Notice, SigninLink
+from tests.api.helpers import make_ric
+from tests.envelopes import PERSON, repayment
+from tests.notices.conftest import SmtpServer
+from tests.notices.helpers import ADDRESS, idp, post, verification
+
+T0 = dt.datetime(2026, 3, 10, 9, tzinfo=dt.UTC)
+STRANGER = make_ric(random.Random(5))
+
+
+def _ask(client: TestClient, email: str = ADDRESS, who: str = PERSON) -> Any:
+    return client.post("/v1/signin/links", json={"scheme": "cn_ric", "id": who, "email": email})
+
+
+def _link(smtp: SmtpServer) -> str:
+    body = smtp.sink.body(smtp.sink.messages[-1])
+    match = re.search(r"https://credo\.example(/me/link/\S+)", body)
+    assert match, body
+    return match.group(1)
+
+
+def test_a_person_signs_in_through_the_emailed_link_once(
+    client: TestClient,
+    factory: sessionmaker[Session],
+    bank: dict[str, Any],
+    smtp: SmtpServer,
+    worker: Worker,
+) -> None:
+    clock.freeze(T0)
+    post(client, idp(factory), verification())
+    post(client, bank, repayment("r-1"))
+    known = _ask(client)
+    assert known.status_code == 202
+    for unknown in (_ask(client, "someone.else@example.org"), _ask(client, ADDRESS, STRANGER)):
+        assert (unknown.status_code, unknown.json()) == (202, known.json())
+    assert known.json()["message"] == signin.ANSWER
+    with factory() as s:
+        assert s.scalar(select(func.count()).select_from(SigninLink)) == 1
+        (notice,) = s.scalars(select(Notice).where(Notice.kind == "signin.link"))
+        assert "sl_" not in notice.payload  # the outbox never holds the token
+    worker.run_once()
+    (message,) = smtp.sink.messages
+    assert message["To"] == ADDRESS and message["Subject"] == "Your sign-in link"
+    path = _link(smtp)
+    with factory() as s:  # stored hashed: the token is nowhere in the store
+        (link,) = s.scalars(select(SigninLink))
+        assert path.rsplit("/", 1)[1].removeprefix("sl_") not in link.token_hash
+
+    page = client.get(path)
+    assert page.status_code == 200 and "Sign in to my file" in page.text
+    signed = client.post(path, follow_redirects=False)
+    assert signed.status_code == 303 and signed.headers["location"] == "/me"
+    mine = client.get("/me")
+    assert mine.status_code == 200 and "My file" in mine.text and "L-88" in mine.text
+
+    again = client.post(path, follow_redirects=False)
+    assert again.status_code == 410 and "already used" in again.text
+    assert "Ask for a new link" in again.text
+
+
+def test_a_late_link_is_refused_with_a_clear_page(
+    client: TestClient, factory: sessionmaker[Session], smtp: SmtpServer, worker: Worker
+) -> None:
+    clock.freeze(T0)
+    post(client, idp(factory), verification())
+    assert _ask(client).status_code == 202
+    worker.run_once()
+    path = _link(smtp)
+    clock.freeze(T0 + dt.timedelta(minutes=16))
+    late = client.get(path)
+    assert late.status_code == 410 and "expired at 2026-03-10 09:15 UTC" in late.text
+    assert client.post(path, follow_redirects=False).status_code == 410
+    forged = client.get("/me/link/sl_not-a-real-token")
+    assert forged.status_code == 410 and "unknown" in forged.text
+
+
+def test_sign_in_requests_are_rate_limited_per_identifier_and_address(
+    client: TestClient, factory: sessionmaker[Session], settings: Any
+) -> None:
+    clock.freeze(T0)
+    post(client, idp(factory), verification())
+    for n in range(settings.signin_rate):
+        assert _ask(client, f"guess{n}@example.org").status_code == 202
+    limited = _ask(client)
+    assert limited.status_code == 429 and limited.json()["error"]["code"] == "rate_limited"
+    assert "identifier" in limited.json()["error"]["message"]
+    for n in range(settings.signin_rate):  # one address tried against many identifiers
+        _ask(client, "victim@example.org", make_ric(random.Random(100 + n)))
+    by_address = _ask(client, "victim@example.org", STRANGER)
+    assert by_address.status_code == 429 and "address" in by_address.json()["error"]["message"]
+    clock.freeze(T0 + dt.timedelta(minutes=61))
+    assert _ask(client).status_code == 202  # an hour later the identifier may ask again
+
+
+def test_a_malformed_address_is_refused_naming_the_field(client: TestClient) -> None:
+    response = _ask(client, "not an address")
+    assert response.status_code == 422
+    assert response.json()["error"]["details"][0]["field"] == "email"
+
+
+def test_the_signin_page_offers_the_email_link(client: TestClient) -> None:
+    page = client.get("/me/signin")
+    assert 'action="/me/signin/email"' in page.text
+    sent = client.post(
+        "/me/signin/email",
+        data={"scheme": "cn_ric", "identifier": PERSON, "email": ADDRESS},
+    )
+    assert sent.status_code == 200 and signin.ANSWER in sent.text
+    bad = client.post(
+        "/me/signin/email", data={"scheme": "cn_ric", "identifier": PERSON, "email": "x@"}
+    )
+    assert bad.status_code == 422 and "email" in bad.text
