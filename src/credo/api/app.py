@@ -19,7 +19,11 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     settings = settings or get_settings()
     engine = engine or make_engine(settings.database_url)
     app = FastAPI(
-        title="credo", version=__version__, description="An accountable credit and trust registry."
+        title="credo",
+        version=__version__,
+        description="An accountable credit and trust registry.",
+        docs_url=None,  # /docs and /redoc are web.apidocs: vendored assets, no CDN
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.engine = engine

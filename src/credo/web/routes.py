@@ -8,7 +8,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, HTMLResponse
 
 from credo.api.deps import SessionDep
-from credo.web import console, portal, search, views
+from credo.web import apidocs, console, portal, search, views
 from credo.web import notices as notice_pages
 from credo.web import register as register_pages
 from credo.web.render import page
@@ -48,5 +48,6 @@ def stylesheet() -> FileResponse:
 
 router.include_router(register_pages.router)
 router.include_router(portal.router)
+router.include_router(apidocs.router)
 router.include_router(notice_pages.router)
 router.include_router(console.router)
