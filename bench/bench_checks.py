@@ -1,23 +1,33 @@
-"""Eligibility-check throughput and latency over loopback, against a bare FastAPI endpoint.
+"""Eligibility-check throughput and latency with wrk, against a bare FastAPI endpoint.
 
-Run: ``.venv/bin/python bench/bench_checks.py [--subjects 2000] [--seconds 10] [--pg URL]``.
+Run: ``.venv/bin/python bench/bench_checks.py [--subjects 2000] [--seconds 10]
+[--workers 1 2] [--pg URL] [--timing]``.
 
-Each target runs in its own ``uvicorn`` process on 127.0.0.1 (one worker, same settings):
-credo's API on a file store holding N subjects with published scores and consents, and a
-bare FastAPI app whose POST returns a constant JSON. A closed loop (``--concurrency``
-clients over keep-alive connections, asyncio + httpx) measures sustainable throughput; an
-open loop at half that rate measures p50/p99 from each request's scheduled send time (no
-coordinated omission). Every credo check is logged as an inquiry; the run checks that the
-inquiry count equals the answers received.
+Each target runs as ``uvicorn --workers N`` on 127.0.0.1 (same settings): credo's API on a
+file store holding N subjects with published scores and consents (rate limit on, shared by
+the workers, set high enough not to refuse), and a bare FastAPI app whose POST returns a
+constant JSON. The load comes from Debian's ``wrk`` (C, no Python client overhead) with a
+Lua script that builds each POST body from a random subject:
+
+- closed loop: ``--connections`` connections back to back, for throughput;
+- open loop at half that rate: wrk2 is not in Debian, so the Lua ``delay()`` hands each
+  thread's next request a slot on a fixed schedule (start + i / rate) over 4x the
+  connections; requests that could only be sent after their slot are counted ("late") and
+  p50/p99 are wrk's, from each send.
+
+Every credo check is logged as an inquiry; the run checks that the inquiry count equals the
+answers received. ``--timing`` measures refused checks of known and unknown subjects in
+process (interleaved) and prints their medians, Mann-Whitney U and Kolmogorov-Smirnov tests.
 """
 
 from __future__ import annotations
 
 import argparse
-import asyncio
 import datetime as dt
+import json
 import os
 import random
+import re
 import socket
 import statistics
 import subprocess
@@ -30,9 +40,70 @@ from typing import Any
 import httpx
 from sqlalchemy import text
 
-ANSWERED = [0]
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+LUA = r"""
+local ffi = require("ffi")
+ffi.cdef[[
+typedef struct { long tv_sec; long tv_nsec; } timespec_t;
+int clock_gettime(int clk, timespec_t *tp);
+]]
+local ts = ffi.new("timespec_t")
+local function now_ms()
+  ffi.C.clock_gettime(1, ts)
+  return tonumber(ts.tv_sec) * 1000 + tonumber(ts.tv_nsec) / 1e6
+end
+local values = {VALUES}
+local program = "PROGRAM"
+local rate = RATE          -- requests a second for this thread; 0 = closed loop
+local threads = {}
+local start, n = nil, 0
+late, errors = 0, 0  -- globals: done() reads them from each thread
+math.randomseed(SEED)
+
+function setup(thread)
+  thread:set("id", #threads)
+  table.insert(threads, thread)
+end
+
+function init(args)
+  math.randomseed(SEED + id)
+end
+
+function request()
+  local value = values[math.random(#values)]
+  local body = '{"subject":{"scheme":"cn_ric","id":"' .. value
+    .. '"},"program":"' .. program .. '"}'
+  return wrk.format("POST", "/v1/checks/eligibility",
+    {["Content-Type"] = "application/json", ["Authorization"] = "Bearer KEY"}, body)
+end
+
+function delay()
+  if rate <= 0 then return 0 end
+  local now = now_ms()
+  if start == nil then start = now end
+  local slot = start + n * 1000 / rate
+  n = n + 1
+  if slot < now - 1 then late = late + 1 end
+  return math.max(0, slot - now)
+end
+
+function response(status, headers, body)
+  if status ~= 200 then errors = errors + 1 end
+end
+
+function done(summary, latency, requests)
+  local l, e = 0, 0
+  for _, t in ipairs(threads) do
+    l = l + t:get("late")
+    e = e + t:get("errors")
+  end
+  io.write(string.format("RESULT %d %d %f %f %d %d %d\n", summary.requests, summary.duration,
+    latency:percentile(50) / 1000, latency:percentile(99) / 1000, l, e,
+    summary.errors.status + summary.errors.connect + summary.errors.read + summary.errors.timeout))
+end
+"""
 
 
 def bare_app() -> Any:
@@ -49,16 +120,10 @@ def bare_app() -> Any:
 
 
 def credo_app() -> Any:
-    """credo's API on CREDO_DATABASE_URL, access routes included, rate limit out of the way."""
-    from credo.access.ratelimit import TokenBuckets
+    """credo's API on CREDO_DATABASE_URL, as ``credo serve`` builds it."""
     from credo.api.app import create_app
-    from credo.api.routers import access
 
-    app = create_app()
-    if not any(getattr(r, "path", "") == "/v1/checks/eligibility" for r in app.routes):
-        app.include_router(access.router)
-    app.state.access_limiter = TokenBuckets(rate=1e9, burst=10**9)
-    return app
+    return create_app()
 
 
 def populate(url: str, n: int) -> tuple[str, str, list[str]]:
@@ -157,9 +222,24 @@ def populate(url: str, n: int) -> tuple[str, str, list[str]]:
 
 
 def cpu_seconds(pid: int) -> float:
-    """User plus system CPU a process has used (Linux /proc), for a load-independent cost."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    """User plus system CPU of a process and its children (Linux /proc), load-independent."""
+    total = 0.0
+    for child in [pid, *_children(pid)]:
+        try:
+            fields = Path(f"/proc/{child}/stat").read_text().rsplit(")", 1)[1].split()
+        except FileNotFoundError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
+
+
+def _children(pid: int) -> list[int]:
+    found: list[int] = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        kids = (task / "children").read_text().split()
+        for kid in map(int, kids):
+            found += [kid, *_children(kid)]
+    return found
 
 
 def free_port() -> int:
@@ -168,9 +248,15 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def serve(target: str, url: str) -> tuple[subprocess.Popen[bytes], str]:
+def serve(target: str, url: str, workers: int) -> tuple[subprocess.Popen[bytes], str]:
     port = free_port()
-    env = {**os.environ, "CREDO_DATABASE_URL": url, "PYTHONPATH": str(ROOT)}
+    env = {
+        **os.environ,
+        "CREDO_DATABASE_URL": url,
+        "PYTHONPATH": str(ROOT),
+        "CREDO_PARTY_RATE": "1000000",  # on and shared across workers, but never refusing
+        "CREDO_PARTY_BURST": "1000000",
+    }
     process = subprocess.Popen(
         [
             sys.executable,
@@ -183,7 +269,7 @@ def serve(target: str, url: str) -> tuple[subprocess.Popen[bytes], str]:
             "--port",
             str(port),
             "--workers",
-            "1",
+            str(workers),
             "--log-level",
             "warning",
             "--no-access-log",
@@ -192,9 +278,10 @@ def serve(target: str, url: str) -> tuple[subprocess.Popen[bytes], str]:
         cwd=ROOT,
     )
     base = f"http://127.0.0.1:{port}"
-    for _ in range(300):
+    for _ in range(600):
         try:
             httpx.get(base + "/openapi.json", timeout=1)
+            time.sleep(1.0 if workers > 1 else 0.0)  # let every worker come up
             return process, base
         except httpx.HTTPError:
             time.sleep(0.1)
@@ -202,142 +289,199 @@ def serve(target: str, url: str) -> tuple[subprocess.Popen[bytes], str]:
     raise RuntimeError(f"{target} server did not start")
 
 
-def _request(values: list[str], program: str, rng: random.Random) -> dict[str, Any]:
-    return {"subject": {"scheme": "cn_ric", "id": rng.choice(values)}, "program": program}
+def wrk(
+    base: str, script: Path, seconds: float, connections: int, threads: int = 2
+) -> dict[str, float]:
+    out = subprocess.run(
+        [
+            "wrk",
+            f"-t{threads}",
+            f"-c{connections}",
+            f"-d{seconds:.0f}s",
+            "--timeout",
+            "10s",
+            "-s",
+            str(script),
+            base,
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    match = re.search(r"RESULT (\d+) (\d+) ([\d.]+) ([\d.]+) (\d+) (\d+) (\d+)", out)
+    assert match, out
+    requests, duration, p50, p99, late, bad, socket_errors = match.groups()
+    return {
+        "requests": int(requests),
+        "rps": int(requests) / (int(duration) / 1e6),
+        "p50": float(p50),
+        "p99": float(p99),
+        "late": int(late),
+        "errors": int(bad) + int(socket_errors),
+    }
 
 
-async def closed_loop(
-    base: str,
-    headers: dict[str, str],
-    values: list[str],
-    program: str,
-    concurrency: int,
-    seconds: float,
-) -> tuple[float, int]:
-    """Requests per second with ``concurrency`` clients back to back; and the error count."""
-    done, errors = 0, 0
-    rng = random.Random(1)
-    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
-    async with httpx.AsyncClient(base_url=base, headers=headers, limits=limits) as client:
-        deadline = time.perf_counter() + seconds
-
-        async def worker() -> None:
-            nonlocal done, errors
-            while time.perf_counter() < deadline:
-                response = await client.post(
-                    "/v1/checks/eligibility", json=_request(values, program, rng)
-                )
-                done += 1
-                errors += response.status_code != 200
-                ANSWERED[0] += response.status_code == 200
-
-        start = time.perf_counter()
-        await asyncio.gather(*(worker() for _ in range(concurrency)))
-        return done / (time.perf_counter() - start), errors
-
-
-async def open_loop(
-    base: str, headers: dict[str, str], values: list[str], program: str, rate: float, seconds: float
-) -> list[float]:
-    """Latencies (ms, from each request's scheduled time) at a fixed arrival rate."""
-    rng = random.Random(2)
-    latencies: list[float] = []
-    limits = httpx.Limits(max_connections=256, max_keepalive_connections=256)
-    async with httpx.AsyncClient(base_url=base, headers=headers, limits=limits) as client:
-
-        async def one(at: float) -> None:
-            response = await client.post(
-                "/v1/checks/eligibility", json=_request(values, program, rng)
-            )
-            assert response.status_code == 200, response.text
-            ANSWERED[0] += 1
-            latencies.append((time.perf_counter() - at) * 1000)
-
-        start, tasks = time.perf_counter(), []
-        for i in range(int(rate * seconds)):
-            at = start + i / rate
-            delay = at - time.perf_counter()
-            if delay > 0:
-                await asyncio.sleep(delay)
-            tasks.append(asyncio.create_task(one(at)))
-        await asyncio.gather(*tasks)
-    return latencies
-
-
-def p(values: list[float], q: float) -> float:
-    return statistics.quantiles(values, n=1000)[int(q * 1000) - 1] if len(values) > 10 else 0.0
+def lua(folder: Path, name: str, key: str, program: str, values: list[str], rate: float) -> Path:
+    script = folder / f"{name}.lua"
+    quoted = ",".join(json.dumps(v) for v in values)
+    script.write_text(
+        LUA.replace("{VALUES}", "{" + quoted + "}")
+        .replace("PROGRAM", program)
+        .replace("KEY", key)
+        .replace("RATE", repr(rate))
+        .replace("SEED", "7")
+    )
+    return script
 
 
 def measure(
-    target: str, url: str, key: str, program: str, values: list[str], args: argparse.Namespace
+    target: str,
+    url: str,
+    key: str,
+    program: str,
+    values: list[str],
+    args: argparse.Namespace,
+    workers: int,
+    folder: Path,
 ) -> dict[str, float]:
-    process, base = serve(target, url)
-    headers = {"Authorization": f"Bearer {key}"}
+    process, base = serve(target, url, workers)
+    closed = lua(folder, "closed", key, program, values, 0)
     try:
-        asyncio.run(closed_loop(base, headers, values, program, args.concurrency, 1.0))  # warm
-        before, served = cpu_seconds(process.pid), ANSWERED[0]
-        rate, errors = asyncio.run(
-            closed_loop(base, headers, values, program, args.concurrency, args.seconds)
-        )
-        cpu_ms = (cpu_seconds(process.pid) - before) * 1000 / max(1, ANSWERED[0] - served)
-        answered = [ANSWERED[0]]
-        assert errors == 0, f"{errors} failed requests"
-        half = asyncio.run(open_loop(base, headers, values, program, rate / 2, args.seconds))
-        answered = [ANSWERED[0]]
+        warm = wrk(base, closed, 2, args.connections)  # warm every worker
+        before = cpu_seconds(process.pid)
+        full = wrk(base, closed, args.seconds, args.connections)
+        cpu_ms = (cpu_seconds(process.pid) - before) * 1000 / max(1, full["requests"])
+        assert full["errors"] == 0, f"{target}: {full['errors']} failed requests"
+        per_thread = full["rps"] / 2 / 2  # half the rate, over wrk's 2 threads
+        opened = lua(folder, "open", key, program, values, per_thread)
+        half = wrk(base, opened, args.seconds, args.connections * 4)
+        assert half["errors"] == 0, f"{target}: {half['errors']} failed requests"
     finally:
         process.terminate()
-        process.wait(10)
+        process.wait(30)
     return {
-        "rps": rate,
-        "p50": p(half, 0.5),
-        "p99": p(half, 0.99),
-        "answered": answered[0],
+        "rps": full["rps"],
+        "half_rps": half["rps"],
+        "p50": half["p50"],
+        "p99": half["p99"],
+        "late": half["late"],
+        "answered": warm["requests"] + full["requests"] + half["requests"],
         "cpu_ms": cpu_ms,
     }
 
 
-def run(label: str, url: str, args: argparse.Namespace) -> None:
+def run(label: str, url: str, args: argparse.Namespace, folder: Path) -> None:
     key, program, values = populate(url, args.subjects)
-    bare = measure("bare", url, key, program, values, args)
-    ANSWERED[0] = 0
-    credo = measure("credo", url, key, program, values, args)
     from credo.core.db import make_engine
 
+    for workers in args.workers:
+        results = {}
+        for target in ("bare", "credo"):
+            engine = make_engine(url)
+            with engine.begin() as conn:
+                conn.execute(text("DELETE FROM inquiries"))
+            engine.dispose()
+            results[target] = measure(target, url, key, program, values, args, workers, folder)
+        engine = make_engine(url)
+        with engine.connect() as conn:
+            logged = conn.execute(text("SELECT count(*) FROM inquiries")).scalar_one()
+        engine.dispose()
+        bare, credo = results["bare"], results["credo"]
+        print(
+            f"{label}, {workers} worker(s): {args.subjects} subjects, {args.connections} "
+            f"connections, {args.seconds:.0f} s per phase, load average "
+            f"{os.getloadavg()[0]:.1f}; inquiries logged {logged}, answers received "
+            f"{credo['answered']} (wrk drops the replies in flight when it stops)"
+        )
+        for name, r in (("bare FastAPI", bare), ("eligibility", credo)):
+            print(
+                f"  {name:13s} {r['rps']:7.0f} req/s closed loop; open loop at "
+                f"{r['half_rps']:.0f} req/s: p50 {r['p50']:.1f} ms, p99 {r['p99']:.1f} ms "
+                f"({r['late']} sent late); server CPU {r['cpu_ms']:.2f} ms/request"
+            )
+        print(
+            f"  ratio to bare: throughput {credo['rps'] / bare['rps']:.2f}, CPU per request "
+            f"{bare['cpu_ms'] / credo['cpu_ms']:.2f}"
+        )
+
+
+def timing(url: str, args: argparse.Namespace) -> None:
+    """Refused checks (no consent): known vs unknown subjects, interleaved, in process."""
+    from scipy import stats
+    from tests.api.helpers import make_ric
+
+    from credo.access import checks, parties
+    from credo.core.db import make_engine, session_factory
+    from credo.errors import Forbidden
+
+    key, program, values = populate(url, args.subjects)
     engine = make_engine(url)
-    with engine.connect() as conn:
-        logged = conn.execute(text("SELECT count(*) FROM inquiries")).scalar_one()
+    with engine.begin() as conn:
+        conn.execute(text("DELETE FROM consents"))  # everyone known, no one consenting
+    factory = session_factory(engine)
+    rng = random.Random(11)
+    unknown = [make_ric(rng) for _ in range(args.subjects)]
+    times: dict[str, list[float]] = {"known": [], "unknown": []}
+    order = ["known", "unknown"] * args.timing_n
+    rng.shuffle(order)
+    for i, who in enumerate(["known", "unknown"] * 50 + order):
+        value = rng.choice(values if who == "known" else unknown)
+        with factory() as s:
+            party = parties.authenticate(session=s, token=key)
+            start = time.perf_counter_ns()
+            try:
+                checks.eligibility(
+                    session=s, party=party, scheme="cn_ric", value=value, program_id=program
+                )
+            except Forbidden:
+                pass
+            else:
+                raise AssertionError("a check without consent was answered")
+            took = (time.perf_counter_ns() - start) / 1000
+        if i >= 100:  # the first 100 warm up
+            times[who].append(took)
     engine.dispose()
+    known, unk = times["known"], times["unknown"]
+    mk, mu = statistics.median(known), statistics.median(unk)
+    mw = stats.mannwhitneyu(known, unk)
+    ks = stats.ks_2samp(known, unk)
     print(
-        f"{label}: {args.subjects} subjects, concurrency {args.concurrency}, "
-        f"{args.seconds:.0f} s per phase; inquiries logged: {logged}"
+        f"refused checks, {len(known)} known and {len(unk)} unknown subjects, interleaved "
+        f"(load average {os.getloadavg()[0]:.1f}):"
     )
     print(
-        f"  bare FastAPI   {bare['rps']:8.0f} req/s; at half rate p50 {bare['p50']:.1f} ms, "
-        f"p99 {bare['p99']:.1f} ms"
+        f"  median known {mk:.1f} us, unknown {mu:.1f} us, difference {mk - mu:+.1f} us "
+        f"({(mk - mu) / mu * 100:+.1f} %)"
     )
+    q = statistics.quantiles
     print(
-        f"  eligibility    {credo['rps']:8.0f} req/s; at half rate p50 {credo['p50']:.1f} ms, "
-        f"p99 {credo['p99']:.1f} ms"
+        f"  p10/p90 known {q(known, n=10)[0]:.1f}/{q(known, n=10)[-1]:.1f} us, unknown "
+        f"{q(unk, n=10)[0]:.1f}/{q(unk, n=10)[-1]:.1f} us"
     )
-    print(f"  ratio to bare  {credo['rps'] / bare['rps']:.2f}")
-    print(
-        f"  server CPU per request: bare {bare['cpu_ms']:.2f} ms, eligibility "
-        f"{credo['cpu_ms']:.2f} ms (ratio {bare['cpu_ms'] / credo['cpu_ms']:.2f}); one idle "
-        f"core would serve {1000 / credo['cpu_ms']:.0f} checks/s"
-    )
+    print(f"  Mann-Whitney U p = {mw.pvalue:.3f}; Kolmogorov-Smirnov D = {ks.statistic:.3f}, "
+          f"p = {ks.pvalue:.3f}")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--subjects", type=int, default=2000)
     parser.add_argument("--seconds", type=float, default=10.0)
-    parser.add_argument("--concurrency", type=int, default=16)
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--workers", type=int, nargs="+", default=[1])
     parser.add_argument("--pg", help="also run on this PostgreSQL URL (its schema is replaced)")
+    parser.add_argument("--no-sqlite", action="store_true", help="PostgreSQL only")
+    parser.add_argument("--timing", action="store_true", help="refused-check timing instead")
+    parser.add_argument("--timing-n", type=int, default=3000)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
-        run("SQLite (WAL, synchronous=FULL)", f"sqlite:///{folder}/bench.db", args)
-    if args.pg:
-        run("PostgreSQL", args.pg, args)
+        if args.timing:
+            timing(args.pg or f"sqlite:///{folder}/timing.db", args)
+            return
+        if not args.no_sqlite:
+            url = f"sqlite:///{folder}/bench.db"
+            run("SQLite (WAL, synchronous=FULL)", url, args, Path(folder))
+        if args.pg:
+            run("PostgreSQL", args.pg, args, Path(folder))
 
 
 if __name__ == "__main__":

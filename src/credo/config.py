@@ -83,8 +83,9 @@ class Settings(BaseSettings):
     party_rate: float = Field(
         default=50.0,
         ge=0,
-        description="Requests a second each relying-party key may make to one API process "
-        "(token bucket; 0 turns the limit off); over it the answer is 429 with Retry-After.",
+        description="Requests a second each relying-party key may make, shared by every API "
+        "process of the store on this host (token bucket; 0 turns the limit off); over it the "
+        "answer is 429 with Retry-After.",
     )
     party_burst: int = Field(
         default=100,

@@ -11,18 +11,21 @@ import datetime as dt
 import json
 import secrets
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import select
+from sqlalchemy import Date, and_, bindparam, func, literal, or_, select
 from sqlalchemy.orm import Session
 
-from credo.access import consents, inputs, parties, rules
-from credo.access.models import Inquiry, RelyingParty
+from credo.access import consents, inputs, inquirylog, parties, rules
+from credo.access.models import Consent, Inquiry, RelyingParty
 from credo.core import clock
-from credo.errors import Forbidden, InvalidInput, NotFound
+from credo.errors import Forbidden, InvalidInput
 from credo.lists import rules as list_rules
-from credo.lists.service import is_restricted
-from credo.subjects.service import find
+from credo.lists.models import ListEntry
+from credo.lists.service import in_force, is_restricted
+from credo.scores.models import Score
+from credo.subjects.models import Subject
+from credo.subjects.service import identify
 
 NO_CONSENT = (
     "no live consent from this subject to this program: the subject grants it with "
@@ -39,11 +42,68 @@ class Decision:
     reason: str
 
 
-def _subject_id(session: Session, scheme: str, value: str) -> int | None:
-    try:
-        return find(session=session, scheme=scheme, value=value).id
-    except NotFound:
-        return None
+# The hot path's statements, built once (SQLAlchemy caches their compiled form; psycopg
+# prepares them on the server after a few uses). ``_GATE`` answers the subject's id (or -1)
+# and its live consent in one round trip, and it probes both indexes whether or not the
+# subject is on file, so a refused check does the same work for a known and an unknown
+# subject and its timing does not tell which.
+_subjects, _consents = Subject.__table__, Consent.__table__
+_SUBJECT = func.coalesce(
+    select(_subjects.c.id)
+    .where(_subjects.c.scheme == bindparam("scheme"), _subjects.c.lookup_key == bindparam("key"))
+    .scalar_subquery(),
+    -1,
+)
+_ASKED = select(_SUBJECT.label("sid")).subquery("asked")
+_GATE = select(
+    _ASKED.c.sid,
+    select(_consents.c.id)
+    .where(
+        _consents.c.subject_id == _ASKED.c.sid,
+        _consents.c.scope == bindparam("scope"),
+        _consents.c.party_id == bindparam("party"),
+        _consents.c.revoked_at.is_(None),
+        or_(_consents.c.expires_on.is_(None), _consents.c.expires_on >= bindparam("today")),
+    )
+    .order_by(_consents.c.granted_at.desc())
+    .limit(1)
+    .scalar_subquery()
+    .label("consent_id"),
+)
+_KNOWN = select(_SUBJECT.label("sid"), literal(None).label("consent_id"))
+# What a consented eligibility check reads, in one round trip: the latest published score on
+# every row, and the lists the subject is on that day (one row with no list if none).
+_scores, _entries = Score.__table__, ListEntry.__table__
+_ONE = select(literal(1).label("one")).subquery("one")
+_FACTS = select(
+    select(_scores.c.score)
+    .where(_scores.c.subject_id == bindparam("sid"))
+    .order_by(_scores.c.id.desc())
+    .limit(1)
+    .scalar_subquery()
+    .label("score"),
+    _entries.c.list_id,
+).select_from(
+    _ONE.outerjoin(
+        _entries,
+        and_(
+            _entries.c.subject_id == bindparam("sid"),
+            in_force(cast(Any, bindparam("on", type_=Date))),
+        ),
+    )
+)
+
+
+def _facts(session: Session, subject_id: int, on: dt.date) -> tuple[int | None, tuple[str, ...]]:
+    """The subject's latest score and the ids of the lists it is on, for a day."""
+    rows = session.connection().execute(_FACTS, {"sid": subject_id, "on": on}).all()
+    score = rows[0].score if rows else None
+    return score, tuple(sorted({r.list_id for r in rows if r.list_id is not None}))
+
+
+def _lookup_key(scheme: str, value: str) -> str:
+    """The stored key of an identifier (InvalidInput when the identifier is not valid)."""
+    return identify(scheme, value).key
 
 
 def _log(
@@ -60,24 +120,25 @@ def _log(
     activity: str | None = None,
     consent_id: str | None = None,
 ) -> Decision:
+    """Log the inquiry durably (group commit), then answer."""
     decision_id = "dec_" + secrets.token_hex(10)
-    session.add(
-        Inquiry(
-            decision_id=decision_id,
-            at=clock.now(),
-            party_id=party.id,
-            subject_id=subject_id,
-            kind=kind,
-            purpose=purpose,
-            program_id=program_id,
-            activity=activity,
-            consent_id=consent_id,
-            answer=answer,
-            reason=reason,
-            inputs=json.dumps(used, sort_keys=True, default=str),
-        )
+    inquirylog.write(
+        session,
+        {
+            "decision_id": decision_id,
+            "at": clock.now(),
+            "party_id": party.id,
+            "subject_id": subject_id,
+            "kind": kind,
+            "purpose": purpose,
+            "program_id": program_id,
+            "activity": activity,
+            "consent_id": consent_id,
+            "answer": answer,
+            "reason": reason,
+            "inputs": json.dumps(used, sort_keys=True, default=str),
+        },
     )
-    session.flush()
     return Decision(answer, decision_id, reason)
 
 
@@ -85,25 +146,27 @@ def eligibility(
     *, session: Session, party: RelyingParty, scheme: str, value: str, program_id: str
 ) -> Decision:
     """Is the subject eligible for the party's program? Needs the subject's live consent."""
-    program = parties.get_program(session=session, program_id=program_id, party_id=party.id)
-    subject_id = _subject_id(session, scheme, value)
-    consent = None
-    if subject_id is not None:
-        consent = consents.live_for(
-            session=session,
-            subject_id=subject_id,
-            scope=consents.program_scope(program.id),
-            party_id=party.id,
-        )
-    if subject_id is None or consent is None:  # an unknown subject looks like one not consenting
+    program = parties.program_view(session=session, program_id=program_id, party_id=party.id)
+    today = clock.today()
+    subject_id, consent_id = session.connection().execute(
+        _GATE,
+        {
+            "scheme": scheme,
+            "key": _lookup_key(scheme, value),
+            "scope": consents.program_scope(program.id),
+            "party": party.id,
+            "today": today,
+        },
+    ).one()
+    if consent_id is None:  # an unknown subject looks like one not consenting, in time too
         raise Forbidden(
             NO_CONSENT, code="consent_required", details=[{"field": "subject.id", "value": value}]
         )
-    today = clock.today()
     need = rules.needs(program.conditions)
+    score, lists = _facts(session, subject_id, today) if need.score or need.lists else (None, ())
     facts = rules.Facts(
-        score=inputs.latest_score(session, subject_id) if need.score else None,
-        lists=inputs.lists_on(session, subject_id, today) if need.lists else (),
+        score=score if need.score else None,
+        lists=lists if need.lists else (),
         grades={s: inputs.ledger_grade(session, subject_id, s, today) for s in need.ledgers},
     )
     eligible, reason = rules.evaluate(program.conditions, facts)
@@ -124,7 +187,7 @@ def eligibility(
         reason=reason,
         used=used,
         program_id=program.id,
-        consent_id=consent.id,
+        consent_id=consent_id,
     )
 
 
@@ -142,7 +205,10 @@ def restriction(
             f"this relying party does not enforce {activity!r}",
             details=[{"field": "activity", "value": activity}],
         )
-    subject_id = _subject_id(session, scheme, value)
+    found = session.connection().execute(
+        _KNOWN, {"scheme": scheme, "key": _lookup_key(scheme, value)}
+    ).scalar_one()
+    subject_id = None if found == -1 else found
     today = clock.today()
     restricted, entry = False, None
     if subject_id is not None:

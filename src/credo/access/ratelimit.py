@@ -1,15 +1,28 @@
-"""A token bucket per key, in process: ``rate`` requests a second, bursts up to ``burst``.
+"""Token buckets per key: ``rate`` requests a second, bursts up to ``burst``.
 
-Each API process keeps its own buckets, so N processes allow N times the rate; put a
-shared limiter in front (the proxy) where that matters.
+``TokenBuckets`` keeps them in the process (in-memory stores and tests). ``SharedBuckets``
+keeps them in a small SQLite file beside the store that every API process on the host
+opens, so N uvicorn workers together allow the rate once, not N times; each ``take`` is one
+atomic upsert (no fsync: a bucket lost in a crash only refills early). Processes on other
+hosts do not share the file; put a shared limiter in front (the proxy) there.
 """
 
 from __future__ import annotations
 
+import hashlib
 import math
+import os
+import sqlite3
+import tempfile
 import threading
 import time
 from collections.abc import Callable
+from pathlib import Path
+from typing import Protocol
+
+
+class Limiter(Protocol):
+    def take(self, key: str) -> float: ...
 
 
 class TokenBuckets:
@@ -37,6 +50,82 @@ class TokenBuckets:
                 return 0.0
             self._buckets[key] = (tokens, now)
             return (1.0 - tokens) / self.rate
+
+
+# One statement refills and spends atomically; ``spent`` tells whether a token was there.
+_TAKE = """
+INSERT INTO buckets (key, tokens, at, spent) VALUES (:key, :burst - 1.0, :now, 1)
+ON CONFLICT (key) DO UPDATE SET
+  tokens = CASE WHEN min(:burst, tokens + (:now - at) * :rate) >= 1.0
+                THEN min(:burst, tokens + (:now - at) * :rate) - 1.0
+                ELSE min(:burst, tokens + (:now - at) * :rate) END,
+  spent = min(:burst, tokens + (:now - at) * :rate) >= 1.0,
+  at = :now
+RETURNING tokens, spent
+"""
+
+
+class SharedBuckets:
+    """Token buckets in a SQLite file shared by every process that opens the same path."""
+
+    def __init__(
+        self,
+        path: str | Path,
+        rate: float,
+        burst: int,
+        *,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.path = str(path)
+        self.rate = rate
+        self.burst = burst
+        self.clock = clock
+        self._local = threading.local()
+        with self._connect() as connection:
+            connection.execute(
+                "CREATE TABLE IF NOT EXISTS buckets "
+                "(key TEXT PRIMARY KEY, tokens REAL NOT NULL, at REAL NOT NULL, spent INTEGER)"
+            )
+
+    def _connect(self) -> sqlite3.Connection:
+        connection = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+        connection.execute("PRAGMA journal_mode=WAL")
+        connection.execute("PRAGMA synchronous=OFF")
+        return connection
+
+    def _connection(self) -> sqlite3.Connection:
+        connection: sqlite3.Connection | None = getattr(self._local, "connection", None)
+        if connection is None:
+            connection = self._local.connection = self._connect()
+        return connection
+
+    def take(self, key: str) -> float:
+        """Spend one token of ``key``'s bucket; 0.0 if one was there, else seconds until one is."""
+        if self.rate <= 0:
+            return 0.0
+        params = {"key": key, "burst": float(self.burst), "now": self.clock(), "rate": self.rate}
+        tokens, spent = self._connection().execute(_TAKE, params).fetchone()
+        return 0.0 if spent else (1.0 - tokens) / self.rate
+
+
+def shared_path(database_url: str) -> Path | None:
+    """The bucket file for a store: beside a SQLite file, in the temp folder for a server
+    store; None for an in-memory store (one process, so the in-process buckets do)."""
+    if database_url.startswith("sqlite"):
+        path = database_url.split("///", 1)[1] if "///" in database_url else ""
+        if path in ("", ":memory:") or "mode=memory" in database_url:
+            return None
+        return Path(os.path.abspath(path.split("?", 1)[0]) + ".ratelimit")
+    digest = hashlib.sha256(database_url.encode()).hexdigest()[:16]
+    return Path(tempfile.gettempdir()) / f"credo-ratelimit-{digest}.sqlite"
+
+
+def for_store(database_url: str, rate: float, burst: int) -> Limiter:
+    """The limiter API processes of one store share: a file where there is one."""
+    path = shared_path(database_url)
+    if path is None:
+        return TokenBuckets(rate, burst)
+    return SharedBuckets(path, rate, burst)
 
 
 def retry_after(wait: float) -> str:

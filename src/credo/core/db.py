@@ -62,7 +62,11 @@ def make_engine(url: str) -> Engine:
         else:
             folder = os.path.dirname(os.path.abspath(path))
             os.makedirs(folder, exist_ok=True)
-            engine = create_engine(url, connect_args={"check_same_thread": False})
+            # as many connections as the API's worker threads, so none is opened (and its
+            # pragmas run) per request under load
+            engine = create_engine(
+                url, connect_args={"check_same_thread": False}, pool_size=20, max_overflow=20
+            )
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     return create_engine(url, pool_pre_ping=True)

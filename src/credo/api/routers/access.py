@@ -11,7 +11,7 @@ from fastapi.security import HTTPAuthorizationCredentials
 
 from credo.access import checks, consents, parties, rules
 from credo.access.models import Consent, Program, RelyingParty
-from credo.access.ratelimit import TokenBuckets, retry_after
+from credo.access.ratelimit import Limiter, for_store, retry_after
 from credo.access.schemas import (
     ConsentIn,
     ConsentList,
@@ -41,16 +41,18 @@ DEFAULT_RATE, DEFAULT_BURST = 50.0, 100
 _limiter_lock = threading.Lock()
 
 
-def limiter(request: Request) -> TokenBuckets:
-    """The app's per-key token buckets (made on first use from CREDO_PARTY_RATE / _BURST)."""
+def limiter(request: Request) -> Limiter:
+    """The per-key token buckets every process of this store shares (made on first use from
+    CREDO_PARTY_RATE / _BURST)."""
     state = request.app.state
-    buckets: TokenBuckets | None = getattr(state, "access_limiter", None)
+    buckets: Limiter | None = getattr(state, "access_limiter", None)
     if buckets is None:
         with _limiter_lock:
             buckets = getattr(state, "access_limiter", None)
             if buckets is None:
                 settings = state.settings
-                buckets = TokenBuckets(
+                buckets = for_store(
+                    settings.database_url,
                     float(getattr(settings, "party_rate", DEFAULT_RATE)),
                     int(getattr(settings, "party_burst", DEFAULT_BURST)),
                 )

@@ -1,0 +1,119 @@
+"""Group commit of inquiries: concurrent checks share one transaction (one fsync) and each
+caller returns only once its own inquiry is durable.
+
+A writer thread per engine takes whatever inquiries are waiting, inserts them with one
+``executemany`` in one transaction and commits, then wakes their callers; while it commits,
+the next group gathers. A failed group is retried row by row so one bad row fails only its
+own request. In-memory stores (one shared connection, tests) write in the caller's session
+instead, inside its unit of work.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy import Engine, event, insert
+from sqlalchemy.orm import Session
+from sqlalchemy.pool import StaticPool
+
+from credo.access.models import Inquiry
+from credo.core.db import make_engine
+
+_INSERT = insert(Inquiry)
+_WROTE = "credo.access.wrote"
+
+
+@event.listens_for(Session, "after_flush")
+def _wrote(session: Session, _context: Any) -> None:
+    session.info[_WROTE] = True
+
+
+@event.listens_for(Session, "after_commit")
+@event.listens_for(Session, "after_rollback")
+def _ended(session: Session) -> None:
+    session.info.pop(_WROTE, None)
+
+
+class _Waiter:
+    __slots__ = ("done", "error", "row")
+
+    def __init__(self, row: Mapping[str, Any]) -> None:
+        self.row = row
+        self.done = threading.Event()
+        self.error: BaseException | None = None
+
+
+class GroupCommit:
+    """One engine's inquiry writer."""
+
+    def __init__(self, engine: Engine) -> None:
+        # its own connection, outside the request pool: callers wait holding theirs
+        self.engine = make_engine(engine.url.render_as_string(hide_password=False))
+        self._pending: list[_Waiter] = []
+        self._ready = threading.Condition()
+        self._thread = threading.Thread(target=self._run, name="credo-inquiries", daemon=True)
+        self._thread.start()
+
+    def write(self, row: Mapping[str, Any]) -> None:
+        """Insert one inquiry; returns once it is committed (raises what its insert raised)."""
+        waiter = _Waiter(row)
+        with self._ready:
+            self._pending.append(waiter)
+            self._ready.notify()
+        waiter.done.wait()
+        if waiter.error is not None:
+            raise waiter.error
+
+    def _run(self) -> None:
+        while True:
+            with self._ready:
+                while not self._pending:
+                    self._ready.wait()
+                group, self._pending = self._pending, []
+            try:
+                with self.engine.begin() as connection:
+                    connection.execute(_INSERT, [w.row for w in group])
+            except Exception:  # retried alone below; errors go to each caller
+                for waiter in group:
+                    try:
+                        with self.engine.begin() as connection:
+                            connection.execute(_INSERT, [waiter.row])
+                    except Exception as error:
+                        waiter.error = error
+            for waiter in group:
+                waiter.done.set()
+
+
+_writers: dict[Engine, GroupCommit] = {}
+_lock = threading.Lock()
+
+
+def _engine(session: Session) -> Engine:
+    bind = session.get_bind()
+    return bind if isinstance(bind, Engine) else bind.engine
+
+
+def write(session: Session, row: Mapping[str, Any]) -> None:
+    """Log one inquiry durably: grouped with concurrent ones, or in the session's own unit
+    of work where another connection could not see or wait for that unit's own writes (an
+    in-memory store, or a session that has written)."""
+    engine = _engine(session)
+    if isinstance(engine.pool, StaticPool) or _has_written(session):
+        session.connection().execute(_INSERT, [row])
+        return
+    writer = _writers.get(engine)
+    if writer is None:
+        with _lock:
+            writer = _writers.get(engine) or _writers.setdefault(engine, GroupCommit(engine))
+    writer.write(row)
+
+
+def _has_written(session: Session) -> bool:
+    if session.info.get(_WROTE) or session.new or session.dirty or session.deleted:
+        return True
+    if session.in_transaction():
+        raw = session.connection().connection.driver_connection
+        return bool(getattr(raw, "in_transaction", False)) and _engine(session).name == "sqlite"
+    return False

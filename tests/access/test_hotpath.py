@@ -1,0 +1,161 @@
+"""The check hot path: shared rate limits, the version-keyed cache, group commit of
+inquiries, and the same work for refused checks on known and unknown subjects."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine, event, select, text, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from credo.access import checks, consents, parties
+from credo.access.models import Inquiry, RelyingParty
+from credo.access.ratelimit import SharedBuckets, TokenBuckets, for_store
+from credo.core.db import make_engine, session_factory
+from credo.errors import Forbidden, Unauthenticated
+from credo.models import metadata
+from tests.access.helpers import add_subject, publish_score
+from tests.api.helpers import make_ric
+
+SOON = dt.date.today() + dt.timedelta(days=30)
+
+
+def test_workers_share_one_rate_per_key(tmp_path: Path) -> None:
+    now = [100.0]
+    path = tmp_path / "store.db.ratelimit"
+    one, two = (SharedBuckets(path, 2.0, 3, clock=lambda: now[0]) for _ in range(2))
+    answers = [one.take("k"), two.take("k"), one.take("k"), two.take("k")]
+    assert answers[:3] == [0.0, 0.0, 0.0]  # the burst of 3 is shared, not 3 each
+    assert answers[3] == pytest.approx(0.5)
+    assert one.take("other") == 0.0  # per key
+    now[0] += 0.5  # one token back at 2 a second
+    assert two.take("k") == 0.0
+    assert one.take("k") == pytest.approx(0.5)
+
+
+def test_file_stores_get_shared_buckets_memory_stores_in_process(tmp_path: Path) -> None:
+    assert isinstance(for_store(f"sqlite:///{tmp_path}/a.db", 1, 1), SharedBuckets)
+    assert isinstance(for_store("sqlite://", 1, 1), TokenBuckets)
+
+
+@pytest.fixture
+def file_store(tmp_path: Path) -> Iterator[Engine]:
+    engine = make_engine(f"sqlite:///{tmp_path}/store.db")
+    metadata.create_all(engine)
+    yield engine
+    engine.dispose()
+
+
+def _world(factory: sessionmaker[Session], rng: random.Random) -> dict[str, Any]:
+    values = [make_ric(rng) for _ in range(3)]
+    with factory() as s, s.begin():
+        ids = [add_subject(s, v) for v in values]
+        for i in ids:
+            publish_score(s, i, 700)
+        party, key = parties.add(
+            session=s, name="Rental", activities=[], purposes=["deposit_free_rental"]
+        )
+        program = parties.add_program(
+            session=s,
+            party=party,
+            name="p",
+            purpose="deposit_free_rental",
+            benefit="no deposit",
+            conditions=[{"score_at_least": 600}],
+        )
+        consents.grant(session=s, subject_id=ids[0], program_id=program.id, expires_on=SOON)
+        return {"values": values, "key": key, "program": program.id, "party": party.id}
+
+
+def test_cache_follows_the_audit_head(file_store: Engine) -> None:
+    factory = session_factory(file_store)
+    world = _world(factory, random.Random(1))
+    with factory() as s:
+        party = parties.authenticate(session=s, token=world["key"])
+    with factory() as s, s.begin():  # deactivated behind the cache's back: still cached
+        s.execute(update(RelyingParty).values(active=False))
+    with factory() as s:
+        assert parties.authenticate(session=s, token=world["key"]).id == party.id
+    with factory() as s, s.begin():  # any audited change moves the head: the cache is dropped
+        consents.grant(session=s, subject_id=1, program_id=world["program"], expires_on=SOON)
+    with factory() as s, pytest.raises(Unauthenticated):
+        parties.authenticate(session=s, token=world["key"])
+
+
+def test_concurrent_checks_are_each_durable_when_answered(file_store: Engine) -> None:
+    factory = session_factory(file_store)
+    world = _world(factory, random.Random(2))
+    decisions: list[str] = []
+    errors: list[BaseException] = []
+
+    def ask() -> None:
+        try:
+            for _ in range(10):
+                with factory() as s:
+                    party = parties.authenticate(session=s, token=world["key"])
+                    decision = checks.eligibility(
+                        session=s,
+                        party=party,
+                        scheme="cn_ric",
+                        value=world["values"][0],
+                        program_id=world["program"],
+                    )
+                    s.commit()
+                with file_store.connect() as conn:  # already on disk for any other reader
+                    seen = conn.execute(
+                        select(Inquiry.answer).where(Inquiry.decision_id == decision.decision_id)
+                    ).scalar_one()
+                assert seen is True
+                decisions.append(decision.decision_id)
+        except BaseException as error:  # reported by the main thread
+            errors.append(error)
+
+    threads = [threading.Thread(target=ask) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors, errors
+    with file_store.connect() as conn:
+        logged = conn.execute(text("SELECT count(*) FROM inquiries")).scalar_one()
+    assert len(set(decisions)) == 80 == logged
+
+
+def test_refused_checks_do_the_same_work_for_known_and_unknown(file_store: Engine) -> None:
+    factory = session_factory(file_store)
+    world = _world(factory, random.Random(3))
+    statements: list[str] = []
+
+    def record(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        statements.append(statement)
+
+    def refused(value: str) -> list[str]:
+        statements.clear()
+        with factory() as s:
+            party = parties.authenticate(session=s, token=world["key"])
+            event.listen(file_store, "before_cursor_execute", record)
+            try:
+                with pytest.raises(Forbidden) as caught:
+                    checks.eligibility(
+                        session=s,
+                        party=party,
+                        scheme="cn_ric",
+                        value=value,
+                        program_id=world["program"],
+                    )
+            finally:
+                event.remove(file_store, "before_cursor_execute", record)
+        assert caught.value.code == "consent_required"
+        return list(statements)
+
+    refused(world["values"][2])  # fills the cache (program) for both
+    known_without_consent = refused(world["values"][1])
+    unknown = refused(make_ric(random.Random(99)))
+    assert known_without_consent == unknown
+    assert len(unknown) == 1  # subject and consent in one statement
