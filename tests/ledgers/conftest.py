@@ -93,7 +93,7 @@ def compute(
     tables = engines.read_snapshot(con, info.path)
     out = []
     for pol in service.in_force(session=session):
-        ids = service.opted_in(session=session, scheme=pol.scheme)
+        ids = consents.subjects_with(session=session, scope=service.SCOPE_PREFIX + pol.scheme)
         entries, balances = compute_scheme(con, tables.records, pol, ids, as_of)
         out.append(
             service.publish(

@@ -26,7 +26,7 @@ def penalty(reg: Registry, sid: int, on: dt.date, domain: str = "traffic", **kw:
 
 
 def grade(session: Session, sid: int, on: dt.date = TODAY) -> str | None:
-    return service.grade_for(session=session, subject_id=sid, scheme="city", on=on)
+    return inputs.ledger_grade(session, sid, "city", on)
 
 
 def test_example_policy_entries_cite_record_and_rule(

@@ -14,6 +14,7 @@ from credo.access.events import ConsentEnded, ConsentGranted
 from credo.access.models import Consent
 from credo.core import audit, clock
 from credo.errors import InvalidInput, NotFound
+from credo.ledgers.service import on_consent_withdrawn
 
 PROGRAM, LEDGER = "program", "ledger"
 
@@ -133,8 +134,6 @@ def revoke(*, session: Session, subject_id: int, consent_id: str) -> Consent:
         audit.append(session, event, actor=f"subject:{subject_id}")
         session.flush()
         if consent.scope.startswith("ledger:"):  # no consent, no ledger: delete it now
-            from credo.ledgers.service import on_consent_withdrawn
-
             on_consent_withdrawn(
                 session=session, subject_id=subject_id, scheme=consent.scope.partition(":")[2]
             )
@@ -168,3 +167,30 @@ def ledger_opt_ins(*, session: Session, subject_id: int) -> list[dict[str, Any]]
         for c in of_subject(session=session, subject_id=subject_id)
         if c.scope.startswith(LEDGER + ":") and state(c, today) == "live"
     ]
+
+
+def _live_on(on: dt.date) -> Any:
+    live = or_(Consent.expires_on.is_(None), Consent.expires_on >= on)
+    return Consent.revoked_at.is_(None) & live
+
+
+def subjects_with(*, session: Session, scope: str, on: dt.date | None = None) -> list[int]:
+    """Subjects with a live consent of ``scope`` (e.g. ``ledger:city``) on a day (default today)."""
+    day = on or clock.today()
+    rows = session.execute(
+        select(Consent.subject_id)
+        .where(Consent.scope == scope, _live_on(day))
+        .distinct()
+        .order_by(Consent.subject_id)
+    ).scalars()
+    return list(rows)
+
+
+def has_live(*, session: Session, subject_id: int, scope: str, on: dt.date) -> bool:
+    """Whether the subject has a live consent of ``scope`` on a day."""
+    found = session.execute(
+        select(Consent.id)
+        .where(Consent.subject_id == subject_id, Consent.scope == scope, _live_on(on))
+        .limit(1)
+    ).first()
+    return found is not None

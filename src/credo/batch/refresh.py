@@ -18,10 +18,10 @@ import pyarrow as pa
 from sqlalchemy.orm import Session, sessionmaker
 
 from credo.batch import engines, snapshot
+from credo.batch.ledgers import ledger_step
 from credo.batch.pipeline import publish_rows, score_table
 from credo.core import clock
 from credo.errors import InvalidInput
-from credo.ledgers.batch import ledger_step
 from credo.register.batch import open_data_step, register_step
 from credo.scores import service as scores
 from credo.scoring import Scorecard

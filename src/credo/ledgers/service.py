@@ -1,9 +1,12 @@
 """Ledger services: install policies, publish computed ledgers, answer grades and explain them.
 
-A subject has a ledger in a scheme only while it has a live ``ledger:<scheme>`` consent
-(read from access's consents table; the one place ledgers looks at another domain's
-rows). Grades feed programs' ``ledger_grade_at_least`` conditions and never restrict
-anyone: no list, restriction or check outside programs reads them.
+A subject has a ledger in a scheme only while it has a live ``ledger:<scheme>`` consent.
+Consents belong to access, which sits above ledgers: the refresh computes ledgers only for
+the subjects ``access.consents.subjects_with`` names, revoking a consent calls
+``on_consent_withdrawn``, and readers that must respect consent (checks, the subject's
+report, public grades) ask ``access.inputs``, which looks the consent up first. Grades
+feed programs' ``ledger_grade_at_least`` conditions and never restrict anyone: no list,
+restriction or check outside programs reads them.
 """
 
 from __future__ import annotations
@@ -15,10 +18,9 @@ from functools import lru_cache
 from typing import Any
 
 import pyarrow as pa
-from sqlalchemy import delete, func, or_, select, text
+from sqlalchemy import delete, func, select, text
 from sqlalchemy.orm import Session
 
-from credo.access.models import Consent
 from credo.core import audit, clock
 from credo.core.db import insert_rows
 from credo.errors import NotFound
@@ -139,37 +141,6 @@ def install(
 
 
 # --- consent ----------------------------------------------------------------------------------
-
-
-def _live_consent(on: dt.date) -> Any:
-    return (Consent.revoked_at.is_(None)) & or_(
-        Consent.expires_on.is_(None), Consent.expires_on >= on
-    )
-
-
-def opted_in(*, session: Session, scheme: str, on: dt.date | None = None) -> list[int]:
-    """Subjects with a live ``ledger:<scheme>`` consent on a day (default today)."""
-    day = on or clock.today()
-    rows = session.execute(
-        select(Consent.subject_id)
-        .where(Consent.scope == SCOPE_PREFIX + scheme, _live_consent(day))
-        .distinct()
-        .order_by(Consent.subject_id)
-    ).scalars()
-    return list(rows)
-
-
-def has_consent(*, session: Session, subject_id: int, scheme: str, on: dt.date) -> bool:
-    found = session.execute(
-        select(Consent.id)
-        .where(
-            Consent.subject_id == subject_id,
-            Consent.scope == SCOPE_PREFIX + scheme,
-            _live_consent(on),
-        )
-        .limit(1)
-    ).first()
-    return found is not None
 
 
 def on_consent_withdrawn(
@@ -333,8 +304,6 @@ def _standing(
     session: Session, subject_id: int, scheme: str, on: dt.date
 ) -> tuple[LedgerBalance, Policy, Sequence[LedgerEntry], int] | None:
     """(published row, its policy, entries counting on ``on``, balance on ``on``) or None."""
-    if not has_consent(session=session, subject_id=subject_id, scheme=scheme, on=clock.today()):
-        return None
     row = _balance_row(session, subject_id, scheme)
     if row is None:
         return None
@@ -347,7 +316,9 @@ def _standing(
 
 
 def grade_for(*, session: Session, subject_id: int, scheme: str, on: dt.date) -> str | None:
-    """The subject's grade in a scheme on a day, or None (no consent, no ledger, no policy).
+    """The subject's grade in a scheme on a day, or None (no ledger, no policy).
+
+    It does not look at consent: ``access.inputs.ledger_grade`` does, then asks this.
 
     Points whose ``counts_until`` has passed stop counting on that day, even before the next
     computation. Access's ``ledger_grade_at_least`` reads this.

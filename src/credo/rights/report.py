@@ -15,7 +15,7 @@ import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from credo.access import checks, consents
+from credo.access import checks, consents, inputs
 from credo.core import clock
 from credo.furnishers.models import Furnisher
 from credo.integrity import service as integrity
@@ -193,10 +193,11 @@ def _ledgers(session: Session, subject_id: int, today: dt.date) -> list[dict[str
         .scalars()
         .all()
     )
+    consented = inputs.ledger_schemes(session, subject_id, today)
     return [
         {
             "scheme": scheme,
             **ledgers.explain(session=session, subject_id=subject_id, scheme=scheme, on=today),
         }
-        for scheme in sorted(set(schemes))
+        for scheme in sorted(set(schemes) & consented)
     ]

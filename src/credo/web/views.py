@@ -13,12 +13,12 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from credo.access import inputs
 from credo.catalogue import get_catalogue
 from credo.core import clock
 from credo.errors import InvalidInput, NotFound
 from credo.furnishers import service as furnishers
 from credo.integrity import service as integrity
-from credo.ledgers import service as ledgers
 from credo.lists import service as lists_service
 from credo.records.models import Record
 from credo.register import public as register_public
@@ -139,7 +139,7 @@ def registration(uscc: str) -> dict[str, str]:
 
 def ledger_grades(*, session: Session, subject_id: int) -> list[dict[str, Any]] | None:
     """Published ledger grades (organisations only; persons' grades are never public)."""
-    return list(ledgers.public_grades(session=session, subject_id=subject_id))
+    return inputs.public_ledger_grades(session, subject_id)
 
 
 # --- the subject's own file ---------------------------------------------------------------

@@ -1,0 +1,1 @@
+"""Policy-as-code point ledgers and their grades (see docs/ledgers.md)."""
