@@ -21,6 +21,7 @@ import typer
 from rich.console import Console
 from sqlalchemy import select
 
+from credo.cli import notices_demo
 from credo.cli.common import console, factory, handle_errors, progress
 from credo.cli.ledgers import demo_step
 from credo.config import get_settings
@@ -172,6 +173,7 @@ STEPS += [
     ("ledger policy and opt-ins", demo_step),
     ("refresh", _refresh),
     ("relying party, programs, consents, tokens", _access),
+    ("notices: a warning by inbox and e-mail; the delivery worker", notices_demo.demo_step),
 ]
 
 
