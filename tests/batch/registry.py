@@ -115,61 +115,22 @@ class Registry:
 
 
 def populate(session: Session, *, n: int, as_of: dt.date, seed: int = 7) -> Registry:
-    """A small population with risk-driven conduct and defaults after ``as_of - 12 months``.
+    """A small population with risk-driven conduct and defaults in two yearly label windows.
 
-    Deterministic in ``seed``; about one subject in six defaults in the label window.
+    The registry fit trains on the window ending ``as_of - 12 months`` and validates on the one
+    ending at ``as_of`` (out of time), so both windows get conduct before them and defaults in
+    them. Deterministic in ``seed``; about one subject in six defaults in a window.
     """
     rng = np.random.default_rng(seed)
     reg = Registry(session)
-    cutoff = add_months(as_of, -12)
+    cutoffs = (add_months(as_of, -24), add_months(as_of, -12))
     for _ in range(n):
         sid = reg.subject(birth_date=dt.date(1960 + int(rng.integers(0, 40)), 1, 1))
         risk = float(rng.beta(2, 5))
         if rng.random() < 0.1:  # some subjects have no credit at all
             continue
-        start = add_months(cutoff, -int(rng.integers(6, 96)))
+        start = add_months(cutoffs[0], -int(rng.integers(6, 84)))
         reg.record(sid, "loan.opened", start, 1_000_000, loan_id="L1", product="consumer")
-        for m in range(1, 37):
-            day = add_months(cutoff, -m)
-            if day < start:
-                break
-            late = 0
-            u = rng.random()
-            if u < risk * 0.5:
-                late = int(rng.choice([10, 35, 65, 95]))
-            reg.record(sid, "loan.repayment", day, 50_000, loan_id="L1", days_late=late)
-        limit = int(rng.integers(10, 100)) * 1000
-        balance = int(limit * min(1.0, risk * 2 * rng.random()))
-        reg.record(
-            sid,
-            "card.utilisation",
-            add_months(cutoff, -1),
-            balance * 100,
-            account_id="C1",
-            credit_limit=f"{limit}.00",
-        )
-        for m in range(1, 13):
-            late = int(rng.random() < risk) * 15
-            reg.record(
-                sid,
-                "bill.payment",
-                add_months(cutoff, -m),
-                20_000,
-                account_id="B1",
-                bill_type="electricity",
-                days_late=late,
-            )
-        if rng.random() < risk * 0.3:
-            reg.record(
-                sid,
-                "court.judgment",
-                add_months(cutoff, -3),
-                500_000,
-                case_number=f"C{sid}",
-                court_name="Court",
-                judgment_type="monetary",
-                due_on=add_months(cutoff, -2).isoformat(),
-            )
         reg.record(
             sid,
             "identity.verification",
@@ -178,14 +139,55 @@ def populate(session: Session, *, n: int, as_of: dt.date, seed: int = 7) -> Regi
             method="document",
             level=int(rng.integers(1, 4)),
         )
-        if rng.random() < risk * 0.6:
+        for w, cutoff in enumerate(cutoffs):
+            for m in range(1, 13):
+                day = add_months(cutoff, -m)
+                if day < start:
+                    break
+                late = 0
+                if rng.random() < risk * 0.5:
+                    late = int(rng.choice([10, 35, 65, 95]))
+                reg.record(sid, "loan.repayment", day, 50_000, loan_id="L1", days_late=late)
+            limit = int(rng.integers(10, 100)) * 1000
+            balance = int(limit * min(1.0, risk * 2 * rng.random()))
             reg.record(
                 sid,
-                "loan.default",
-                add_months(cutoff, int(rng.integers(1, 12))),
-                1_000_000,
-                loan_id="L1",
-                days_past_due=95,
+                "card.utilisation",
+                add_months(cutoff, -1),
+                balance * 100,
+                account_id="C1",
+                credit_limit=f"{limit}.00",
             )
+            for m in range(1, 13):
+                late = int(rng.random() < risk) * 15
+                reg.record(
+                    sid,
+                    "bill.payment",
+                    add_months(cutoff, -m),
+                    20_000,
+                    account_id="B1",
+                    bill_type="electricity",
+                    days_late=late,
+                )
+            if rng.random() < risk * 0.3:
+                reg.record(
+                    sid,
+                    "court.judgment",
+                    add_months(cutoff, -3),
+                    500_000,
+                    case_number=f"C{sid}-{w}",
+                    court_name="Court",
+                    judgment_type="monetary",
+                    due_on=add_months(cutoff, -2).isoformat(),
+                )
+            if rng.random() < risk * 0.6:
+                reg.record(
+                    sid,
+                    "loan.default",
+                    add_months(cutoff, int(rng.integers(1, 12))),
+                    1_000_000,
+                    loan_id=f"L1-{w}",
+                    days_past_due=95,
+                )
     reg.flush()
     return reg

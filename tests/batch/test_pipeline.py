@@ -43,7 +43,11 @@ def test_fit_from_registry_and_compiled_scores_equal_python(
     assert feature_date == dt.date(2025, 6, 30)
     assert 200 < len(X) < 300 and 0 < y.mean() < 0.5
     scorecard, metrics = fit(snap, AS_OF)
-    assert metrics["auc"] > 0.6 and metrics["defaults"] == int(y.sum())
+    # fitted on the year before, validated out of time on the window ending AS_OF
+    assert metrics["holdout"]["kind"] == "out-of-time"
+    assert metrics["holdout"]["n"] == len(X) and metrics["holdout"]["defaults"] == int(y.sum())
+    assert metrics["auc"] == metrics["holdout"]["score"]["auc"] and metrics["auc"] > 0.6
+    assert metrics["feature_date"] == "2024-06-30"
     assert scorecard.dimensions_["card_utilisation"] == "capacity"
     assert "identity_level" in scorecard.actionable_
 

@@ -110,7 +110,7 @@ def model_fit(
     if table is not None:
         _fit_table(table, target, bad, audit_only, seed, out, card_out, as_json)
         return
-    from credo.batch.fit import fit_registry
+    from credo.batch.fit import fit_registry, holdout_summary
     from credo.core import clock
     from credo.scoring import save
 
@@ -124,11 +124,9 @@ def model_fit(
     if as_json:
         emit_json(version)
     else:
-        console.print(
-            f"model {version['version']} active: AUC {metrics.get('auc', float('nan')):.3f} on "
-            f"{metrics['n']} subjects, {metrics['defaults']} defaults"
-            + (f"; written to {out}" if out else "")
-        )
+        console.print(holdout_summary(version["version"], metrics))
+        if out:
+            console.print(f"written to {out}")
 
 
 def _fit_table(

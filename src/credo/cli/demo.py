@@ -86,16 +86,16 @@ def _as_of(ctx: DemoContext) -> dt.date:
 
 
 def _fit(ctx: DemoContext) -> None:
-    from credo.batch.fit import fit_registry
+    from credo.batch.fit import fit_registry, holdout_summary
 
     with console.status("snapshot, features and scorecard fit"):
         _, metrics, version = fit_registry(
-            factory=factory(), data_dir=get_settings().data_dir, as_of=_as_of(ctx)
+            factory=factory(),
+            data_dir=get_settings().data_dir,
+            as_of=_as_of(ctx),
+            audit_file=ctx.synth_dir / "audit_only.parquet",
         )
-    ctx.notes.append(
-        f"model {version['version']}: hold-out AUC {metrics.get('auc', 0):.3f} on "
-        f"{metrics['n']:,} subjects"
-    )
+    ctx.notes.append(holdout_summary(version["version"], metrics))
 
 
 def _refresh(ctx: DemoContext) -> None:

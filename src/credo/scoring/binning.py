@@ -134,6 +134,8 @@ def fit_bins(
             dtype=kind,
             monotonic_trend=trend(direction, monotonic_trend) if kind == NUMERICAL else "auto",
             min_bin_size=min_bin_size,
+            # pre-bins as small as bins, or a rare value (an open tax arrear) is never split off
+            min_prebin_size=min(0.05, min_bin_size) if min_bin_size else 0.05,
             max_n_bins=max_n_bins,
         )
         with warnings.catch_warnings():

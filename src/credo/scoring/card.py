@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import importlib.util
+import itertools
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -23,6 +24,10 @@ if TYPE_CHECKING:
 
 #: Fairness compares how often each group reaches this score ("good" band or better).
 APPROVAL_SCORE = 600
+#: Selection rates per group are reported at each of these scores (good, very good, excellent).
+FAIRNESS_THRESHOLDS: tuple[int, ...] = (600, 650, 700)
+#: The four-fifths rule: a group selected at under 80 % of the best group's rate is flagged.
+FOUR_FIFTHS = 0.8
 #: Numerical audit attributes with more distinct values than this are cut into quartiles.
 MAX_AUDIT_LEVELS = 10
 #: What every card says the model cannot do.
@@ -72,9 +77,12 @@ def model_card(
         "dimensions": {
             d: [f for f, dim in scorecard.dimensions_.items() if dim == d] for d in DIMENSIONS
         },
-        "holdout": None,
-        "bands": None,
-        "fairness": None,
+        "holdout": scorecard.training_.get("holdout"),
+        "bands": scorecard.training_.get("bands"),
+        "rank_ordered": scorecard.training_.get("rank_ordered"),
+        "fairness": scorecard.training_.get("fairness"),
+        "directions": dict(getattr(scorecard, "directions_", {})),
+        "directions_contradicted": scorecard.training_.get("directions_contradicted", []),
         "psi_baseline": scorecard.training_.get("score_distribution"),
         "limits": list(KNOWN_LIMITS),
     }
@@ -87,16 +95,68 @@ def model_card(
                 raise ScoringInputError(f"y_test has {len(bad)} values, X_test {len(scores)} rows")
             p_bad = scorecard.predict_proba(X_test)[:, 1]
             card["holdout"] = {
+                "kind": "random split",
+                "window": None,
                 "n": len(bad),
                 "bad_rate": float(bad.mean()),
                 "probability": discrimination(bad, p_bad),
                 "score": discrimination(bad, -scores),
             }
         card["bands"] = _bands(scores, bad)
+        card["rank_ordered"] = rank_ordered(card["bands"])
         if audit is not None:
             card["fairness"] = _fairness(scorecard, scores, bad, audit, approval_score)
     card["markdown"] = render_markdown(card)
     return card
+
+
+def holdout_report(
+    scorecard: Scorecard,
+    X: Any,
+    y: Any,
+    audit: pd.DataFrame | None,
+    *,
+    kind: str,
+    window: str | None,
+) -> dict[str, Any]:
+    """Hold-out figures, band table and fairness of a scorecard on data it was not fitted on.
+
+    JSON-ready: stored in the model's ``training`` so the card, the console and the demo show
+    the same figures. ``kind`` says what the hold-out is (e.g. ``out-of-time``).
+    """
+    if len(X) == 0:
+        return {"holdout": None, "bands": None, "rank_ordered": None, "fairness": None}
+    scores = scorecard.credit_score(X)
+    bad = (np.asarray(y) == scorecard.classes_[1]).astype(int)
+    p_bad = scorecard.predict_proba(X)[:, 1]
+    bands = _bands(scores, bad)
+    fairness = None
+    if audit is not None and len(audit.columns):
+        fairness = _fairness(scorecard, scores, bad, audit, APPROVAL_SCORE)
+    return {
+        "holdout": {
+            "kind": kind,
+            "window": window,
+            "n": len(bad),
+            "defaults": int(bad.sum()),
+            "bad_rate": float(bad.mean()),
+            "probability": discrimination(bad, p_bad),
+            "score": discrimination(bad, -scores),
+        },
+        "bands": bands,
+        "rank_ordered": rank_ordered(bands),
+        "fairness": fairness,
+    }
+
+
+def rank_ordered(bands: list[dict[str, Any]] | None) -> bool | None:
+    """True when the observed bad rate falls strictly from each band to the next one up."""
+    if not bands:
+        return None
+    rates = [b["bad_rate"] for b in bands if b["n"] and b["bad_rate"] is not None]
+    if len(rates) < 2:
+        return None
+    return all(a > b for a, b in itertools.pairwise(rates))
 
 
 def _bands(scores: np.ndarray, bad: np.ndarray | None) -> list[dict[str, Any]]:
@@ -109,6 +169,7 @@ def _bands(scores: np.ndarray, bad: np.ndarray | None) -> list[dict[str, Any]]:
                 "band": name,
                 "from": lower,
                 "n": int(mask.sum()),
+                "defaults": int(bad[mask].sum()) if bad is not None else None,
                 "share": float(mask.mean()) if len(scores) else 0.0,
                 "bad_rate": float(bad[mask].mean()) if bad is not None and mask.any() else None,
             }
@@ -177,6 +238,7 @@ def _fairness(
                 demographic_parity_ratio(good, approved, sensitive_features=groups)
             ),
         }
+        entry["thresholds"] = _at_thresholds(scores, good, groups, bad is not None)
         if bad is not None:
             entry["equalized_odds_difference"] = float(
                 equalized_odds_difference(good, approved, sensitive_features=groups)
@@ -184,6 +246,37 @@ def _fairness(
             for g, row in entry["groups"].items():
                 row["bad_rate"] = float(bad[(groups == g).to_numpy()].mean())
         out["attributes"][str(name)] = entry
+    return out
+
+
+def _at_thresholds(
+    scores: np.ndarray, good: np.ndarray, groups: pd.Series, labelled: bool
+) -> dict[str, Any]:
+    """Per threshold: selection rate per group, demographic-parity ratio against the 4/5 rule
+    and equalised-odds difference (fairlearn)."""
+    from fairlearn.metrics import (
+        MetricFrame,
+        demographic_parity_ratio,
+        equalized_odds_difference,
+        selection_rate,
+    )
+
+    out: dict[str, Any] = {}
+    for t in FAIRNESS_THRESHOLDS:
+        selected = (scores >= t).astype(int)
+        frame = MetricFrame(
+            metrics=selection_rate, y_true=good, y_pred=selected, sensitive_features=groups
+        )
+        ratio = float(demographic_parity_ratio(good, selected, sensitive_features=groups))
+        eo = None
+        if labelled and len(np.unique(good)) == 2:
+            eo = float(equalized_odds_difference(good, selected, sensitive_features=groups))
+        out[str(t)] = {
+            "selection_rate": {str(g): float(v) for g, v in frame.by_group.items()},
+            "demographic_parity_ratio": ratio if np.isfinite(ratio) else None,
+            "four_fifths_met": bool(np.isfinite(ratio) and ratio >= FOUR_FIFTHS),
+            "equalized_odds_difference": eo,
+        }
     return out
 
 
@@ -199,7 +292,9 @@ def render_markdown(card: dict[str, Any]) -> str:
         "# Scorecard model card",
         "",
         f"Format {card['format']['name']} v{card['format']['version']}; fitted {t['fitted_at']} "
-        f"on {t['n']} rows (bad rate {_fmt(t['bad_rate'])}); training AUC {_fmt(t['auc'])}, "
+        f"on {t['n']} rows (bad rate {_fmt(t['bad_rate'])}"
+        + (f"; {t['window']}" if t.get("window") else "")
+        + f"). On the training data itself (in-sample, optimistic): AUC {_fmt(t['auc'])}, "
         f"KS {_fmt(t['ks'])}, Gini {_fmt(t['gini'])}.",
         "",
         f"Scaling: {s['base_score']:g} points at good:bad odds {s['base_odds']:g}:1, "
@@ -208,22 +303,29 @@ def render_markdown(card: dict[str, Any]) -> str:
         "",
         "## Features",
         "",
-        "| feature | kind | dimension | bins | points | actionable |",
-        "| --- | --- | --- | --- | --- | --- |",
+        "| feature | kind | dimension | direction | bins | points | actionable |",
+        "| --- | --- | --- | --- | --- | --- | --- |",
     ]
+    directions = card.get("directions") or {}
     for f in card["features"]:
+        direction = directions.get(f["name"], "learn").replace("_", " ")
         lines.append(
-            f"| {f['name']} | {f['kind']} | {f['dimension']} | {f['bins']} | "
+            f"| {f['name']} | {f['kind']} | {f['dimension']} | {direction} | {f['bins']} | "
             f"{f['points_min']} to {f['points_max']} | {'yes' if f['actionable'] else 'no'} |"
         )
+    for note in card.get("directions_contradicted") or []:
+        lines += ["", f"Direction contradicted by the data (kept): {note['message']}."]
     empty = [d for d, fs in card["dimensions"].items() if not fs]
     if empty:
         lines += ["", f"Dimensions without features (sub-score null): {', '.join(empty)}."]
     if card["holdout"]:
         h = card["holdout"]
+        kind = h.get("kind") or "random split"
         lines += [
             "",
-            "## Hold-out",
+            f"## Hold-out ({kind}: data the model was not fitted on)",
+            "",
+            f"{h.get('window') or ''}".strip(),
             "",
             "| measure | AUC | KS | Gini |",
             "| --- | --- | --- | --- |",
@@ -233,13 +335,30 @@ def render_markdown(card: dict[str, Any]) -> str:
             lines.append(f"| {what} | {_fmt(m['auc'])} | {_fmt(m['ks'])} | {_fmt(m['gini'])} |")
         lines += ["", f"{h['n']} rows, bad rate {_fmt(h['bad_rate'])}."]
     if card["bands"]:
-        lines += ["", "## Scores by band", "", "| band | from | n | share | bad rate |"]
-        lines.append("| --- | --- | --- | --- | --- |")
+        lines += [
+            "",
+            "## Scores by band (hold-out)",
+            "",
+            "| band | from | subjects | share | defaults | observed bad rate |",
+        ]
+        lines.append("| --- | --- | --- | --- | --- | --- |")
         for b in card["bands"]:
             lines.append(
                 f"| {b['band']} | {b['from']} | {b['n']} | {_fmt(b['share'])} | "
+                f"{'n/a' if b.get('defaults') is None else b['defaults']} | "
                 f"{_fmt(b['bad_rate'])} |"
             )
+        ordered = card.get("rank_ordered")
+        if ordered is not None:
+            lines += [
+                "",
+                "Rank ordering: the observed bad rate "
+                + (
+                    "falls from every band to the next one up."
+                    if ordered
+                    else "does NOT fall from every band to the next one up."
+                ),
+            ]
     fair = card["fairness"]
     if fair:
         lines += ["", "## Fairness (audit-only attributes, never features)", ""]
@@ -266,6 +385,23 @@ def render_markdown(card: dict[str, Any]) -> str:
                         f"| {g} | {row['n']} | {_fmt(row['approval_rate'])} | "
                         f"{row['mean_score']:.0f} | {_fmt(row.get('bad_rate'))} |"
                     )
+                at = entry.get("thresholds") or {}
+                if at:
+                    groups = list(entry["groups"])
+                    lines += [
+                        "",
+                        "| score at least | "
+                        + " | ".join(groups)
+                        + " | parity ratio | 4/5 rule | equalised-odds difference |",
+                        "| --- | " + " | ".join("---" for _ in groups) + " | --- | --- | --- |",
+                    ]
+                    for t, row in at.items():
+                        rates = " | ".join(_fmt(row["selection_rate"].get(g)) for g in groups)
+                        lines.append(
+                            f"| {t} | {rates} | {_fmt(row['demographic_parity_ratio'])} | "
+                            f"{'met' if row['four_fifths_met'] else 'NOT met'} | "
+                            f"{_fmt(row['equalized_odds_difference'])} |"
+                        )
     base = card.get("psi_baseline")
     if base:
         total = sum(base["counts"]) or 1

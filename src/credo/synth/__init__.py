@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from credo.errors import InvalidInput
-from credo.synth import conduct, manipulation, records
+from credo.synth import conduct, manipulation, records, risk
 from credo.synth.frame import Part
 from credo.synth.furnishers import BY_SLUG, FURNISHERS, INFLATING
 from credo.synth.population import Population, Timeline, age_bands, organisations, persons
@@ -83,16 +83,19 @@ def _generate(pop: Population, seed: int, tl: Timeline) -> tuple[list[Part], dic
     if kind == "person":
         planted = manipulation.plant(pop, _rng(seed, kind, chunk, "plant"), tl)
     hashes = manipulation.shared_hashes(pop, _rng(seed, kind, chunk, "hashes"))
+    # conduct first: the planted default model (``risk``) reads it when loans are generated
+    taxes = conduct.taxes(pop, _rng(seed, kind, chunk, "taxes"), tl)
+    courts = conduct.courts(pop, _rng(seed, kind, chunk, "courts"), tl)
+    penalties = conduct.penalties(pop, _rng(seed, kind, chunk, "penalties"), tl)
+    cards = records.cards(pop, _rng(seed, kind, chunk, "cards"), tl) if kind == "person" else []
     parts: list[Part] = []
     parts += records.loans(pop, _rng(seed, kind, chunk, "loans"), tl)
     parts += records.bills(pop, _rng(seed, kind, chunk, "bills"), tl)
     parts += records.identity(pop, _rng(seed, kind, chunk, "identity"), tl, hashes)
-    parts += conduct.taxes(pop, _rng(seed, kind, chunk, "taxes"), tl)
-    parts += conduct.courts(pop, _rng(seed, kind, chunk, "courts"), tl)
-    parts += conduct.penalties(pop, _rng(seed, kind, chunk, "penalties"), tl)
+    parts += taxes + courts + penalties
     parts += conduct.commendations(pop, _rng(seed, kind, chunk, "honours"), tl)
     if kind == "person":
-        parts += records.cards(pop, _rng(seed, kind, chunk, "cards"), tl)
+        parts += cards
         parts += manipulation.transfers(pop, _rng(seed, kind, chunk, "transfers"), tl, planted)
         parts += manipulation.inflation(pop, _rng(seed, kind, chunk, "inflation"), tl, planted)
     else:
@@ -193,6 +196,7 @@ def synthesise(
     _write_json(
         out / "ground_truth.json",
         {
+            "default_model": risk.truth(),
             "rings": truth["rings"],
             "sybil_clusters": truth["sybil_clusters"],
             "inflating_furnisher": {

@@ -91,7 +91,7 @@ def _events(
 def taxes(pop: Population, rng: np.random.Generator, tl: Timeline) -> list[Part]:
     """Yearly filings (on time or not) and occasional arrears, mostly settled later."""
     person = pop.kind == "person"
-    filers = np.flatnonzero(~pop.minor & (rng.random(len(pop)) < (0.4 if person else 0.95)))
+    filers = np.flatnonzero(~pop.minor & (rng.random(len(pop)) < (0.6 if person else 0.95)))
     first_year = tl.start.year
     years = np.arange(first_year, tl.as_of.year + 1)
     month = np.array([(y - first_year) * 12 + 3 - tl.start.month + 1 for y in years])
@@ -123,15 +123,18 @@ def taxes(pop: Population, rng: np.random.Generator, tl: Timeline) -> list[Part]
         )
     ]
     parts[0] = parts[0].take(parts[0].day <= np.datetime64(tl.as_of, "D"))
-    arrears = rng.random(len(subj)) < sigmoid((-4.4 if person else -3.6) + 1.2 * z)
+    arrears = rng.random(len(subj)) < sigmoid((-2.2 if person else -3.6) + 1.2 * z)
     a = np.flatnonzero(arrears)
     month_a = filed[a] + 4
-    settled = rng.random(len(a)) < 0.7
+    settled = rng.random(len(a)) < 0.55
     settle_day = tl.day(month_a + rng.integers(1, 10, len(a)), 5)
     settled &= settle_day <= np.datetime64(tl.as_of, "D")
     settled_on = pa.array(
         np.where(settled, iso(settle_day).to_numpy(zero_copy_only=False), None), pa.string()
     )
+    settle_month = np.where(settled, tl.month_of(settle_day), tl.months + 24)
+    inside = month_a < tl.months
+    pop.conduct["tax_arrears_open"] = (subj[a][inside], month_a[inside], settle_month[inside])
     types = np.array(["income", "property"] if person else ["vat", "corporate"])
     part = Part(
         "tax-bureau",
@@ -156,7 +159,7 @@ def courts(pop: Population, rng: np.random.Generator, tl: Timeline) -> list[Part
     """Judgments and what followed them: fulfilment, listing, delisting; contract breaches."""
     person = pop.kind == "person"
     adults = np.flatnonzero(~pop.minor)
-    base = -7.0 if person else -6.2
+    base = -5.6 if person else -6.2
     subj, month = _events(
         pop,
         rng,
@@ -229,6 +232,8 @@ def courts(pop: Population, rng: np.random.Generator, tl: Timeline) -> list[Part
             LAW["court"],
         )
     )
+    open_until = np.where(fulfil, tl.month_of(fulfilled_on), tl.months + 24)
+    pop.conduct["open_judgment"] = (subj, month, np.maximum(open_until, month + 1))
     listing = np.flatnonzero(listed & (listed_on <= as_of))
     with_term = rng.random(len(listing)) < 0.7
     parts.append(
@@ -285,10 +290,11 @@ def courts(pop: Population, rng: np.random.Generator, tl: Timeline) -> list[Part
         rng,
         tl,
         adults,
-        np.exp((-6.8 if person else -5.4) + pop.z[adults]),
-        np.exp((-6.8 if person else -5.4) + pop.z_post[adults]),
+        np.exp((-5.9 if person else -5.4) + pop.z[adults]),
+        np.exp((-5.9 if person else -5.4) + pop.z_post[adults]),
     )
     m = len(breach_subj)
+    pop.conduct["breaches_24m"] = (breach_subj, breach_month, breach_month + 24)
     parts.append(
         Part(
             "peoples-courts",
@@ -354,6 +360,7 @@ def penalties(pop: Population, rng: np.random.Generator, tl: Timeline) -> list[P
             LAW["penalty"],
             " Market Supervision Administration",
         )
+    pop.conduct["penalties_24m"] = (subj, month, month + 24)
     city = CITY_NAMES[rng.integers(0, len(CITY_NAMES), n)]
     decision = _serial(pop, prefix, n)
     imposed = tl.day(month, rng.integers(0, 28, n))

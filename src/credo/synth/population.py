@@ -55,6 +55,11 @@ class Timeline:
     def start(self) -> dt.date:
         return self.month_start(np.zeros(1, dtype=np.int64))[0].astype(dt.date)
 
+    def month_of(self, days: np.ndarray) -> np.ndarray:
+        """The month index (0 = first month of the span) each day falls in."""
+        first = np.datetime64(self.as_of, "M") - (self.months - 1)
+        return (np.asarray(days).astype("datetime64[M]") - first).astype(np.int64)
+
     def month_start(self, month: np.ndarray) -> np.ndarray:
         last = np.datetime64(self.as_of, "M")
         return (last - (self.months - 1 - np.asarray(month))).astype("datetime64[D]")
@@ -89,6 +94,10 @@ class Population:
     window_default: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype="datetime64[D]"))
     default_before: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
     credit_active: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
+    #: Conduct the default hazard reads (see ``risk``): name -> (subject, from month, to month).
+    conduct: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = field(default_factory=dict)
+    #: Card utilisation per (subject, month), for the default hazard.
+    utilisation: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
 
     def __len__(self) -> int:
         return len(self.index)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pyarrow as pa
 
+from credo.synth import risk
 from credo.synth.frame import (
     Part,
     cat,
@@ -33,8 +34,6 @@ PRODUCTS = {
 }
 PERSON_PRODUCTS = (("mortgage", 0.12), ("consumer", 0.38), ("auto", 0.1), ("microloan", 0.4))
 INCOME_SCALE = np.array([0.4, 0.7, 1.0, 1.6, 2.5])
-DEFAULT_BASE = -5.9  # logit of the monthly default hazard at z = 0
-DEFAULT_SLOPE = 1.35
 LATE_BASE = -3.0
 LATE_SLOPE = 1.0
 # bill type: (furnisher, share of persons, share of organisations, min/max amount in yuan)
@@ -86,17 +85,33 @@ def loans(pop: Population, rng: np.random.Generator, tl: Timeline) -> list[Part]
     instalment = np.round(principal * 100 * 1.08 / term).astype(np.int64)
     opened = _month_of_span(rng, pop.start[subject], months - 1)
     end = opened + term
-    bonus = np.where(product == "microloan", 0.6, 0.0)
-    pre = opened + np.maximum(
-        rng.geometric(sigmoid(DEFAULT_BASE + DEFAULT_SLOPE * pop.z[subject] + bonus)), 3
+    bonus = np.where(product == "microloan", risk.MICROLOAN, 0.0)
+    # lateness of every instalment the loan would have without a default
+    span = np.maximum(np.minimum(end, months - 1) - opened, 0)
+    loan, k = expand(span)
+    month = opened[loan] + 1 + k
+    subj = subject[loan]
+    noise = rng.normal(0, 0.6, len(pop))[subj]
+    days_late = _lateness(rng, LATE_BASE + LATE_SLOPE * risk_at(pop, subj, month, cutoff) + noise)
+    # the planted default model (``risk``): a monthly hazard from z and the person's records
+    extra = risk.late_logit(len(pop), months, subj, month, days_late)
+    if pop.conduct or pop.utilisation is not None:
+        extra += risk.conduct_logit(pop, tl)
+    hz_loan, hk = expand(np.maximum(np.minimum(end, months - 1) - (opened + 3) + 1, 0))
+    hz_month = opened[hz_loan] + 3 + hk
+    hz_subj = subject[hz_loan]
+    logit = (
+        risk.DEFAULT_BASE
+        + risk.DEFAULT_SLOPE * risk_at(pop, hz_subj, hz_month, cutoff)
+        + bonus[hz_loan]
+        + extra[hz_subj, hz_month]
     )
-    post = (
-        np.maximum(cutoff, opened + 3)
-        - 1
-        + rng.geometric(sigmoid(DEFAULT_BASE + DEFAULT_SLOPE * pop.z_post[subject] + bonus))
-    )
-    default_month = np.where((opened < cutoff) & (pre < cutoff), pre, post)
-    defaulted = default_month <= np.minimum(end, months - 1)
+    hit = rng.random(len(hz_loan)) < sigmoid(logit)
+    never = np.iinfo(np.int64).max
+    default_month = np.full(n, never, dtype=np.int64)
+    np.minimum.at(default_month, hz_loan[hit], hz_month[hit])
+    defaulted = default_month != never
+    default_month = np.where(defaulted, default_month, end + 1)
     last_paid = np.where(defaulted, default_month - 3, np.minimum(end, months - 1))
     if pop.kind == "person":
         furnisher = np.where(
@@ -141,13 +156,11 @@ def loans(pop: Population, rng: np.random.Generator, tl: Timeline) -> list[Part]
         ),
     )
 
-    # repayments: months opened+1 .. last_paid
-    paid = np.maximum(last_paid - opened, 0)
-    loan, k = expand(paid)
-    month = opened[loan] + 1 + k
-    subj = subject[loan]
-    noise = rng.normal(0, 0.6, len(pop))[subj]
-    days_late = _lateness(rng, LATE_BASE + LATE_SLOPE * risk_at(pop, subj, month, cutoff) + noise)
+    # repayments: months opened+1 .. last_paid (the instalments before a default)
+    paid_mask = month <= last_paid[loan]
+    loan, month, subj, days_late = loan[paid_mask], month[paid_mask], subj[paid_mask], days_late[
+        paid_mask
+    ]
     trouble = defaulted[loan] & (month >= default_month[loan] - 4)
     days_late = np.where(trouble, rng.integers(30, 75, len(loan)), days_late)
     due = tl.day(month, 9)
@@ -241,6 +254,7 @@ def cards(pop: Population, rng: np.random.Generator, tl: Timeline) -> list[Part]
     subj = holders[owner]
     level = sigmoid(-1.0 + 1.0 * risk_at(pop, subj, month, tl.cutoff_month) + noise[owner])
     ratio = np.clip(level + rng.normal(0, 0.08, len(owner)), 0, 1.05)
+    pop.utilisation = (subj, month, ratio)
     balance = np.round(ratio * limit[owner] / 100).astype(np.int64) * 100
     account = cat("C", digits_text(np.full(len(owner), pop.chunk), 4), "-", digits_text(subj, 6))
     return [
