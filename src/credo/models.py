@@ -14,7 +14,6 @@ from credo.notices.models import (
     Notice,
     NoticeAttempt,
     NoticePreference,
-    SigninLink,
     SigninRequest,
     WebhookEndpoint,
 )
@@ -59,7 +58,6 @@ __all__ = [
     "Score",
     "SafetyRating",
     "ScoreRun",
-    "SigninLink",
     "SigninRequest",
     "Statement",
     "Subject",

@@ -48,6 +48,7 @@ KINDS: dict[str, str] = {
     "furnisher": "fk",  # a furnisher's API key
     "relying_party": "rk",  # a relying party's API key
     "subject": "st",  # a subject's sign-in token (issued by the operator)
+    "signin_link": "sl",  # a single-use link e-mailed to a subject (notices/signin.py)
 }
 """Every kind of credential and its token prefix; a prefix names exactly one kind."""
 
@@ -55,6 +56,7 @@ LABELS: dict[str, str] = {
     "furnisher": "furnisher key",
     "relying_party": "relying-party key",
     "subject": "subject token",
+    "signin_link": "sign-in link",
 }
 """How errors name each kind."""
 

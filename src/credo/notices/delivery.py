@@ -125,19 +125,18 @@ class Worker:
             if to is None:
                 raise Skip(f"subject {notice.recipient_id} has no e-mail contact any more")
             if notice.kind == "signin.link":
-                payload["token"] = self._fresh_link_token(s, int(payload["link_id"]))
+                from credo.notices import signin
+
+                token, expires = signin.issue_link(
+                    session=s, subject_id=int(payload["subject_id"]), minutes=payload["minutes"]
+                )
+                payload["token"] = token
+                payload["expires_at"] = expires.strftime("%Y-%m-%d %H:%M UTC")
         text = texts.render(notice.kind, payload, self.settings.public_url)
         message = mail.build(
             self.settings, to=to, text=text, idempotency_key=notice.idempotency_key
         )
         self._mailer().send(message)
-
-    @staticmethod
-    def _fresh_link_token(session: Session, link_id: int) -> str:
-        """The sign-in token is made at send time, so the outbox never holds it in clear."""
-        from credo.notices import signin
-
-        return signin.arm(session=session, link_id=link_id)
 
     def _deliver(self, notice: Notice) -> Outcome:
         outcome = Outcome(notice.id, notice.leased_by or "", clock.now())

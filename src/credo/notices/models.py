@@ -80,19 +80,6 @@ class WebhookEndpoint(Base):
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
 
 
-class SigninLink(Base):
-    """A single-use sign-in link e-mailed to a subject: stored as a hash, short-lived."""
-
-    __tablename__ = "signin_links"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    subject_id: Mapped[int] = mapped_column(ForeignKey("subjects.id"), index=True)
-    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
-    expires_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
-    used_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
-
-
 class SigninRequest(Base):
     """One sign-in request, kept (as keyed hashes) only to rate-limit identifier and address."""
 

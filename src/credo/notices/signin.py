@@ -2,9 +2,9 @@
 
 The answer is the same whether or not the pair is on file (no enumeration). Requests are
 counted per identifier and per address (as keyed hashes, never in clear) and refused past
-``CREDO_SIGNIN_RATE`` an hour. The link's token is made by the worker when it sends the
-e-mail, stored only as its SHA-256, usable once within ``CREDO_SIGNIN_MINUTES``; using it
-issues an ordinary subject token (the portal cookie), so the operator is not involved.
+``CREDO_SIGNIN_RATE`` an hour. The link is a ``core.credentials`` credential of kind
+``signin_link`` (single use, ``CREDO_SIGNIN_MINUTES``, only its hash stored), issued by the
+worker as it sends the e-mail, so the outbox never holds it in clear.
 """
 
 from __future__ import annotations
@@ -14,21 +14,21 @@ import hashlib
 import hmac
 import secrets
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from credo.config import Settings
-from credo.core import clock, credentials, keys
+from credo.core import clock, credentials
 from credo.errors import CredoError, InvalidInput, NotFound, Unauthenticated
 from credo.notices import contacts
-from credo.notices.models import SigninLink, SigninRequest
+from credo.notices.models import SigninRequest
 from credo.notices.outbox import enqueue
 from credo.records.validation import valid_email
 from credo.subjects import service as subjects
 from credo.subjects.models import Subject
 
-LINK_PREFIX = "sl"
-SESSION_HOURS = 12
+KIND = "signin_link"
+SESSION_HOURS = 8
 ANSWER = (
     "If that identifier and e-mail address are on file together, a sign-in link is on its "
     "way to the address. It works once, for a short while."
@@ -73,99 +73,85 @@ def request_link(
         if (count or 0) >= settings.signin_rate:
             raise RateLimited(
                 f"too many sign-in links asked for this {what} in the last hour; try again later",
-                details=[{"field": "email" if what == "address" else "identifier"}],
+                details=[{"field": "email" if what == "address" else "id"}],
             )
     session.add(SigninRequest(identifier_hash=id_hash, address_hash=address_hash, requested_at=now))
+    session.flush()
     try:
         subject = subjects.find(session=session, scheme=scheme, value=identifier)
     except NotFound:
-        session.flush()
         return ANSWER
     on_file = contacts.email_of(session=session, subject_id=subject.id)
     if on_file is None or on_file.lower() != email.lower():
-        session.flush()
         return ANSWER
-    expires = now + dt.timedelta(minutes=settings.signin_minutes)
-    link = SigninLink(
-        subject_id=subject.id,
-        token_hash=keys.digest(secrets.token_urlsafe(32)),  # unusable until the worker arms it
-        created_at=now,
-        expires_at=expires,
-    )
-    session.add(link)
-    session.flush()
     enqueue(
         session=session,
         kind="signin.link",
         recipient_type="subject",
         recipient_id=subject.id,
-        payload={"link_id": link.id, "expires_at": expires.strftime("%Y-%m-%d %H:%M UTC")},
-        idempotency_key=f"signin/{link.id}",
+        payload={"subject_id": subject.id, "minutes": settings.signin_minutes},
+        idempotency_key=f"signin/{subject.id}/{secrets.token_hex(8)}",
         channel="email",
     )
     return ANSWER
 
 
-def arm(*, session: Session, link_id: int) -> str:
-    """Make the link's token now (the worker, as it sends); only its hash is stored."""
-    link = session.get(SigninLink, link_id)
-    if link is None:
-        raise NotFound(f"no sign-in link {link_id}")
-    secret = secrets.token_urlsafe(32)
-    link.token_hash = keys.digest(secret)
-    session.flush()
-    return f"{LINK_PREFIX}_{secret}"
+def issue_link(*, session: Session, subject_id: int, minutes: int) -> tuple[str, dt.datetime]:
+    """The link's token, made as the worker sends it (only its hash is stored) and its expiry."""
+    issued = credentials.issue(
+        session=session,
+        kind=KIND,
+        holder=str(subject_id),
+        ttl=dt.timedelta(minutes=minutes),
+        single_use=True,
+        actor="system:notices",
+    )
+    assert issued.credential.expires_at is not None
+    return issued.text, issued.credential.expires_at
 
 
-def _link(session: Session, token: str) -> SigninLink:
-    prefix, _, secret = token.partition("_")
-    if prefix != LINK_PREFIX or not secret:
-        raise Unauthenticated("this sign-in link is not one credo sent; ask for a new one")
-    link = session.scalar(select(SigninLink).where(SigninLink.token_hash == keys.digest(secret)))
-    if link is None:
-        raise Unauthenticated(
-            "this sign-in link is unknown or was replaced by a newer one; ask for a new one"
-        )
-    if link.used_at is not None:
-        raise Unauthenticated(
-            "this sign-in link was already used; each link works once. Ask for a new one"
-        )
-    if link.expires_at <= clock.now():
-        raise Unauthenticated(
-            f"this sign-in link expired at {link.expires_at:%Y-%m-%d %H:%M} UTC; ask for a new one"
-        )
-    return link
+def _plain(exc: Unauthenticated) -> Unauthenticated:
+    if "already used" in exc.message:
+        why = "was already used; each link works once"
+    elif "expired" in exc.message:
+        why = "has expired; links work for a few minutes only"
+    else:
+        why = "is not one credo sent, or was withdrawn"
+    return Unauthenticated(f"this sign-in link {why}. Ask for a new one", code="link_refused")
 
 
 def check_link(*, session: Session, token: str) -> Subject:
     """The subject a live link is for (without using it), or Unauthenticated saying why not."""
-    link = _link(session, token)
-    subject = session.get(Subject, link.subject_id)
-    assert subject is not None
+    try:
+        credential = credentials.verify(session=session, kind=KIND, token=token)
+    except Unauthenticated as exc:
+        raise _plain(exc) from None
+    subject = session.get(Subject, int(credential.holder))
+    if subject is None:
+        raise Unauthenticated("this sign-in link's file no longer exists", code="link_refused")
+    return subject
+
+
+def consume_link(*, session: Session, token: str) -> Subject:
+    """Use a link once (a second use, even racing, is refused); the subject it signs in."""
+    try:
+        credential = credentials.consume(session=session, kind=KIND, token=token)
+    except Unauthenticated as exc:
+        raise _plain(exc) from None
+    subject = session.get(Subject, int(credential.holder))
+    if subject is None:
+        raise Unauthenticated("this sign-in link's file no longer exists", code="link_refused")
     return subject
 
 
 def use_link(*, session: Session, token: str) -> tuple[Subject, str]:
-    """Use a link once: mark it used and issue a subject token for the portal session."""
-    link = _link(session, token)
-    now = clock.now()
-    taken = session.execute(
-        update(SigninLink)
-        .where(SigninLink.id == link.id, SigninLink.used_at.is_(None))
-        .values(used_at=now)
-        .execution_options(synchronize_session=False)
-    )
-    if getattr(taken, "rowcount", 0) != 1:  # another request used it a moment ago
-        raise Unauthenticated(
-            "this sign-in link was already used; each link works once. Ask for a new one"
-        )
+    """``consume_link`` plus a subject token for a portal that keeps tokens in its cookie."""
+    subject = consume_link(session=session, token=token)
     issued = credentials.issue(
         session=session,
         kind="subject",
-        holder=str(link.subject_id),
+        holder=str(subject.id),
         ttl=dt.timedelta(hours=SESSION_HOURS),
-        actor=f"subject:{link.subject_id}",
+        actor=f"subject:{subject.id}",
     )
-    subject = session.get(Subject, link.subject_id)
-    assert subject is not None
     return subject, issued.text

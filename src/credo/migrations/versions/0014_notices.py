@@ -1,4 +1,4 @@
-"""notices: the transactional outbox, delivery attempts, preferences, webhooks, sign-in links (issue 19)
+"""notices: the transactional outbox, delivery attempts, preferences, webhooks, sign-in requests (issue 19)
 
 Revision ID: 0014
 Revises: 0013
@@ -92,23 +92,6 @@ def upgrade() -> None:
         sa.UniqueConstraint("owner_type", "owner_id", name=op.f("uq_webhook_endpoints_owner_type")),
     )
     op.create_table(
-        "signin_links",
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("subject_id", sa.Integer(), nullable=False),
-        sa.Column("token_hash", sa.String(length=64), nullable=False),
-        _ts("created_at"),
-        _ts("expires_at"),
-        _ts("used_at", True),
-        sa.ForeignKeyConstraint(
-            ["subject_id"], ["subjects.id"], name=op.f("fk_signin_links_subject_id_subjects")
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_signin_links")),
-        sa.UniqueConstraint("token_hash", name=op.f("uq_signin_links_token_hash")),
-    )
-    op.create_index(
-        op.f("ix_signin_links_subject_id"), "signin_links", ["subject_id"], unique=False
-    )
-    op.create_table(
         "signin_requests",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("identifier_hash", sa.String(length=64), nullable=False),
@@ -134,8 +117,6 @@ def downgrade() -> None:
     op.drop_index("ix_signin_requests_address", table_name="signin_requests")
     op.drop_index("ix_signin_requests_identifier", table_name="signin_requests")
     op.drop_table("signin_requests")
-    op.drop_index(op.f("ix_signin_links_subject_id"), table_name="signin_links")
-    op.drop_table("signin_links")
     op.drop_table("webhook_endpoints")
     op.drop_table("notice_preferences")
     op.drop_index(op.f("ix_notice_attempts_notice_id"), table_name="notice_attempts")
