@@ -23,7 +23,7 @@ import igraph as ig
 import numpy as np
 import pyarrow as pa
 
-from credo.integrity import evaluate
+from credo.batch import integrity_eval as evaluate
 from credo.integrity.furnishers import FurnisherDetector
 from credo.integrity.rings import RingDetector, pair_flows
 from credo.integrity.sybils import SybilDetector

@@ -18,34 +18,21 @@ from __future__ import annotations
 import datetime as dt
 import json
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
-import pyarrow.compute as pc
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 from sqlalchemy import Engine
 
 from credo.core import clock
+from credo.records.arrow import LIVE_STATES, RECORD_SCHEMA, dates, record_batch
 from credo.records.service import IN_USE_SQL
 
-LIVE_STATES = ("active", "corrected")
 CHUNK = 100_000
-RECORD_SCHEMA = pa.schema(
-    [
-        ("record_id", pa.int64()),
-        ("subject_id", pa.int64()),
-        ("furnisher_id", pa.string()),
-        ("category", pa.string()),
-        ("occurred_on", pa.date32()),
-        ("amount_minor", pa.int64()),
-        ("fields", pa.string()),
-        ("month", pa.int32()),
-    ]
-)
 SUBJECT_SCHEMA = pa.schema(
     [("subject_id", pa.int64()), ("kind", pa.string()), ("birth_date", pa.date32())]
 )
@@ -73,34 +60,6 @@ class SnapshotInfo:
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
-
-
-def _dates(values: Sequence[Any]) -> pa.Array:
-    """Dates from the driver (``date`` objects, or ISO text on SQLite) as date32."""
-    first = next((v for v in values if v is not None), None)
-    if isinstance(first, str):
-        return pc.cast(pa.array(values, pa.string()), pa.date32())
-    return pa.array(values, pa.date32())
-
-
-def record_batch(rows: Sequence[Sequence[Any]]) -> pa.RecordBatch:
-    """One chunk of record rows (in ``RECORDS_SQL`` order) as an Arrow batch with its month."""
-    ids, subjects, furnishers, categories, occurred, amounts, fields = zip(*rows, strict=True)
-    day = _dates(occurred)
-    month = pc.cast(pc.add(pc.multiply(pc.year(day), 100), pc.month(day)), pa.int32())
-    return pa.RecordBatch.from_arrays(
-        [
-            pa.array(ids, pa.int64()),
-            pa.array(subjects, pa.int64()),
-            pa.array(furnishers, pa.string()),
-            pa.array(categories, pa.string()),
-            day,
-            pa.array(amounts, pa.int64()),
-            pa.array(fields, pa.string()),
-            month,
-        ],
-        schema=RECORD_SCHEMA,
-    )
 
 
 def _stream(cursor: Any, chunk: int) -> Iterator[list[Any]]:
@@ -171,7 +130,7 @@ def export(
     if subjects:
         ids, kinds, births = zip(*subjects, strict=True)
         table = pa.table(
-            [pa.array(ids, pa.int64()), pa.array(kinds, pa.string()), _dates(births)],
+            [pa.array(ids, pa.int64()), pa.array(kinds, pa.string()), dates(births)],
             schema=SUBJECT_SCHEMA,
         )
     else:

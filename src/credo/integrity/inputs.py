@@ -17,10 +17,10 @@ import pyarrow as pa
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from credo.batch.snapshot import LIVE_STATES, RECORD_SCHEMA, record_batch
 from credo.integrity.flags import Inputs
 from credo.integrity.furnishers import MIXED_POSITIVE, positive_categories
 from credo.integrity.rings import TRANSFER
+from credo.records.arrow import LIVE_STATES, RECORD_SCHEMA, record_batch
 
 CHUNK = 100_000
 KEY_SCHEMA = pa.schema(

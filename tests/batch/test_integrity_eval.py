@@ -6,8 +6,8 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
+from credo.batch import integrity_eval as evaluate
 from credo.cli.main import app
-from credo.integrity import evaluate
 from credo.integrity.furnishers import FurnisherDetector
 from credo.integrity.rings import RingDetector
 from credo.integrity.sybils import SybilDetector

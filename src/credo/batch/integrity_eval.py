@@ -1,4 +1,4 @@
-"""Evaluation against a synthetic population's planted ground truth (``credo synth``).
+"""Integrity detectors scored against the planted ground truth of a synthetic population.
 
 Detectors run on the synth files directly (DuckDB over the Parquet records) with the same
 code as on the store; only the subject ids differ (row numbers of ``subjects.parquet``) and
