@@ -122,6 +122,21 @@ class Feature:
     compute: Callable[[Context], ir.Table]
     default: int | None = 0
     direction: str = ""
+    #: How the value is written in a reason (``scoring.reasons.format_value``).
+    unit: str = "count"
+    #: The reason when the subject has no data on the feature (e.g. "No card on record").
+    no_data: str = ""
+    #: The reason for the value 0, when the ``{value}`` sentence would read oddly.
+    zero: str = ""
+
+    def reason_templates(self) -> dict[str, str]:
+        """The feature's sentence per kind of value, as the scorecard's ``descriptions``."""
+        out = {"value": self.description, "unit": self.unit}
+        if self.no_data:
+            out["missing"] = self.no_data
+        if self.zero:
+            out["zero"] = self.zero
+        return out
 
     def __post_init__(self) -> None:
         if self.dimension not in DIMENSIONS:
@@ -243,6 +258,8 @@ FEATURES: tuple[Feature, ...] = (
         False,
         _late(30),
         direction=LOWER_IS_BETTER,
+        unit="count",
+        no_data="No repayments on record in the last 24 months",
     ),
     Feature(
         "late_90_24m",
@@ -252,16 +269,20 @@ FEATURES: tuple[Feature, ...] = (
         False,
         _late(90),
         direction=LOWER_IS_BETTER,
+        unit="count",
+        no_data="No repayments on record in the last 24 months",
     ),
     Feature(
         "months_since_late_30",
         "history",
-        "{value} months since the last repayment 30 or more days late",
+        "A repayment 30 or more days late {value} months ago",
         ("loan.repayment",),
         False,
         _months_since_late,
         default=None,
         direction=HIGHER_IS_BETTER,
+        unit="months",
+        no_data="No repayment 30 or more days late on record",
     ),
     Feature(
         "defaults_60m",
@@ -271,6 +292,8 @@ FEATURES: tuple[Feature, ...] = (
         False,
         _defaults,
         direction=LOWER_IS_BETTER,
+        unit="count",
+        no_data="No loans on record in the last 5 years",
     ),
     Feature(
         "history_months",
@@ -281,16 +304,20 @@ FEATURES: tuple[Feature, ...] = (
         _history,
         default=None,
         direction=HIGHER_IS_BETTER,
+        unit="months",
+        no_data="No loan on record",
     ),
     Feature(
         "card_utilisation",
         "capacity",
-        "Card balances at {value} of their limits (latest statement of each card)",
+        "Card balances at {value} of their limits at the latest statement",
         ("card.utilisation",),
         True,
         _utilisation,
         default=None,
         direction=LOWER_IS_BETTER,
+        unit="share",
+        no_data="No card on record",
     ),
     Feature(
         "open_judgments",
@@ -300,6 +327,8 @@ FEATURES: tuple[Feature, ...] = (
         True,
         _open_judgment_count,
         direction=LOWER_IS_BETTER,
+        unit="count",
+        no_data="No court judgments on record",
     ),
     Feature(
         "open_judgment_amount",
@@ -309,6 +338,8 @@ FEATURES: tuple[Feature, ...] = (
         True,
         _open_judgment_amount,
         direction=LOWER_IS_BETTER,
+        unit="yuan",
+        no_data="No court judgments on record",
     ),
     Feature(
         "penalties_24m",
@@ -318,6 +349,8 @@ FEATURES: tuple[Feature, ...] = (
         False,
         _penalties,
         direction=LOWER_IS_BETTER,
+        unit="count",
+        no_data="No administrative penalties on record",
     ),
     Feature(
         "breaches_24m",
@@ -327,6 +360,8 @@ FEATURES: tuple[Feature, ...] = (
         False,
         _breaches,
         direction=LOWER_IS_BETTER,
+        unit="count",
+        no_data="No contract breaches on record",
     ),
     Feature(
         "tax_arrears_open",
@@ -336,6 +371,8 @@ FEATURES: tuple[Feature, ...] = (
         True,
         _tax_arrears,
         direction=LOWER_IS_BETTER,
+        unit="count",
+        no_data="No tax arrears on record",
     ),
     Feature(
         "bills_on_time_pct",
@@ -346,6 +383,8 @@ FEATURES: tuple[Feature, ...] = (
         _bills,
         default=None,
         direction=HIGHER_IS_BETTER,
+        unit="percent",
+        no_data="No bills on record in the last 24 months",
     ),
     Feature(
         "tax_on_time_pct",
@@ -356,6 +395,8 @@ FEATURES: tuple[Feature, ...] = (
         _taxes,
         default=None,
         direction=HIGHER_IS_BETTER,
+        unit="percent",
+        no_data="No tax returns on record in the last 5 years",
     ),
     Feature(
         "identity_level",
@@ -365,6 +406,9 @@ FEATURES: tuple[Feature, ...] = (
         True,
         _identity,
         direction=HIGHER_IS_BETTER,
+        unit="level",
+        no_data="Identity not verified",
+        zero="Identity not verified",
     ),
 )
 BY_NAME = {f.name: f for f in FEATURES}
@@ -400,7 +444,7 @@ def scorecard_params(selected: Sequence[Feature] = FEATURES) -> dict[str, object
     """Scorecard keyword arguments from the declared features."""
     return {
         "dimensions": {f.name: f.dimension for f in selected},
-        "descriptions": {f.name: f.description for f in selected},
+        "descriptions": {f.name: f.reason_templates() for f in selected},
         "actionable": {f.name for f in selected if f.actionable},
         "directions": {f.name: f.direction for f in selected},
     }

@@ -155,6 +155,11 @@ def fit_bins(
     fb.n_bad = np.bincount(idx, weights=bad, minlength=fb.n_bins).astype(np.int64)
     fb.n_good = np.bincount(idx, minlength=fb.n_bins).astype(np.int64) - fb.n_bad
     fb.woe = clamp_woe(woe(fb.n_good, fb.n_bad), direction, fb.n_bins - 1)
+    regular = fb.woe[:-1]
+    if fb.n_good[-1] + fb.n_bad[-1] == 0 and len(regular):
+        # a missing bin no training row fell in carries no evidence: keep it inside the regular
+        # bins' range, so a subject in the best bin never loses points to an unseen bin
+        fb.woe[-1] = float(np.clip(0.0, regular.min(), regular.max()))
     return fb
 
 

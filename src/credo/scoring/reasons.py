@@ -19,43 +19,100 @@ N_REASONS = 4
 MAX_EXHAUSTIVE_CHANGES = 3
 
 
-def format_value(value: Any) -> str:
-    """A feature value as people read it: ``48``, ``2.5``, ``own`` or ``missing``."""
+#: How a value is written in a reason: whole numbers, percentages, money, plain numbers.
+UNITS = ("number", "count", "share", "percent", "yuan", "months", "level")
+TEMPLATE_KEYS = ("value", "zero", "missing", "unit")
+
+
+def format_value(value: Any, unit: str = "number") -> str:
+    """A feature value as people read it: ``48``, ``2.5``, ``38%``, ``12,000``; never raw floats.
+
+    ``share`` is a fraction shown as a whole percent; ``count``, ``months``, ``level``, ``yuan``
+    and ``percent`` are whole numbers; other numbers are rounded to one decimal.
+    """
     if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "missing"
-    if isinstance(value, float | np.floating):
-        return str(int(value)) if float(value).is_integer() else f"{float(value):g}"
+        return "no data"
+    if isinstance(value, bool | np.bool_):
+        return "yes" if value else "no"
+    if isinstance(value, int | float | np.integer | np.floating):
+        x = float(value)
+        if not math.isfinite(x):
+            return "no data"
+        if unit == "share":
+            return f"{round(x * 100):,}%"
+        if unit in ("count", "months", "level", "yuan", "percent") or x.is_integer():
+            return f"{round(x):,}"
+        return f"{round(x, 1):,.1f}".rstrip("0").rstrip(".")
     return str(value)
 
 
-def sentence(feature: str, value: Any, points_lost: int, template: str | None) -> str:
-    """One reason as a sentence, from the feature's template or a generic fallback."""
-    shown = format_value(value)
-    if template:
-        return template.format(value=shown, feature=feature, points_lost=points_lost)
+def _templates(template: str | Mapping[str, str] | None) -> dict[str, str]:
+    if template is None:
+        return {}
+    if isinstance(template, str):
+        return {"value": template}
+    return dict(template)
+
+
+def _is_zero(value: Any) -> bool:
+    return isinstance(value, int | float | np.integer | np.floating) and float(value) == 0
+
+
+def sentence(
+    feature: str, value: Any, points_lost: int, template: str | Mapping[str, str] | None
+) -> str:
+    """One reason as a sentence, from the feature's templates or a generic fallback.
+
+    ``template`` is a ``{value}`` string, or a mapping with a template per kind of value:
+    ``value`` (any value), ``zero`` (the value 0), ``missing`` (no data on the feature, e.g.
+    "No card on record") and the ``unit`` the value is written in (see ``format_value``).
+    """
+    t = _templates(template)
     readable = feature.replace("_", " ")
     readable = readable[:1].upper() + readable[1:]
+    missing = value is None or (isinstance(value, float) and math.isnan(value))
+    if missing:
+        text = t.get("missing") or f"No {feature.replace('_', ' ')} on record"
+        return text.format(feature=feature, points_lost=points_lost)
+    shown = format_value(value, t.get("unit", "number"))
+    chosen = t.get("zero") if _is_zero(value) and t.get("zero") else t.get("value")
+    if chosen:
+        return chosen.format(value=shown, feature=feature, points_lost=points_lost)
     return f"{readable} is {shown}, which scores {points_lost} points below its best value."
 
 
-def check_template(feature: str, template: str) -> None:
-    """Refuse a description template that does not format with ``{value}`` and friends."""
+def check_template(feature: str, template: str | Mapping[str, str]) -> None:
+    """Refuse a description that does not format with ``{value}`` and friends."""
     from credo.scoring.validation import ScoringInputError
 
-    try:
-        template.format(value="1", feature=feature, points_lost=1)
-    except (KeyError, IndexError, ValueError) as exc:
+    t = _templates(template)
+    unknown = [k for k in t if k not in TEMPLATE_KEYS]
+    if unknown:
         raise ScoringInputError(
-            f"description for {feature!r} is not a valid template ({exc!r}): {template!r}; "
-            "use {value}, {feature} or {points_lost}"
-        ) from exc
+            f"description for {feature!r} has unknown key {unknown[0]!r}; "
+            f"use {', '.join(TEMPLATE_KEYS)}"
+        )
+    if t.get("unit", "number") not in UNITS:
+        raise ScoringInputError(
+            f"description for {feature!r}: unknown unit {t['unit']!r}; use {', '.join(UNITS)}"
+        )
+    for key, text in t.items():
+        if key == "unit":
+            continue
+        try:
+            text.format(value="1", feature=feature, points_lost=1)
+        except (KeyError, IndexError, ValueError, AttributeError) as exc:
+            raise ScoringInputError(
+                f"description for {feature!r} is not a valid template ({exc!r}): {text!r}; "
+                "use {value}, {feature} or {points_lost}"
+            ) from exc
 
 
 def top_reasons(
     bins: Sequence[FeatureBins],
     values: Sequence[Any],
     bin_index: Sequence[int],
-    descriptions: Mapping[str, str],
+    descriptions: Mapping[str, Any],
     n: int = N_REASONS,
 ) -> list[dict[str, Any]]:
     """The ``n`` features where the subject lost most points against the feature's best bin.

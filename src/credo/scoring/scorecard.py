@@ -19,7 +19,6 @@ from credo.scoring.binning import FeatureBins, fit_bins
 from credo.scoring.directions import LEARN, check_directions, contradiction
 from credo.scoring.logistic import fit_logistic
 from credo.scoring.metrics import discrimination
-from credo.scoring.monitoring import score_distribution
 from credo.scoring.protected import check_features
 from credo.scoring.scaling import (
     band,
@@ -27,6 +26,7 @@ from credo.scoring.scaling import (
     clip_scores,
     factor_offset,
     intercept_points,
+    score_distribution,
 )
 from credo.scoring.validation import (
     DIMENSIONS,
@@ -54,7 +54,9 @@ class Scorecard(ClassifierMixin, BaseEstimator):
         Feature -> one of history, capacity, compliance, payments, identity (default history).
     descriptions : dict, optional
         Feature -> reason template with ``{value}`` (and optionally ``{feature}``,
-        ``{points_lost}``), e.g. ``"{value} repayments 30+ days late in the last 24 months"``.
+        ``{points_lost}``), e.g. ``"{value} repayments 30+ days late in the last 24 months"``,
+        or a template per kind of value: ``{"value": ..., "zero": ..., "missing": "No card on
+        record", "unit": "share"}`` (see ``reasons.sentence``).
     actionable : set, optional
         Features a subject can change; only these appear in the counterfactual.
     directions : dict, optional
@@ -83,7 +85,7 @@ class Scorecard(ClassifierMixin, BaseEstimator):
         self,
         *,
         dimensions: Mapping[str, str] | None = None,
-        descriptions: Mapping[str, str] | None = None,
+        descriptions: Mapping[str, Any] | None = None,
         actionable: set[str] | frozenset[str] | None = None,
         directions: Mapping[str, str] | None = None,
         audit_only: Any = None,
@@ -310,28 +312,6 @@ class Scorecard(ClassifierMixin, BaseEstimator):
         if len(explained) != 1:
             raise ScoringInputError(f"explain takes one subject, got {len(explained)} rows")
         return explained[0]
-
-    # ---- export --------------------------------------------------------------------------
-
-    def table(self) -> dict[str, Any]:
-        """Plain bin tables (bounds or categories, integer points) to compile into SQL CASE."""
-        from credo.scoring.persist import bin_table
-
-        check_is_fitted(self)
-        return bin_table(self)
-
-    def to_dict(self) -> dict[str, Any]:
-        """The whole fitted model as versioned JSON-ready data (see ``persist``)."""
-        from credo.scoring.persist import to_dict
-
-        return to_dict(self)
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> Scorecard:
-        """Rebuild a fitted scorecard from ``to_dict`` output; unknown versions are refused."""
-        from credo.scoring.persist import from_dict
-
-        return from_dict(data)
 
     # ---- internals -----------------------------------------------------------------------
 
