@@ -48,6 +48,13 @@ class Settings(BaseSettings):
         "Content-Length before reading or as soon as a chunked body passes it. Keep it above "
         "CREDO_PROOF_MAX_BYTES (a proof upload is one body).",
     )
+    auth_failures: int = Field(
+        default=20,
+        ge=0,
+        description="Failed credentials (API keys, tokens, sign-ins) one address, and one key, "
+        "may present before further attempts get 429 with Retry-After; the allowance refills "
+        "over 10 minutes (per API process; 0 turns it off).",
+    )
     ingest_chunk: int = Field(
         default=5000,
         ge=1,

@@ -46,9 +46,16 @@ def csrf_of(html: str) -> str:
     return found.group(1)
 
 
+def signin_data(client: TestClient, area: str, **fields: str) -> dict[str, str]:
+    """A sign-in form's fields with its login-CSRF token (GET the form first, as a browser)."""
+    form = client.get(f"/{area}/signin")
+    assert form.status_code == 200
+    return {**fields, "csrf": csrf_of(form.text)}
+
+
 def sign_in(client: TestClient, token: str) -> str:
     """Sign in as the subject; returns the CSRF token of the portal page."""
-    r = client.post("/me/signin", data={"token": token})
+    r = client.post("/me/signin", data=signin_data(client, "me", token=token))
     assert r.status_code == 303 and r.headers["location"] == "/me"
     page = client.get("/me")
     assert page.status_code == 200
@@ -56,7 +63,7 @@ def sign_in(client: TestClient, token: str) -> str:
 
 
 def sign_in_operator(client: TestClient) -> str:
-    r = client.post("/admin/signin", data={"key": OPERATOR_KEY})
+    r = client.post("/admin/signin", data=signin_data(client, "admin", key=OPERATOR_KEY))
     assert r.status_code == 303, r.text
     page = client.get("/admin")
     assert page.status_code == 200

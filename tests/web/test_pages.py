@@ -12,7 +12,7 @@ from credo.lists.models import ListEntry, RepairApplication
 from credo.records.models import Record
 from credo.rights import statements
 from credo.rights.models import Dispute
-from tests.web.conftest import OPERATOR_KEY, csrf_of, sign_in, sign_in_operator
+from tests.web.conftest import OPERATOR_KEY, csrf_of, sign_in, sign_in_operator, signin_data
 from tests.web.seed import FOODS, ORGS, PERSON_ID, PERSON_NAME, Seeded
 
 HTML = {"accept": "text/html"}
@@ -92,14 +92,14 @@ def test_portal_and_report_need_sign_in(web: TestClient) -> None:
         r = web.get(path)
         assert r.status_code == 303 and r.headers["location"] == "/me/signin"
     assert '<label for="token">' in web.get("/me/signin").text
-    r = web.post("/me/signin", data={"token": "st_0000.nope"})
+    r = web.post("/me/signin", data=signin_data(web, "me", token="st_0000.nope"))
     assert r.status_code == 401 and "Sign-in failed" in r.text
     r = web.post("/me/disputes", data={"record_id": "1", "reason": "x"}, headers=HTML)
     assert r.status_code == 401
 
 
 def test_portal_shows_the_whole_file(web: TestClient, seeded: Seeded) -> None:
-    r = web.post("/me/signin", data={"token": seeded.token})
+    r = web.post("/me/signin", data=signin_data(web, "me", token=seeded.token))
     cookie = r.headers["set-cookie"].lower()
     assert "httponly" in cookie and "samesite=strict" in cookie and "path=/me" in cookie
     page = web.get("/me")
@@ -173,11 +173,11 @@ def test_sign_out_clears_the_cookie(web: TestClient, seeded: Seeded) -> None:
 
 def test_console_needs_the_operator_key(web: TestClient) -> None:
     assert web.get("/admin").headers["location"] == "/admin/signin"
-    assert web.post("/admin/signin", data={"key": "wrong"}).status_code == 401
+    assert web.post("/admin/signin", data=signin_data(web, "admin", key="wrong")).status_code == 401
     assert (
         web.post("/admin/repairs/1", data={"decision": "approve"}, headers=HTML).status_code == 401
     )
-    r = web.post("/admin/signin", data={"key": OPERATOR_KEY})
+    r = web.post("/admin/signin", data=signin_data(web, "admin", key=OPERATOR_KEY))
     assert OPERATOR_KEY not in r.headers["set-cookie"]
 
 

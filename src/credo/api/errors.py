@@ -119,12 +119,25 @@ def _validation_details(exc: RequestValidationError) -> list[dict[str, Any]]:
     return details
 
 
+def _count_failure(request: Request) -> None:
+    """A presented credential was refused: count it against the address and the key."""
+    from credo.api.limits import bearer_key, client_address
+
+    throttle = getattr(request.app.state, "throttle", None)
+    authorization = request.headers.get("authorization")
+    if throttle is not None and authorization:
+        key = bearer_key(authorization, request.url.path)
+        throttle.fail(client_address(request.scope), key)
+
+
 def install(app: FastAPI) -> None:
     """Register the handlers that turn errors into answers (JSON, or HTML for web pages)."""
 
     @app.exception_handler(CredoError)
     async def credo_error(request: Request, exc: CredoError) -> Response:
         headers = {"WWW-Authenticate": "Bearer"} if isinstance(exc, Unauthenticated) else None
+        if isinstance(exc, Unauthenticated):
+            _count_failure(request)
         message = _SURROGATE.sub("\ufffd", exc.message)
         if len(message) > 4 * PREVIEW + 200:
             message = message[: 4 * PREVIEW + 200] + "…"

@@ -17,7 +17,10 @@ The body is then handed on unchanged, so the app parses exactly what was checked
 from __future__ import annotations
 
 import json
+import math
 import re
+import threading
+import time
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
@@ -128,7 +131,9 @@ def check_json(body: bytes) -> list[dict[str, Any]] | None:
     return problems(parsed) or None
 
 
-async def _answer(send: Send, status: int, body: dict[str, Any]) -> None:
+async def _answer(
+    send: Send, status: int, body: dict[str, Any], extra: list[tuple[bytes, bytes]] | None = None
+) -> None:
     data = json.dumps(body, ensure_ascii=False).encode()
     await send(
         {
@@ -138,6 +143,7 @@ async def _answer(send: Send, status: int, body: dict[str, Any]) -> None:
                 (b"content-type", b"application/json"),
                 (b"content-length", str(len(data)).encode()),
                 (b"connection", b"close"),
+                *(extra or []),
             ],
         }
     )
@@ -155,15 +161,25 @@ def too_large(limit: int, got: int | None) -> dict[str, Any]:
 class GuardMiddleware:
     """Refuse oversize bodies (413) and non-strict JSON (400) before the app sees them."""
 
-    def __init__(self, app: ASGIApp, *, max_body: int) -> None:
+    def __init__(self, app: ASGIApp, *, max_body: int, throttle: FailureThrottle) -> None:
         self.app = app
         self.max_body = max_body
+        self.throttle = throttle
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         headers = {k.lower(): v for k, v in scope.get("headers", [])}
+        authorization = headers.get(b"authorization")
+        if authorization is not None:
+            key = bearer_key(authorization.decode("latin-1"), scope.get("path", ""))
+            wait = self.throttle.wait(client_address(scope), key)
+            if wait > 0:
+                await _answer(
+                    send, 429, too_many(wait), [(b"retry-after", retry_after(wait).encode())]
+                )
+                return
         length = headers.get(b"content-length")
         if length is not None:
             try:
@@ -221,6 +237,92 @@ class GuardMiddleware:
         await self.app(scope, replay, send)
 
 
-def install(app: Any, *, max_body: int) -> None:
-    """Put the guard outermost on ``app`` (a FastAPI or Starlette application)."""
-    app.add_middleware(GuardMiddleware, max_body=max_body)
+def install(app: Any, *, max_body: int, auth_failures: int = 0) -> None:
+    """Put the guard outermost on ``app``; ``app.state.throttle`` counts failed credentials
+    (``api/errors.py`` and the sign-in pages report them)."""
+    app.state.throttle = FailureThrottle(auth_failures)
+    app.add_middleware(GuardMiddleware, max_body=max_body, throttle=app.state.throttle)
+
+
+class FailureThrottle:
+    """Failed credentials per address and per key: a bucket of ``limit`` failures that
+    refills over ``period`` seconds; an empty bucket refuses attempts (429, Retry-After)
+    until it refills, without checking them. ``limit`` 0 turns it off. In-process, like
+    the relying-party rate limit; the bucket table is bounded (oldest dropped first)."""
+
+    MAX_KEYS = 100_000
+
+    def __init__(
+        self, limit: int, period: float = 600.0, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self.limit = limit
+        self.rate = limit / period if limit else 0.0
+        self.clock = clock
+        self._buckets: dict[str, tuple[float, float]] = {}
+        self._lock = threading.Lock()
+
+    def _level(self, key: str, now: float) -> float:
+        level, then = self._buckets.get(key, (float(self.limit), now))
+        return min(float(self.limit), level + (now - then) * self.rate)
+
+    def wait(self, *keys: str | None) -> float:
+        """Seconds until ``keys`` may try again (0.0: they may now)."""
+        if not self.limit:
+            return 0.0
+        now = self.clock()
+        with self._lock:
+            levels = [self._level(k, now) for k in keys if k]
+        short = [1.0 - level for level in levels if level < 1.0]
+        return max(short) / self.rate if short else 0.0
+
+    def fail(self, *keys: str | None) -> None:
+        """Count one failed attempt against each of ``keys``."""
+        if not self.limit:
+            return
+        now = self.clock()
+        with self._lock:
+            for key in keys:
+                if key:
+                    level = self._level(key, now)
+                    self._buckets.pop(key, None)
+                    self._buckets[key] = (max(0.0, level - 1.0), now)
+            while len(self._buckets) > self.MAX_KEYS:
+                del self._buckets[next(iter(self._buckets))]
+
+
+def client_address(scope: Scope) -> str:
+    client = scope.get("client")
+    return f"addr:{client[0]}" if client else "addr:?"
+
+
+def bearer_key(authorization: str | None, path: str) -> str | None:
+    """The throttle key of a presented credential: its public id (``fk_…``), the operator
+    key for ``/v1/admin``, or None when the header names nothing."""
+    if not authorization:
+        return None
+    scheme, _, token = authorization.strip().partition(" ")
+    token = token.strip()
+    if scheme.lower() != "bearer" or not token:
+        return None
+    if path.startswith("/v1/admin"):
+        return "key:operator"
+    head, dot, _ = token.partition(".")
+    return f"key:{head[:64]}" if dot and head else None
+
+
+def retry_after(seconds: float) -> str:
+    return str(max(1, math.ceil(seconds)))
+
+
+def too_many(seconds: float) -> dict[str, Any]:
+    return error_body(
+        "rate_limited",
+        "too many failed sign-ins or keys from this address or for this key; try again later",
+        [
+            {
+                "field": "Authorization",
+                "value": None,
+                "reason": f"retry after {retry_after(seconds)} seconds",
+            }
+        ],
+    )

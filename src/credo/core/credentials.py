@@ -49,6 +49,8 @@ KINDS: dict[str, str] = {
     "relying_party": "rk",  # a relying party's API key
     "subject": "st",  # a subject's sign-in token (issued by the operator)
     "signin_link": "sl",  # a single-use link e-mailed to a subject (notices/signin.py)
+    "operator_session": "os",  # an operator console sign-in (web/sessions.py)
+    "subject_session": "ss",  # a subject portal sign-in (web/sessions.py)
 }
 """Every kind of credential and its token prefix; a prefix names exactly one kind."""
 
@@ -57,6 +59,8 @@ LABELS: dict[str, str] = {
     "relying_party": "relying-party key",
     "subject": "subject token",
     "signin_link": "sign-in link",
+    "operator_session": "operator session",
+    "subject_session": "portal session",
 }
 """How errors name each kind."""
 

@@ -23,6 +23,7 @@ from credo.notices import service as notices
 from credo.rights import disputes, reviews
 from credo.scores import service as scores
 from credo.scores.models import ScoreRun
+from credo.web import sessions
 from credo.web.render import (
     OPERATOR_COOKIE,
     check_csrf,
@@ -39,11 +40,12 @@ router = APIRouter(prefix="/admin", include_in_schema=False)
 
 
 def is_operator(request: Request, settings: Settings) -> bool:
-    import hmac
-
-    expected = operator_cookie(settings)
-    got = request.cookies.get(OPERATOR_COOKIE, "")
-    return expected is not None and hmac.compare_digest(expected, got)
+    """Whether the cookie is a live operator session (web/sessions.py) while a key is set."""
+    cookie = request.cookies.get(OPERATOR_COOKIE)
+    if not cookie or operator_cookie(settings) is None:
+        return False
+    with request.app.state.factory() as session:
+        return sessions.holder(session=session, kind=sessions.OPERATOR, cookie=cookie) is not None
 
 
 def _lists(session: Session) -> list[dict[str, Any]] | None:
@@ -122,28 +124,38 @@ def console(*, session: Session) -> dict[str, Any]:
 
 
 @router.get("/signin", response_class=HTMLResponse)
-def signin_form(request: Request) -> HTMLResponse:
-    return page(request, "signin.html", {"area": "admin", "error": None}, private=True)
+def signin_form(request: Request, settings: SettingsDep) -> HTMLResponse:
+    return sessions.signin_page(request, settings, {"area": "admin", "error": None})
 
 
 @router.post("/signin", response_model=None)
-async def signin(request: Request, settings: SettingsDep) -> Response:
-    key = (await form(request)).get("key", "")
-    session_value = operator_cookie(settings)
-    if session_value is None or not operator_key_ok(settings, key):
-        message = "the operator key is missing or wrong"
-        return page(
-            request, "signin.html", {"area": "admin", "error": message}, status=401, private=True
-        )
+async def signin(request: Request, session: SessionDep, settings: SettingsDep) -> Response:
+    """Check the operator key, then start a server-side session (a fresh random cookie per
+    sign-in, stored hashed, ended by sign-out); the key never goes into the cookie."""
+    data = await form(request)
+    sessions.check_signin_csrf(request, settings, data.get("csrf"))
+    wait = sessions.throttled(request, "key:operator")
+    if wait:
+        return sessions.too_many(request, settings, "admin", wait)
+    if operator_cookie(settings) is None or not operator_key_ok(settings, data.get("key", "")):
+        sessions.failed(request, "key:operator")
+        context = {"area": "admin", "error": "the operator key is missing or wrong"}
+        return sessions.signin_page(request, settings, context, status=401)
+    cookie = sessions.start(
+        session=session, kind=sessions.OPERATOR, holder="operator", actor="operator:web"
+    )
     response = redirect("/admin")
-    set_cookie(request, response, OPERATOR_COOKIE, session_value, "/admin")
+    set_cookie(request, response, OPERATOR_COOKIE, cookie, "/admin")
     return response
 
 
 @router.post("/signout", response_model=None)
-async def signout(request: Request, settings: SettingsDep) -> Response:
+async def signout(request: Request, session: SessionDep, settings: SettingsDep) -> Response:
+    """End the session: revoked in the store, so the old cookie stops working."""
     data = await form(request)
-    check_csrf(settings, request.cookies.get(OPERATOR_COOKIE, ""), data.get("csrf"))
+    cookie = request.cookies.get(OPERATOR_COOKIE, "")
+    check_csrf(settings, cookie, data.get("csrf"))
+    sessions.end(session=session, kind=sessions.OPERATOR, cookie=cookie, actor="operator:web")
     response = redirect("/")
     response.delete_cookie(OPERATOR_COOKIE, path="/admin")
     return response

@@ -8,6 +8,7 @@ from fastapi.responses import HTMLResponse, Response
 from credo.api.deps import SessionDep, SettingsDep
 from credo.errors import InvalidInput, Unauthenticated
 from credo.notices import service, signin
+from credo.web import sessions
 from credo.web.portal import signed_in
 from credo.web.render import (
     SUBJECT_COOKIE,
@@ -98,11 +99,15 @@ def link(request: Request, token: str, session: SessionDep) -> Response:
 def use_link(request: Request, token: str, session: SessionDep) -> Response:
     """Use the link once: the portal cookie is set and the subject lands in its file."""
     try:
-        _subject, cookie = signin.use_link(session=session, token=token[:200])
+        subject, _token = signin.use_link(session=session, token=token[:200])
     except Unauthenticated as exc:
         return page(
             request, "link.html", {"area": "me", "error": exc.message}, status=410, private=True
         )
+    cookie = sessions.start(  # the portal cookie is a server-side session (web/sessions.py)
+        session=session, kind=sessions.SUBJECT, holder=str(subject.id),
+        actor=f"subject:{subject.id}",
+    )  # fmt: skip
     response = redirect("/me")
     set_cookie(request, response, SUBJECT_COOKIE, cookie, "/me")
     return response

@@ -14,7 +14,7 @@ from credo.errors import CredoError, InvalidInput, Unauthenticated
 from credo.rights import disputes
 from credo.subjects import tokens
 from credo.subjects.models import Subject
-from credo.web import charts, views
+from credo.web import charts, sessions, views
 from credo.web.render import (
     SUBJECT_COOKIE,
     check_csrf,
@@ -29,14 +29,11 @@ router = APIRouter(prefix="/me", include_in_schema=False)
 
 
 def signed_in(request: Request, session: Session) -> Subject | None:
-    """The subject whose live token is in the cookie, or None."""
-    token = request.cookies.get(SUBJECT_COOKIE)
-    if not token:
-        return None
-    try:
-        return tokens.authenticate(session=session, token=token)
-    except Unauthenticated:
-        return None
+    """The subject whose live portal session is in the cookie, or None."""
+    holder = sessions.holder(
+        session=session, kind=sessions.SUBJECT, cookie=request.cookies.get(SUBJECT_COOKIE)
+    )
+    return session.get(Subject, int(holder)) if holder is not None else None
 
 
 def _charts(context: dict[str, object]) -> dict[str, str]:
@@ -63,29 +60,43 @@ def _context(request: Request, session: Session, settings: Settings, subject: Su
 
 
 @router.get("/signin", response_class=HTMLResponse)
-def signin_form(request: Request) -> HTMLResponse:
-    return page(request, "signin.html", {"area": "me", "error": None}, private=True)
+def signin_form(request: Request, settings: SettingsDep) -> HTMLResponse:
+    return sessions.signin_page(request, settings, {"area": "me", "error": None})
 
 
 @router.post("/signin", response_model=None)
-async def signin(request: Request, session: SessionDep) -> Response:
-    """Check the token, then keep it in an HttpOnly, SameSite=Strict cookie scoped to /me."""
-    token = (await form(request)).get("token", "").strip()
+async def signin(request: Request, session: SessionDep, settings: SettingsDep) -> Response:
+    """Check the token, then start a server-side session (web/sessions.py) in an HttpOnly,
+    SameSite=Strict cookie scoped to /me; the token itself never goes into the cookie."""
+    data = await form(request)
+    sessions.check_signin_csrf(request, settings, data.get("csrf"))
+    token = data.get("token", "").strip()
+    key = sessions.token_key(token)
+    wait = sessions.throttled(request, key)
+    if wait:
+        return sessions.too_many(request, settings, "me", wait)
     try:
-        tokens.authenticate(session=session, token=token)
+        subject = tokens.authenticate(session=session, token=token)
     except Unauthenticated as exc:
-        return page(
-            request, "signin.html", {"area": "me", "error": exc.message}, status=401, private=True
-        )
+        sessions.failed(request, key)
+        context = {"area": "me", "error": exc.message}
+        return sessions.signin_page(request, settings, context, status=401)
+    cookie = sessions.start(
+        session=session, kind=sessions.SUBJECT, holder=str(subject.id),
+        actor=f"subject:{subject.id}",
+    )  # fmt: skip
     response = redirect("/me")
-    set_cookie(request, response, SUBJECT_COOKIE, token, "/me")
+    set_cookie(request, response, SUBJECT_COOKIE, cookie, "/me")
     return response
 
 
 @router.post("/signout", response_model=None)
-async def signout(request: Request, settings: SettingsDep) -> Response:
+async def signout(request: Request, session: SessionDep, settings: SettingsDep) -> Response:
+    """End the session: it is revoked in the store, so the old cookie stops working."""
     data = await form(request)
-    check_csrf(settings, request.cookies.get(SUBJECT_COOKIE, ""), data.get("csrf"))
+    cookie = request.cookies.get(SUBJECT_COOKIE, "")
+    check_csrf(settings, cookie, data.get("csrf"))
+    sessions.end(session=session, kind=sessions.SUBJECT, cookie=cookie, actor="subject:web")
     response = redirect("/")
     response.delete_cookie(SUBJECT_COOKIE, path="/me")
     return response

@@ -1,0 +1,124 @@
+"""Server-side sign-in sessions for the operator console and the subject portal.
+
+A sign-in issues a fresh credential (``core.credentials``, kind ``operator_session`` or
+``subject_session``): a random id and secret per sign-in, only the secret's hash stored,
+an expiry of :data:`SESSION_HOURS`. The cookie holds that credential, never the operator
+key or the subject's own token; signing out revokes it, so an old cookie stops working.
+
+Sign-in forms carry a login-CSRF token: the form's GET sets a random ``credo_signin``
+cookie (SameSite=Strict, so a cross-site post never carries it) and a hidden field with an
+HMAC of it; the POST must bring both. Failed sign-ins count against the address and the
+key in ``app.state.throttle`` (``api/limits.py``), as refused API keys do.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse, Response
+from sqlalchemy.orm import Session
+
+from credo.api.limits import client_address, retry_after
+from credo.config import Settings
+from credo.core import credentials
+from credo.errors import InvalidInput, NotFound, Unauthenticated
+from credo.web.render import csrf_token, page, set_cookie
+
+OPERATOR = "operator_session"
+SUBJECT = "subject_session"
+SESSION_HOURS = 8
+SIGNIN_COOKIE = "credo_signin"
+
+
+def start(*, session: Session, kind: str, holder: str, actor: str) -> str:
+    """A new session for ``holder``; returns the cookie value (shown to the browser only)."""
+    issued = credentials.issue(
+        session=session,
+        kind=kind,
+        holder=holder,
+        ttl=dt.timedelta(hours=SESSION_HOURS),
+        actor=actor,
+    )
+    return issued.text
+
+
+def holder(*, session: Session, kind: str, cookie: str | None) -> str | None:
+    """Whose live session the cookie is, or None (missing, unknown, expired, signed out)."""
+    if not cookie:
+        return None
+    try:
+        return credentials.verify(session=session, kind=kind, token=cookie).holder
+    except Unauthenticated:
+        return None
+
+
+def end(*, session: Session, kind: str, cookie: str | None, actor: str) -> None:
+    """Sign out: revoke the cookie's session (nothing happens for an unknown cookie)."""
+    parsed = credentials.parse(cookie, kind) if cookie else None
+    if parsed is None:
+        return
+    try:
+        credentials.revoke(session=session, credential_id=parsed[0], kinds=[kind], actor=actor)
+    except NotFound:
+        return
+
+
+def signin_page(
+    request: Request, settings: Settings, context: dict[str, Any], *, status: int = 200
+) -> HTMLResponse:
+    """The sign-in page with a login-CSRF field; sets the pre-sign-in cookie if missing."""
+    area = str(context.get("area", "me"))
+    value = request.cookies.get(SIGNIN_COOKIE) or secrets.token_urlsafe(24)
+    context = {**context, "signin_csrf": csrf_token(settings, f"signin:{value}")}
+    response = page(request, "signin.html", context, status=status, private=True)
+    if request.cookies.get(SIGNIN_COOKIE) != value:
+        set_cookie(request, response, SIGNIN_COOKIE, value, f"/{area}")
+    return response
+
+
+def check_signin_csrf(request: Request, settings: Settings, submitted: str | None) -> None:
+    """Refuse a sign-in post without this browser's pre-sign-in cookie and its token."""
+    value = request.cookies.get(SIGNIN_COOKIE, "")
+    expected = csrf_token(settings, f"signin:{value}")
+    if not value or not submitted or not secrets.compare_digest(expected, submitted):
+        raise InvalidInput(
+            "the sign-in form's CSRF token is missing or wrong; reload the sign-in page and "
+            "try again",
+            code="csrf_failed",
+            details=[{"field": "csrf", "value": None}],
+        )
+
+
+def throttled(request: Request, key: str | None) -> float:
+    """Seconds this address (or key) must wait before another sign-in attempt, or 0.0."""
+    throttle = getattr(request.app.state, "throttle", None)
+    if throttle is None:
+        return 0.0
+    wait: float = throttle.wait(client_address(request.scope), key)
+    return wait
+
+
+def failed(request: Request, key: str | None) -> None:
+    """Count a failed sign-in against the address and the key."""
+    throttle = getattr(request.app.state, "throttle", None)
+    if throttle is not None:
+        throttle.fail(client_address(request.scope), key)
+
+
+def too_many(
+    request: Request, settings: Settings, area: str, wait: float
+) -> Response:
+    """The sign-in page answering 429 with Retry-After."""
+    message = f"too many failed sign-ins; try again in {retry_after(wait)} seconds"
+    response = signin_page(request, settings, {"area": area, "error": message}, status=429)
+    response.headers["Retry-After"] = retry_after(wait)
+    return response
+
+
+def token_key(token: str) -> str | None:
+    """The throttle key of a presented token: its public id."""
+    head, dot, _ = token.partition(".")
+    return f"key:{head[:64]}" if dot and head else None
