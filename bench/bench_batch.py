@@ -30,7 +30,7 @@ from credo.batch import engines
 from credo.batch.compile import score_expr
 from credo.batch.features import add_months, features, scorecard_params
 from credo.batch.snapshot import PARTITIONING, RECORD_SCHEMA, SUBJECT_SCHEMA
-from credo.scoring import Scorecard
+from credo.scoring import Scorecard, bin_table
 
 warnings.simplefilter("ignore")
 AS_OF = dt.date(2026, 6, 30)
@@ -149,7 +149,7 @@ def synthesise(folder: Path, n: int, seed: int = 0) -> tuple[int, np.ndarray]:
 
 def hand_sql(sc: Scorecard, source: str) -> str:
     """The scorecard as hand-written DuckDB SQL: one CASE WHEN per feature, summed, clipped."""
-    spec = sc.table()
+    spec = bin_table(sc)
     terms = []
     for f in spec["features"]:
         bins = f["bins"]

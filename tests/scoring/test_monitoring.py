@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from credo.scoring import Scorecard, ScoringInputError, loads
+from credo.scoring import Scorecard, ScoringInputError, from_dict, loads, to_dict
 from credo.scoring.monitoring import SCORE_EDGES, feature_psi, psi, psi_report, score_psi, verdict
 from credo.scoring.persist import dumps
 from credo.scoring.protected import check_features, protected_columns, protected_reason
@@ -81,9 +81,9 @@ def test_psi_report_on_shifted_data(fitted: Scorecard, split):
 
 
 def test_model_without_baseline_has_no_score_psi(fitted: Scorecard, split):
-    old = fitted.to_dict()
+    old = to_dict(fitted)
     del old["training"]["score_distribution"]
-    sc = Scorecard.from_dict(old)
+    sc = from_dict(old)
     assert psi_report(sc, split["X_test"])["score"] is None
     with pytest.raises(ScoringInputError, match="score distribution"):
         score_psi(sc, split["X_test"])

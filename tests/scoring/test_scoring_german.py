@@ -17,6 +17,7 @@ from credo.scoring import (
     SCORE_MIN,
     Scorecard,
     band,
+    bin_table,
     dumps,
     loads,
     model_card,
@@ -148,7 +149,7 @@ def test_unknown_version_refused(fitted):
 
 
 def test_table_is_plain_bins(fitted, split):
-    table = fitted.table()
+    table = bin_table(fitted)
     json.dumps(table, allow_nan=False)
     X = split["X_test"]
     total = np.full(len(X), table["intercept_points"])

@@ -14,7 +14,7 @@ from typing import Any
 import ibis
 import ibis.expr.types as ir
 
-from credo.scoring import BANDS, DIMENSIONS, SCORE_MAX, SCORE_MIN, Scorecard
+from credo.scoring import BANDS, DIMENSIONS, SCORE_MAX, SCORE_MIN, Scorecard, bin_table
 from credo.scoring.reasons import N_REASONS
 
 
@@ -69,7 +69,7 @@ def score_expr(table: ir.Table, scorecard: Scorecard, *, keep: tuple[str, ...] =
     dimension without features), ``reason_1..4`` (feature names, NULL when fewer) and
     ``lost_1..4`` (points lost), plus the columns named in ``keep``.
     """
-    spec = scorecard.table()
+    spec = bin_table(scorecard)
     feats = spec["features"]
     names = [f["name"] for f in feats]
     n = len(names)

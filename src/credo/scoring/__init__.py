@@ -7,7 +7,17 @@ on the 350–950 range; ``explain`` gives dimension sub-scores, reasons and a co
 
 from credo.scoring.card import model_card
 from credo.scoring.metrics import discrimination
-from credo.scoring.persist import FORMAT, FORMAT_VERSION, dumps, load, loads, save
+from credo.scoring.persist import (
+    FORMAT,
+    FORMAT_VERSION,
+    bin_table,
+    dumps,
+    from_dict,
+    load,
+    loads,
+    save,
+    to_dict,
+)
 from credo.scoring.scaling import BANDS, SCORE_MAX, SCORE_MIN, band
 from credo.scoring.scorecard import Scorecard
 from credo.scoring.validation import DIMENSIONS, ScoringInputError
@@ -22,10 +32,13 @@ __all__ = [
     "Scorecard",
     "ScoringInputError",
     "band",
+    "bin_table",
     "discrimination",
     "dumps",
+    "from_dict",
     "load",
     "loads",
     "model_card",
     "save",
+    "to_dict",
 ]

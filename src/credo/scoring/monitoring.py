@@ -14,14 +14,14 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from credo.scoring.scaling import SCORE_EDGES as SCORE_EDGES
 from credo.scoring.scaling import SCORE_MAX, SCORE_MIN
+from credo.scoring.scaling import score_distribution as score_distribution
 from credo.scoring.validation import ScoringInputError
 
 if TYPE_CHECKING:
     from credo.scoring.scorecard import Scorecard
 
-#: Score bins for the PSI baseline: [350, 400), [400, 450), ..., [900, 950].
-SCORE_EDGES: tuple[int, ...] = tuple(range(SCORE_MIN, SCORE_MAX + 1, 50))
 #: Share used in place of an empty bin so that PSI stays finite.
 EPSILON = 1e-4
 STABLE = 0.1
@@ -60,17 +60,6 @@ def verdict(value: float) -> str:
     if value < STABLE:
         return "stable"
     return "moderate" if value <= MAJOR else "major"
-
-
-def score_counts(scores: np.ndarray) -> list[int]:
-    """Counts of scores in the ``SCORE_EDGES`` bins (the last bin includes 950)."""
-    counts, _ = np.histogram(np.asarray(scores, dtype=np.float64), bins=np.asarray(SCORE_EDGES))
-    return [int(c) for c in counts]
-
-
-def score_distribution(scores: np.ndarray) -> dict[str, Any]:
-    """The JSON-ready score baseline stored at fit time."""
-    return {"edges": list(SCORE_EDGES), "counts": score_counts(scores)}
 
 
 def feature_counts(sc: Scorecard, index: np.ndarray) -> dict[str, tuple[list[int], list[int]]]:

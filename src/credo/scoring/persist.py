@@ -66,6 +66,9 @@ def bin_table(sc: Scorecard) -> dict[str, Any]:
 
     ``score = clip(intercept_points + sum of each feature's bin points, 350, 950)``.
     """
+    from sklearn.utils.validation import check_is_fitted
+
+    check_is_fitted(sc)
     return {
         "format": FORMAT,
         "version": FORMAT_VERSION,

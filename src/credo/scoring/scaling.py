@@ -9,6 +9,7 @@ Higher scores mean lower risk.
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 
@@ -67,3 +68,18 @@ def intercept_points(intercept: float, factor: float, offset: float) -> int:
 def clip_scores(raw: np.ndarray) -> np.ndarray:
     """Clip summed points to the 350–950 range."""
     return np.clip(raw, SCORE_MIN, SCORE_MAX).astype(np.int64)
+
+
+#: Score bins for the PSI baseline: [350, 400), [400, 450), ..., [900, 950].
+SCORE_EDGES: tuple[int, ...] = tuple(range(SCORE_MIN, SCORE_MAX + 1, 50))
+
+
+def score_counts(scores: np.ndarray) -> list[int]:
+    """Counts of scores in the ``SCORE_EDGES`` bins (the last bin includes 950)."""
+    counts, _ = np.histogram(np.asarray(scores, dtype=np.float64), bins=np.asarray(SCORE_EDGES))
+    return [int(c) for c in counts]
+
+
+def score_distribution(scores: np.ndarray) -> dict[str, Any]:
+    """The JSON-ready score baseline stored at fit time."""
+    return {"edges": list(SCORE_EDGES), "counts": score_counts(scores)}
