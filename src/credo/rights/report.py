@@ -22,6 +22,7 @@ from credo.integrity import service as integrity
 from credo.ledgers import service as ledgers
 from credo.ledgers.models import LedgerBalance
 from credo.lists import service as lists
+from credo.notices import service as notice_service
 from credo.records import service as records
 from credo.records.models import Record, RecordVersion
 from credo.rights import disputes, reviews, statements
@@ -184,6 +185,7 @@ def build(*, session: Session, subject: Subject, today: dt.date | None = None) -
             reviews.describe(r) for r in reviews.for_subject(session=session, subject_id=subject.id)
         ],
         "statements": statements.of_author(session=session, subject_id=subject.id),
+        "contact": notice_service.contact_view(session=session, subject_id=subject.id),
     }
 
 
