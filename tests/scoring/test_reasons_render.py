@@ -121,3 +121,45 @@ def test_explained_reasons_of_many_subjects_follow_the_rules(registry_card: Scor
         for reason in row["reasons"]:
             check(reason["text"])
             assert reason["points_lost"] > 0
+
+
+def test_what_would_raise_moves_only_actionable_features_the_better_way(
+    registry_card: Scorecard,
+) -> None:
+    """Issue 15: it told subjects to move identity_level from 2-3 down to 0 for +20 points."""
+    from credo.scoring.directions import HIGHER_IS_BETTER, LOWER_IS_BETTER
+    from credo.scoring.scaling import band
+    from credo.scoring.scorecard import what_would_raise
+
+    sc = registry_card
+    rng = np.random.default_rng(11)
+    seen_moves = 0
+    for _ in range(150):
+        values = {fb.name: fb.example(int(rng.integers(0, fb.n_bins))) for fb in sc.bins_}
+        explained = sc.explain(pd.DataFrame([values]).astype("float64"))
+        moves = what_would_raise(sc, values)
+        assert moves == explained["counterfactual"]
+        before = sc.bin_index(pd.DataFrame([values]).astype("float64"))[0]
+        for move in moves:
+            seen_moves += 1
+            name = move["feature"]
+            assert name in sc.actionable_
+            fb = next(b for b in sc.bins_ if b.name == name)
+            j = sc.features_.index(name)
+            target = int(fb.assign(np.array([move["to_example"]], dtype="float64"))[0])
+            assert target != fb.missing_bin and move["points_gained"] > 0
+            if before[j] != fb.missing_bin:
+                if sc.directions_[name] == HIGHER_IS_BETTER:
+                    assert target > before[j], move
+                elif sc.directions_[name] == LOWER_IS_BETTER:
+                    assert target < before[j], move
+            assert move["band_if_alone"] == band(move["score_if_alone"])
+            check(move["text"])
+        if moves:
+            after = dict(values)
+            for move in moves:
+                after[move["feature"]] = move["to_example"]
+            new = int(sc.credit_score(pd.DataFrame([after]).astype("float64"))[0])
+            assert new == moves[-1]["score_after"]
+            assert band(new) == moves[-1]["band_after"] != explained["band"]
+    assert seen_moves > 20

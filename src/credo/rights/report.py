@@ -11,7 +11,6 @@ import datetime as dt
 import json
 from typing import Any
 
-import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -28,6 +27,7 @@ from credo.records.models import Record, RecordVersion
 from credo.rights import disputes, reviews, statements
 from credo.scores import service as scores
 from credo.scores.models import Score
+from credo.scoring.scorecard import what_would_raise
 from credo.subjects.models import Subject
 
 INQUIRY_YEARS = 2
@@ -107,8 +107,9 @@ def _score(session: Session, subject_id: int) -> tuple[dict[str, Any] | None, li
     if latest.features:
         row = session.get(scores.ModelVersion, latest.model_version_id)
         if row is not None:
-            explained = scores.load_model(row).explain(pd.DataFrame([json.loads(latest.features)]))
-            current["to_raise"] = explained.get("counterfactual", [])
+            current["to_raise"] = what_would_raise(
+                scores.load_model(row), json.loads(latest.features)
+            )
     return current, history
 
 

@@ -139,46 +139,117 @@ def top_reasons(
     ]
 
 
+def better_targets(fb: FeatureBins, current: int, direction: str) -> list[int]:
+    """Bins a subject can reach by moving ``fb`` in its better direction (never the missing bin).
+
+    ``higher_is_better``: bins above the current one; ``lower_is_better``: bins below it;
+    ``learn``: any other bin. From the missing bin (no data yet) any regular bin is reachable.
+    Only bins seen in training count.
+    """
+    seen = (fb.n_good + fb.n_bad) > 0
+    regular = range(fb.n_bins - 1)
+    if current == fb.missing_bin or direction == "learn":
+        candidates = [t for t in regular if t != current]
+    elif direction == "higher_is_better":
+        candidates = [t for t in regular if t > current]
+    else:
+        candidates = [t for t in regular if t < current]
+    return [t for t in candidates if seen[t]]
+
+
+def move_text(fb: FeatureBins, target: int, direction: str, unit: str) -> str:
+    """What the subject would change, in words: ``card utilisation below 28%``."""
+    readable = fb.name.replace("_", " ")
+    if fb.kind != "numerical":
+        return f"{readable}: {fb.label(target)}"
+    left, right = fb.bounds(target)
+    whole = unit in ("count", "months", "level", "yuan", "percent")
+    suffix = "%" if unit == "percent" else ""
+
+    def show(x: float, up: bool) -> str:
+        if unit == "share":
+            return f"{round(x * 100)}%"
+        if whole:
+            v = math.ceil(x) if up else math.ceil(x) - 1
+            return f"{v:,}{suffix}"
+        return format_value(x)
+
+    if direction == "lower_is_better" and right is not None:
+        return f"{readable} at most {show(right, up=False)}"
+    if direction == "higher_is_better" and left is not None:
+        return f"{readable} at least {show(left, up=True)}"
+    if left is not None and right is not None:
+        return f"{readable} from {show(left, up=True)} to {show(right, up=False)}"
+    if right is not None:
+        return f"{readable} at most {show(right, up=False)}"
+    if left is not None:
+        return f"{readable} at least {show(left, up=True)}"
+    return readable
+
+
 def counterfactual(
     bins: Sequence[FeatureBins],
     bin_index: Sequence[int],
     raw_points: int,
     score: int,
     actionable: set[str],
+    directions: Mapping[str, str] | None = None,
+    units: Mapping[str, str] | None = None,
 ) -> list[dict[str, Any]]:
-    """Fewest, smallest moves of actionable features to other bins that reach the next band.
+    """Fewest, smallest moves of actionable features, in their better direction, to the next band.
 
     Tries every combination of up to three features (fewest features first, then the smallest
-    total gain that is enough); past that, takes the biggest gains greedily. Only bins seen in
-    training and never the missing bin are targets. Empty when already excellent or impossible.
+    total gain that is enough); past that, takes the biggest gains greedily. Each move names
+    the points it gives and the score and band it alone would reach; the last one carries the
+    band the whole plan reaches. Empty when already excellent or impossible.
     """
+    from credo.scoring.scaling import SCORE_MIN, band
+
     floor = next_band_floor(score)
     if floor is None or score >= SCORE_MAX:
         return []
+    directions = directions or {}
+    units = units or {}
     need = floor - raw_points
     options: list[tuple[int, list[tuple[int, int]]]] = []  # (feature position, [(gain, bin)])
     for pos, (fb, b) in enumerate(zip(bins, bin_index, strict=True)):
         if fb.name not in actionable:
             continue
-        seen = (fb.n_good + fb.n_bad) > 0
+        direction = directions.get(fb.name, "learn")
         moves = sorted(
             (int(fb.points[t] - fb.points[b]), t)
-            for t in range(fb.n_bins - 1)
-            if t != b and seen[t] and fb.points[t] > fb.points[b]
+            for t in better_targets(fb, int(b), direction)
+            if fb.points[t] > fb.points[b]
         )
         if moves:
             options.append((pos, moves))
     chosen = _exhaustive(options, need) or _greedy(options, need)
-    return [
-        {
-            "feature": bins[pos].name,
-            "from": bins[pos].label(bin_index[pos]),
-            "to": bins[pos].label(t),
-            "to_example": bins[pos].example(t),
-            "points_gained": gain,
-        }
-        for pos, gain, t in chosen
-    ]
+
+    def clip(x: int) -> int:
+        return max(SCORE_MIN, min(SCORE_MAX, x))
+
+    out = []
+    total = raw_points
+    for pos, gain, t in chosen:
+        fb = bins[pos]
+        direction = directions.get(fb.name, "learn")
+        total += gain
+        alone = clip(raw_points + gain)
+        out.append(
+            {
+                "feature": fb.name,
+                "from": fb.label(bin_index[pos]),
+                "to": fb.label(t),
+                "to_example": fb.example(t),
+                "text": move_text(fb, t, direction, units.get(fb.name, "number")),
+                "points_gained": gain,
+                "score_if_alone": alone,
+                "band_if_alone": band(alone),
+                "score_after": clip(total),
+                "band_after": band(clip(total)),
+            }
+        )
+    return out
 
 
 def _exhaustive(

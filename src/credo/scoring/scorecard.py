@@ -277,6 +277,11 @@ class Scorecard(ClassifierMixin, BaseEstimator):
         scores = clip_scores(raw)
         subs = rs.dimension_scores(pts, self.bins_, self.dimensions_, DIMENSIONS)
         actionable = set(self.actionable_)
+        units = {
+            name: t.get("unit", "number")
+            for name, t in self.descriptions_.items()
+            if isinstance(t, Mapping)
+        }
         out = []
         for i in range(len(frame)):
             values = [_value(frame.iat[i, j]) for j in range(len(self.bins_))]
@@ -288,7 +293,13 @@ class Scorecard(ClassifierMixin, BaseEstimator):
                     "dimensions": {d: (None if v is None else int(v[i])) for d, v in subs.items()},
                     "reasons": rs.top_reasons(self.bins_, values, index[i], self.descriptions_),
                     "counterfactual": rs.counterfactual(
-                        self.bins_, index[i], int(raw[i]), score, actionable
+                        self.bins_,
+                        index[i],
+                        int(raw[i]),
+                        score,
+                        actionable,
+                        getattr(self, "directions_", None),
+                        units,
                     ),
                     "points": {
                         fb.name: {"value": v, "bin": fb.label(b), "points": int(p)}
@@ -348,3 +359,20 @@ def _value(v: Any) -> Any:
     if v is None or (isinstance(v, float) and np.isnan(v)) or v is pd.NA:
         return None
     return v
+
+
+def what_would_raise(scorecard: Scorecard, values: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """What would raise one subject's score to the next band: the one list every page shows.
+
+    ``values`` are the subject's feature values as published with its score. Only actionable
+    features appear, each moved in its better direction to a bin seen in training, with the
+    points it gives (``points_gained``), the score and band it alone would reach, and
+    ``band_after`` once every listed move is made. Empty when already excellent.
+    """
+    check_is_fitted(scorecard)
+    row = pd.DataFrame([{name: values.get(name) for name in scorecard.features_}])
+    kinds = {fb.name: fb.kind for fb in scorecard.bins_}
+    for name in scorecard.features_:
+        if kinds[name] == NUMERICAL:
+            row[name] = pd.to_numeric(row[name], errors="coerce").astype("float64")
+    return list(scorecard.explain(row)["counterfactual"])
