@@ -160,6 +160,11 @@ def publish_scores(job: Job) -> None:
             progress=lambda n: job.tick("publish", n),
         )
         job.run_id, job.published = run.id, len(rows)
+        # drift of this run against the model's training baseline (console: PSI > 0.25 flagged)
+        features = job.result.select(list(job.scorecard.features_)).to_pandas()
+        scores.record_drift(
+            session=session, run=run, scorecard=job.scorecard, features=features.astype("float64")
+        )
     job.checksum = checksum(rows)
 
 

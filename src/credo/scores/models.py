@@ -70,3 +70,22 @@ class Score(Base):
     identity: Mapped[int | None] = mapped_column(Integer)
     reasons: Mapped[str] = mapped_column(Text)
     features: Mapped[str | None] = mapped_column(Text)  # the inputs, for "what would raise it"
+
+
+class ScoreDrift(Base):
+    """PSI of the score or of one feature in a score run against the model's training baseline.
+
+    ``measure`` is ``score`` or a feature name; ``expected`` and ``actual`` are the bin counts
+    compared (the model's training counts and the run's). Above 0.25 the drift is major.
+    """
+
+    __tablename__ = "score_drift"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("score_runs.id"), index=True)
+    model_version_id: Mapped[int] = mapped_column(ForeignKey("model_versions.id"))
+    measure: Mapped[str] = mapped_column(String(64))
+    psi: Mapped[float] = mapped_column(Float)
+    status: Mapped[str] = mapped_column(String(16))
+    expected: Mapped[list[int]] = mapped_column(JSON)
+    actual: Mapped[list[int]] = mapped_column(JSON)

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from credo.core import audit, clock
 from credo.core.db import insert_rows
 from credo.errors import NotFound
-from credo.scores.models import ModelVersion, Score, ScoreRun
+from credo.scores.models import ModelVersion, Score, ScoreDrift, ScoreRun
 from credo.scoring import Scorecard, dumps, loads
 
 DIMENSION_COLUMNS = ("history", "capacity", "compliance", "payments", "identity")
@@ -159,3 +159,77 @@ def latest(*, session: Session, subject_id: int) -> Score:
     if row is None:
         raise NotFound(f"no published score for subject {subject_id}")
     return row
+
+
+#: PSI above this is a major shift: the console flags it and the model should be refitted.
+DRIFT_FLAG = 0.25
+
+
+def record_drift(
+    *, session: Session, run: ScoreRun, scorecard: Scorecard, features: Any
+) -> list[ScoreDrift]:
+    """Store the PSI of a run's score and of each feature against the model's training baseline.
+
+    ``features`` holds the run's feature values (one row per scored subject, the model's
+    feature columns). Returns the rows stored: ``score`` first (when the model has a score
+    baseline), then every feature.
+    """
+    from credo.scoring.monitoring import psi_report
+
+    if len(features) == 0:
+        return []
+    report = psi_report(scorecard, features[list(scorecard.features_)])
+    rows = []
+    if report["score"] is not None:
+        s = report["score"]
+        rows.append(("score", s["psi"], s["status"], s["expected"], s["actual"]))
+    for name, f in report["features"].items():
+        rows.append((name, f["psi"], f["status"], list(f["expected"]), list(f["actual"])))
+    out = []
+    for measure, value, status, expected, actual in rows:
+        row = ScoreDrift(
+            run_id=run.id,
+            model_version_id=run.model_version_id,
+            measure=measure,
+            psi=float(value),
+            status=status,
+            expected=[int(x) for x in expected],
+            actual=[int(x) for x in actual],
+        )
+        session.add(row)
+        out.append(row)
+    session.flush()
+    return out
+
+
+def drift_history(*, session: Session, runs: int = 20) -> list[dict[str, Any]]:
+    """The latest runs' PSI, oldest first: score PSI, every feature's and those above 0.25."""
+    recent = list(
+        session.execute(select(ScoreRun).order_by(ScoreRun.id.desc()).limit(runs)).scalars()
+    )
+    ids = [r.id for r in recent]
+    by_run: dict[int, list[ScoreDrift]] = {}
+    if ids:
+        for d in session.execute(
+            select(ScoreDrift).where(ScoreDrift.run_id.in_(ids)).order_by(ScoreDrift.id)
+        ).scalars():
+            by_run.setdefault(d.run_id, []).append(d)
+    out = []
+    for run in reversed(recent):
+        drift = by_run.get(run.id, [])
+        score = next((d.psi for d in drift if d.measure == "score"), None)
+        feats = {d.measure: d.psi for d in drift if d.measure != "score"}
+        out.append(
+            {
+                "run_id": run.id,
+                "as_of": run.as_of.isoformat(),
+                "model_version_id": run.model_version_id,
+                "score_psi": score,
+                "features": feats,
+                "flagged": sorted(
+                    [m for m, v in feats.items() if v > DRIFT_FLAG]
+                    + (["score"] if score is not None and score > DRIFT_FLAG else [])
+                ),
+            }
+        )
+    return out
