@@ -23,6 +23,7 @@ demo: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 test-sqlite: install system-deps
 	CREDO_REQUIRE_SPARK=1 $(BIN)/pytest -q

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from credo.records import service as records
 from credo.records.intake import validate_all, validator_for
-from credo.web import search
+from credo.register import search
 from tests.conftest import TEST_SECRET
 from tests.envelopes import licence
 from tests.web.seed import FOODS, PERSON_ID, PERSON_NAME, Seeded

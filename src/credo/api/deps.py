@@ -1,14 +1,17 @@
-"""Request dependencies: the store session and the authenticated caller, as Annotated aliases."""
+"""Request dependencies: the authenticated caller, as Annotated aliases.
+
+The request's unit of work (``get_session``, ``SessionDep``) and ``SettingsDep`` are shared
+with the web pages and defined in ``credo.web.deps`` (web sits below api in the layers);
+they are imported here so that routers find every dependency in one place.
+"""
 
 from __future__ import annotations
 
 import hmac
-from collections.abc import Iterator
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from sqlalchemy.orm import Session
 
 from credo.config import Settings
 from credo.errors import Unauthenticated
@@ -16,39 +19,18 @@ from credo.furnishers import service as furnishers
 from credo.furnishers.models import Furnisher
 from credo.subjects import tokens
 from credo.subjects.models import Subject
+from credo.web.deps import SessionDep as SessionDep
+from credo.web.deps import SettingsDep as SettingsDep
+from credo.web.deps import get_app_settings as get_app_settings
+from credo.web.deps import get_session as get_session
 
 bearer = HTTPBearer(auto_error=False, description="API key or subject token")
-
-
-def get_session(request: Request) -> Iterator[Session]:
-    """The request's unit of work: one commit after the handler succeeds, a rollback on error.
-
-    Used with ``scope="function"`` (see ``SessionDep``), FastAPI runs the code after
-    ``yield`` when the handler returns and before the response is sent, so a write the
-    client sees acknowledged is already committed (and fsynced on SQLite); a failing commit
-    becomes an error response instead of a lost write. Routers and pages never commit.
-    """
-    with request.app.state.factory() as session:
-        try:
-            yield session
-        except BaseException:
-            session.rollback()
-            raise
-        session.commit()
-
-
-def get_app_settings(request: Request) -> Settings:
-    settings: Settings = request.app.state.settings
-    return settings
 
 
 def _token(credentials: HTTPAuthorizationCredentials | None) -> str:
     if credentials is None or credentials.scheme.lower() != "bearer" or not credentials.credentials:
         raise Unauthenticated("an Authorization: Bearer key is required")
     return credentials.credentials
-
-
-SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 
 
 def get_furnisher(
@@ -77,7 +59,6 @@ def require_operator(
     return "operator"
 
 
-SettingsDep = Annotated[Settings, Depends(get_app_settings)]
 FurnisherDep = Annotated[Furnisher, Depends(get_furnisher)]
 SubjectDep = Annotated[Subject, Depends(get_subject)]
 OperatorDep = Annotated[str, Depends(require_operator)]

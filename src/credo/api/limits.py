@@ -17,7 +17,6 @@ The body is then handed on unchanged, so the app parses exactly what was checked
 from __future__ import annotations
 
 import json
-import math
 import re
 import threading
 import time
@@ -25,6 +24,8 @@ from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
 from credo.api.errors import error_body, preview
+from credo.web.deps import client_address as client_address
+from credo.web.deps import retry_after as retry_after
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -290,11 +291,6 @@ class FailureThrottle:
                 del self._buckets[next(iter(self._buckets))]
 
 
-def client_address(scope: Scope) -> str:
-    client = scope.get("client")
-    return f"addr:{client[0]}" if client else "addr:?"
-
-
 def bearer_key(authorization: str | None, path: str) -> str | None:
     """The throttle key of a presented credential: its public id (``fk_…``), the operator
     key for ``/v1/admin``, or None when the header names nothing."""
@@ -308,10 +304,6 @@ def bearer_key(authorization: str | None, path: str) -> str | None:
         return "key:operator"
     head, dot, _ = token.partition(".")
     return f"key:{head[:64]}" if dot and head else None
-
-
-def retry_after(seconds: float) -> str:
-    return str(max(1, math.ceil(seconds)))
 
 
 def too_many(seconds: float) -> dict[str, Any]:

@@ -10,7 +10,6 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from credo.access import parties as access_parties
-from credo.api.deps import SessionDep, SettingsDep
 from credo.config import Settings
 from credo.errors import NotFound, Unauthenticated
 from credo.furnishers import service as furnishers
@@ -24,6 +23,7 @@ from credo.rights import disputes, reviews
 from credo.scores import service as scores
 from credo.scores.models import ScoreRun
 from credo.web import sessions
+from credo.web.deps import SessionDep, SettingsDep
 from credo.web.render import (
     OPERATOR_COOKIE,
     check_csrf,

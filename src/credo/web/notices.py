@@ -5,10 +5,10 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from credo.api.deps import SessionDep, SettingsDep
 from credo.errors import InvalidInput, Unauthenticated
 from credo.notices import service, signin
 from credo.web import sessions
+from credo.web.deps import SessionDep, SettingsDep
 from credo.web.portal import signed_in
 from credo.web.render import (
     SUBJECT_COOKIE,

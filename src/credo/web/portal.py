@@ -8,13 +8,13 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
-from credo.api.deps import SessionDep, SettingsDep
 from credo.config import Settings
 from credo.errors import CredoError, InvalidInput, Unauthenticated
 from credo.rights import disputes
 from credo.subjects import tokens
 from credo.subjects.models import Subject
 from credo.web import charts, sessions, views
+from credo.web.deps import SessionDep, SettingsDep
 from credo.web.render import (
     SUBJECT_COOKIE,
     check_csrf,

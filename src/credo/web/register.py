@@ -14,10 +14,10 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
-from credo.api.deps import SessionDep, SettingsDep
 from credo.config import Settings
 from credo.register import appeals, public, service
 from credo.subjects.models import Subject
+from credo.web.deps import SessionDep, SettingsDep
 from credo.web.portal import _authorised
 from credo.web.render import environment, page, redirect
 

@@ -7,10 +7,11 @@ from pathlib import Path
 from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, HTMLResponse
 
-from credo.api.deps import SessionDep
-from credo.web import apidocs, console, portal, search, views
+from credo.register import search
+from credo.web import apidocs, console, portal, views
 from credo.web import notices as notice_pages
 from credo.web import register as register_pages
+from credo.web.deps import SessionDep
 from credo.web.render import page
 
 STATIC = Path(__file__).parent / "static"

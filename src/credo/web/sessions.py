@@ -21,10 +21,10 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
-from credo.api.limits import client_address, retry_after
 from credo.config import Settings
 from credo.core import credentials
 from credo.errors import InvalidInput, NotFound, Unauthenticated
+from credo.web.deps import client_address, retry_after
 from credo.web.render import csrf_token, page, set_cookie
 
 OPERATOR = "operator_session"

@@ -24,9 +24,9 @@ from credo.core import clock
 from credo.core.audit import AuditHead
 from credo.errors import InvalidInput
 from credo.register import appeals, public, service
+from credo.register import search as org_search
 from credo.register.policy import load
 from credo.subjects.models import Subject
-from credo.web import search as org_search
 
 MAX_QUERY = 200
 PER_PAGE = 20

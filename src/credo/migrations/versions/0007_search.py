@@ -14,14 +14,33 @@ branch_labels = None
 depends_on = None
 
 
-def upgrade() -> None:
-    from credo.web import search
+# The DDL as it was at this revision, written out here: a migration must not depend on
+# today's application code (``credo.register.search`` may change; this must not).
+SQLITE_DDL = (
+    "CREATE VIRTUAL TABLE IF NOT EXISTS org_search USING fts5("
+    "name, code, content='', tokenize='unicode61 remove_diacritics 2', prefix='2 3')",
+    "CREATE TABLE IF NOT EXISTS org_search_state ("
+    "id INTEGER PRIMARY KEY CHECK (id = 1), last_subject_id INTEGER NOT NULL)",
+    "INSERT OR IGNORE INTO org_search_state (id, last_subject_id) VALUES (1, 0)",
+    # index the organisations already held, in this transaction
+    "INSERT INTO org_search (rowid, name, code) "
+    "SELECT id, coalesce(name, ''), display_id FROM subjects "
+    "WHERE kind = 'organisation' AND id > "
+    "(SELECT last_subject_id FROM org_search_state WHERE id = 1) ORDER BY id",
+    "UPDATE org_search_state SET last_subject_id = "
+    "(SELECT coalesce(max(id), 0) FROM subjects) WHERE id = 1",
+)
+PG_DDL = (
+    "CREATE INDEX IF NOT EXISTS ix_subjects_org_search ON subjects USING gin "
+    "(to_tsvector('simple', coalesce(name, '') || ' ' || display_id)) "
+    "WHERE kind = 'organisation'",
+)
 
+
+def upgrade() -> None:
     bind = op.get_bind()
-    search.create(bind)
-    if bind.dialect.name == "sqlite":  # index the organisations already held, in this transaction
-        for statement in search.SQLITE_SYNC:
-            bind.execute(statement)
+    for statement in SQLITE_DDL if bind.dialect.name == "sqlite" else PG_DDL:
+        op.execute(statement)
 
 
 def downgrade() -> None:

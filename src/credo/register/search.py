@@ -130,7 +130,7 @@ def _engine(session: Session) -> Engine:
 
 
 def create(connection: Connection) -> None:
-    """Create the index (idempotent); the 0007 migration and :func:`ensure` both call this."""
+    """Create the index (idempotent); migration 0007 keeps its own copy of this DDL."""
     for statement in _dialect(connection).ddl:
         connection.exec_driver_sql(statement)
 

@@ -1,0 +1,53 @@
+"""The request's unit of work, settings and client address, shared by pages and API routers.
+
+Defined here because web sits below api in the layers (``credo.api.deps`` imports them).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlalchemy.orm import Session
+from starlette.types import Scope
+
+from credo.config import Settings
+
+
+def get_session(request: Request) -> Iterator[Session]:
+    """The request's unit of work: one commit after the handler succeeds, a rollback on error.
+
+    Used with ``scope="function"`` (see ``SessionDep``), FastAPI runs the code after
+    ``yield`` when the handler returns and before the response is sent, so a write the
+    client sees acknowledged is already committed (and fsynced on SQLite); a failing commit
+    becomes an error response instead of a lost write. Routers and pages never commit.
+    """
+    with request.app.state.factory() as session:
+        try:
+            yield session
+        except BaseException:
+            session.rollback()
+            raise
+        session.commit()
+
+
+def get_app_settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
+SettingsDep = Annotated[Settings, Depends(get_app_settings)]
+
+
+def client_address(scope: Scope) -> str:
+    """The throttle key of the caller's address (``addr:<ip>``)."""
+    client = scope.get("client")
+    return f"addr:{client[0]}" if client else "addr:?"
+
+
+def retry_after(seconds: float) -> str:
+    """A ``Retry-After`` value: whole seconds, at least one."""
+    return str(max(1, math.ceil(seconds)))
