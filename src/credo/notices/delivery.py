@@ -75,18 +75,30 @@ class Outcome:
     notice_id: int
     claim: str
     started: dt.datetime
+    finished: dt.datetime | None = None
     error: str | None = None
     skipped: bool = False
 
 
 @dataclass
+class Targets:
+    """Where one claimed batch goes, looked up once: addresses and webhook endpoints."""
+
+    emails: dict[int, str | None] = field(default_factory=dict)
+    endpoints: dict[tuple[str, str], tuple[str, str] | None] = field(default_factory=dict)
+
+
+@dataclass
 class Worker:
-    """Delivers the outbox; ``run_once`` for one claim, ``run`` until stopped."""
+    """Delivers the outbox; ``run_once`` for one claim, ``run`` until stopped.
+
+    A claimed batch is sent by ``CREDO_WORKER_CONCURRENCY`` threads, then its outcomes are
+    recorded in one transaction (one fsync for the batch, not one per notice).
+    """
 
     factory: sessionmaker[Session]
     settings: Settings
     name: str = field(default_factory=lambda: f"worker-{secrets.token_hex(3)}")
-    on_sent: Callable[[Notice], None] | None = None
     sweeps: Sequence[Callable[[Session], int]] = ()
     sweep_every: float = 5.0
 
@@ -108,86 +120,106 @@ class Worker:
                 self._mailers.append(mailer)
         return mailer
 
-    def _send(self, notice: Notice) -> None:
+    def _targets(self, batch: Sequence[Notice]) -> Targets:
+        targets = Targets()
+        with self.factory() as s:
+            for n in batch:
+                if n.channel == "email":
+                    sid = int(n.recipient_id)
+                    if sid not in targets.emails:
+                        targets.emails[sid] = contacts.email_of(session=s, subject_id=sid)
+                elif n.channel == "webhook":
+                    owner = (n.recipient_type, n.recipient_id)
+                    if owner not in targets.endpoints:
+                        endpoint = webhooks.endpoint_of(s, *owner)
+                        targets.endpoints[owner] = (
+                            None
+                            if endpoint is None
+                            else (endpoint.url, webhooks.secret_for(self.settings, endpoint))
+                        )
+        return targets
+
+    def _send(self, notice: Notice, targets: Targets) -> None:
         payload = json.loads(notice.payload)
         if notice.channel == "webhook":
-            with self.factory() as s:
-                endpoint = webhooks.endpoint_of(s, notice.recipient_type, notice.recipient_id)
+            endpoint = targets.endpoints.get((notice.recipient_type, notice.recipient_id))
             if endpoint is None:
                 raise Skip(f"no webhook endpoint for {notice.recipient_type} {notice.recipient_id}")
-            secret = webhooks.secret_for(self.settings, endpoint)
-            webhooks.post(
-                self._http, endpoint.url, secret, notice.idempotency_key, webhook_payload(notice)
-            )
+            url, secret = endpoint
+            webhooks.post(self._http, url, secret, notice.idempotency_key, webhook_payload(notice))
             return
-        with self.factory() as s, s.begin():
-            to = contacts.email_of(session=s, subject_id=int(notice.recipient_id))
-            if to is None:
-                raise Skip(f"subject {notice.recipient_id} has no e-mail contact any more")
-            if notice.kind == "signin.link":
-                from credo.notices import signin
+        to = targets.emails.get(int(notice.recipient_id))
+        if to is None:
+            raise Skip(f"subject {notice.recipient_id} has no e-mail contact any more")
+        if notice.kind == "signin.link":
+            from credo.notices import signin
 
+            with self.factory() as s, s.begin():  # committed before the link can arrive
                 token, expires = signin.issue_link(
                     session=s, subject_id=int(payload["subject_id"]), minutes=payload["minutes"]
                 )
-                payload["token"] = token
-                payload["expires_at"] = expires.strftime("%Y-%m-%d %H:%M UTC")
+            payload["token"] = token
+            payload["expires_at"] = expires.strftime("%Y-%m-%d %H:%M UTC")
         text = texts.render(notice.kind, payload, self.settings.public_url)
-        message = mail.build(
-            self.settings, to=to, text=text, idempotency_key=notice.idempotency_key
-        )
-        self._mailer().send(message)
+        key = notice.idempotency_key
+        self._mailer().send(mail.build(self.settings, to=to, text=text, idempotency_key=key))
 
-    def _deliver(self, notice: Notice) -> Outcome:
+    def _deliver(self, notice: Notice, targets: Targets) -> Outcome:
         outcome = Outcome(notice.id, notice.leased_by or "", clock.now())
         try:
-            self._send(notice)
+            self._send(notice, targets)
         except Skip as exc:
             outcome.error, outcome.skipped = str(exc), True
         except Exception as exc:  # any failure is recorded and retried
             outcome.error = f"{type(exc).__name__}: {exc}"[:2000]
-        self._record(outcome, notice)
+        outcome.finished = clock.now()
         return outcome
 
-    def _record(self, outcome: Outcome, notice: Notice) -> None:
+    def _record(self, outcomes: Sequence[Outcome]) -> None:
+        """Each outcome and the notice's new state, in one transaction."""
         s = self.settings
         now = clock.now()
         with self.factory() as session, session.begin():
-            row = session.get(Notice, outcome.notice_id)
-            if row is None or row.state != "pending" or row.leased_by != outcome.claim:
-                return  # the lease was lost; whoever holds it now records the result
-            row.attempts += 1
-            row.lease_until, row.leased_by = None, None
-            if outcome.error is None:
-                row.state, row.sent_at, row.last_error = "sent", now, None
-                result = "sent"
-            elif outcome.skipped:
-                row.state, row.last_error = "skipped", outcome.error
-                result = "skipped"
-            else:
-                row.last_error = outcome.error
-                if row.attempts >= s.notice_max_attempts:
-                    row.state = "undeliverable"
-                else:
-                    wait = backoff(row.attempts, s.notice_backoff, s.notice_backoff_cap)
-                    row.due_at = now + dt.timedelta(seconds=wait)
-                result = "failed"
-            session.add(
-                NoticeAttempt(
-                    notice_id=row.id,
-                    number=row.attempts,
-                    worker=self.name,
-                    started_at=outcome.started,
-                    finished_at=now,
-                    outcome=result,
-                    error=outcome.error,
+            rows = {
+                n.id: n
+                for n in session.scalars(
+                    select(Notice).where(Notice.id.in_([o.notice_id for o in outcomes]))
                 )
-            )
-        if outcome.error is None and self.on_sent is not None:
-            self.on_sent(notice)
+            }
+            for outcome in outcomes:
+                row = rows.get(outcome.notice_id)
+                if row is None or row.state != "pending" or row.leased_by != outcome.claim:
+                    continue  # the lease was lost; whoever holds it now records the result
+                row.attempts += 1
+                row.lease_until, row.leased_by = None, None
+                if outcome.error is None:
+                    row.state, row.sent_at, row.last_error = "sent", outcome.finished, None
+                    result = "sent"
+                elif outcome.skipped:
+                    row.state, row.last_error = "skipped", outcome.error
+                    result = "skipped"
+                else:
+                    row.last_error = outcome.error
+                    if row.attempts >= s.notice_max_attempts:
+                        row.state = "undeliverable"
+                    else:
+                        wait = backoff(row.attempts, s.notice_backoff, s.notice_backoff_cap)
+                        row.due_at = now + dt.timedelta(seconds=wait)
+                    result = "failed"
+                session.add(
+                    NoticeAttempt(
+                        notice_id=row.id,
+                        number=row.attempts,
+                        worker=self.name,
+                        started_at=outcome.started,
+                        finished_at=outcome.finished or now,
+                        outcome=result,
+                        error=outcome.error,
+                    )
+                )
 
     def run_once(self, pool: ThreadPoolExecutor | None = None) -> list[Outcome]:
-        """Claim one batch of due notices and deliver it; the outcomes, in claim order."""
+        """Claim one batch of due notices, deliver it, record it; the outcomes, in claim order."""
         with self.factory() as session, session.begin():
             batch = claim(
                 session=session,
@@ -200,9 +232,13 @@ class Worker:
                 session.expunge(notice)
         if not batch:
             return []
+        targets = self._targets(batch)
         if pool is None or len(batch) == 1:
-            return [self._deliver(n) for n in batch]
-        return list(pool.map(self._deliver, batch))
+            outcomes = [self._deliver(n, targets) for n in batch]
+        else:
+            outcomes = list(pool.map(lambda n: self._deliver(n, targets), batch))
+        self._record(outcomes)
+        return outcomes
 
     def sweep(self) -> int:
         """Run the sweeps that write notices (consents ending, inquiries); notices written."""
