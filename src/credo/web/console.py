@@ -75,13 +75,65 @@ def _model(session: Session) -> dict[str, Any] | None:
         card = model_card(loads(row.model)).get("markdown")
     except Exception as exc:  # a card that cannot be drawn must not take the console down
         card = f"(the model card could not be rendered: {exc})"
+    drift = scores.drift_history(session=session)
     return {
         "version": row.version,
         "created_at": row.created_at,
         "metrics": row.metrics,
+        "holdout": (row.metrics or {}).get("holdout"),
+        "bands": (row.metrics or {}).get("bands"),
         "card": card,
         "versions": scores.versions(session=session),
+        "drift": drift,
+        "drift_flag": scores.DRIFT_FLAG,
+        "drift_chart": psi_chart(drift, scores.DRIFT_FLAG),
     }
+
+
+def psi_chart(history: list[dict[str, Any]], flag: float) -> str:
+    """A server-side SVG line chart of the score PSI (and the largest feature PSI) per run.
+
+    The dashed line is the flag threshold (PSI above it is a major shift).
+    """
+    if not history:
+        return ""
+    width, height, pad = 480, 160, 30
+    points = [
+        (h["score_psi"] or 0.0, max(h["features"].values(), default=0.0)) for h in history
+    ]
+    top = max(flag * 1.4, *(max(a, b) for a, b in points))
+    n = len(points)
+
+    def x(i: int) -> float:
+        return pad + (width - 2 * pad) * (i / (n - 1) if n > 1 else 0.5)
+
+    def y(v: float) -> float:
+        return height - pad - (height - 2 * pad) * (v / top)
+
+    def line(k: int, colour: str, name: str) -> str:
+        coords = " ".join(f"{x(i):.1f},{y(p[k]):.1f}" for i, p in enumerate(points))
+        dots = "".join(
+            f'<circle cx="{x(i):.1f}" cy="{y(p[k]):.1f}" r="3" fill="{colour}">'
+            f"<title>run {history[i]['run_id']}: {name} PSI {p[k]:.3f}</title></circle>"
+            for i, p in enumerate(points)
+        )
+        return f'<polyline fill="none" stroke="{colour}" stroke-width="2" points="{coords}"/>{dots}'
+
+    return (
+        f'<svg role="img" aria-label="PSI per score run" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}" xmlns="http://www.w3.org/2000/svg">'
+        f'<line x1="{pad}" y1="{y(flag):.1f}" x2="{width - pad}" y2="{y(flag):.1f}" '
+        f'stroke="#b00" stroke-dasharray="4 3"/>'
+        f'<text x="{width - pad}" y="{y(flag) - 4:.1f}" font-size="10" text-anchor="end" '
+        f'fill="#b00">flag {flag:g}</text>'
+        f'<line x1="{pad}" y1="{height - pad}" x2="{width - pad}" y2="{height - pad}" '
+        f'stroke="#888"/>'
+        + line(0, "#1f5fa8", "score")
+        + line(1, "#c77800", "largest feature")
+        + f'<text x="{pad}" y="{height - 8}" font-size="10">run {history[0]["run_id"]}</text>'
+        f'<text x="{width - pad}" y="{height - 8}" font-size="10" text-anchor="end">'
+        f"run {history[-1]['run_id']}</text></svg>"
+    )
 
 
 def _last_refresh(session: Session) -> dict[str, Any] | None:
