@@ -1,4 +1,4 @@
-"""Retention: negative records expire five years after the conduct ended, not before."""
+"""Retention: every category's records expire on its retention after the conduct ended."""
 
 from __future__ import annotations
 
@@ -76,9 +76,42 @@ def test_expiry_follows_the_end_of_conduct(
     assert states() == {"j-1": "active", "f-1": "active", "d-1": "expired"}
     with factory() as s, s.begin():
         expired = retention.sweep(session=s, max_years=5, today=dt.date(2027, 3, 1))
-        assert [r.external_id for r in expired] == ["j-1"]
-    assert states()["f-1"] == "active"  # positive records are not swept
+        # the fulfilment (positive) is swept on its own 5-year retention too (issue 15)
+        assert [r.external_id for r in expired] == ["j-1", "f-1"]
     with factory() as s:
         reasons = [e.payload for e in audit.iter_entries(s) if e.event_type == "record.expired"]
-        assert len(reasons) == 2 and "2022-03-01" in reasons[1]
+        assert len(reasons) == 3 and "2022-03-01" in reasons[1]
         assert audit.verify(s).ok
+
+
+def test_every_category_is_swept_on_its_own_retention(
+    client: TestClient, bank: dict[str, Any], factory: sessionmaker[Session]
+) -> None:
+    """Issue 15: 2-year card.utilisation and payment.transfer records stayed active forever."""
+    clock.freeze(dt.date(2026, 11, 21))
+    card = {
+        "external_id": "c-1",
+        "category": "card.utilisation",
+        "subject": SUBJECT,
+        "occurred_on": "2024-06-01",
+        "amount": "300.00",
+        "currency": "CNY",
+        "fields": {"account_id": "C-1", "credit_limit": "1000.00"},
+    }
+    recent = {**card, "external_id": "c-2", "occurred_on": "2025-06-01"}
+    sent = client.post("/v1/records", json={"records": [card, recent]}, headers=bank["headers"])
+    assert sent.status_code == 200, sent.text
+    with factory() as s, s.begin():
+        expired = retention.sweep(session=s, max_years=5, today=dt.date(2026, 6, 2))
+        assert [r.external_id for r in expired] == ["c-1"]  # two years after 2024-06-01
+    with factory() as s:
+        states = {r.external_id: r.state for r in s.execute(select(Record)).scalars()}
+        assert states == {"c-1": "expired", "c-2": "active"}
+        reason = [e.payload for e in audit.iter_entries(s) if e.event_type == "record.expired"]
+        assert "mixed card.utilisation record kept 2 years" in str(reason[-1])
+
+
+def test_negative_records_are_capped_by_the_registry_retention() -> None:
+    assert retention.retention_years(10, "negative", 5) == 5
+    assert retention.retention_years(10, "neutral", 5) == 10  # features still read only 5
+    assert retention.retention_years(2, "mixed", 5) == 2

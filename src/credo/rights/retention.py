@@ -1,9 +1,12 @@
-"""Retention: negative records expire a fixed time after the conduct ended (a sweep in refresh).
+"""Retention: every record expires a fixed time after the conduct ended (a sweep in refresh).
 
-The conduct ends on the record's ``occurred_on``, or for a judgment or penalty on the date
-it was fulfilled or paid when credo holds that. A record expires after the smaller of its
-category's retention and ``CREDO_RETENTION_YEARS``; it is kept in history with state
-``expired`` and an audit event saying why, and the subject's report lists it as removed.
+Every category is swept on its own retention (``card.utilisation`` after 2 years,
+``payment.transfer`` after 2, ``bill.payment`` after 3, ...); a negative record expires after
+the smaller of its category's retention and ``CREDO_RETENTION_YEARS``. The conduct ends on the
+record's ``occurred_on``, or for a judgment or penalty on the date it was fulfilled or paid when
+credo holds that. An expired record is kept in history with state ``expired`` and an audit
+event saying why, and the subject's report lists it as removed. Features never read further
+back than this either (``batch.features.lookback_years``).
 """
 
 from __future__ import annotations
@@ -62,15 +65,18 @@ def _conduct_end(session: Session, record: Record) -> dt.date:
     return max([record.occurred_on, *dates])
 
 
+def retention_years(category_years: int, polarity: str, max_years: int) -> int:
+    """Years a record of a category is kept: its own retention, capped for negative records."""
+    return min(category_years, max_years) if polarity == "negative" else category_years
+
+
 def sweep(*, session: Session, max_years: int, today: dt.date | None = None) -> list[Record]:
-    """Expire negative records past retention; returns the records expired."""
+    """Expire records of every category past its retention; returns the records expired."""
     today = today or clock.today()
     catalogue = get_catalogue()
     expired = []
     for category in catalogue.categories.values():
-        if category.polarity != "negative":
-            continue
-        years = min(category.retention_years, max_years)
+        years = retention_years(category.retention_years, category.polarity, max_years)
         cutoff = _years_before(today, years)
         candidates = (
             session.execute(
@@ -88,7 +94,7 @@ def sweep(*, session: Session, max_years: int, today: dt.date | None = None) -> 
             if ended > cutoff:
                 continue
             reason = (
-                f"negative {category.id} record kept {years} years after the conduct "
+                f"{category.polarity} {category.id} record kept {years} years after the conduct "
                 f"ended on {ended.isoformat()}"
             )
             records.expire(session=session, record=record)
