@@ -7,7 +7,9 @@ answer 4xx, and no secured endpoint accepts a missing, wrong or other role's cre
 
 from __future__ import annotations
 
+import json
 import random
+import re
 from collections import Counter
 from collections.abc import Callable
 from typing import Any
@@ -37,10 +39,15 @@ ROLE_OF_TAG = {"furnisher": "furnisher", "subject": "subject", "operator": "oper
                "relying party": "party"}  # fmt: skip
 
 
-def build() -> tuple[Any, dict[str, str]]:
+def build(*, throttle: bool = False) -> tuple[Any, dict[str, str]]:
+    """The app on a seeded in-memory store; ``throttle`` keeps CREDO_AUTH_FAILURES on (off,
+    Schemathesis's wrong-credential probes would soon answer every later case 429)."""
     engine = make_engine("sqlite://")
     metadata.create_all(engine)
-    app_settings = get_settings().model_copy(update={"operator_key": SecretStr(OPERATOR_KEY)})
+    update: dict[str, Any] = {"operator_key": SecretStr(OPERATOR_KEY)}
+    if not throttle:
+        update["auth_failures"] = 0
+    app_settings = get_settings().model_copy(update=update)
     app = create_app(app_settings, engine=engine)
     ric = make_ric(random.Random(1))
     with Session(engine) as s, s.begin():
@@ -135,7 +142,7 @@ def test_every_endpoint_positive_and_negative() -> None:
 
 
 def test_no_secured_endpoint_accepts_missing_wrong_or_foreign_credentials() -> None:
-    app, keys = build()
+    app, keys = build(throttle=True)
     schema = schemathesis.openapi.from_asgi("/openapi.json", app)
     checked = 0
     for operation in (r.ok() for r in schema.get_all_operations()):
@@ -153,9 +160,128 @@ def test_no_secured_endpoint_accepts_missing_wrong_or_foreign_credentials() -> N
                 headers = {"Authorization": credential} if credential else {}
                 response = case.call(headers=headers)
                 checked += 1
-                assert response.status_code in (401, 403), (
+                # 429: the failed-credential throttle (CREDO_AUTH_FAILURES) refuses it unchecked
+                assert response.status_code in (401, 403, 429), (
                     f"{operation.label} answered {response.status_code} to {credential!r}"
                 )
 
         run_operation(operation, GenerationMode.POSITIVE, pick(2, 20), attempt)
     assert checked > 0
+
+
+# --- hostile input (issue 18): every JSON body and path parameter, with values a strict
+# parser must refuse, and bodies over the size limit ------------------------------------
+
+HOSTILE_VALUES = [
+    "NaN", "Infinity", "-Infinity", "1e999", "-1e999", "1" * 5000,
+    '"\\ud800"', '"x\\udfffy"', '"\\udc00\\ud800"',
+    json.dumps("x" * 300_000),  # a huge value: refused or accepted, but never echoed whole
+    "[" * 3000 + "]" * 3000,  # deep nesting
+    '{"Religion": 1, "a": {"ｈｅａｌｔｈ": 2}}',  # never-collected names in other spellings
+]  # fmt: skip
+HOSTILE_KEYS = ['"\\ud800"', '"a\\udfff"']
+HOSTILE_PATH = ["%ED%A0%80", "%FF%FE", "x" * 5000, "a%2Fb", "..", "%00", "1e999", "NaN"]
+MARK = "__credo_hostile__"
+MAX_ANSWER = 16 * 1024
+
+
+def _leaves(value: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    if isinstance(value, dict) and value:
+        return [p for k, v in value.items() for p in _leaves(v, (*path, k))]
+    if isinstance(value, list) and value:
+        return [p for i, v in enumerate(value) for p in _leaves(v, (*path, i))]
+    return [path]
+
+
+def inject(body: Any, rng: random.Random) -> tuple[bytes, str]:
+    """The body as JSON with one hostile value (or key) at a random place; and what it was."""
+    if not isinstance(body, dict | list):
+        body = {}
+    body = json.loads(json.dumps(body))
+    if rng.random() < 0.15 and isinstance(body, dict):
+        raw = rng.choice(HOSTILE_KEYS)
+        body[MARK] = 1
+        return json.dumps(body).replace(f'"{MARK}"', raw).encode(), f"key {raw}"
+    raw = rng.choice(HOSTILE_VALUES)
+    paths = _leaves(body)
+    path = rng.choice(paths) if paths else ()
+    if not path:
+        if isinstance(body, dict):
+            body["x"] = MARK
+        else:
+            body = [MARK]
+    else:
+        target = body
+        for part in path[:-1]:
+            target = target[part]
+        target[path[-1]] = MARK
+    return json.dumps(body).replace(f'"{MARK}"', raw).encode(), raw[:40]
+
+
+def _check_answer(label: str, response: Any, failures: list[str], strict_4xx: bool) -> None:
+    status = response.status_code
+    if status >= 500 or (strict_4xx and not 400 <= status < 500):
+        failures.append(f"{label}: {status} {response.text[:200]}")
+        return
+    if len(response.content) > MAX_ANSWER:
+        failures.append(f"{label}: answer of {len(response.content)} bytes")
+    if response.headers.get("content-type", "").startswith("application/json"):
+        try:
+            json.loads(response.content, parse_constant=lambda c: 1 / 0)
+        except (ValueError, ZeroDivisionError):
+            failures.append(f"{label}: answer is not strict JSON")
+
+
+def test_every_endpoint_under_hostile_input() -> None:
+    """No 5xx, a 4xx for every non-strict body, short strict-JSON answers, 413 over the limit."""
+    from fastapi.testclient import TestClient
+
+    app, keys = build()
+    schema = schemathesis.openapi.from_asgi("/openapi.json", app)
+    per_op = pick(4, 250)
+    rng = random.Random(18)
+    counted: Counter[str] = Counter()
+    failures: list[str] = []
+    operations = [r.ok() for r in schema.get_all_operations()]
+    too_big = b"{" + b" " * (app.state.settings.max_body + 1) + b"}"
+    with TestClient(app, raise_server_exceptions=False) as client:
+        for operation in operations:
+            role = role_of(operation)
+            auth = {"Authorization": f"Bearer {keys[role]}"} if role else {}
+            content = operation.definition.raw.get("requestBody", {}).get("content", {})
+            method, template = operation.method.upper(), operation.path
+            label = f"{method} {template}"
+
+            def send(case: Any, method: str = method, auth: Any = auth, label: str = label,
+                     is_json: bool = "application/json" in content,
+                     template: str = template) -> None:  # fmt: skip
+                path = case.formatted_path
+                if is_json:
+                    raw, what = inject(case.body, rng)
+                    headers = {**auth, "Content-Type": "application/json"}
+                    answer = client.request(
+                        method, path, params=case.query, content=raw, headers=headers
+                    )
+                    counted["hostile body"] += 1
+                    counted[f"status {answer.status_code // 100}xx"] += 1
+                    _check_answer(f"{label} body {what}", answer, failures, strict_4xx=True)
+                if "{" in template:
+                    bad = rng.choice(HOSTILE_PATH)
+                    url = re.sub(r"\{[^}]+\}", bad, template)
+                    answer = client.request(method, url, headers=auth)
+                    counted["hostile path"] += 1
+                    counted[f"status {answer.status_code // 100}xx"] += 1
+                    _check_answer(f"{label} path {bad[:20]}", answer, failures, strict_4xx=False)
+
+            if "application/json" in content or "{" in template:
+                run_operation(operation, GenerationMode.POSITIVE, per_op, send)
+            if content:
+                headers = {**auth, "Content-Type": "application/json"}
+                answer = client.request(method, template, content=too_big, headers=headers)
+                counted["oversize body"] += 1
+                if answer.status_code != 413:
+                    failures.append(f"{label}: {answer.status_code} to an oversize body")
+    print(f"hostile cases: {dict(counted)}")
+    distinct = list(dict.fromkeys(failures))
+    assert not distinct, f"{len(distinct)} distinct findings:\n" + "\n".join(distinct[:20])
+    assert counted["hostile body"] >= 20 * pick(4, 250) // 2

@@ -30,7 +30,8 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
         403: "Outside the caller's scope",
         404: "Not found",
         409: "Conflicts with what is held",
-        413: "Batch too large",
+        413: "Batch or request body too large",
         422: "Invalid input",
+        429: "Too many failed credentials from this address or for this key; see Retry-After",
     }.items()
 }
