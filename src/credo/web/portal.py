@@ -7,10 +7,11 @@ import datetime as dt
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
+from starlette.datastructures import UploadFile
 
 from credo.config import Settings
 from credo.errors import CredoError, InvalidInput, Unauthenticated
-from credo.rights import disputes
+from credo.rights import disputes, proofs, statements
 from credo.subjects import tokens
 from credo.subjects.models import Subject
 from credo.web import charts, sessions, views
@@ -53,6 +54,14 @@ def _context(request: Request, session: Session, settings: Settings, subject: Su
     context["charts"] = _charts(context)
     context["csrf"] = csrf_token(settings, request.cookies.get(SUBJECT_COOKIE, ""))
     context["done"] = request.query_params.get("done", "")
+    context["detached_statements"] = [
+        s
+        for s in statements.of_author(session=session, subject_id=subject.id)
+        if s["detached"]
+    ]
+    context["proofs"] = [
+        proofs.describe(p) for p in proofs.for_subject(session=session, subject_id=subject.id)
+    ]
     from credo.web.register import portal_section
 
     context["register"] = portal_section(session=session, subject=subject)
@@ -151,6 +160,51 @@ async def dispute(request: Request, session: SessionDep, settings: SettingsDep) 
         days=settings.dispute_days,
     )
     return redirect("/me?done=dispute#records")
+
+
+@router.post("/statements", response_model=None)
+async def statement(request: Request, session: SessionDep, settings: SettingsDep) -> Response:
+    """Attach the subject's statement (right of reply) through ``rights.statements.attach``."""
+    subject, data = await _authorised(request, session, settings)
+    statements.attach(
+        session=session,
+        subject_id=subject.id,
+        record_id=_int(data, "record_id"),
+        text=data.get("text", ""),
+    )
+    return redirect("/me?done=statement#records")
+
+
+@router.post("/proofs", response_model=None)
+async def proof(request: Request, session: SessionDep, settings: SettingsDep) -> Response:
+    """Send proof of fulfilment (multipart: document and note) through ``rights.proofs``."""
+    subject = signed_in(request, session)
+    if subject is None:
+        raise Unauthenticated("sign in with your subject token first")
+    async with request.form(max_files=1, max_fields=8) as data:
+        check_csrf(settings, request.cookies.get(SUBJECT_COOKIE, ""), _text(data, "csrf"))
+        document = data.get("document")
+        if not isinstance(document, UploadFile):
+            raise InvalidInput(
+                "choose a document to send", details=[{"field": "document", "value": None}]
+            )
+        content = await document.read(settings.proof_max_bytes + 1)
+        proofs.submit(
+            session=session,
+            subject_id=subject.id,
+            record_id=_int({"record_id": _text(data, "record_id")}, "record_id"),
+            note=_text(data, "note"),
+            filename=document.filename or "document",
+            media_type=document.content_type or "",
+            data=content,
+            max_bytes=settings.proof_max_bytes,
+        )
+    return redirect("/me?done=proof#records")
+
+
+def _text(data: object, name: str) -> str:
+    value = data.get(name) if hasattr(data, "get") else None
+    return value if isinstance(value, str) else ""
 
 
 @router.post("/consents", response_model=None)
