@@ -111,7 +111,7 @@ def test_portal_shows_the_whole_file(web: TestClient, seeded: Seeded) -> None:
         "radar-title",
         "history-title",
         "A repayment was 45 days late.",
-        "19 more points",
+        "What would raise it",
         "loan.repayment",
         "Car Rental Co",
         "Deposit-free rental",

@@ -18,14 +18,13 @@ from credo.core import clock
 from credo.ledgers import service as ledgers
 from credo.lists.models import ListEntry
 from credo.lists.service import in_force
-from credo.scores.models import Score
+from credo.scores import service as scores
 
 
 def latest_score(session: Session, subject_id: int) -> int | None:
-    """The subject's most recently published score, or None."""
-    return session.execute(
-        select(Score.score).where(Score.subject_id == subject_id).order_by(Score.id.desc()).limit(1)
-    ).scalar_one_or_none()
+    """The subject's most recently published score, or None (``scores.service``'s query)."""
+    row = scores.latest_or_none(session=session, subject_id=subject_id)
+    return None if row is None else row.score
 
 
 def lists_on(session: Session, subject_id: int, on: dt.date) -> tuple[str, ...]:

@@ -24,7 +24,7 @@ def register(app: typer.Typer) -> None:
 
         with transaction() as session:
             subject = find(session=session, scheme=scheme, value=identifier)
-            data = report.build(session=session, subject=subject)
+            data = report.build(session=session, subject=subject).model_dump(mode="json")
         if as_json:
             emit_json(data)
             return

@@ -1,8 +1,9 @@
 """The subject's full report: everything credo holds on it and everything it did with it.
 
-One function, ``build``, assembles it from each domain's own services; the API answers it
-as JSON (``GET /v1/me/report``), the web portal prints it, and ``credo report`` gives the
-operator the same thing.
+One function, ``build``, assembles it from each domain's own services into one typed
+``SubjectReport`` (``rights/schemas.py``): the API answers it as JSON (``GET /v1/me/report``),
+the web portal (``/me``) and the printable page (``/me/report``) render it, and
+``credo report`` gives the operator the same thing.
 """
 
 from __future__ import annotations
@@ -14,19 +15,22 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from credo.access import checks, consents, inputs
+from credo.access import checks, consents, inputs, parties
 from credo.core import clock
 from credo.furnishers.models import Furnisher
 from credo.integrity import service as integrity
 from credo.ledgers import service as ledgers
 from credo.ledgers.models import LedgerBalance
+from credo.lists import repairs
 from credo.lists import service as lists
 from credo.notices import service as notice_service
 from credo.records import service as records
 from credo.records.models import Record, RecordVersion
 from credo.rights import disputes, reviews, statements
+from credo.rights.schemas import SubjectReport
 from credo.scores import service as scores
 from credo.scores.models import Score
+from credo.scoring import DIMENSIONS
 from credo.scoring.scorecard import what_would_raise
 from credo.subjects.models import Subject
 
@@ -97,10 +101,7 @@ def _score(session: Session, subject_id: int) -> tuple[dict[str, Any] | None, li
         "score": latest.score,
         "band": latest.band,
         "as_of": _iso(latest.as_of),
-        "dimensions": {
-            d: getattr(latest, d)
-            for d in ("history", "capacity", "compliance", "payments", "identity")
-        },
+        "dimensions": {d: getattr(latest, d) for d in DIMENSIONS},
         "reasons": json.loads(latest.reasons),
         "to_raise": [],
     }
@@ -113,8 +114,8 @@ def _score(session: Session, subject_id: int) -> tuple[dict[str, Any] | None, li
     return current, history
 
 
-def build(*, session: Session, subject: Subject, today: dt.date | None = None) -> dict[str, Any]:
-    """Every section of the report, as plain JSON-ready data."""
+def build(*, session: Session, subject: Subject, today: dt.date | None = None) -> SubjectReport:
+    """Every section of the report, typed."""
     today = today or clock.today()
     held = _records(session, subject)
     current, history = _score(session, subject.id)
@@ -126,68 +127,79 @@ def build(*, session: Session, subject: Subject, today: dt.date | None = None) -
         ],
     )
     since = dt.date(today.year - INQUIRY_YEARS, today.month, min(today.day, 28))
-    return {
-        "subject": {
-            "kind": subject.kind,
-            "scheme": subject.scheme,
-            "id": subject.display_id,
-            "name": subject.name,
-        },
-        "as_of": today.isoformat(),
-        "score": current,
-        "score_history": history,
-        "score_held_for_review": integrity.pending_review_for(
-            session=session, subject_id=subject.id
-        ),
-        "records": [r for r in held if r["state"] not in REMOVAL_REASONS],
-        "removed": [
-            {
-                "record_id": r["record_id"],
-                "external_id": r["external_id"],
-                "category": r["category"],
-                "furnisher": r["furnisher"],
-                "state": r["state"],
-                "why": REMOVAL_REASONS[r["state"]],
-            }
-            for r in held
-            if r["state"] in REMOVAL_REASONS
-        ],
-        "lists": [e for e in entries if e.get("state") != "pending"],
-        "pending_listings": [e for e in entries if e.get("state") == "pending"],
-        "ledgers": _ledgers(session, subject.id, today),
-        "inquiries": [
-            {k: _iso(v) for k, v in q.items()}
-            for q in checks.inquiries_for(session=session, subject_id=subject.id, since=since)
-        ],
-        "consents": [
-            {
-                "id": c.id,
-                "scope": c.scope,
-                "party_id": c.party_id,
-                "granted_at": _iso(c.granted_at),
-                "expires_on": _iso(c.expires_on),
-                "state": consents.state(c, today),
-            }
-            for c in consents.of_subject(session=session, subject_id=subject.id)
-        ],
-        "disputes": [
-            {
-                "id": d.id,
-                "record_id": d.record_id,
-                "state": d.state,
-                "reason": d.reason,
-                "deadline": _iso(d.deadline),
-                "resolved_at": _iso(d.resolved_at),
-                "note": d.note,
-            }
-            for d in disputes.for_subject(session=session, subject_id=subject.id)
-        ],
-        "reviews": [
-            reviews.describe(r) for r in reviews.for_subject(session=session, subject_id=subject.id)
-        ],
-        "statements": statements.of_author(session=session, subject_id=subject.id),
-        "contact": notice_service.contact_view(session=session, subject_id=subject.id),
-    }
+    party_names = {p.id: p.name for p in parties.list_all(session=session)}
+    waiting = [
+        repairs.describe(r)
+        for r in repairs.list_repairs(session=session, state="applied")
+        if r.subject_id == subject.id
+    ]
+    return SubjectReport.model_validate(
+        {
+            "subject": {
+                "kind": subject.kind,
+                "scheme": subject.scheme,
+                "id": subject.display_id,
+                "name": subject.name,
+            },
+            "as_of": today.isoformat(),
+            "score": current,
+            "score_history": history,
+            "score_held_for_review": integrity.pending_review_for(
+                session=session, subject_id=subject.id
+            ),
+            "records": [r for r in held if r["state"] not in REMOVAL_REASONS],
+            "removed": [
+                {
+                    "record_id": r["record_id"],
+                    "external_id": r["external_id"],
+                    "category": r["category"],
+                    "furnisher": r["furnisher"],
+                    "state": r["state"],
+                    "why": REMOVAL_REASONS[r["state"]],
+                }
+                for r in held
+                if r["state"] in REMOVAL_REASONS
+            ],
+            "lists": [e for e in entries if e.get("state") != "pending"],
+            "pending_listings": [e for e in entries if e.get("state") == "pending"],
+            "ledgers": _ledgers(session, subject.id, today),
+            "inquiries": [
+                {k: _iso(v) for k, v in q.items()}
+                for q in checks.inquiries_for(session=session, subject_id=subject.id, since=since)
+            ],
+            "consents": [
+                {
+                    "id": c.id,
+                    "scope": c.scope,
+                    "party_id": c.party_id,
+                    "party": party_names.get(c.party_id or ""),
+                    "granted_at": _iso(c.granted_at),
+                    "expires_on": _iso(c.expires_on),
+                    "state": consents.state(c, today),
+                }
+                for c in consents.of_subject(session=session, subject_id=subject.id)
+            ],
+            "disputes": [
+                {
+                    "id": d.id,
+                    "record_id": d.record_id,
+                    "state": d.state,
+                    "reason": d.reason,
+                    "deadline": _iso(d.deadline),
+                    "resolved_at": _iso(d.resolved_at),
+                    "note": d.note,
+                }
+                for d in disputes.for_subject(session=session, subject_id=subject.id)
+            ],
+            "reviews": [
+                reviews.describe(r)
+                for r in reviews.for_subject(session=session, subject_id=subject.id)
+            ],
+            "repairs": waiting,
+            "statements": statements.of_author(session=session, subject_id=subject.id),
+            "contact": notice_service.contact_view(session=session, subject_id=subject.id),
+        }
+    )
 
 
 def _ledgers(session: Session, subject_id: int, today: dt.date) -> list[dict[str, Any]]:

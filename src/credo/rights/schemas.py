@@ -106,3 +106,111 @@ class ProofDecision(BaseModel):
 
     outcome: Literal["accepted", "rejected"]
     note: str = Field(default="", max_length=2000)
+
+
+# --- the subject's report: one typed shape for the API, the CLI, the portal and the print ---
+
+_ANY = ConfigDict(extra="allow")
+
+
+class ReportSubject(BaseModel):
+    kind: str
+    scheme: str
+    id: str
+    name: str | None
+
+
+class ReportScore(BaseModel):
+    """The latest published score: band, five dimensions, reasons, what would raise it."""
+
+    score: int
+    band: str
+    as_of: str
+    dimensions: dict[str, int | None]
+    reasons: list[dict[str, Any]] = Field(description="Why it is not higher (scoring's reasons).")
+    to_raise: list[dict[str, Any]] = Field(
+        description="What would raise it: the model's counterfactual (scorecard.what_would_raise)."
+    )
+
+
+class ReportScorePoint(BaseModel):
+    as_of: str
+    score: int
+    band: str
+
+
+class ReportRecordVersion(BaseModel):
+    version: int
+    state: str
+    reason: str | None
+    superseded_at: str | None
+    content: dict[str, Any]
+
+
+class ReportRecord(BaseModel):
+    """A held record as its furnisher sent it (the envelope), with its history and statement."""
+
+    model_config = _ANY
+
+    record_id: int
+    external_id: str
+    category: str
+    occurred_on: str
+    state: str
+    furnisher: str
+    received_at: str | None
+    statement: str | None
+    history: list[ReportRecordVersion]
+
+
+class ReportRemoved(BaseModel):
+    record_id: int
+    external_id: str
+    category: str
+    furnisher: str
+    state: str
+    why: str
+
+
+class ReportConsent(BaseModel):
+    id: str
+    scope: str
+    party_id: str | None
+    party: str | None = Field(default=None, description="The relying party's name.")
+    granted_at: str | None
+    expires_on: str | None
+    state: str
+
+
+class ReportDispute(BaseModel):
+    id: int
+    record_id: int
+    state: str
+    reason: str
+    deadline: str | None
+    resolved_at: str | None
+    note: str | None
+
+
+class SubjectReport(BaseModel):
+    """Everything credo holds on a subject and everything it did with it (``rights.report``)."""
+
+    subject: ReportSubject
+    as_of: str
+    score: ReportScore | None
+    score_history: list[ReportScorePoint]
+    score_held_for_review: bool
+    records: list[ReportRecord]
+    removed: list[ReportRemoved]
+    lists: list[dict[str, Any]]
+    pending_listings: list[dict[str, Any]]
+    ledgers: list[dict[str, Any]]
+    inquiries: list[dict[str, Any]]
+    consents: list[ReportConsent]
+    disputes: list[ReportDispute]
+    reviews: list[dict[str, Any]]
+    repairs: list[dict[str, Any]] = Field(
+        default_factory=list, description="Credit-repair applications awaiting a decision."
+    )
+    statements: list[dict[str, Any]]
+    contact: dict[str, Any] | None = None

@@ -15,9 +15,9 @@ from credo.core import audit, clock
 from credo.core.db import insert_rows
 from credo.errors import NotFound
 from credo.scores.models import ModelVersion, Score, ScoreDrift, ScoreRun
-from credo.scoring import Scorecard, dumps, loads
+from credo.scoring import DIMENSIONS, Scorecard, dumps, loads
 
-DIMENSION_COLUMNS = ("history", "capacity", "compliance", "payments", "identity")
+DIMENSION_COLUMNS = DIMENSIONS
 CHUNK = 50_000
 
 
@@ -151,11 +151,16 @@ def publish(
     return digest
 
 
-def latest(*, session: Session, subject_id: int) -> Score:
-    """A subject's most recently published score."""
-    row = session.execute(
+def latest_or_none(*, session: Session, subject_id: int) -> Score | None:
+    """A subject's most recently published score, or None: the one latest-score query."""
+    return session.execute(
         select(Score).where(Score.subject_id == subject_id).order_by(Score.id.desc()).limit(1)
     ).scalar_one_or_none()
+
+
+def latest(*, session: Session, subject_id: int) -> Score:
+    """A subject's most recently published score (NotFound if none was published)."""
+    row = latest_or_none(session=session, subject_id=subject_id)
     if row is None:
         raise NotFound(f"no published score for subject {subject_id}")
     return row

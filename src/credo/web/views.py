@@ -1,7 +1,7 @@
 """What each page shows, gathered from the domain services (no HTTP here).
 
-Sections whose domain is not installed yet (ledgers, integrity) are ``None`` and the page
-says so; nothing else is guessed.
+The subject's own pages render ``rights.report.build``'s ``SubjectReport``, the report the
+API answers; organisations' public pages are gathered here.
 """
 
 from __future__ import annotations
@@ -18,11 +18,11 @@ from credo.catalogue import get_catalogue
 from credo.core import clock
 from credo.errors import InvalidInput, NotFound
 from credo.furnishers import service as furnishers
-from credo.integrity import service as integrity
 from credo.lists import service as lists_service
 from credo.records.models import Record
 from credo.register import public as register_public
-from credo.rights import disputes, reviews, statements
+from credo.rights import report, statements
+from credo.rights.schemas import ReportDispute, ReportRecord
 from credo.subjects import service as subjects
 from credo.subjects.models import Subject
 
@@ -145,124 +145,98 @@ def ledger_grades(*, session: Session, subject_id: int) -> list[dict[str, Any]] 
 # --- the subject's own file ---------------------------------------------------------------
 
 
-def subject_records(*, session: Session, subject_id: int) -> list[dict[str, Any]]:
-    """Every record about the subject, newest first, with its dispute and statement."""
-    records = list(
-        session.execute(
-            select(Record)
-            .where(Record.subject_id == subject_id)
-            .order_by(Record.occurred_on.desc(), Record.id.desc())
-        ).scalars()
-    )
-    said = statements.for_records(session=session, record_ids=[r.id for r in records])
-    names = _furnisher_names(session)
-    latest: dict[int, Any] = {}
-    for held in disputes.for_subject(session=session, subject_id=subject_id):
-        latest[held.record_id] = held
-    out = []
-    for r in records:
-        view = record_view(r, names, said.get(r.id))
-        d = latest.get(r.id)
-        view["dispute"] = d
-        view["disputable"] = r.state in DISPUTABLE and (d is None or d.state != "open")
-        out.append(view)
-    return out
+def _amount_text(record: ReportRecord) -> str | None:
+    extra = record.model_extra or {}
+    amount = extra.get("amount")
+    if amount is None:
+        return None
+    whole, _, cents = str(amount).partition(".")
+    return f"{int(whole):,}.{(cents or '00')[:2]} {extra.get('currency') or ''}".strip()
 
 
-def score_section(*, session: Session, subject_id: int) -> dict[str, Any] | None:
-    """The latest published score, its history, reasons and what would raise it."""
-    from credo.scores import service as scores_service
-    from credo.scores.models import Score
-    from credo.scoring.scaling import next_band_floor
-
-    try:
-        latest = scores_service.latest(session=session, subject_id=subject_id)
-    except NotFound:
-        return {"latest": None}
-    history = [
-        (as_of, score)
-        for as_of, score in session.execute(
-            select(Score.as_of, Score.score)
-            .where(Score.subject_id == subject_id)
-            .order_by(Score.as_of, Score.id)
-        )
-    ]
-    reasons = json.loads(latest.reasons or "[]")
-    floor = next_band_floor(latest.score)
-    dims = {d: getattr(latest, d) for d in scores_service.DIMENSION_COLUMNS}
+def _record_view(
+    record: ReportRecord, dispute: ReportDispute | None, open_dispute: bool
+) -> dict[str, Any]:
+    """One row of the portal's records table, from the report's record."""
+    extra = record.model_extra or {}
     return {
-        "latest": latest,
-        "dimensions": dims,
-        "history": history,
-        "reasons": reasons,
-        "next_floor": floor,
-        "gap": None if floor is None else floor - latest.score,
+        "id": record.record_id,
+        "external_id": record.external_id,
+        "category": record.category,
+        "occurred_on": record.occurred_on,
+        "amount": _amount_text(record),
+        "fields": extra.get("fields") or {},
+        "furnisher": record.furnisher,
+        "state": record.state,
+        "statement": record.statement,
+        "history": record.history,
+        "dispute": dispute,
+        "disputable": record.state in DISPUTABLE and not open_dispute,
     }
 
 
-def access_section(*, session: Session, subject_id: int) -> dict[str, Any] | None:
-    """Inquiries about the subject, its consents, and the programs it may consent to."""
-    from credo.access import checks, consents, parties, rules
+def _programs(session: Session) -> list[dict[str, Any]]:
+    """Programs a subject may consent to (active programs of active parties)."""
+    from credo.access import parties
 
-    today = clock.today()
-    mine: list[dict[str, Any]] = [
-        {"consent": c, "state": consents.state(c, today)}
-        for c in consents.of_subject(session=session, subject_id=subject_id)
-    ]
-    programs = []
-    party_names = {}
+    out: list[dict[str, Any]] = []
     for party in parties.list_all(session=session):
-        party_names[party.id] = party.name
         if party.active:
-            programs += [
+            out += [
                 {"program": p, "party": party.name}
                 for p in parties.programs_of(session=session, party_id=party.id)
                 if p.active
             ]
-    for c in mine:
-        c["party"] = party_names.get(c["consent"].party_id or "", "")
-    return {
-        "inquiries": checks.inquiries_for(session=session, subject_id=subject_id),
-        "consents": mine,
-        "programs": programs,
-        "default_expiry": today + dt.timedelta(days=min(365, rules.CONSENT_MAX_DAYS)),
-        "max_expiry": today + dt.timedelta(days=rules.CONSENT_MAX_DAYS),
-    }
-
-
-def list_section(*, session: Session, subject_id: int) -> dict[str, Any] | None:
-    from credo.lists import repairs
-
-    entries = statements.annotate_entries(
-        session=session,
-        entries=[
-            lists_service.describe(session=session, entry=e)
-            for e in lists_service.entries_for(session=session, subject_id=subject_id)
-        ],
-    )
-    pending = [
-        repairs.describe(r)
-        for r in repairs.list_repairs(session=session, state="applied")
-        if r.subject_id == subject_id
-    ]
-    return {"entries": entries, "repairs": pending}
+    return out
 
 
 def portal(*, session: Session, subject: Subject) -> dict[str, Any]:
-    """Everything the subject portal and the printable report show."""
-    records = subject_records(session=session, subject_id=subject.id)
+    """What the portal (``/me``) and the printable page (``/me/report``) show: the subject's
+    report from ``rights.report.build`` (the same one the API answers), arranged for the
+    page, plus what only the interactive page needs (programs to consent to, dates)."""
+    from credo.access import rules
+
+    today = clock.today()
+    the_report = report.build(session=session, subject=subject, today=today)
+    latest: dict[int, ReportDispute] = {}
+    for d in sorted(the_report.disputes, key=lambda d: d.id):
+        latest[d.record_id] = d
+    records = []
+    for r in the_report.records:
+        dispute = latest.get(r.record_id)
+        records.append(_record_view(r, dispute, dispute is not None and dispute.state == "open"))
+    score = the_report.score
     return {
         "subject": subject,
-        "score": score_section(session=session, subject_id=subject.id),
+        "report": the_report,
+        "score": {
+            "latest": score,
+            "dimensions": score.dimensions if score else {},
+            "history": [
+                (dt.date.fromisoformat(p.as_of[:10]), p.score) for p in the_report.score_history
+            ],
+            "reasons": score.reasons if score else [],
+            "to_raise": score.to_raise if score else [],
+        },
         "records": records,
+        "removed": the_report.removed,
         "open_disputes": [r for r in records if r["dispute"] and r["dispute"].state == "open"],
-        "access": access_section(session=session, subject_id=subject.id),
-        "lists": list_section(session=session, subject_id=subject.id),
-        "score_held": integrity.pending_review_for(session=session, subject_id=subject.id),
-        "reviews": [
-            r
-            for r in reviews.for_subject(session=session, subject_id=subject.id)
-            if r.state == "open"
-        ],
-        "today": clock.today(),
+        "access": {
+            "inquiries": the_report.inquiries,
+            "consents": [
+                {"consent": c, "party": c.party or "", "state": c.state}
+                for c in the_report.consents
+            ],
+            "programs": _programs(session),
+            "default_expiry": today + dt.timedelta(days=min(365, rules.CONSENT_MAX_DAYS)),
+            "max_expiry": today + dt.timedelta(days=rules.CONSENT_MAX_DAYS),
+        },
+        "lists": {
+            "entries": the_report.lists + the_report.pending_listings,
+            "repairs": the_report.repairs,
+        },
+        "ledgers": the_report.ledgers,
+        "score_held": the_report.score_held_for_review,
+        "reviews": [r for r in the_report.reviews if r.get("state") == "open"],
+        "today": today,
     }

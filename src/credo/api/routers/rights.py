@@ -24,6 +24,7 @@ from credo.rights.schemas import (
     ReviewOut,
     StatementIn,
     StatementOut,
+    SubjectReport,
 )
 from credo.subjects.models import Subject
 
@@ -155,7 +156,7 @@ def answer_dispute(
 
 
 @router.get("/me/report", tags=["subject"], summary="Everything credo holds on you")
-def my_report(subject: SubjectDep, session: SessionDep) -> dict[str, Any]:
+def my_report(subject: SubjectDep, session: SessionDep) -> SubjectReport:
     """Records with versions and statements, score with reasons and what would raise it,
     history, ledgers, lists and pending listings, inquiries, consents, disputes, reviews,
     and what was removed and why."""
