@@ -80,7 +80,8 @@ class Settings(BaseSettings):
     retention_years: int = Field(
         default=5,
         ge=1,
-        description="Years after the conduct ended that negative records are kept at most.",
+        description="Years after the conduct ended that negative records are kept at most, "
+        "and the furthest back any score feature reads.",
     )
     repair_decision_days: int = Field(
         default=10,

@@ -197,7 +197,7 @@ def test_default_is_predictable_but_not_trivially(tmp_path: Path) -> None:
     x, y = person_features(tmp_path)
     assert 0.02 < y.mean() < 0.15
     auc = sum(holdout_auc(x, y, seed=s) for s in range(5)) / 5
-    assert 0.70 <= auc <= 0.85, auc
+    assert 0.70 <= auc <= 0.90, auc
 
 
 def test_arguments_are_checked(tmp_path: Path) -> None:

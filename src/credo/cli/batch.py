@@ -89,6 +89,12 @@ def model_fit(
         False, "--registry", help="Fit on the registry's own records and activate the model."
     ),
     table: Path = typer.Option(None, "--table", help="Fit on this table instead. " + TABLE_HELP),
+    audit_file: Path = typer.Option(
+        None,
+        "--audit-file",
+        help="With --registry: a synth audit_only.parquet; adds sex to the fairness section "
+        "(audit only, never a feature).",
+    ),
     target: str = typer.Option(None, "--target", help="With --table: the label column."),
     bad: str = typer.Option(None, "--bad", help="With --table: the target value meaning bad."),
     audit_only: str = typer.Option(None, "--audit-only", help=AUDIT_HELP),
@@ -117,7 +123,11 @@ def model_fit(
     day = parse_date(as_of) or clock.today()
     with console.status("snapshot and fit"):
         scorecard, metrics, version = fit_registry(
-            factory=factory(), data_dir=get_settings().data_dir, as_of=day, engine=engine
+            factory=factory(),
+            data_dir=get_settings().data_dir,
+            as_of=day,
+            engine=engine,
+            audit_file=audit_file,
         )
     if out is not None:
         save(scorecard, out)

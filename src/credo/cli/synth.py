@@ -20,7 +20,9 @@ def register(app: typer.Typer) -> None:
         organisations: int = typer.Option(
             1_000, "--organisations", help="Organisations (cn_uscc) to create."
         ),
-        years: int = typer.Option(3, "--years", help="Years of records ending at --as-of."),
+        years: int = typer.Option(
+            4, "--years", help="Years of records ending at --as-of (fit needs 2: fit + validate)."
+        ),
         seed: int = typer.Option(0, "--seed", help="Random seed: same arguments, same bytes."),
         fmt: str = typer.Option("parquet", "--format", help="parquet or jsonl."),
         as_of: str | None = typer.Option(

@@ -111,7 +111,7 @@ def synthesise(
     out: Path,
     persons_n: int,
     organisations_n: int,
-    years: int = 3,
+    years: int = 4,
     seed: int = 0,
     fmt: str = "parquet",
     as_of: dt.date | None = None,
