@@ -73,714 +73,650 @@ SELECT
   END AS "band",
   CASE
     WHEN (
-      "t69"."r_late_30_24m" = 0
-    ) AND (
-      "t69"."k_late_30_24m" >= 14
+      LIST_EXTRACT("t69"."_keys", 14) >= 14
+    )
+    AND (
+      (
+        13 - (
+          LIST_EXTRACT("t69"."_keys", 14) % 14
+        )
+      ) = 0
     )
     THEN 'late_30_24m'
     WHEN (
-      "t69"."r_late_90_24m" = 0
-    ) AND (
-      "t69"."k_late_90_24m" >= 14
+      LIST_EXTRACT("t69"."_keys", 14) >= 14
+    )
+    AND (
+      (
+        13 - (
+          LIST_EXTRACT("t69"."_keys", 14) % 14
+        )
+      ) = 1
     )
     THEN 'late_90_24m'
     WHEN (
-      "t69"."r_months_since_late_30" = 0
+      LIST_EXTRACT("t69"."_keys", 14) >= 14
     )
     AND (
-      "t69"."k_months_since_late_30" >= 14
+      (
+        13 - (
+          LIST_EXTRACT("t69"."_keys", 14) % 14
+        )
+      ) = 2
     )
     THEN 'months_since_late_30'
     WHEN (
-      "t69"."r_defaults_60m" = 0
-    ) AND (
-      "t69"."k_defaults_60m" >= 14
+      LIST_EXTRACT("t69"."_keys", 14) >= 14
+    )
+    AND (
+      (
+        13 - (
+          LIST_EXTRACT("t69"."_keys", 14) % 14
+        )
+      ) = 3
     )
     THEN 'defaults_60m'
     WHEN (
-      "t69"."r_history_months" = 0
-    ) AND (
-      "t69"."k_history_months" >= 14
+      LIST_EXTRACT("t69"."_keys", 14) >= 14
+    )
+    AND (
+      (
+        13 - (
+          LIST_EXTRACT("t69"."_keys", 14) % 14
+        )
+      ) = 4
     )
     THEN 'history_months'
     WHEN (
-      "t69"."r_card_utilisation" = 0
-    ) AND (
-      "t69"."k_card_utilisation" >= 14
+      LIST_EXTRACT("t69"."_keys", 14) >= 14
+    )
+    AND (
+      (
+        13 - (
+          LIST_EXTRACT("t69"."_keys", 14) % 14
+        )
+      ) = 5
     )
     THEN 'card_utilisation'
     WHEN (
-      "t69"."r_open_judgments" = 0
-    ) AND (
-      "t69"."k_open_judgments" >= 14
+      LIST_EXTRACT("t69"."_keys", 14) >= 14
+    )
+    AND (
+      (
+        13 - (
+          LIST_EXTRACT("t69"."_keys", 14) % 14
+        )
+      ) = 6
     )
     THEN 'open_judgments'
     WHEN (
-      "t69"."r_open_judgment_amount" = 0
+      LIST_EXTRACT("t69"."_keys", 14) >= 14
     )
     AND (
-      "t69"."k_open_judgment_amount" >= 14
+      (
+        13 - (
+          LIST_EXTRACT("t69"."_keys", 14) % 14
+        )
+      ) = 7
     )
     THEN 'open_judgment_amount'
     WHEN (
-      "t69"."r_penalties_24m" = 0
-    ) AND (
-      "t69"."k_penalties_24m" >= 14
+      LIST_EXTRACT("t69"."_keys", 14) >= 14
+    )
+    AND (
+      (
+        13 - (
+          LIST_EXTRACT("t69"."_keys", 14) % 14
+        )
+      ) = 8
     )
     THEN 'penalties_24m'
     WHEN (
-      "t69"."r_breaches_24m" = 0
-    ) AND (
-      "t69"."k_breaches_24m" >= 14
+      LIST_EXTRACT("t69"."_keys", 14) >= 14
+    )
+    AND (
+      (
+        13 - (
+          LIST_EXTRACT("t69"."_keys", 14) % 14
+        )
+      ) = 9
     )
     THEN 'breaches_24m'
     WHEN (
-      "t69"."r_tax_arrears_open" = 0
-    ) AND (
-      "t69"."k_tax_arrears_open" >= 14
+      LIST_EXTRACT("t69"."_keys", 14) >= 14
+    )
+    AND (
+      (
+        13 - (
+          LIST_EXTRACT("t69"."_keys", 14) % 14
+        )
+      ) = 10
     )
     THEN 'tax_arrears_open'
     WHEN (
-      "t69"."r_bills_on_time_pct" = 0
-    ) AND (
-      "t69"."k_bills_on_time_pct" >= 14
+      LIST_EXTRACT("t69"."_keys", 14) >= 14
+    )
+    AND (
+      (
+        13 - (
+          LIST_EXTRACT("t69"."_keys", 14) % 14
+        )
+      ) = 11
     )
     THEN 'bills_on_time_pct'
     WHEN (
-      "t69"."r_tax_on_time_pct" = 0
-    ) AND (
-      "t69"."k_tax_on_time_pct" >= 14
+      LIST_EXTRACT("t69"."_keys", 14) >= 14
+    )
+    AND (
+      (
+        13 - (
+          LIST_EXTRACT("t69"."_keys", 14) % 14
+        )
+      ) = 12
     )
     THEN 'tax_on_time_pct'
     WHEN (
-      "t69"."r_identity_level" = 0
-    ) AND (
-      "t69"."k_identity_level" >= 14
+      LIST_EXTRACT("t69"."_keys", 14) >= 14
+    )
+    AND (
+      (
+        13 - (
+          LIST_EXTRACT("t69"."_keys", 14) % 14
+        )
+      ) = 13
     )
     THEN 'identity_level'
     ELSE CAST(NULL AS TEXT)
   END AS "reason_1",
   CASE
-    WHEN (
-      "t69"."r_late_30_24m" = 0
-    ) AND (
-      "t69"."k_late_30_24m" >= 14
-    )
-    THEN CAST(FLOOR("t69"."k_late_30_24m" / 14) AS BIGINT)
-    WHEN (
-      "t69"."r_late_90_24m" = 0
-    ) AND (
-      "t69"."k_late_90_24m" >= 14
-    )
-    THEN CAST(FLOOR("t69"."k_late_90_24m" / 14) AS BIGINT)
-    WHEN (
-      "t69"."r_months_since_late_30" = 0
-    )
-    AND (
-      "t69"."k_months_since_late_30" >= 14
-    )
-    THEN CAST(FLOOR("t69"."k_months_since_late_30" / 14) AS BIGINT)
-    WHEN (
-      "t69"."r_defaults_60m" = 0
-    ) AND (
-      "t69"."k_defaults_60m" >= 14
-    )
-    THEN CAST(FLOOR("t69"."k_defaults_60m" / 14) AS BIGINT)
-    WHEN (
-      "t69"."r_history_months" = 0
-    ) AND (
-      "t69"."k_history_months" >= 14
-    )
-    THEN CAST(FLOOR("t69"."k_history_months" / 14) AS BIGINT)
-    WHEN (
-      "t69"."r_card_utilisation" = 0
-    ) AND (
-      "t69"."k_card_utilisation" >= 14
-    )
-    THEN CAST(FLOOR("t69"."k_card_utilisation" / 14) AS BIGINT)
-    WHEN (
-      "t69"."r_open_judgments" = 0
-    ) AND (
-      "t69"."k_open_judgments" >= 14
-    )
-    THEN CAST(FLOOR("t69"."k_open_judgments" / 14) AS BIGINT)
-    WHEN (
-      "t69"."r_open_judgment_amount" = 0
-    )
-    AND (
-      "t69"."k_open_judgment_amount" >= 14
-    )
-    THEN CAST(FLOOR("t69"."k_open_judgment_amount" / 14) AS BIGINT)
-    WHEN (
-      "t69"."r_penalties_24m" = 0
-    ) AND (
-      "t69"."k_penalties_24m" >= 14
-    )
-    THEN CAST(FLOOR("t69"."k_penalties_24m" / 14) AS BIGINT)
-    WHEN (
-      "t69"."r_breaches_24m" = 0
-    ) AND (
-      "t69"."k_breaches_24m" >= 14
-    )
-    THEN CAST(FLOOR("t69"."k_breaches_24m" / 14) AS BIGINT)
-    WHEN (
-      "t69"."r_tax_arrears_open" = 0
-    ) AND (
-      "t69"."k_tax_arrears_open" >= 14
-    )
-    THEN CAST(FLOOR("t69"."k_tax_arrears_open" / 14) AS BIGINT)
-    WHEN (
-      "t69"."r_bills_on_time_pct" = 0
-    ) AND (
-      "t69"."k_bills_on_time_pct" >= 14
-    )
-    THEN CAST(FLOOR("t69"."k_bills_on_time_pct" / 14) AS BIGINT)
-    WHEN (
-      "t69"."r_tax_on_time_pct" = 0
-    ) AND (
-      "t69"."k_tax_on_time_pct" >= 14
-    )
-    THEN CAST(FLOOR("t69"."k_tax_on_time_pct" / 14) AS BIGINT)
-    WHEN (
-      "t69"."r_identity_level" = 0
-    ) AND (
-      "t69"."k_identity_level" >= 14
-    )
-    THEN CAST(FLOOR("t69"."k_identity_level" / 14) AS BIGINT)
+    WHEN LIST_EXTRACT("t69"."_keys", 14) >= 14
+    THEN CAST(FLOOR(LIST_EXTRACT("t69"."_keys", 14) / 14) AS BIGINT)
     ELSE CAST(NULL AS BIGINT)
   END AS "lost_1",
   CASE
     WHEN (
-      "t69"."r_late_30_24m" = 1
-    ) AND (
-      "t69"."k_late_30_24m" >= 14
+      LIST_EXTRACT("t69"."_keys", 13) >= 14
+    )
+    AND (
+      (
+        13 - (
+          LIST_EXTRACT("t69"."_keys", 13) % 14
+        )
+      ) = 0
     )
     THEN 'late_30_24m'
     WHEN (
-      "t69"."r_late_90_24m" = 1
-    ) AND (
-      "t69"."k_late_90_24m" >= 14
+      LIST_EXTRACT("t69"."_keys", 13) >= 14
+    )
+    AND (
+      (
+        13 - (
+          LIST_EXTRACT("t69"."_keys", 13) % 14
+        )
+      ) = 1
     )
     THEN 'late_90_24m'
     WHEN (
-      "t69"."r_months_since_late_30" = 1
+      LIST_EXTRACT("t69"."_keys", 13) >= 14
     )
     AND (
-      "t69"."k_months_since_late_30" >= 14
+      (
+        13 - (
+          LIST_EXTRACT("t69"."_keys", 13) % 14
+        )
+      ) = 2
     )
     THEN 'months_since_late_30'
     WHEN (
-      "t69"."r_defaults_60m" = 1
-    ) AND (
-      "t69"."k_defaults_60m" >= 14
+      LIST_EXTRACT("t69"."_keys", 13) >= 14
+    )
+    AND (
+      (
+        13 - (
+          LIST_EXTRACT("t69"."_keys", 13) % 14
+        )
+      ) = 3
     )
     THEN 'defaults_60m'
     WHEN (
-      "t69"."r_history_months" = 1
-    ) AND (
-      "t69"."k_history_months" >= 14
+      LIST_EXTRACT("t69"."_keys", 13) >= 14
+    )
+    AND (
+      (
+        13 - (
+          LIST_EXTRACT("t69"."_keys", 13) % 14
+        )
+      ) = 4
     )
     THEN 'history_months'
     WHEN (
-      "t69"."r_card_utilisation" = 1
-    ) AND (
-      "t69"."k_card_utilisation" >= 14
+      LIST_EXTRACT("t69"."_keys", 13) >= 14
+    )
+    AND (
+      (
+        13 - (
+          LIST_EXTRACT("t69"."_keys", 13) % 14
+        )
+      ) = 5
     )
     THEN 'card_utilisation'
     WHEN (
-      "t69"."r_open_judgments" = 1
-    ) AND (
-      "t69"."k_open_judgments" >= 14
+      LIST_EXTRACT("t69"."_keys", 13) >= 14
+    )
+    AND (
+      (
+        13 - (
+          LIST_EXTRACT("t69"."_keys", 13) % 14
+        )
+      ) = 6
     )
     THEN 'open_judgments'
     WHEN (
-      "t69"."r_open_judgment_amount" = 1
+      LIST_EXTRACT("t69"."_keys", 13) >= 14
     )
     AND (
-      "t69"."k_open_judgment_amount" >= 14
+      (
+        13 - (
+          LIST_EXTRACT("t69"."_keys", 13) % 14
+        )
+      ) = 7
     )
     THEN 'open_judgment_amount'
     WHEN (
-      "t69"."r_penalties_24m" = 1
-    ) AND (
-      "t69"."k_penalties_24m" >= 14
+      LIST_EXTRACT("t69"."_keys", 13) >= 14
+    )
+    AND (
+      (
+        13 - (
+          LIST_EXTRACT("t69"."_keys", 13) % 14
+        )
+      ) = 8
     )
     THEN 'penalties_24m'
     WHEN (
-      "t69"."r_breaches_24m" = 1
-    ) AND (
-      "t69"."k_breaches_24m" >= 14
+      LIST_EXTRACT("t69"."_keys", 13) >= 14
+    )
+    AND (
+      (
+        13 - (
+          LIST_EXTRACT("t69"."_keys", 13) % 14
+        )
+      ) = 9
     )
     THEN 'breaches_24m'
     WHEN (
-      "t69"."r_tax_arrears_open" = 1
-    ) AND (
-      "t69"."k_tax_arrears_open" >= 14
+      LIST_EXTRACT("t69"."_keys", 13) >= 14
+    )
+    AND (
+      (
+        13 - (
+          LIST_EXTRACT("t69"."_keys", 13) % 14
+        )
+      ) = 10
     )
     THEN 'tax_arrears_open'
     WHEN (
-      "t69"."r_bills_on_time_pct" = 1
-    ) AND (
-      "t69"."k_bills_on_time_pct" >= 14
+      LIST_EXTRACT("t69"."_keys", 13) >= 14
+    )
+    AND (
+      (
+        13 - (
+          LIST_EXTRACT("t69"."_keys", 13) % 14
+        )
+      ) = 11
     )
     THEN 'bills_on_time_pct'
     WHEN (
-      "t69"."r_tax_on_time_pct" = 1
-    ) AND (
-      "t69"."k_tax_on_time_pct" >= 14
+      LIST_EXTRACT("t69"."_keys", 13) >= 14
+    )
+    AND (
+      (
+        13 - (
+          LIST_EXTRACT("t69"."_keys", 13) % 14
+        )
+      ) = 12
     )
     THEN 'tax_on_time_pct'
     WHEN (
-      "t69"."r_identity_level" = 1
-    ) AND (
-      "t69"."k_identity_level" >= 14
+      LIST_EXTRACT("t69"."_keys", 13) >= 14
+    )
+    AND (
+      (
+        13 - (
+          LIST_EXTRACT("t69"."_keys", 13) % 14
+        )
+      ) = 13
     )
     THEN 'identity_level'
     ELSE CAST(NULL AS TEXT)
   END AS "reason_2",
   CASE
-    WHEN (
-      "t69"."r_late_30_24m" = 1
-    ) AND (
-      "t69"."k_late_30_24m" >= 14
-    )
-    THEN CAST(FLOOR("t69"."k_late_30_24m" / 14) AS BIGINT)
-    WHEN (
-      "t69"."r_late_90_24m" = 1
-    ) AND (
-      "t69"."k_late_90_24m" >= 14
-    )
-    THEN CAST(FLOOR("t69"."k_late_90_24m" / 14) AS BIGINT)
-    WHEN (
-      "t69"."r_months_since_late_30" = 1
-    )
-    AND (
-      "t69"."k_months_since_late_30" >= 14
-    )
-    THEN CAST(FLOOR("t69"."k_months_since_late_30" / 14) AS BIGINT)
-    WHEN (
-      "t69"."r_defaults_60m" = 1
-    ) AND (
-      "t69"."k_defaults_60m" >= 14
-    )
-    THEN CAST(FLOOR("t69"."k_defaults_60m" / 14) AS BIGINT)
-    WHEN (
-      "t69"."r_history_months" = 1
-    ) AND (
-      "t69"."k_history_months" >= 14
-    )
-    THEN CAST(FLOOR("t69"."k_history_months" / 14) AS BIGINT)
-    WHEN (
-      "t69"."r_card_utilisation" = 1
-    ) AND (
-      "t69"."k_card_utilisation" >= 14
-    )
-    THEN CAST(FLOOR("t69"."k_card_utilisation" / 14) AS BIGINT)
-    WHEN (
-      "t69"."r_open_judgments" = 1
-    ) AND (
-      "t69"."k_open_judgments" >= 14
-    )
-    THEN CAST(FLOOR("t69"."k_open_judgments" / 14) AS BIGINT)
-    WHEN (
-      "t69"."r_open_judgment_amount" = 1
-    )
-    AND (
-      "t69"."k_open_judgment_amount" >= 14
-    )
-    THEN CAST(FLOOR("t69"."k_open_judgment_amount" / 14) AS BIGINT)
-    WHEN (
-      "t69"."r_penalties_24m" = 1
-    ) AND (
-      "t69"."k_penalties_24m" >= 14
-    )
-    THEN CAST(FLOOR("t69"."k_penalties_24m" / 14) AS BIGINT)
-    WHEN (
-      "t69"."r_breaches_24m" = 1
-    ) AND (
-      "t69"."k_breaches_24m" >= 14
-    )
-    THEN CAST(FLOOR("t69"."k_breaches_24m" / 14) AS BIGINT)
-    WHEN (
-      "t69"."r_tax_arrears_open" = 1
-    ) AND (
-      "t69"."k_tax_arrears_open" >= 14
-    )
-    THEN CAST(FLOOR("t69"."k_tax_arrears_open" / 14) AS BIGINT)
-    WHEN (
-      "t69"."r_bills_on_time_pct" = 1
-    ) AND (
-      "t69"."k_bills_on_time_pct" >= 14
-    )
-    THEN CAST(FLOOR("t69"."k_bills_on_time_pct" / 14) AS BIGINT)
-    WHEN (
-      "t69"."r_tax_on_time_pct" = 1
-    ) AND (
-      "t69"."k_tax_on_time_pct" >= 14
-    )
-    THEN CAST(FLOOR("t69"."k_tax_on_time_pct" / 14) AS BIGINT)
-    WHEN (
-      "t69"."r_identity_level" = 1
-    ) AND (
-      "t69"."k_identity_level" >= 14
-    )
-    THEN CAST(FLOOR("t69"."k_identity_level" / 14) AS BIGINT)
+    WHEN LIST_EXTRACT("t69"."_keys", 13) >= 14
+    THEN CAST(FLOOR(LIST_EXTRACT("t69"."_keys", 13) / 14) AS BIGINT)
     ELSE CAST(NULL AS BIGINT)
   END AS "lost_2",
   CASE
     WHEN (
-      "t69"."r_late_30_24m" = 2
-    ) AND (
-      "t69"."k_late_30_24m" >= 14
+      LIST_EXTRACT("t69"."_keys", 12) >= 14
+    )
+    AND (
+      (
+        13 - (
+          LIST_EXTRACT("t69"."_keys", 12) % 14
+        )
+      ) = 0
     )
     THEN 'late_30_24m'
     WHEN (
-      "t69"."r_late_90_24m" = 2
-    ) AND (
-      "t69"."k_late_90_24m" >= 14
+      LIST_EXTRACT("t69"."_keys", 12) >= 14
+    )
+    AND (
+      (
+        13 - (
+          LIST_EXTRACT("t69"."_keys", 12) % 14
+        )
+      ) = 1
     )
     THEN 'late_90_24m'
     WHEN (
-      "t69"."r_months_since_late_30" = 2
+      LIST_EXTRACT("t69"."_keys", 12) >= 14
     )
     AND (
-      "t69"."k_months_since_late_30" >= 14
+      (
+        13 - (
+          LIST_EXTRACT("t69"."_keys", 12) % 14
+        )
+      ) = 2
     )
     THEN 'months_since_late_30'
     WHEN (
-      "t69"."r_defaults_60m" = 2
-    ) AND (
-      "t69"."k_defaults_60m" >= 14
+      LIST_EXTRACT("t69"."_keys", 12) >= 14
+    )
+    AND (
+      (
+        13 - (
+          LIST_EXTRACT("t69"."_keys", 12) % 14
+        )
+      ) = 3
     )
     THEN 'defaults_60m'
     WHEN (
-      "t69"."r_history_months" = 2
-    ) AND (
-      "t69"."k_history_months" >= 14
+      LIST_EXTRACT("t69"."_keys", 12) >= 14
+    )
+    AND (
+      (
+        13 - (
+          LIST_EXTRACT("t69"."_keys", 12) % 14
+        )
+      ) = 4
     )
     THEN 'history_months'
     WHEN (
-      "t69"."r_card_utilisation" = 2
-    ) AND (
-      "t69"."k_card_utilisation" >= 14
+      LIST_EXTRACT("t69"."_keys", 12) >= 14
+    )
+    AND (
+      (
+        13 - (
+          LIST_EXTRACT("t69"."_keys", 12) % 14
+        )
+      ) = 5
     )
     THEN 'card_utilisation'
     WHEN (
-      "t69"."r_open_judgments" = 2
-    ) AND (
-      "t69"."k_open_judgments" >= 14
+      LIST_EXTRACT("t69"."_keys", 12) >= 14
+    )
+    AND (
+      (
+        13 - (
+          LIST_EXTRACT("t69"."_keys", 12) % 14
+        )
+      ) = 6
     )
     THEN 'open_judgments'
     WHEN (
-      "t69"."r_open_judgment_amount" = 2
+      LIST_EXTRACT("t69"."_keys", 12) >= 14
     )
     AND (
-      "t69"."k_open_judgment_amount" >= 14
+      (
+        13 - (
+          LIST_EXTRACT("t69"."_keys", 12) % 14
+        )
+      ) = 7
     )
     THEN 'open_judgment_amount'
     WHEN (
-      "t69"."r_penalties_24m" = 2
-    ) AND (
-      "t69"."k_penalties_24m" >= 14
+      LIST_EXTRACT("t69"."_keys", 12) >= 14
+    )
+    AND (
+      (
+        13 - (
+          LIST_EXTRACT("t69"."_keys", 12) % 14
+        )
+      ) = 8
     )
     THEN 'penalties_24m'
     WHEN (
-      "t69"."r_breaches_24m" = 2
-    ) AND (
-      "t69"."k_breaches_24m" >= 14
+      LIST_EXTRACT("t69"."_keys", 12) >= 14
+    )
+    AND (
+      (
+        13 - (
+          LIST_EXTRACT("t69"."_keys", 12) % 14
+        )
+      ) = 9
     )
     THEN 'breaches_24m'
     WHEN (
-      "t69"."r_tax_arrears_open" = 2
-    ) AND (
-      "t69"."k_tax_arrears_open" >= 14
+      LIST_EXTRACT("t69"."_keys", 12) >= 14
+    )
+    AND (
+      (
+        13 - (
+          LIST_EXTRACT("t69"."_keys", 12) % 14
+        )
+      ) = 10
     )
     THEN 'tax_arrears_open'
     WHEN (
-      "t69"."r_bills_on_time_pct" = 2
-    ) AND (
-      "t69"."k_bills_on_time_pct" >= 14
+      LIST_EXTRACT("t69"."_keys", 12) >= 14
+    )
+    AND (
+      (
+        13 - (
+          LIST_EXTRACT("t69"."_keys", 12) % 14
+        )
+      ) = 11
     )
     THEN 'bills_on_time_pct'
     WHEN (
-      "t69"."r_tax_on_time_pct" = 2
-    ) AND (
-      "t69"."k_tax_on_time_pct" >= 14
+      LIST_EXTRACT("t69"."_keys", 12) >= 14
+    )
+    AND (
+      (
+        13 - (
+          LIST_EXTRACT("t69"."_keys", 12) % 14
+        )
+      ) = 12
     )
     THEN 'tax_on_time_pct'
     WHEN (
-      "t69"."r_identity_level" = 2
-    ) AND (
-      "t69"."k_identity_level" >= 14
+      LIST_EXTRACT("t69"."_keys", 12) >= 14
+    )
+    AND (
+      (
+        13 - (
+          LIST_EXTRACT("t69"."_keys", 12) % 14
+        )
+      ) = 13
     )
     THEN 'identity_level'
     ELSE CAST(NULL AS TEXT)
   END AS "reason_3",
   CASE
-    WHEN (
-      "t69"."r_late_30_24m" = 2
-    ) AND (
-      "t69"."k_late_30_24m" >= 14
-    )
-    THEN CAST(FLOOR("t69"."k_late_30_24m" / 14) AS BIGINT)
-    WHEN (
-      "t69"."r_late_90_24m" = 2
-    ) AND (
-      "t69"."k_late_90_24m" >= 14
-    )
-    THEN CAST(FLOOR("t69"."k_late_90_24m" / 14) AS BIGINT)
-    WHEN (
-      "t69"."r_months_since_late_30" = 2
-    )
-    AND (
-      "t69"."k_months_since_late_30" >= 14
-    )
-    THEN CAST(FLOOR("t69"."k_months_since_late_30" / 14) AS BIGINT)
-    WHEN (
-      "t69"."r_defaults_60m" = 2
-    ) AND (
-      "t69"."k_defaults_60m" >= 14
-    )
-    THEN CAST(FLOOR("t69"."k_defaults_60m" / 14) AS BIGINT)
-    WHEN (
-      "t69"."r_history_months" = 2
-    ) AND (
-      "t69"."k_history_months" >= 14
-    )
-    THEN CAST(FLOOR("t69"."k_history_months" / 14) AS BIGINT)
-    WHEN (
-      "t69"."r_card_utilisation" = 2
-    ) AND (
-      "t69"."k_card_utilisation" >= 14
-    )
-    THEN CAST(FLOOR("t69"."k_card_utilisation" / 14) AS BIGINT)
-    WHEN (
-      "t69"."r_open_judgments" = 2
-    ) AND (
-      "t69"."k_open_judgments" >= 14
-    )
-    THEN CAST(FLOOR("t69"."k_open_judgments" / 14) AS BIGINT)
-    WHEN (
-      "t69"."r_open_judgment_amount" = 2
-    )
-    AND (
-      "t69"."k_open_judgment_amount" >= 14
-    )
-    THEN CAST(FLOOR("t69"."k_open_judgment_amount" / 14) AS BIGINT)
-    WHEN (
-      "t69"."r_penalties_24m" = 2
-    ) AND (
-      "t69"."k_penalties_24m" >= 14
-    )
-    THEN CAST(FLOOR("t69"."k_penalties_24m" / 14) AS BIGINT)
-    WHEN (
-      "t69"."r_breaches_24m" = 2
-    ) AND (
-      "t69"."k_breaches_24m" >= 14
-    )
-    THEN CAST(FLOOR("t69"."k_breaches_24m" / 14) AS BIGINT)
-    WHEN (
-      "t69"."r_tax_arrears_open" = 2
-    ) AND (
-      "t69"."k_tax_arrears_open" >= 14
-    )
-    THEN CAST(FLOOR("t69"."k_tax_arrears_open" / 14) AS BIGINT)
-    WHEN (
-      "t69"."r_bills_on_time_pct" = 2
-    ) AND (
-      "t69"."k_bills_on_time_pct" >= 14
-    )
-    THEN CAST(FLOOR("t69"."k_bills_on_time_pct" / 14) AS BIGINT)
-    WHEN (
-      "t69"."r_tax_on_time_pct" = 2
-    ) AND (
-      "t69"."k_tax_on_time_pct" >= 14
-    )
-    THEN CAST(FLOOR("t69"."k_tax_on_time_pct" / 14) AS BIGINT)
-    WHEN (
-      "t69"."r_identity_level" = 2
-    ) AND (
-      "t69"."k_identity_level" >= 14
-    )
-    THEN CAST(FLOOR("t69"."k_identity_level" / 14) AS BIGINT)
+    WHEN LIST_EXTRACT("t69"."_keys", 12) >= 14
+    THEN CAST(FLOOR(LIST_EXTRACT("t69"."_keys", 12) / 14) AS BIGINT)
     ELSE CAST(NULL AS BIGINT)
   END AS "lost_3",
   CASE
     WHEN (
-      "t69"."r_late_30_24m" = 3
-    ) AND (
-      "t69"."k_late_30_24m" >= 14
+      LIST_EXTRACT("t69"."_keys", 11) >= 14
+    )
+    AND (
+      (
+        13 - (
+          LIST_EXTRACT("t69"."_keys", 11) % 14
+        )
+      ) = 0
     )
     THEN 'late_30_24m'
     WHEN (
-      "t69"."r_late_90_24m" = 3
-    ) AND (
-      "t69"."k_late_90_24m" >= 14
+      LIST_EXTRACT("t69"."_keys", 11) >= 14
+    )
+    AND (
+      (
+        13 - (
+          LIST_EXTRACT("t69"."_keys", 11) % 14
+        )
+      ) = 1
     )
     THEN 'late_90_24m'
     WHEN (
-      "t69"."r_months_since_late_30" = 3
+      LIST_EXTRACT("t69"."_keys", 11) >= 14
     )
     AND (
-      "t69"."k_months_since_late_30" >= 14
+      (
+        13 - (
+          LIST_EXTRACT("t69"."_keys", 11) % 14
+        )
+      ) = 2
     )
     THEN 'months_since_late_30'
     WHEN (
-      "t69"."r_defaults_60m" = 3
-    ) AND (
-      "t69"."k_defaults_60m" >= 14
+      LIST_EXTRACT("t69"."_keys", 11) >= 14
+    )
+    AND (
+      (
+        13 - (
+          LIST_EXTRACT("t69"."_keys", 11) % 14
+        )
+      ) = 3
     )
     THEN 'defaults_60m'
     WHEN (
-      "t69"."r_history_months" = 3
-    ) AND (
-      "t69"."k_history_months" >= 14
+      LIST_EXTRACT("t69"."_keys", 11) >= 14
+    )
+    AND (
+      (
+        13 - (
+          LIST_EXTRACT("t69"."_keys", 11) % 14
+        )
+      ) = 4
     )
     THEN 'history_months'
     WHEN (
-      "t69"."r_card_utilisation" = 3
-    ) AND (
-      "t69"."k_card_utilisation" >= 14
+      LIST_EXTRACT("t69"."_keys", 11) >= 14
+    )
+    AND (
+      (
+        13 - (
+          LIST_EXTRACT("t69"."_keys", 11) % 14
+        )
+      ) = 5
     )
     THEN 'card_utilisation'
     WHEN (
-      "t69"."r_open_judgments" = 3
-    ) AND (
-      "t69"."k_open_judgments" >= 14
+      LIST_EXTRACT("t69"."_keys", 11) >= 14
+    )
+    AND (
+      (
+        13 - (
+          LIST_EXTRACT("t69"."_keys", 11) % 14
+        )
+      ) = 6
     )
     THEN 'open_judgments'
     WHEN (
-      "t69"."r_open_judgment_amount" = 3
+      LIST_EXTRACT("t69"."_keys", 11) >= 14
     )
     AND (
-      "t69"."k_open_judgment_amount" >= 14
+      (
+        13 - (
+          LIST_EXTRACT("t69"."_keys", 11) % 14
+        )
+      ) = 7
     )
     THEN 'open_judgment_amount'
     WHEN (
-      "t69"."r_penalties_24m" = 3
-    ) AND (
-      "t69"."k_penalties_24m" >= 14
+      LIST_EXTRACT("t69"."_keys", 11) >= 14
+    )
+    AND (
+      (
+        13 - (
+          LIST_EXTRACT("t69"."_keys", 11) % 14
+        )
+      ) = 8
     )
     THEN 'penalties_24m'
     WHEN (
-      "t69"."r_breaches_24m" = 3
-    ) AND (
-      "t69"."k_breaches_24m" >= 14
+      LIST_EXTRACT("t69"."_keys", 11) >= 14
+    )
+    AND (
+      (
+        13 - (
+          LIST_EXTRACT("t69"."_keys", 11) % 14
+        )
+      ) = 9
     )
     THEN 'breaches_24m'
     WHEN (
-      "t69"."r_tax_arrears_open" = 3
-    ) AND (
-      "t69"."k_tax_arrears_open" >= 14
+      LIST_EXTRACT("t69"."_keys", 11) >= 14
+    )
+    AND (
+      (
+        13 - (
+          LIST_EXTRACT("t69"."_keys", 11) % 14
+        )
+      ) = 10
     )
     THEN 'tax_arrears_open'
     WHEN (
-      "t69"."r_bills_on_time_pct" = 3
-    ) AND (
-      "t69"."k_bills_on_time_pct" >= 14
+      LIST_EXTRACT("t69"."_keys", 11) >= 14
+    )
+    AND (
+      (
+        13 - (
+          LIST_EXTRACT("t69"."_keys", 11) % 14
+        )
+      ) = 11
     )
     THEN 'bills_on_time_pct'
     WHEN (
-      "t69"."r_tax_on_time_pct" = 3
-    ) AND (
-      "t69"."k_tax_on_time_pct" >= 14
+      LIST_EXTRACT("t69"."_keys", 11) >= 14
+    )
+    AND (
+      (
+        13 - (
+          LIST_EXTRACT("t69"."_keys", 11) % 14
+        )
+      ) = 12
     )
     THEN 'tax_on_time_pct'
     WHEN (
-      "t69"."r_identity_level" = 3
-    ) AND (
-      "t69"."k_identity_level" >= 14
+      LIST_EXTRACT("t69"."_keys", 11) >= 14
+    )
+    AND (
+      (
+        13 - (
+          LIST_EXTRACT("t69"."_keys", 11) % 14
+        )
+      ) = 13
     )
     THEN 'identity_level'
     ELSE CAST(NULL AS TEXT)
   END AS "reason_4",
   CASE
-    WHEN (
-      "t69"."r_late_30_24m" = 3
-    ) AND (
-      "t69"."k_late_30_24m" >= 14
-    )
-    THEN CAST(FLOOR("t69"."k_late_30_24m" / 14) AS BIGINT)
-    WHEN (
-      "t69"."r_late_90_24m" = 3
-    ) AND (
-      "t69"."k_late_90_24m" >= 14
-    )
-    THEN CAST(FLOOR("t69"."k_late_90_24m" / 14) AS BIGINT)
-    WHEN (
-      "t69"."r_months_since_late_30" = 3
-    )
-    AND (
-      "t69"."k_months_since_late_30" >= 14
-    )
-    THEN CAST(FLOOR("t69"."k_months_since_late_30" / 14) AS BIGINT)
-    WHEN (
-      "t69"."r_defaults_60m" = 3
-    ) AND (
-      "t69"."k_defaults_60m" >= 14
-    )
-    THEN CAST(FLOOR("t69"."k_defaults_60m" / 14) AS BIGINT)
-    WHEN (
-      "t69"."r_history_months" = 3
-    ) AND (
-      "t69"."k_history_months" >= 14
-    )
-    THEN CAST(FLOOR("t69"."k_history_months" / 14) AS BIGINT)
-    WHEN (
-      "t69"."r_card_utilisation" = 3
-    ) AND (
-      "t69"."k_card_utilisation" >= 14
-    )
-    THEN CAST(FLOOR("t69"."k_card_utilisation" / 14) AS BIGINT)
-    WHEN (
-      "t69"."r_open_judgments" = 3
-    ) AND (
-      "t69"."k_open_judgments" >= 14
-    )
-    THEN CAST(FLOOR("t69"."k_open_judgments" / 14) AS BIGINT)
-    WHEN (
-      "t69"."r_open_judgment_amount" = 3
-    )
-    AND (
-      "t69"."k_open_judgment_amount" >= 14
-    )
-    THEN CAST(FLOOR("t69"."k_open_judgment_amount" / 14) AS BIGINT)
-    WHEN (
-      "t69"."r_penalties_24m" = 3
-    ) AND (
-      "t69"."k_penalties_24m" >= 14
-    )
-    THEN CAST(FLOOR("t69"."k_penalties_24m" / 14) AS BIGINT)
-    WHEN (
-      "t69"."r_breaches_24m" = 3
-    ) AND (
-      "t69"."k_breaches_24m" >= 14
-    )
-    THEN CAST(FLOOR("t69"."k_breaches_24m" / 14) AS BIGINT)
-    WHEN (
-      "t69"."r_tax_arrears_open" = 3
-    ) AND (
-      "t69"."k_tax_arrears_open" >= 14
-    )
-    THEN CAST(FLOOR("t69"."k_tax_arrears_open" / 14) AS BIGINT)
-    WHEN (
-      "t69"."r_bills_on_time_pct" = 3
-    ) AND (
-      "t69"."k_bills_on_time_pct" >= 14
-    )
-    THEN CAST(FLOOR("t69"."k_bills_on_time_pct" / 14) AS BIGINT)
-    WHEN (
-      "t69"."r_tax_on_time_pct" = 3
-    ) AND (
-      "t69"."k_tax_on_time_pct" >= 14
-    )
-    THEN CAST(FLOOR("t69"."k_tax_on_time_pct" / 14) AS BIGINT)
-    WHEN (
-      "t69"."r_identity_level" = 3
-    ) AND (
-      "t69"."k_identity_level" >= 14
-    )
-    THEN CAST(FLOOR("t69"."k_identity_level" / 14) AS BIGINT)
+    WHEN LIST_EXTRACT("t69"."_keys", 11) >= 14
+    THEN CAST(FLOOR(LIST_EXTRACT("t69"."_keys", 11) / 14) AS BIGINT)
     ELSE CAST(NULL AS BIGINT)
   END AS "lost_4"
 FROM (
@@ -807,34 +743,24 @@ FROM (
     "t68"."payments",
     "t68"."identity",
     RANDOM() AS "_b3",
-    "t68"."k_late_30_24m",
-    "t68"."k_late_90_24m",
-    "t68"."k_months_since_late_30",
-    "t68"."k_defaults_60m",
-    "t68"."k_history_months",
-    "t68"."k_card_utilisation",
-    "t68"."k_open_judgments",
-    "t68"."k_open_judgment_amount",
-    "t68"."k_penalties_24m",
-    "t68"."k_breaches_24m",
-    "t68"."k_tax_arrears_open",
-    "t68"."k_bills_on_time_pct",
-    "t68"."k_tax_on_time_pct",
-    "t68"."k_identity_level",
-    0 + CAST("t68"."k_late_90_24m" > "t68"."k_late_30_24m" AS BIGINT) + CAST("t68"."k_months_since_late_30" > "t68"."k_late_30_24m" AS BIGINT) + CAST("t68"."k_defaults_60m" > "t68"."k_late_30_24m" AS BIGINT) + CAST("t68"."k_history_months" > "t68"."k_late_30_24m" AS BIGINT) + CAST("t68"."k_card_utilisation" > "t68"."k_late_30_24m" AS BIGINT) + CAST("t68"."k_open_judgments" > "t68"."k_late_30_24m" AS BIGINT) + CAST("t68"."k_open_judgment_amount" > "t68"."k_late_30_24m" AS BIGINT) + CAST("t68"."k_penalties_24m" > "t68"."k_late_30_24m" AS BIGINT) + CAST("t68"."k_breaches_24m" > "t68"."k_late_30_24m" AS BIGINT) + CAST("t68"."k_tax_arrears_open" > "t68"."k_late_30_24m" AS BIGINT) + CAST("t68"."k_bills_on_time_pct" > "t68"."k_late_30_24m" AS BIGINT) + CAST("t68"."k_tax_on_time_pct" > "t68"."k_late_30_24m" AS BIGINT) + CAST("t68"."k_identity_level" > "t68"."k_late_30_24m" AS BIGINT) AS "r_late_30_24m",
-    0 + CAST("t68"."k_late_30_24m" > "t68"."k_late_90_24m" AS BIGINT) + CAST("t68"."k_months_since_late_30" > "t68"."k_late_90_24m" AS BIGINT) + CAST("t68"."k_defaults_60m" > "t68"."k_late_90_24m" AS BIGINT) + CAST("t68"."k_history_months" > "t68"."k_late_90_24m" AS BIGINT) + CAST("t68"."k_card_utilisation" > "t68"."k_late_90_24m" AS BIGINT) + CAST("t68"."k_open_judgments" > "t68"."k_late_90_24m" AS BIGINT) + CAST("t68"."k_open_judgment_amount" > "t68"."k_late_90_24m" AS BIGINT) + CAST("t68"."k_penalties_24m" > "t68"."k_late_90_24m" AS BIGINT) + CAST("t68"."k_breaches_24m" > "t68"."k_late_90_24m" AS BIGINT) + CAST("t68"."k_tax_arrears_open" > "t68"."k_late_90_24m" AS BIGINT) + CAST("t68"."k_bills_on_time_pct" > "t68"."k_late_90_24m" AS BIGINT) + CAST("t68"."k_tax_on_time_pct" > "t68"."k_late_90_24m" AS BIGINT) + CAST("t68"."k_identity_level" > "t68"."k_late_90_24m" AS BIGINT) AS "r_late_90_24m",
-    0 + CAST("t68"."k_late_30_24m" > "t68"."k_months_since_late_30" AS BIGINT) + CAST("t68"."k_late_90_24m" > "t68"."k_months_since_late_30" AS BIGINT) + CAST("t68"."k_defaults_60m" > "t68"."k_months_since_late_30" AS BIGINT) + CAST("t68"."k_history_months" > "t68"."k_months_since_late_30" AS BIGINT) + CAST("t68"."k_card_utilisation" > "t68"."k_months_since_late_30" AS BIGINT) + CAST("t68"."k_open_judgments" > "t68"."k_months_since_late_30" AS BIGINT) + CAST("t68"."k_open_judgment_amount" > "t68"."k_months_since_late_30" AS BIGINT) + CAST("t68"."k_penalties_24m" > "t68"."k_months_since_late_30" AS BIGINT) + CAST("t68"."k_breaches_24m" > "t68"."k_months_since_late_30" AS BIGINT) + CAST("t68"."k_tax_arrears_open" > "t68"."k_months_since_late_30" AS BIGINT) + CAST("t68"."k_bills_on_time_pct" > "t68"."k_months_since_late_30" AS BIGINT) + CAST("t68"."k_tax_on_time_pct" > "t68"."k_months_since_late_30" AS BIGINT) + CAST("t68"."k_identity_level" > "t68"."k_months_since_late_30" AS BIGINT) AS "r_months_since_late_30",
-    0 + CAST("t68"."k_late_30_24m" > "t68"."k_defaults_60m" AS BIGINT) + CAST("t68"."k_late_90_24m" > "t68"."k_defaults_60m" AS BIGINT) + CAST("t68"."k_months_since_late_30" > "t68"."k_defaults_60m" AS BIGINT) + CAST("t68"."k_history_months" > "t68"."k_defaults_60m" AS BIGINT) + CAST("t68"."k_card_utilisation" > "t68"."k_defaults_60m" AS BIGINT) + CAST("t68"."k_open_judgments" > "t68"."k_defaults_60m" AS BIGINT) + CAST("t68"."k_open_judgment_amount" > "t68"."k_defaults_60m" AS BIGINT) + CAST("t68"."k_penalties_24m" > "t68"."k_defaults_60m" AS BIGINT) + CAST("t68"."k_breaches_24m" > "t68"."k_defaults_60m" AS BIGINT) + CAST("t68"."k_tax_arrears_open" > "t68"."k_defaults_60m" AS BIGINT) + CAST("t68"."k_bills_on_time_pct" > "t68"."k_defaults_60m" AS BIGINT) + CAST("t68"."k_tax_on_time_pct" > "t68"."k_defaults_60m" AS BIGINT) + CAST("t68"."k_identity_level" > "t68"."k_defaults_60m" AS BIGINT) AS "r_defaults_60m",
-    0 + CAST("t68"."k_late_30_24m" > "t68"."k_history_months" AS BIGINT) + CAST("t68"."k_late_90_24m" > "t68"."k_history_months" AS BIGINT) + CAST("t68"."k_months_since_late_30" > "t68"."k_history_months" AS BIGINT) + CAST("t68"."k_defaults_60m" > "t68"."k_history_months" AS BIGINT) + CAST("t68"."k_card_utilisation" > "t68"."k_history_months" AS BIGINT) + CAST("t68"."k_open_judgments" > "t68"."k_history_months" AS BIGINT) + CAST("t68"."k_open_judgment_amount" > "t68"."k_history_months" AS BIGINT) + CAST("t68"."k_penalties_24m" > "t68"."k_history_months" AS BIGINT) + CAST("t68"."k_breaches_24m" > "t68"."k_history_months" AS BIGINT) + CAST("t68"."k_tax_arrears_open" > "t68"."k_history_months" AS BIGINT) + CAST("t68"."k_bills_on_time_pct" > "t68"."k_history_months" AS BIGINT) + CAST("t68"."k_tax_on_time_pct" > "t68"."k_history_months" AS BIGINT) + CAST("t68"."k_identity_level" > "t68"."k_history_months" AS BIGINT) AS "r_history_months",
-    0 + CAST("t68"."k_late_30_24m" > "t68"."k_card_utilisation" AS BIGINT) + CAST("t68"."k_late_90_24m" > "t68"."k_card_utilisation" AS BIGINT) + CAST("t68"."k_months_since_late_30" > "t68"."k_card_utilisation" AS BIGINT) + CAST("t68"."k_defaults_60m" > "t68"."k_card_utilisation" AS BIGINT) + CAST("t68"."k_history_months" > "t68"."k_card_utilisation" AS BIGINT) + CAST("t68"."k_open_judgments" > "t68"."k_card_utilisation" AS BIGINT) + CAST("t68"."k_open_judgment_amount" > "t68"."k_card_utilisation" AS BIGINT) + CAST("t68"."k_penalties_24m" > "t68"."k_card_utilisation" AS BIGINT) + CAST("t68"."k_breaches_24m" > "t68"."k_card_utilisation" AS BIGINT) + CAST("t68"."k_tax_arrears_open" > "t68"."k_card_utilisation" AS BIGINT) + CAST("t68"."k_bills_on_time_pct" > "t68"."k_card_utilisation" AS BIGINT) + CAST("t68"."k_tax_on_time_pct" > "t68"."k_card_utilisation" AS BIGINT) + CAST("t68"."k_identity_level" > "t68"."k_card_utilisation" AS BIGINT) AS "r_card_utilisation",
-    0 + CAST("t68"."k_late_30_24m" > "t68"."k_open_judgments" AS BIGINT) + CAST("t68"."k_late_90_24m" > "t68"."k_open_judgments" AS BIGINT) + CAST("t68"."k_months_since_late_30" > "t68"."k_open_judgments" AS BIGINT) + CAST("t68"."k_defaults_60m" > "t68"."k_open_judgments" AS BIGINT) + CAST("t68"."k_history_months" > "t68"."k_open_judgments" AS BIGINT) + CAST("t68"."k_card_utilisation" > "t68"."k_open_judgments" AS BIGINT) + CAST("t68"."k_open_judgment_amount" > "t68"."k_open_judgments" AS BIGINT) + CAST("t68"."k_penalties_24m" > "t68"."k_open_judgments" AS BIGINT) + CAST("t68"."k_breaches_24m" > "t68"."k_open_judgments" AS BIGINT) + CAST("t68"."k_tax_arrears_open" > "t68"."k_open_judgments" AS BIGINT) + CAST("t68"."k_bills_on_time_pct" > "t68"."k_open_judgments" AS BIGINT) + CAST("t68"."k_tax_on_time_pct" > "t68"."k_open_judgments" AS BIGINT) + CAST("t68"."k_identity_level" > "t68"."k_open_judgments" AS BIGINT) AS "r_open_judgments",
-    0 + CAST("t68"."k_late_30_24m" > "t68"."k_open_judgment_amount" AS BIGINT) + CAST("t68"."k_late_90_24m" > "t68"."k_open_judgment_amount" AS BIGINT) + CAST("t68"."k_months_since_late_30" > "t68"."k_open_judgment_amount" AS BIGINT) + CAST("t68"."k_defaults_60m" > "t68"."k_open_judgment_amount" AS BIGINT) + CAST("t68"."k_history_months" > "t68"."k_open_judgment_amount" AS BIGINT) + CAST("t68"."k_card_utilisation" > "t68"."k_open_judgment_amount" AS BIGINT) + CAST("t68"."k_open_judgments" > "t68"."k_open_judgment_amount" AS BIGINT) + CAST("t68"."k_penalties_24m" > "t68"."k_open_judgment_amount" AS BIGINT) + CAST("t68"."k_breaches_24m" > "t68"."k_open_judgment_amount" AS BIGINT) + CAST("t68"."k_tax_arrears_open" > "t68"."k_open_judgment_amount" AS BIGINT) + CAST("t68"."k_bills_on_time_pct" > "t68"."k_open_judgment_amount" AS BIGINT) + CAST("t68"."k_tax_on_time_pct" > "t68"."k_open_judgment_amount" AS BIGINT) + CAST("t68"."k_identity_level" > "t68"."k_open_judgment_amount" AS BIGINT) AS "r_open_judgment_amount",
-    0 + CAST("t68"."k_late_30_24m" > "t68"."k_penalties_24m" AS BIGINT) + CAST("t68"."k_late_90_24m" > "t68"."k_penalties_24m" AS BIGINT) + CAST("t68"."k_months_since_late_30" > "t68"."k_penalties_24m" AS BIGINT) + CAST("t68"."k_defaults_60m" > "t68"."k_penalties_24m" AS BIGINT) + CAST("t68"."k_history_months" > "t68"."k_penalties_24m" AS BIGINT) + CAST("t68"."k_card_utilisation" > "t68"."k_penalties_24m" AS BIGINT) + CAST("t68"."k_open_judgments" > "t68"."k_penalties_24m" AS BIGINT) + CAST("t68"."k_open_judgment_amount" > "t68"."k_penalties_24m" AS BIGINT) + CAST("t68"."k_breaches_24m" > "t68"."k_penalties_24m" AS BIGINT) + CAST("t68"."k_tax_arrears_open" > "t68"."k_penalties_24m" AS BIGINT) + CAST("t68"."k_bills_on_time_pct" > "t68"."k_penalties_24m" AS BIGINT) + CAST("t68"."k_tax_on_time_pct" > "t68"."k_penalties_24m" AS BIGINT) + CAST("t68"."k_identity_level" > "t68"."k_penalties_24m" AS BIGINT) AS "r_penalties_24m",
-    0 + CAST("t68"."k_late_30_24m" > "t68"."k_breaches_24m" AS BIGINT) + CAST("t68"."k_late_90_24m" > "t68"."k_breaches_24m" AS BIGINT) + CAST("t68"."k_months_since_late_30" > "t68"."k_breaches_24m" AS BIGINT) + CAST("t68"."k_defaults_60m" > "t68"."k_breaches_24m" AS BIGINT) + CAST("t68"."k_history_months" > "t68"."k_breaches_24m" AS BIGINT) + CAST("t68"."k_card_utilisation" > "t68"."k_breaches_24m" AS BIGINT) + CAST("t68"."k_open_judgments" > "t68"."k_breaches_24m" AS BIGINT) + CAST("t68"."k_open_judgment_amount" > "t68"."k_breaches_24m" AS BIGINT) + CAST("t68"."k_penalties_24m" > "t68"."k_breaches_24m" AS BIGINT) + CAST("t68"."k_tax_arrears_open" > "t68"."k_breaches_24m" AS BIGINT) + CAST("t68"."k_bills_on_time_pct" > "t68"."k_breaches_24m" AS BIGINT) + CAST("t68"."k_tax_on_time_pct" > "t68"."k_breaches_24m" AS BIGINT) + CAST("t68"."k_identity_level" > "t68"."k_breaches_24m" AS BIGINT) AS "r_breaches_24m",
-    0 + CAST("t68"."k_late_30_24m" > "t68"."k_tax_arrears_open" AS BIGINT) + CAST("t68"."k_late_90_24m" > "t68"."k_tax_arrears_open" AS BIGINT) + CAST("t68"."k_months_since_late_30" > "t68"."k_tax_arrears_open" AS BIGINT) + CAST("t68"."k_defaults_60m" > "t68"."k_tax_arrears_open" AS BIGINT) + CAST("t68"."k_history_months" > "t68"."k_tax_arrears_open" AS BIGINT) + CAST("t68"."k_card_utilisation" > "t68"."k_tax_arrears_open" AS BIGINT) + CAST("t68"."k_open_judgments" > "t68"."k_tax_arrears_open" AS BIGINT) + CAST("t68"."k_open_judgment_amount" > "t68"."k_tax_arrears_open" AS BIGINT) + CAST("t68"."k_penalties_24m" > "t68"."k_tax_arrears_open" AS BIGINT) + CAST("t68"."k_breaches_24m" > "t68"."k_tax_arrears_open" AS BIGINT) + CAST("t68"."k_bills_on_time_pct" > "t68"."k_tax_arrears_open" AS BIGINT) + CAST("t68"."k_tax_on_time_pct" > "t68"."k_tax_arrears_open" AS BIGINT) + CAST("t68"."k_identity_level" > "t68"."k_tax_arrears_open" AS BIGINT) AS "r_tax_arrears_open",
-    0 + CAST("t68"."k_late_30_24m" > "t68"."k_bills_on_time_pct" AS BIGINT) + CAST("t68"."k_late_90_24m" > "t68"."k_bills_on_time_pct" AS BIGINT) + CAST("t68"."k_months_since_late_30" > "t68"."k_bills_on_time_pct" AS BIGINT) + CAST("t68"."k_defaults_60m" > "t68"."k_bills_on_time_pct" AS BIGINT) + CAST("t68"."k_history_months" > "t68"."k_bills_on_time_pct" AS BIGINT) + CAST("t68"."k_card_utilisation" > "t68"."k_bills_on_time_pct" AS BIGINT) + CAST("t68"."k_open_judgments" > "t68"."k_bills_on_time_pct" AS BIGINT) + CAST("t68"."k_open_judgment_amount" > "t68"."k_bills_on_time_pct" AS BIGINT) + CAST("t68"."k_penalties_24m" > "t68"."k_bills_on_time_pct" AS BIGINT) + CAST("t68"."k_breaches_24m" > "t68"."k_bills_on_time_pct" AS BIGINT) + CAST("t68"."k_tax_arrears_open" > "t68"."k_bills_on_time_pct" AS BIGINT) + CAST("t68"."k_tax_on_time_pct" > "t68"."k_bills_on_time_pct" AS BIGINT) + CAST("t68"."k_identity_level" > "t68"."k_bills_on_time_pct" AS BIGINT) AS "r_bills_on_time_pct",
-    0 + CAST("t68"."k_late_30_24m" > "t68"."k_tax_on_time_pct" AS BIGINT) + CAST("t68"."k_late_90_24m" > "t68"."k_tax_on_time_pct" AS BIGINT) + CAST("t68"."k_months_since_late_30" > "t68"."k_tax_on_time_pct" AS BIGINT) + CAST("t68"."k_defaults_60m" > "t68"."k_tax_on_time_pct" AS BIGINT) + CAST("t68"."k_history_months" > "t68"."k_tax_on_time_pct" AS BIGINT) + CAST("t68"."k_card_utilisation" > "t68"."k_tax_on_time_pct" AS BIGINT) + CAST("t68"."k_open_judgments" > "t68"."k_tax_on_time_pct" AS BIGINT) + CAST("t68"."k_open_judgment_amount" > "t68"."k_tax_on_time_pct" AS BIGINT) + CAST("t68"."k_penalties_24m" > "t68"."k_tax_on_time_pct" AS BIGINT) + CAST("t68"."k_breaches_24m" > "t68"."k_tax_on_time_pct" AS BIGINT) + CAST("t68"."k_tax_arrears_open" > "t68"."k_tax_on_time_pct" AS BIGINT) + CAST("t68"."k_bills_on_time_pct" > "t68"."k_tax_on_time_pct" AS BIGINT) + CAST("t68"."k_identity_level" > "t68"."k_tax_on_time_pct" AS BIGINT) AS "r_tax_on_time_pct",
-    0 + CAST("t68"."k_late_30_24m" > "t68"."k_identity_level" AS BIGINT) + CAST("t68"."k_late_90_24m" > "t68"."k_identity_level" AS BIGINT) + CAST("t68"."k_months_since_late_30" > "t68"."k_identity_level" AS BIGINT) + CAST("t68"."k_defaults_60m" > "t68"."k_identity_level" AS BIGINT) + CAST("t68"."k_history_months" > "t68"."k_identity_level" AS BIGINT) + CAST("t68"."k_card_utilisation" > "t68"."k_identity_level" AS BIGINT) + CAST("t68"."k_open_judgments" > "t68"."k_identity_level" AS BIGINT) + CAST("t68"."k_open_judgment_amount" > "t68"."k_identity_level" AS BIGINT) + CAST("t68"."k_penalties_24m" > "t68"."k_identity_level" AS BIGINT) + CAST("t68"."k_breaches_24m" > "t68"."k_identity_level" AS BIGINT) + CAST("t68"."k_tax_arrears_open" > "t68"."k_identity_level" AS BIGINT) + CAST("t68"."k_bills_on_time_pct" > "t68"."k_identity_level" AS BIGINT) + CAST("t68"."k_tax_on_time_pct" > "t68"."k_identity_level" AS BIGINT) AS "r_identity_level"
+    LIST_SORT(
+      CAST([
+        "t68"."k_late_30_24m",
+        "t68"."k_late_90_24m",
+        "t68"."k_months_since_late_30",
+        "t68"."k_defaults_60m",
+        "t68"."k_history_months",
+        "t68"."k_card_utilisation",
+        "t68"."k_open_judgments",
+        "t68"."k_open_judgment_amount",
+        "t68"."k_penalties_24m",
+        "t68"."k_breaches_24m",
+        "t68"."k_tax_arrears_open",
+        "t68"."k_bills_on_time_pct",
+        "t68"."k_tax_on_time_pct",
+        "t68"."k_identity_level"
+      ] AS BIGINT[])
+    ) AS "_keys"
   FROM (
     SELECT
       "t67"."subject_id",
@@ -852,49 +778,21 @@ FROM (
       "t67"."bills_on_time_pct",
       "t67"."tax_on_time_pct",
       "t67"."identity_level",
-      CASE
-        WHEN CASE
-          WHEN (
-            536 + "t67"."p_late_30_24m" + "t67"."p_late_90_24m" + "t67"."p_months_since_late_30" + "t67"."p_defaults_60m" + "t67"."p_history_months" + "t67"."p_card_utilisation" + "t67"."p_open_judgments" + "t67"."p_open_judgment_amount" + "t67"."p_penalties_24m" + "t67"."p_breaches_24m" + "t67"."p_tax_arrears_open" + "t67"."p_bills_on_time_pct" + "t67"."p_tax_on_time_pct" + "t67"."p_identity_level"
-          ) IS NULL
-          THEN 536 + "t67"."p_late_30_24m" + "t67"."p_late_90_24m" + "t67"."p_months_since_late_30" + "t67"."p_defaults_60m" + "t67"."p_history_months" + "t67"."p_card_utilisation" + "t67"."p_open_judgments" + "t67"."p_open_judgment_amount" + "t67"."p_penalties_24m" + "t67"."p_breaches_24m" + "t67"."p_tax_arrears_open" + "t67"."p_bills_on_time_pct" + "t67"."p_tax_on_time_pct" + "t67"."p_identity_level"
-          ELSE LEAST(
-            950,
-            536 + "t67"."p_late_30_24m" + "t67"."p_late_90_24m" + "t67"."p_months_since_late_30" + "t67"."p_defaults_60m" + "t67"."p_history_months" + "t67"."p_card_utilisation" + "t67"."p_open_judgments" + "t67"."p_open_judgment_amount" + "t67"."p_penalties_24m" + "t67"."p_breaches_24m" + "t67"."p_tax_arrears_open" + "t67"."p_bills_on_time_pct" + "t67"."p_tax_on_time_pct" + "t67"."p_identity_level"
-          )
-        END IS NULL
-        THEN CASE
-          WHEN (
-            536 + "t67"."p_late_30_24m" + "t67"."p_late_90_24m" + "t67"."p_months_since_late_30" + "t67"."p_defaults_60m" + "t67"."p_history_months" + "t67"."p_card_utilisation" + "t67"."p_open_judgments" + "t67"."p_open_judgment_amount" + "t67"."p_penalties_24m" + "t67"."p_breaches_24m" + "t67"."p_tax_arrears_open" + "t67"."p_bills_on_time_pct" + "t67"."p_tax_on_time_pct" + "t67"."p_identity_level"
-          ) IS NULL
-          THEN 536 + "t67"."p_late_30_24m" + "t67"."p_late_90_24m" + "t67"."p_months_since_late_30" + "t67"."p_defaults_60m" + "t67"."p_history_months" + "t67"."p_card_utilisation" + "t67"."p_open_judgments" + "t67"."p_open_judgment_amount" + "t67"."p_penalties_24m" + "t67"."p_breaches_24m" + "t67"."p_tax_arrears_open" + "t67"."p_bills_on_time_pct" + "t67"."p_tax_on_time_pct" + "t67"."p_identity_level"
-          ELSE LEAST(
-            950,
-            536 + "t67"."p_late_30_24m" + "t67"."p_late_90_24m" + "t67"."p_months_since_late_30" + "t67"."p_defaults_60m" + "t67"."p_history_months" + "t67"."p_card_utilisation" + "t67"."p_open_judgments" + "t67"."p_open_judgment_amount" + "t67"."p_penalties_24m" + "t67"."p_breaches_24m" + "t67"."p_tax_arrears_open" + "t67"."p_bills_on_time_pct" + "t67"."p_tax_on_time_pct" + "t67"."p_identity_level"
-          )
-        END
-        ELSE GREATEST(
-          350,
-          CASE
-            WHEN (
-              536 + "t67"."p_late_30_24m" + "t67"."p_late_90_24m" + "t67"."p_months_since_late_30" + "t67"."p_defaults_60m" + "t67"."p_history_months" + "t67"."p_card_utilisation" + "t67"."p_open_judgments" + "t67"."p_open_judgment_amount" + "t67"."p_penalties_24m" + "t67"."p_breaches_24m" + "t67"."p_tax_arrears_open" + "t67"."p_bills_on_time_pct" + "t67"."p_tax_on_time_pct" + "t67"."p_identity_level"
-            ) IS NULL
-            THEN 536 + "t67"."p_late_30_24m" + "t67"."p_late_90_24m" + "t67"."p_months_since_late_30" + "t67"."p_defaults_60m" + "t67"."p_history_months" + "t67"."p_card_utilisation" + "t67"."p_open_judgments" + "t67"."p_open_judgment_amount" + "t67"."p_penalties_24m" + "t67"."p_breaches_24m" + "t67"."p_tax_arrears_open" + "t67"."p_bills_on_time_pct" + "t67"."p_tax_on_time_pct" + "t67"."p_identity_level"
-            ELSE LEAST(
-              950,
-              536 + "t67"."p_late_30_24m" + "t67"."p_late_90_24m" + "t67"."p_months_since_late_30" + "t67"."p_defaults_60m" + "t67"."p_history_months" + "t67"."p_card_utilisation" + "t67"."p_open_judgments" + "t67"."p_open_judgment_amount" + "t67"."p_penalties_24m" + "t67"."p_breaches_24m" + "t67"."p_tax_arrears_open" + "t67"."p_bills_on_time_pct" + "t67"."p_tax_on_time_pct" + "t67"."p_identity_level"
-            )
-          END
-        )
-      END AS "score",
+      LEAST(
+        GREATEST(
+          586 + "t67"."p_late_30_24m" + "t67"."p_late_90_24m" + "t67"."p_months_since_late_30" + "t67"."p_defaults_60m" + "t67"."p_history_months" + "t67"."p_card_utilisation" + "t67"."p_open_judgments" + "t67"."p_open_judgment_amount" + "t67"."p_penalties_24m" + "t67"."p_breaches_24m" + "t67"."p_tax_arrears_open" + "t67"."p_bills_on_time_pct" + "t67"."p_tax_on_time_pct" + "t67"."p_identity_level",
+          350
+        ),
+        950
+      ) AS "score",
       CAST(FLOOR(
         (
           (
             (
               "t67"."p_late_30_24m" + "t67"."p_late_90_24m" + "t67"."p_months_since_late_30" + "t67"."p_defaults_60m" + "t67"."p_history_months"
-            ) - -26
+            ) - -45
           ) * 100
-        ) / 83
+        ) / 90
       ) AS BIGINT) + CAST((
         (
           (
@@ -902,7 +800,7 @@ FROM (
               (
                 (
                   "t67"."p_late_30_24m" + "t67"."p_late_90_24m" + "t67"."p_months_since_late_30" + "t67"."p_defaults_60m" + "t67"."p_history_months"
-                ) - -26
+                ) - -45
               ) * 100
             ) - (
               CAST(FLOOR(
@@ -910,13 +808,13 @@ FROM (
                   (
                     (
                       "t67"."p_late_30_24m" + "t67"."p_late_90_24m" + "t67"."p_months_since_late_30" + "t67"."p_defaults_60m" + "t67"."p_history_months"
-                    ) - -26
+                    ) - -45
                   ) * 100
-                ) / 83
-              ) AS BIGINT) * 83
+                ) / 90
+              ) AS BIGINT) * 90
             )
           ) * 2
-        ) > 83
+        ) > 90
       )
       OR (
         (
@@ -926,7 +824,7 @@ FROM (
                 (
                   (
                     "t67"."p_late_30_24m" + "t67"."p_late_90_24m" + "t67"."p_months_since_late_30" + "t67"."p_defaults_60m" + "t67"."p_history_months"
-                  ) - -26
+                  ) - -45
                 ) * 100
               ) - (
                 CAST(FLOOR(
@@ -934,13 +832,13 @@ FROM (
                     (
                       (
                         "t67"."p_late_30_24m" + "t67"."p_late_90_24m" + "t67"."p_months_since_late_30" + "t67"."p_defaults_60m" + "t67"."p_history_months"
-                      ) - -26
+                      ) - -45
                     ) * 100
-                  ) / 83
-                ) AS BIGINT) * 83
+                  ) / 90
+                ) AS BIGINT) * 90
               )
             ) * 2
-          ) = 83
+          ) = 90
         )
         AND (
           (
@@ -949,30 +847,90 @@ FROM (
                 (
                   (
                     "t67"."p_late_30_24m" + "t67"."p_late_90_24m" + "t67"."p_months_since_late_30" + "t67"."p_defaults_60m" + "t67"."p_history_months"
-                  ) - -26
+                  ) - -45
                 ) * 100
-              ) / 83
+              ) / 90
             ) AS BIGINT) % 2
           ) = 1
         )
       ) AS BIGINT) AS "history",
       CAST(FLOOR((
         (
-          "t67"."p_card_utilisation" - -27
+          "t67"."p_card_utilisation" - -112
         ) * 100
-      ) / 37) AS BIGINT) + CAST((
+      ) / 140) AS BIGINT) + CAST((
         (
           (
             (
               (
-                "t67"."p_card_utilisation" - -27
+                "t67"."p_card_utilisation" - -112
               ) * 100
             ) - (
               CAST(FLOOR((
                 (
-                  "t67"."p_card_utilisation" - -27
+                  "t67"."p_card_utilisation" - -112
                 ) * 100
-              ) / 37) AS BIGINT) * 37
+              ) / 140) AS BIGINT) * 140
+            )
+          ) * 2
+        ) > 140
+      )
+      OR (
+        (
+          (
+            (
+              (
+                (
+                  "t67"."p_card_utilisation" - -112
+                ) * 100
+              ) - (
+                CAST(FLOOR((
+                  (
+                    "t67"."p_card_utilisation" - -112
+                  ) * 100
+                ) / 140) AS BIGINT) * 140
+              )
+            ) * 2
+          ) = 140
+        )
+        AND (
+          (
+            CAST(FLOOR((
+              (
+                "t67"."p_card_utilisation" - -112
+              ) * 100
+            ) / 140) AS BIGINT) % 2
+          ) = 1
+        )
+      ) AS BIGINT) AS "capacity",
+      100 AS "compliance",
+      CAST(FLOOR(
+        (
+          (
+            (
+              "t67"."p_bills_on_time_pct" + "t67"."p_tax_on_time_pct"
+            ) - -16
+          ) * 100
+        ) / 37
+      ) AS BIGINT) + CAST((
+        (
+          (
+            (
+              (
+                (
+                  "t67"."p_bills_on_time_pct" + "t67"."p_tax_on_time_pct"
+                ) - -16
+              ) * 100
+            ) - (
+              CAST(FLOOR(
+                (
+                  (
+                    (
+                      "t67"."p_bills_on_time_pct" + "t67"."p_tax_on_time_pct"
+                    ) - -16
+                  ) * 100
+                ) / 37
+              ) AS BIGINT) * 37
             )
           ) * 2
         ) > 37
@@ -983,69 +941,9 @@ FROM (
             (
               (
                 (
-                  "t67"."p_card_utilisation" - -27
-                ) * 100
-              ) - (
-                CAST(FLOOR((
-                  (
-                    "t67"."p_card_utilisation" - -27
-                  ) * 100
-                ) / 37) AS BIGINT) * 37
-              )
-            ) * 2
-          ) = 37
-        )
-        AND (
-          (
-            CAST(FLOOR((
-              (
-                "t67"."p_card_utilisation" - -27
-              ) * 100
-            ) / 37) AS BIGINT) % 2
-          ) = 1
-        )
-      ) AS BIGINT) AS "capacity",
-      100 AS "compliance",
-      CAST(FLOOR(
-        (
-          (
-            (
-              "t67"."p_bills_on_time_pct" + "t67"."p_tax_on_time_pct"
-            ) - -2
-          ) * 100
-        ) / 3
-      ) AS BIGINT) + CAST((
-        (
-          (
-            (
-              (
-                (
-                  "t67"."p_bills_on_time_pct" + "t67"."p_tax_on_time_pct"
-                ) - -2
-              ) * 100
-            ) - (
-              CAST(FLOOR(
-                (
-                  (
-                    (
-                      "t67"."p_bills_on_time_pct" + "t67"."p_tax_on_time_pct"
-                    ) - -2
-                  ) * 100
-                ) / 3
-              ) AS BIGINT) * 3
-            )
-          ) * 2
-        ) > 3
-      )
-      OR (
-        (
-          (
-            (
-              (
-                (
                   (
                     "t67"."p_bills_on_time_pct" + "t67"."p_tax_on_time_pct"
-                  ) - -2
+                  ) - -16
                 ) * 100
               ) - (
                 CAST(FLOOR(
@@ -1053,13 +951,13 @@ FROM (
                     (
                       (
                         "t67"."p_bills_on_time_pct" + "t67"."p_tax_on_time_pct"
-                      ) - -2
+                      ) - -16
                     ) * 100
-                  ) / 3
-                ) AS BIGINT) * 3
+                  ) / 37
+                ) AS BIGINT) * 37
               )
             ) * 2
-          ) = 3
+          ) = 37
         )
         AND (
           (
@@ -1068,9 +966,9 @@ FROM (
                 (
                   (
                     "t67"."p_bills_on_time_pct" + "t67"."p_tax_on_time_pct"
-                  ) - -2
+                  ) - -16
                 ) * 100
-              ) / 3
+              ) / 37
             ) AS BIGINT) % 2
           ) = 1
         )
@@ -1079,17 +977,17 @@ FROM (
       RANDOM() AS "_b2",
       (
         (
-          36 - "t67"."p_late_30_24m"
+          0 - "t67"."p_late_30_24m"
         ) * 14
       ) + 13 AS "k_late_30_24m",
       (
         (
-          3 - "t67"."p_late_90_24m"
+          5 - "t67"."p_late_90_24m"
         ) * 14
       ) + 12 AS "k_late_90_24m",
       (
         (
-          0 - "t67"."p_months_since_late_30"
+          10 - "t67"."p_months_since_late_30"
         ) * 14
       ) + 11 AS "k_months_since_late_30",
       (
@@ -1099,12 +997,12 @@ FROM (
       ) + 10 AS "k_defaults_60m",
       (
         (
-          18 - "t67"."p_history_months"
+          30 - "t67"."p_history_months"
         ) * 14
       ) + 9 AS "k_history_months",
       (
         (
-          10 - "t67"."p_card_utilisation"
+          28 - "t67"."p_card_utilisation"
         ) * 14
       ) + 8 AS "k_card_utilisation",
       (
@@ -1134,7 +1032,7 @@ FROM (
       ) + 3 AS "k_tax_arrears_open",
       (
         (
-          1 - "t67"."p_bills_on_time_pct"
+          21 - "t67"."p_bills_on_time_pct"
         ) * 14
       ) + 2 AS "k_bills_on_time_pct",
       (
@@ -1169,87 +1067,77 @@ FROM (
           WHEN "t66"."late_30_24m" IS NULL
           THEN 0
           WHEN "t66"."late_30_24m" < 0.5
-          THEN 36
+          THEN 0
           WHEN "t66"."late_30_24m" < 1.5
-          THEN 14
+          THEN 0
           WHEN "t66"."late_30_24m" < 2.5
-          THEN 1
+          THEN 0
           WHEN "t66"."late_30_24m" < 3.5
-          THEN -11
-          ELSE -15
+          THEN 0
+          ELSE 0
         END AS "p_late_30_24m",
         CASE
           WHEN "t66"."late_90_24m" IS NULL
           THEN 0
           WHEN "t66"."late_90_24m" < 0.5
-          THEN 3
-          WHEN "t66"."late_90_24m" < 2.5
-          THEN -1
-          ELSE -7
+          THEN 5
+          WHEN "t66"."late_90_24m" < 1.5
+          THEN -6
+          ELSE -17
         END AS "p_late_90_24m",
         CASE
           WHEN "t66"."months_since_late_30" IS NULL
-          THEN 0
+          THEN 10
+          WHEN "t66"."months_since_late_30" < 0.5
+          THEN -15
           WHEN "t66"."months_since_late_30" < 6.5
-          THEN 0
-          WHEN "t66"."months_since_late_30" < 20.0
-          THEN 0
-          ELSE 0
+          THEN -6
+          ELSE 9
         END AS "p_months_since_late_30",
         CASE WHEN "t66"."defaults_60m" IS NULL THEN 0 ELSE 0 END AS "p_defaults_60m",
         CASE
           WHEN "t66"."history_months" IS NULL
-          THEN 2
+          THEN 15
+          WHEN "t66"."history_months" < 8.5
+          THEN -13
           WHEN "t66"."history_months" < 51.5
-          THEN -4
-          ELSE 18
+          THEN -10
+          ELSE 30
         END AS "p_history_months",
         CASE
           WHEN "t66"."card_utilisation" IS NULL
           THEN 0
-          WHEN "t66"."card_utilisation" < 0.17872796952724457
-          THEN 10
-          WHEN "t66"."card_utilisation" < 0.25231048464775085
-          THEN 9
-          WHEN "t66"."card_utilisation" < 0.5216807126998901
-          THEN 0
-          WHEN "t66"."card_utilisation" < 0.7797325253486633
-          THEN -13
-          ELSE -27
+          WHEN "t66"."card_utilisation" < 0.0631730668246746
+          THEN 28
+          WHEN "t66"."card_utilisation" < 0.3477114737033844
+          THEN 18
+          WHEN "t66"."card_utilisation" < 0.7585915625095367
+          THEN -11
+          ELSE -112
         END AS "p_card_utilisation",
-        CASE
-          WHEN "t66"."open_judgments" IS NULL
-          THEN 0
-          WHEN "t66"."open_judgments" < 0.5
-          THEN 0
-          ELSE 0
-        END AS "p_open_judgments",
-        CASE
-          WHEN "t66"."open_judgment_amount" IS NULL
-          THEN 0
-          WHEN "t66"."open_judgment_amount" < 2500.0
-          THEN 0
-          ELSE 0
-        END AS "p_open_judgment_amount",
+        CASE WHEN "t66"."open_judgments" IS NULL THEN 0 ELSE 0 END AS "p_open_judgments",
+        CASE WHEN "t66"."open_judgment_amount" IS NULL THEN 0 ELSE 0 END AS "p_open_judgment_amount",
         CASE WHEN "t66"."penalties_24m" IS NULL THEN 0 ELSE 0 END AS "p_penalties_24m",
         CASE WHEN "t66"."breaches_24m" IS NULL THEN 0 ELSE 0 END AS "p_breaches_24m",
         CASE WHEN "t66"."tax_arrears_open" IS NULL THEN 0 ELSE 0 END AS "p_tax_arrears_open",
         CASE
           WHEN "t66"."bills_on_time_pct" IS NULL
           THEN 0
-          WHEN "t66"."bills_on_time_pct" < 45.5
-          THEN -2
-          WHEN "t66"."bills_on_time_pct" < 54.0
-          THEN -2
-          WHEN "t66"."bills_on_time_pct" < 70.5
-          THEN -1
-          ELSE 1
+          WHEN "t66"."bills_on_time_pct" < 34.0
+          THEN -16
+          WHEN "t66"."bills_on_time_pct" < 49.5
+          THEN -14
+          WHEN "t66"."bills_on_time_pct" < 72.5
+          THEN -6
+          WHEN "t66"."bills_on_time_pct" < 88.0
+          THEN 8
+          ELSE 21
         END AS "p_bills_on_time_pct",
         CASE WHEN "t66"."tax_on_time_pct" IS NULL THEN 0 ELSE 0 END AS "p_tax_on_time_pct",
         CASE
           WHEN "t66"."identity_level" IS NULL
           THEN 0
-          WHEN "t66"."identity_level" < 1.5
+          WHEN "t66"."identity_level" < 2.5
           THEN 0
           ELSE 0
         END AS "p_identity_level"
