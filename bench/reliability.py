@@ -1,7 +1,8 @@
 """Reliability and security evidence in one command; prints the figures docs/reliability.md cites.
 
     python bench/reliability.py            # quick settings (what make test runs)
-    python bench/reliability.py --full     # full settings: ≥ 10,000 Schemathesis cases,
+    python bench/reliability.py --full     # full settings: ≥ 10,000 Schemathesis cases
+                                           # and ≥ 10,000 hostile-input cases,
                                            # 500 × 50 state-machine runs, ≥ 100 SIGKILL cycles,
                                            # 5,000 tamper mutations, a 10-minute soak at half
                                            # the sustainable rate
@@ -32,6 +33,8 @@ PARTS = {
     "tamper": "tests/reliability/test_tamper.py",
     "audit_api": "tests/reliability/test_audit_api.py",
     "schemathesis": "tests/reliability/test_schemathesis.py",
+    "hostile": "tests/api/test_hostile_input.py tests/records/test_hostile_files.py "
+    "tests/web/test_sessions.py",
     "state_machine": "tests/reliability/test_state_machine.py",
     "crash": "tests/reliability/test_crash_cycles.py",
     "dependencies": "tests/reliability/test_dependencies.py",
@@ -53,7 +56,7 @@ def run_part(name: str, full: bool) -> dict[str, object]:
     start = time.perf_counter()
     run = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-s", "-ra", "-p", "no:cacheprovider",
-         PARTS[name]],
+         *PARTS[name].split()],
         cwd=ROOT, env=env, capture_output=True, text=True,
     )  # fmt: skip
     tail = [line for line in run.stdout.splitlines() if line.strip()][-6:]

@@ -265,6 +265,22 @@ def test_report_cells_are_formula_escaped_and_short(
     assert (os.stat(summary["report"]).st_mode & 0o777) == 0o600
 
 
+def test_furnisher_whose_keys_are_revoked_is_refused(
+    tmp_path: Path, cli_store: tuple[Path, str]
+) -> None:
+    db, furnisher = cli_store
+    listed = last_json(cli("keys", "list", furnisher, "--json"))
+    ids = [k["id"] for k in listed["keys"]]
+    assert ids, listed
+    for key_id in ids:
+        assert cli("keys", "revoke", key_id).exit_code == 0
+    path = write(tmp_path / "in.jsonl", [repayment("r-1")])
+    result = cli("ingest", str(path), "--furnisher", furnisher)
+    assert result.exit_code == 1
+    assert "revoked" in " ".join(result.output.split())
+    assert sqlite_count(db, "SELECT count(*) FROM records") == 0
+
+
 def test_inactive_furnisher_is_refused(tmp_path: Path, cli_store: tuple[Path, str]) -> None:
     db, furnisher = cli_store
     import sqlite3

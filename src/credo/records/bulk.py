@@ -29,9 +29,10 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from credo.catalogue import get_catalogue
 from credo.config import get_settings
-from credo.core import clock
+from credo.core import clock, credentials
 from credo.errors import Forbidden, InvalidInput
 from credo.furnishers import service as furnishers
+from credo.records import hooks
 from credo.records.fast import Chunk, FastValidator, store_chunk
 from credo.records.readers import check_file, iter_batches
 from credo.records.validation import RowError, Validator
@@ -153,18 +154,24 @@ def ingest_file(
 ) -> IngestSummary:
     """Ingest a CSV, JSONL or Parquet file for a furnisher; see the module docstring.
 
-    ``after_store(session, furnisher_id, external_ids)`` runs inside each chunk's
-    transaction; later domains use it to apply what must happen at once (list removals).
+    The record hooks later domains registered (``records.hooks``: list removals) run inside
+    each chunk's transaction, as for every other way records are stored; ``after_store``
+    (``after_store(session, furnisher_id, external_ids)``) is an extra one for this call.
     """
     settings = get_settings()
     chunk = chunk or settings.ingest_chunk
     with factory() as session:
         furnisher = furnishers.get(session=session, furnisher_id=furnisher_id)
         permitted = frozenset(furnisher.categories)
-        if not furnisher.active:
+        now = clock.now()
+        live = any(
+            credentials.is_live(c, now)
+            for c in credentials.of_holder(session=session, kind="furnisher", holder=furnisher_id)
+        )
+        if not furnisher.active or not live:
             raise Forbidden(
-                f"furnisher {furnisher_id!r} is inactive (its key was revoked); it may not "
-                "furnish records",
+                f"furnisher {furnisher_id!r} is inactive or every key of it is revoked or "
+                "expired; it may not furnish records (issue it a key with `credo keys issue`)",
                 code="furnisher_inactive",
                 details=[{"field": "furnisher", "value": furnisher_id}],
             )
@@ -238,8 +245,11 @@ def _store(
     accepted, duplicates, conflicts = store_chunk(
         session=session, furnisher_id=furnisher_id, chunk=chunk, actor=actor, cache=cache
     )
-    if after_store is not None and accepted:
-        after_store(session, furnisher_id, [row[1] for row in chunk.rows])
+    if accepted:
+        external_ids = [row[1] for row in chunk.rows]
+        hooks.records_changed(session=session, furnisher_id=furnisher_id, external_ids=external_ids)
+        if after_store is not None:
+            after_store(session, furnisher_id, external_ids)
     for number, external_id in conflicts:
         summary.rejected += 1
         report.write(

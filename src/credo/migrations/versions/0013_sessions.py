@@ -1,5 +1,10 @@
 """sessions: server-side web sessions and failed-credential throttling (issue 18)
 
+No schema change: a web session is a row of the ``credentials`` table (revision 0010) of
+kind ``operator_session`` or ``subject_session`` (``credo.web.sessions``), and the
+failed-credential throttle is kept in each API process (``credo.api.limits``). The
+revision stays so the numbering of the open issues' migrations holds.
+
 Revision ID: 0013
 Revises: 0012
 """
