@@ -182,6 +182,8 @@ def _sync(
     changed: list[tuple[ListEntry, str | None]] = []
     for key, entry in existing.items():
         want = desired.get(key)
+        if want is not None and entry.overturned_on is not None and want.state in OPEN:
+            want.close(entry.overturned_on, "overturned_on_review")  # a human review ended it
         if want is None:
             if entry.state not in OPEN:
                 continue
@@ -410,6 +412,34 @@ def entries_for(*, session: Session, subject_id: int) -> list[ListEntry]:
             .order_by(ListEntry.starts_on.desc(), ListEntry.id.desc())
         ).scalars()
     )
+
+
+def overturn(
+    *, session: Session, entry_id: int, actor: str, on: dt.date | None = None
+) -> ListEntry:
+    """End an entry a human review overturned, at once and for good (refreshes keep it
+    ended: ``overturned_on`` closes the entry whatever the records call for)."""
+    entry = get_entry(session=session, entry_id=entry_id)
+    on = on or clock.today()
+    entry.overturned_on = on
+    if entry.state in OPEN:
+        entry.state, entry.ended_on = "ended", max(on, entry.starts_on)
+        entry.removal_reason = "overturned_on_review"
+    entry.updated_at = clock.now()
+    session.flush()
+    audit.append(
+        session,
+        events.ListRemoved(
+            entry.id,
+            entry.list_id,
+            entry.subject_id,
+            _iso(entry.ended_on) or on.isoformat(),
+            "overturned_on_review",
+            True,
+        ),
+        actor=actor,
+    )
+    return entry
 
 
 def get_entry(*, session: Session, entry_id: int) -> ListEntry:

@@ -13,6 +13,7 @@ from credo.access.models import Inquiry
 from credo.core import audit, clock
 from credo.errors import Conflict, InvalidInput, NotFound
 from credo.lists import rules as list_rules
+from credo.lists import service as lists
 from credo.lists.models import ListEntry
 from credo.notices import outbox
 from credo.rights import notify
@@ -138,6 +139,12 @@ def decide(*, session: Session, review_id: int, outcome: str, note: str) -> Revi
     notify.review_decided(session, review)
     if outcome == "overturned" and review.kind in ("eligibility", "restriction"):
         _tell_party(session, review)
+    if outcome == "overturned" and review.kind == "list_entry":
+        lists.overturn(
+            session=session,
+            entry_id=int(review.decision_id.partition(":")[2]),
+            actor=f"operator:review:{review.id}",
+        )
     return review
 
 

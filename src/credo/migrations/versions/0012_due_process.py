@@ -29,6 +29,8 @@ def upgrade() -> None:
                 "kind", sa.String(length=16), nullable=False, server_default="eligibility"
             )
         )
+    with op.batch_alter_table("list_entries", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("overturned_on", sa.Date(), nullable=True))
     op.create_table(
         "proofs",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -72,6 +74,8 @@ def downgrade() -> None:
     for column in ("furnisher_id", "record_id", "subject_id"):
         op.drop_index(op.f(f"ix_proofs_{column}"), table_name="proofs")
     op.drop_table("proofs")
+    with op.batch_alter_table("list_entries", schema=None) as batch_op:
+        batch_op.drop_column("overturned_on")
     with op.batch_alter_table("reviews", schema=None) as batch_op:
         batch_op.drop_column("kind")
     with op.batch_alter_table("statements", schema=None) as batch_op:
