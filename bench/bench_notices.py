@@ -26,9 +26,12 @@ import sys
 import tempfile
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
+
+from sqlalchemy import func, select
 
 sys.path.insert(0, str(Path(__file__).parent))
 from _records import person_ids
@@ -38,6 +41,7 @@ from credo.furnishers import service as furnishers
 from credo.models import metadata
 from credo.notices import outbox, webhooks
 from credo.notices.delivery import Worker
+from credo.notices.models import Notice
 from credo.records.intake import validate_all, validator_for
 from credo.records.service import classify, store
 from credo.subjects import service as subjects
@@ -57,7 +61,7 @@ def receivers(smtp_port: int, http_port: int, ready: Any, stop: Any, out: str) -
     lock = threading.Lock()
 
     class Sink:
-        async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+        async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
             at = time.time()
             for line in envelope.content.split(b"\r\n"):
                 if line.startswith(b"Credo-Notice-Id: "):
@@ -69,7 +73,7 @@ def receivers(smtp_port: int, http_port: int, ready: Any, stop: Any, out: str) -
     class Hook(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"  # keep-alive, as real receivers do
 
-        def do_POST(self) -> None:  # noqa: N802
+        def do_POST(self) -> None:
             self.rfile.read(int(self.headers.get("Content-Length", "0")))
             with lock:
                 arrivals.setdefault(self.headers["Credo-Notice-Id"], time.time())
@@ -131,8 +135,6 @@ def percentile(values: list[float], q: float) -> float:
 
 def drain(factory: Any, settings: Any) -> float:
     worker = Worker(factory, settings, name="bench")
-    from concurrent.futures import ThreadPoolExecutor
-
     started = time.perf_counter()
     with ThreadPoolExecutor(settings.worker_concurrency) as pool:
         while worker.run_once(pool):
@@ -210,10 +212,6 @@ def main() -> None:
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         with factory() as s:
-            from sqlalchemy import func, select
-
-            from credo.notices.models import Notice
-
             left = s.scalar(select(func.count()).where(Notice.state == "pending"))
         if not left:
             break

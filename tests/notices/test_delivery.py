@@ -191,3 +191,35 @@ def test_a_malformed_contact_email_is_refused_at_intake(
     assert response.status_code == 422
     details = response.json()["error"]["details"]
     assert any(str(d.get("field", "")).endswith("fields.contact_email") for d in details), details
+
+
+def test_a_furnisher_is_reminded_of_a_dispute_deadline_once(
+    client: TestClient,
+    factory: sessionmaker[Session],
+    bank: dict[str, Any],
+    settings: Settings,
+    smtp: SmtpServer,
+    receiver: Receiver,
+    worker: Worker,
+) -> None:
+    from credo.cli.notices import sweeps
+
+    clock.freeze(T0)
+    with factory() as s, s.begin():
+        _, secret = webhooks.register(
+            session=s, settings=settings, owner_type="furnisher", owner_id=bank["id"],
+            url=receiver.url,
+        )  # fmt: skip
+    dispute_id = _dispute(client, factory, bank)
+    worker.sweeps = sweeps()
+    assert worker.sweep() == 0  # twenty days to go
+    clock.freeze(T0 + dt.timedelta(days=18))
+    assert worker.sweep() == 1
+    assert worker.sweep() == 0
+    worker.run_once()
+    kinds = {b["type"]: b for b in receiver.bodies()}
+    assert set(kinds) == {"dispute.opened", "dispute.deadline"}
+    assert kinds["dispute.deadline"]["data"]["dispute_id"] == dispute_id
+    assert kinds["dispute.deadline"]["data"]["deadline"] == "2026-03-30"
+    headers, raw = receiver.requests[-1]
+    assert webhooks.verify(secret, headers[webhooks.SIGNATURE_HEADER], raw)

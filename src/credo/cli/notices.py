@@ -4,12 +4,22 @@ from __future__ import annotations
 
 import signal
 import threading
+from collections.abc import Callable
 from typing import Any
 
 import typer
+from sqlalchemy.orm import Session
 
 from credo.cli.common import console, emit_json, factory, handle_errors, transaction
 from credo.config import get_settings
+
+
+def sweeps() -> list[Callable[[Session], int]]:
+    """The sweeps the worker runs: consents ending, inquiries, dispute deadlines."""
+    from credo.access import notify as access_notify
+    from credo.rights import notify as rights_notify
+
+    return [*access_notify.SWEEPS, rights_notify.dispute_deadlines]
 
 
 def register(app: typer.Typer) -> None:
@@ -23,11 +33,10 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Deliver the outbox: portal inbox, e-mail over SMTP, signed webhooks; retry; exit on
         SIGTERM or Ctrl-C after the deliveries in flight."""
-        from credo.access.notify import SWEEPS
         from credo.notices.delivery import Worker
 
         settings = get_settings()
-        runner = Worker(factory(), settings, sweeps=SWEEPS)
+        runner = Worker(factory(), settings, sweeps=sweeps())
         if once:
             runner.sweep()
             outcomes = runner.run_once()

@@ -80,7 +80,7 @@ def _store(session: Any, furnisher: Any, envelopes: list[dict[str, Any]]) -> Non
 
 def demo_step(ctx: Any) -> None:
     """Warn one sample person of a listing by inbox and e-mail; start the delivery worker."""
-    from credo.access.notify import SWEEPS
+    from credo.cli.notices import sweeps
     from credo.core import clock
     from credo.furnishers import service as furnishers
     from credo.lists.models import ListEntry
@@ -131,7 +131,7 @@ def demo_step(ctx: Any) -> None:
                        "ground": "false_asset_report"},
         }])  # fmt: skip
         subject_id = find(session=session, scheme=who["scheme"], value=who["id"]).id
-    start_thread(sessions, get_settings(), sweeps=SWEEPS)
+    start_thread(sessions, get_settings(), sweeps=sweeps())
     delivered = wait_idle(sessions, timeout=15)
     with sessions() as session, session.begin():
         refresh_lists(session=session, actor="demo")  # the listing, now that it was warned

@@ -36,3 +36,25 @@ def email_of(*, session: Session, subject_id: int) -> str | None:
         if value:
             return str(value)
     return None
+
+
+def emails_of(*, session: Session, subject_ids: list[int]) -> dict[int, str | None]:
+    """``email_of`` for many subjects in one query per 500 (the worker, per claimed batch)."""
+    found: dict[int, str | None] = dict.fromkeys(subject_ids)
+    for start in range(0, len(subject_ids), 500):
+        chunk = subject_ids[start : start + 500]
+        rows = session.execute(
+            select(Record.subject_id, Record.fields)
+            .where(
+                Record.subject_id.in_(chunk),
+                Record.category == CATEGORY,
+                Record.state.in_(LIVE),
+            )
+            .order_by(Record.subject_id, Record.occurred_on.desc(), Record.id.desc())
+        )
+        for subject_id, fields in rows:
+            if found.get(subject_id) is None:
+                value = json.loads(fields).get(FIELD)
+                if value:
+                    found[subject_id] = str(value)
+    return found

@@ -123,12 +123,10 @@ class Worker:
     def _targets(self, batch: Sequence[Notice]) -> Targets:
         targets = Targets()
         with self.factory() as s:
+            subject_ids = sorted({int(n.recipient_id) for n in batch if n.channel == "email"})
+            targets.emails = contacts.emails_of(session=s, subject_ids=subject_ids)
             for n in batch:
-                if n.channel == "email":
-                    sid = int(n.recipient_id)
-                    if sid not in targets.emails:
-                        targets.emails[sid] = contacts.email_of(session=s, subject_id=sid)
-                elif n.channel == "webhook":
+                if n.channel == "webhook":
                     owner = (n.recipient_type, n.recipient_id)
                     if owner not in targets.endpoints:
                         endpoint = webhooks.endpoint_of(s, *owner)

@@ -6,9 +6,14 @@ the furnisher hears of a new dispute on its record, with the deadline, by signed
 
 from __future__ import annotations
 
+import datetime as dt
+
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from credo.core import clock
 from credo.notices import outbox
+from credo.notices.models import Notice
 from credo.records.models import Record
 from credo.rights.models import Dispute, Review
 
@@ -89,3 +94,41 @@ def review_decided(session: Session, review: Review) -> None:
         },
         idempotency_key=f"review/{review.id}/decided",
     )
+
+
+REMIND_DAYS = 3
+
+
+def dispute_deadlines(session: Session) -> int:
+    """Remind furnishers, by webhook, of open disputes due within three days; the count."""
+    until = clock.today() + dt.timedelta(days=REMIND_DAYS)
+    due = list(
+        session.scalars(select(Dispute).where(Dispute.state == "open", Dispute.deadline <= until))
+    )
+    keys = [f"dispute/{d.id}/deadline" for d in due]
+    known = (
+        set(session.scalars(select(Notice.idempotency_key).where(Notice.idempotency_key.in_(keys))))
+        if keys
+        else set()
+    )
+    written = 0
+    for dispute, key in zip(due, keys, strict=True):
+        if key in known:
+            continue
+        record = session.get(Record, dispute.record_id)
+        outbox.enqueue(
+            session=session,
+            kind="dispute.deadline",
+            recipient_type="furnisher",
+            recipient_id=dispute.furnisher_id,
+            payload={
+                "dispute_id": dispute.id,
+                "external_id": record.external_id if record is not None else None,
+                "deadline": dispute.deadline.isoformat(),
+                "unanswered": "the record is deleted after the deadline",
+            },
+            idempotency_key=key,
+            channel="webhook",
+        )
+        written += 1
+    return written
