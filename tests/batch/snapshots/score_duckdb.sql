@@ -72,160 +72,26 @@ SELECT
     ELSE 'poor'
   END AS "band",
   CASE
-    WHEN (
-      LIST_EXTRACT("t69"."_keys", 14) >= 14
+    WHEN LIST_EXTRACT("t69"."_keys", 14) >= 14
+    THEN LIST_EXTRACT(
+      [
+        'identity_level',
+        'tax_on_time_pct',
+        'bills_on_time_pct',
+        'tax_arrears_open',
+        'breaches_24m',
+        'penalties_24m',
+        'open_judgment_amount',
+        'open_judgments',
+        'card_utilisation',
+        'history_months',
+        'defaults_60m',
+        'months_since_late_30',
+        'late_90_24m',
+        'late_30_24m'
+      ],
+      CAST(LIST_EXTRACT("t69"."_keys", 14) % 14 AS INT) + CAST(CAST(LIST_EXTRACT("t69"."_keys", 14) % 14 AS INT) >= 0 AS INT)
     )
-    AND (
-      (
-        13 - (
-          LIST_EXTRACT("t69"."_keys", 14) % 14
-        )
-      ) = 0
-    )
-    THEN 'late_30_24m'
-    WHEN (
-      LIST_EXTRACT("t69"."_keys", 14) >= 14
-    )
-    AND (
-      (
-        13 - (
-          LIST_EXTRACT("t69"."_keys", 14) % 14
-        )
-      ) = 1
-    )
-    THEN 'late_90_24m'
-    WHEN (
-      LIST_EXTRACT("t69"."_keys", 14) >= 14
-    )
-    AND (
-      (
-        13 - (
-          LIST_EXTRACT("t69"."_keys", 14) % 14
-        )
-      ) = 2
-    )
-    THEN 'months_since_late_30'
-    WHEN (
-      LIST_EXTRACT("t69"."_keys", 14) >= 14
-    )
-    AND (
-      (
-        13 - (
-          LIST_EXTRACT("t69"."_keys", 14) % 14
-        )
-      ) = 3
-    )
-    THEN 'defaults_60m'
-    WHEN (
-      LIST_EXTRACT("t69"."_keys", 14) >= 14
-    )
-    AND (
-      (
-        13 - (
-          LIST_EXTRACT("t69"."_keys", 14) % 14
-        )
-      ) = 4
-    )
-    THEN 'history_months'
-    WHEN (
-      LIST_EXTRACT("t69"."_keys", 14) >= 14
-    )
-    AND (
-      (
-        13 - (
-          LIST_EXTRACT("t69"."_keys", 14) % 14
-        )
-      ) = 5
-    )
-    THEN 'card_utilisation'
-    WHEN (
-      LIST_EXTRACT("t69"."_keys", 14) >= 14
-    )
-    AND (
-      (
-        13 - (
-          LIST_EXTRACT("t69"."_keys", 14) % 14
-        )
-      ) = 6
-    )
-    THEN 'open_judgments'
-    WHEN (
-      LIST_EXTRACT("t69"."_keys", 14) >= 14
-    )
-    AND (
-      (
-        13 - (
-          LIST_EXTRACT("t69"."_keys", 14) % 14
-        )
-      ) = 7
-    )
-    THEN 'open_judgment_amount'
-    WHEN (
-      LIST_EXTRACT("t69"."_keys", 14) >= 14
-    )
-    AND (
-      (
-        13 - (
-          LIST_EXTRACT("t69"."_keys", 14) % 14
-        )
-      ) = 8
-    )
-    THEN 'penalties_24m'
-    WHEN (
-      LIST_EXTRACT("t69"."_keys", 14) >= 14
-    )
-    AND (
-      (
-        13 - (
-          LIST_EXTRACT("t69"."_keys", 14) % 14
-        )
-      ) = 9
-    )
-    THEN 'breaches_24m'
-    WHEN (
-      LIST_EXTRACT("t69"."_keys", 14) >= 14
-    )
-    AND (
-      (
-        13 - (
-          LIST_EXTRACT("t69"."_keys", 14) % 14
-        )
-      ) = 10
-    )
-    THEN 'tax_arrears_open'
-    WHEN (
-      LIST_EXTRACT("t69"."_keys", 14) >= 14
-    )
-    AND (
-      (
-        13 - (
-          LIST_EXTRACT("t69"."_keys", 14) % 14
-        )
-      ) = 11
-    )
-    THEN 'bills_on_time_pct'
-    WHEN (
-      LIST_EXTRACT("t69"."_keys", 14) >= 14
-    )
-    AND (
-      (
-        13 - (
-          LIST_EXTRACT("t69"."_keys", 14) % 14
-        )
-      ) = 12
-    )
-    THEN 'tax_on_time_pct'
-    WHEN (
-      LIST_EXTRACT("t69"."_keys", 14) >= 14
-    )
-    AND (
-      (
-        13 - (
-          LIST_EXTRACT("t69"."_keys", 14) % 14
-        )
-      ) = 13
-    )
-    THEN 'identity_level'
     ELSE CAST(NULL AS TEXT)
   END AS "reason_1",
   CASE
@@ -234,160 +100,26 @@ SELECT
     ELSE CAST(NULL AS BIGINT)
   END AS "lost_1",
   CASE
-    WHEN (
-      LIST_EXTRACT("t69"."_keys", 13) >= 14
+    WHEN LIST_EXTRACT("t69"."_keys", 13) >= 14
+    THEN LIST_EXTRACT(
+      [
+        'identity_level',
+        'tax_on_time_pct',
+        'bills_on_time_pct',
+        'tax_arrears_open',
+        'breaches_24m',
+        'penalties_24m',
+        'open_judgment_amount',
+        'open_judgments',
+        'card_utilisation',
+        'history_months',
+        'defaults_60m',
+        'months_since_late_30',
+        'late_90_24m',
+        'late_30_24m'
+      ],
+      CAST(LIST_EXTRACT("t69"."_keys", 13) % 14 AS INT) + CAST(CAST(LIST_EXTRACT("t69"."_keys", 13) % 14 AS INT) >= 0 AS INT)
     )
-    AND (
-      (
-        13 - (
-          LIST_EXTRACT("t69"."_keys", 13) % 14
-        )
-      ) = 0
-    )
-    THEN 'late_30_24m'
-    WHEN (
-      LIST_EXTRACT("t69"."_keys", 13) >= 14
-    )
-    AND (
-      (
-        13 - (
-          LIST_EXTRACT("t69"."_keys", 13) % 14
-        )
-      ) = 1
-    )
-    THEN 'late_90_24m'
-    WHEN (
-      LIST_EXTRACT("t69"."_keys", 13) >= 14
-    )
-    AND (
-      (
-        13 - (
-          LIST_EXTRACT("t69"."_keys", 13) % 14
-        )
-      ) = 2
-    )
-    THEN 'months_since_late_30'
-    WHEN (
-      LIST_EXTRACT("t69"."_keys", 13) >= 14
-    )
-    AND (
-      (
-        13 - (
-          LIST_EXTRACT("t69"."_keys", 13) % 14
-        )
-      ) = 3
-    )
-    THEN 'defaults_60m'
-    WHEN (
-      LIST_EXTRACT("t69"."_keys", 13) >= 14
-    )
-    AND (
-      (
-        13 - (
-          LIST_EXTRACT("t69"."_keys", 13) % 14
-        )
-      ) = 4
-    )
-    THEN 'history_months'
-    WHEN (
-      LIST_EXTRACT("t69"."_keys", 13) >= 14
-    )
-    AND (
-      (
-        13 - (
-          LIST_EXTRACT("t69"."_keys", 13) % 14
-        )
-      ) = 5
-    )
-    THEN 'card_utilisation'
-    WHEN (
-      LIST_EXTRACT("t69"."_keys", 13) >= 14
-    )
-    AND (
-      (
-        13 - (
-          LIST_EXTRACT("t69"."_keys", 13) % 14
-        )
-      ) = 6
-    )
-    THEN 'open_judgments'
-    WHEN (
-      LIST_EXTRACT("t69"."_keys", 13) >= 14
-    )
-    AND (
-      (
-        13 - (
-          LIST_EXTRACT("t69"."_keys", 13) % 14
-        )
-      ) = 7
-    )
-    THEN 'open_judgment_amount'
-    WHEN (
-      LIST_EXTRACT("t69"."_keys", 13) >= 14
-    )
-    AND (
-      (
-        13 - (
-          LIST_EXTRACT("t69"."_keys", 13) % 14
-        )
-      ) = 8
-    )
-    THEN 'penalties_24m'
-    WHEN (
-      LIST_EXTRACT("t69"."_keys", 13) >= 14
-    )
-    AND (
-      (
-        13 - (
-          LIST_EXTRACT("t69"."_keys", 13) % 14
-        )
-      ) = 9
-    )
-    THEN 'breaches_24m'
-    WHEN (
-      LIST_EXTRACT("t69"."_keys", 13) >= 14
-    )
-    AND (
-      (
-        13 - (
-          LIST_EXTRACT("t69"."_keys", 13) % 14
-        )
-      ) = 10
-    )
-    THEN 'tax_arrears_open'
-    WHEN (
-      LIST_EXTRACT("t69"."_keys", 13) >= 14
-    )
-    AND (
-      (
-        13 - (
-          LIST_EXTRACT("t69"."_keys", 13) % 14
-        )
-      ) = 11
-    )
-    THEN 'bills_on_time_pct'
-    WHEN (
-      LIST_EXTRACT("t69"."_keys", 13) >= 14
-    )
-    AND (
-      (
-        13 - (
-          LIST_EXTRACT("t69"."_keys", 13) % 14
-        )
-      ) = 12
-    )
-    THEN 'tax_on_time_pct'
-    WHEN (
-      LIST_EXTRACT("t69"."_keys", 13) >= 14
-    )
-    AND (
-      (
-        13 - (
-          LIST_EXTRACT("t69"."_keys", 13) % 14
-        )
-      ) = 13
-    )
-    THEN 'identity_level'
     ELSE CAST(NULL AS TEXT)
   END AS "reason_2",
   CASE
@@ -396,160 +128,26 @@ SELECT
     ELSE CAST(NULL AS BIGINT)
   END AS "lost_2",
   CASE
-    WHEN (
-      LIST_EXTRACT("t69"."_keys", 12) >= 14
+    WHEN LIST_EXTRACT("t69"."_keys", 12) >= 14
+    THEN LIST_EXTRACT(
+      [
+        'identity_level',
+        'tax_on_time_pct',
+        'bills_on_time_pct',
+        'tax_arrears_open',
+        'breaches_24m',
+        'penalties_24m',
+        'open_judgment_amount',
+        'open_judgments',
+        'card_utilisation',
+        'history_months',
+        'defaults_60m',
+        'months_since_late_30',
+        'late_90_24m',
+        'late_30_24m'
+      ],
+      CAST(LIST_EXTRACT("t69"."_keys", 12) % 14 AS INT) + CAST(CAST(LIST_EXTRACT("t69"."_keys", 12) % 14 AS INT) >= 0 AS INT)
     )
-    AND (
-      (
-        13 - (
-          LIST_EXTRACT("t69"."_keys", 12) % 14
-        )
-      ) = 0
-    )
-    THEN 'late_30_24m'
-    WHEN (
-      LIST_EXTRACT("t69"."_keys", 12) >= 14
-    )
-    AND (
-      (
-        13 - (
-          LIST_EXTRACT("t69"."_keys", 12) % 14
-        )
-      ) = 1
-    )
-    THEN 'late_90_24m'
-    WHEN (
-      LIST_EXTRACT("t69"."_keys", 12) >= 14
-    )
-    AND (
-      (
-        13 - (
-          LIST_EXTRACT("t69"."_keys", 12) % 14
-        )
-      ) = 2
-    )
-    THEN 'months_since_late_30'
-    WHEN (
-      LIST_EXTRACT("t69"."_keys", 12) >= 14
-    )
-    AND (
-      (
-        13 - (
-          LIST_EXTRACT("t69"."_keys", 12) % 14
-        )
-      ) = 3
-    )
-    THEN 'defaults_60m'
-    WHEN (
-      LIST_EXTRACT("t69"."_keys", 12) >= 14
-    )
-    AND (
-      (
-        13 - (
-          LIST_EXTRACT("t69"."_keys", 12) % 14
-        )
-      ) = 4
-    )
-    THEN 'history_months'
-    WHEN (
-      LIST_EXTRACT("t69"."_keys", 12) >= 14
-    )
-    AND (
-      (
-        13 - (
-          LIST_EXTRACT("t69"."_keys", 12) % 14
-        )
-      ) = 5
-    )
-    THEN 'card_utilisation'
-    WHEN (
-      LIST_EXTRACT("t69"."_keys", 12) >= 14
-    )
-    AND (
-      (
-        13 - (
-          LIST_EXTRACT("t69"."_keys", 12) % 14
-        )
-      ) = 6
-    )
-    THEN 'open_judgments'
-    WHEN (
-      LIST_EXTRACT("t69"."_keys", 12) >= 14
-    )
-    AND (
-      (
-        13 - (
-          LIST_EXTRACT("t69"."_keys", 12) % 14
-        )
-      ) = 7
-    )
-    THEN 'open_judgment_amount'
-    WHEN (
-      LIST_EXTRACT("t69"."_keys", 12) >= 14
-    )
-    AND (
-      (
-        13 - (
-          LIST_EXTRACT("t69"."_keys", 12) % 14
-        )
-      ) = 8
-    )
-    THEN 'penalties_24m'
-    WHEN (
-      LIST_EXTRACT("t69"."_keys", 12) >= 14
-    )
-    AND (
-      (
-        13 - (
-          LIST_EXTRACT("t69"."_keys", 12) % 14
-        )
-      ) = 9
-    )
-    THEN 'breaches_24m'
-    WHEN (
-      LIST_EXTRACT("t69"."_keys", 12) >= 14
-    )
-    AND (
-      (
-        13 - (
-          LIST_EXTRACT("t69"."_keys", 12) % 14
-        )
-      ) = 10
-    )
-    THEN 'tax_arrears_open'
-    WHEN (
-      LIST_EXTRACT("t69"."_keys", 12) >= 14
-    )
-    AND (
-      (
-        13 - (
-          LIST_EXTRACT("t69"."_keys", 12) % 14
-        )
-      ) = 11
-    )
-    THEN 'bills_on_time_pct'
-    WHEN (
-      LIST_EXTRACT("t69"."_keys", 12) >= 14
-    )
-    AND (
-      (
-        13 - (
-          LIST_EXTRACT("t69"."_keys", 12) % 14
-        )
-      ) = 12
-    )
-    THEN 'tax_on_time_pct'
-    WHEN (
-      LIST_EXTRACT("t69"."_keys", 12) >= 14
-    )
-    AND (
-      (
-        13 - (
-          LIST_EXTRACT("t69"."_keys", 12) % 14
-        )
-      ) = 13
-    )
-    THEN 'identity_level'
     ELSE CAST(NULL AS TEXT)
   END AS "reason_3",
   CASE
@@ -558,160 +156,26 @@ SELECT
     ELSE CAST(NULL AS BIGINT)
   END AS "lost_3",
   CASE
-    WHEN (
-      LIST_EXTRACT("t69"."_keys", 11) >= 14
+    WHEN LIST_EXTRACT("t69"."_keys", 11) >= 14
+    THEN LIST_EXTRACT(
+      [
+        'identity_level',
+        'tax_on_time_pct',
+        'bills_on_time_pct',
+        'tax_arrears_open',
+        'breaches_24m',
+        'penalties_24m',
+        'open_judgment_amount',
+        'open_judgments',
+        'card_utilisation',
+        'history_months',
+        'defaults_60m',
+        'months_since_late_30',
+        'late_90_24m',
+        'late_30_24m'
+      ],
+      CAST(LIST_EXTRACT("t69"."_keys", 11) % 14 AS INT) + CAST(CAST(LIST_EXTRACT("t69"."_keys", 11) % 14 AS INT) >= 0 AS INT)
     )
-    AND (
-      (
-        13 - (
-          LIST_EXTRACT("t69"."_keys", 11) % 14
-        )
-      ) = 0
-    )
-    THEN 'late_30_24m'
-    WHEN (
-      LIST_EXTRACT("t69"."_keys", 11) >= 14
-    )
-    AND (
-      (
-        13 - (
-          LIST_EXTRACT("t69"."_keys", 11) % 14
-        )
-      ) = 1
-    )
-    THEN 'late_90_24m'
-    WHEN (
-      LIST_EXTRACT("t69"."_keys", 11) >= 14
-    )
-    AND (
-      (
-        13 - (
-          LIST_EXTRACT("t69"."_keys", 11) % 14
-        )
-      ) = 2
-    )
-    THEN 'months_since_late_30'
-    WHEN (
-      LIST_EXTRACT("t69"."_keys", 11) >= 14
-    )
-    AND (
-      (
-        13 - (
-          LIST_EXTRACT("t69"."_keys", 11) % 14
-        )
-      ) = 3
-    )
-    THEN 'defaults_60m'
-    WHEN (
-      LIST_EXTRACT("t69"."_keys", 11) >= 14
-    )
-    AND (
-      (
-        13 - (
-          LIST_EXTRACT("t69"."_keys", 11) % 14
-        )
-      ) = 4
-    )
-    THEN 'history_months'
-    WHEN (
-      LIST_EXTRACT("t69"."_keys", 11) >= 14
-    )
-    AND (
-      (
-        13 - (
-          LIST_EXTRACT("t69"."_keys", 11) % 14
-        )
-      ) = 5
-    )
-    THEN 'card_utilisation'
-    WHEN (
-      LIST_EXTRACT("t69"."_keys", 11) >= 14
-    )
-    AND (
-      (
-        13 - (
-          LIST_EXTRACT("t69"."_keys", 11) % 14
-        )
-      ) = 6
-    )
-    THEN 'open_judgments'
-    WHEN (
-      LIST_EXTRACT("t69"."_keys", 11) >= 14
-    )
-    AND (
-      (
-        13 - (
-          LIST_EXTRACT("t69"."_keys", 11) % 14
-        )
-      ) = 7
-    )
-    THEN 'open_judgment_amount'
-    WHEN (
-      LIST_EXTRACT("t69"."_keys", 11) >= 14
-    )
-    AND (
-      (
-        13 - (
-          LIST_EXTRACT("t69"."_keys", 11) % 14
-        )
-      ) = 8
-    )
-    THEN 'penalties_24m'
-    WHEN (
-      LIST_EXTRACT("t69"."_keys", 11) >= 14
-    )
-    AND (
-      (
-        13 - (
-          LIST_EXTRACT("t69"."_keys", 11) % 14
-        )
-      ) = 9
-    )
-    THEN 'breaches_24m'
-    WHEN (
-      LIST_EXTRACT("t69"."_keys", 11) >= 14
-    )
-    AND (
-      (
-        13 - (
-          LIST_EXTRACT("t69"."_keys", 11) % 14
-        )
-      ) = 10
-    )
-    THEN 'tax_arrears_open'
-    WHEN (
-      LIST_EXTRACT("t69"."_keys", 11) >= 14
-    )
-    AND (
-      (
-        13 - (
-          LIST_EXTRACT("t69"."_keys", 11) % 14
-        )
-      ) = 11
-    )
-    THEN 'bills_on_time_pct'
-    WHEN (
-      LIST_EXTRACT("t69"."_keys", 11) >= 14
-    )
-    AND (
-      (
-        13 - (
-          LIST_EXTRACT("t69"."_keys", 11) % 14
-        )
-      ) = 12
-    )
-    THEN 'tax_on_time_pct'
-    WHEN (
-      LIST_EXTRACT("t69"."_keys", 11) >= 14
-    )
-    AND (
-      (
-        13 - (
-          LIST_EXTRACT("t69"."_keys", 11) % 14
-        )
-      ) = 13
-    )
-    THEN 'identity_level'
     ELSE CAST(NULL AS TEXT)
   END AS "reason_4",
   CASE
