@@ -97,6 +97,8 @@ def test_accepted_proof_lifts_the_restriction_at_once(
     assert [(e["state"], e["removal_reason"]) for e in listing_entry] == [("ended", "fulfilled")]
     (mine,) = client.get("/v1/me/proofs", headers=me).json()
     assert mine["state"] == "accepted"
+    report = client.get("/v1/me/report", headers=me).json()
+    assert [(p["id"], p["state"]) for p in report["proofs"]] == [(proof["id"], "accepted")]
 
 
 def test_unanswered_proof_goes_to_the_operator(

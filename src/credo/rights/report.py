@@ -26,7 +26,7 @@ from credo.lists import service as lists
 from credo.notices import service as notice_service
 from credo.records import service as records
 from credo.records.models import Record, RecordVersion
-from credo.rights import disputes, reviews, statements
+from credo.rights import disputes, proofs, reviews, statements
 from credo.rights.schemas import SubjectReport
 from credo.scores import service as scores
 from credo.scores.models import Score
@@ -197,6 +197,10 @@ def build(*, session: Session, subject: Subject, today: dt.date | None = None) -
             ],
             "repairs": waiting,
             "statements": statements.of_author(session=session, subject_id=subject.id),
+            "proofs": [
+                proofs.describe(p)
+                for p in proofs.for_subject(session=session, subject_id=subject.id)
+            ],
             "contact": notice_service.contact_view(session=session, subject_id=subject.id),
         }
     )

@@ -212,5 +212,12 @@ class SubjectReport(BaseModel):
     repairs: list[dict[str, Any]] = Field(
         default_factory=list, description="Credit-repair applications awaiting a decision."
     )
-    statements: list[dict[str, Any]]
+    statements: list[dict[str, Any]] = Field(
+        default_factory=list,
+        description="Every statement the subject wrote; detached: its record moved to "
+        "someone else (never shown for them).",
+    )
+    proofs: list[dict[str, Any]] = Field(
+        default_factory=list, description="Proofs of fulfilment sent, their queue and outcome."
+    )
     contact: dict[str, Any] | None = None
