@@ -40,6 +40,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     app.include_router(public_routes.router)
     app.include_router(public_routes.me_router)
     app.include_router(public_routes.admin_router)
+    public_routes.install(app)
     web.install(app)
     limits.install(app, max_body=settings.max_body, auth_failures=settings.auth_failures)
     return app

@@ -16,21 +16,24 @@ import json
 import os
 import shutil
 from collections import defaultdict
+from collections.abc import Iterator
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
-from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from credo.core import clock
 from credo.lists.rules import LISTS
+from credo.records.arrow import dates
 from credo.register.policy import load
 from credo.register.public import SHOWN_STATES, public_categories
 
-FETCH = 50_000
+FETCH = 100_000
 
 ORG_COLUMNS: tuple[tuple[str, pa.DataType, str], ...] = (
     ("uscc", pa.string(), "Unified social credit code (GB 32100), the organisation's key"),
@@ -71,105 +74,146 @@ def org_columns(domains: list[str]) -> list[tuple[str, pa.DataType, str]]:
     return out + list(TAIL_COLUMNS)
 
 
-def _rows(session: Session, sql: str, params: dict[str, Any]) -> Any:
-    result = session.connection().execute(text(sql), params)
+def _cursor(session: Session, sql: str, params: tuple[Any, ...] = ()) -> Any:
+    """A DBAPI cursor inside the session's transaction (``?`` or ``%s`` placeholders)."""
+    connection = session.connection()
+    raw: Any = connection.connection.driver_connection
+    if connection.dialect.name != "sqlite":
+        sql = sql.replace("?", "%s")
+    cursor = raw.cursor()
+    cursor.execute(sql, params)
+    return cursor
+
+
+def _batches(cursor: Any) -> Iterator[list[Any]]:
     while True:
-        chunk = result.fetchmany(FETCH)
-        if not chunk:
+        rows = cursor.fetchmany(FETCH)
+        if not rows:
+            cursor.close()
             return
-        yield from chunk
-
-
-def _date(value: Any) -> dt.date | None:
-    if value is None or isinstance(value, dt.date):
-        return value
-    return dt.date.fromisoformat(str(value)[:10])
-
-
-def _organisations(session: Session, domains: list[str], today: dt.date) -> pa.Table:
-    ratings: dict[int, dict[str, tuple[Any, Any, Any]]] = defaultdict(dict)
-    appealed = {
-        (s, d)
-        for s, d in _rows(
-            session,
-            "SELECT subject_id, domain FROM register_requests "
-            "WHERE state = 'open' AND kind = 'appeal'",
-            {},
-        )
-    }
-    for s, domain, rating, on in _rows(
-        session, "SELECT subject_id, domain, rating, inspection_on FROM register_ratings", {}
-    ):
-        status = "under appeal" if (s, domain) in appealed else "rated"
-        ratings[s][domain] = (rating, _date(on), status)
-    public_lists = [k for k, v in LISTS.items() if "organisation" in v.public_kinds]
-    on_lists: dict[int, set[str]] = defaultdict(set)
-    for s, list_id in _rows(
-        session,
-        "SELECT subject_id, list_id FROM list_entries WHERE state IN ('active', 'ended') "
-        "AND starts_on <= :d AND (ended_on IS NULL OR ended_on > :d) "
-        "AND (scheduled_end IS NULL OR scheduled_end > :d)",
-        {"d": today},
-    ):
-        if list_id in public_lists:
-            on_lists[s].add(list_id)
-    counts = dict(_rows(session, _count_sql(), {}))
-    names = [c[0] for c in org_columns(domains)]
-    columns: dict[str, list[Any]] = {n: [] for n in names}
-    for sid, code, name, grade, score, as_of, version, reasons in _rows(
-        session,
-        "SELECT s.id, s.display_id, s.name, g.grade, g.score, g.as_of, g.policy_version, "
-        "g.reasons FROM subjects s LEFT JOIN register_grades g ON g.subject_id = s.id "
-        "WHERE s.kind = 'organisation' ORDER BY s.display_id",
-        {},
-    ):
-        for key, value in zip(
-            names[:7], (code, name, grade, score, _date(as_of), version, reasons), strict=True
-        ):
-            columns[key].append(value)
-        mine = ratings.get(sid, {})
-        for domain in domains:
-            rating, on, status = mine.get(domain, (None, None, None))  # not rated
-            columns[f"{domain}_rating"].append(rating)
-            columns[f"{domain}_inspected_on"].append(on)
-            columns[f"{domain}_status"].append(status)
-        columns["lists"].append(",".join(sorted(on_lists.get(sid, ()))))
-        columns["public_records"].append(counts.get(sid, 0))
-    schema = pa.schema([(n, t) for n, t, _ in org_columns(domains)])
-    return pa.table(columns, schema=schema)
+        yield list(zip(*rows, strict=True))
 
 
 def _in(values: list[str]) -> str:
     return ", ".join("'" + v.replace("'", "''") + "'" for v in values)
 
 
-def _count_sql() -> str:
+def _public_filter(alias: str) -> str:
     return (
-        "SELECT r.subject_id, count(*) FROM records r JOIN subjects s ON s.id = r.subject_id "
-        f"WHERE s.kind = 'organisation' AND r.category IN ({_in(public_categories())}) "
-        f"AND r.state IN ({_in(list(SHOWN_STATES))}) GROUP BY r.subject_id"
+        f"{alias}.category IN ({_in(public_categories())}) "
+        f"AND {alias}.state IN ({_in(list(SHOWN_STATES))})"
     )
 
 
-def _records(session: Session) -> pa.Table:
-    names = dict(_rows(session, "SELECT id, name FROM furnishers", {}))
-    columns: dict[str, list[Any]] = {c[0]: [] for c in RECORD_COLUMNS}
-    order = [c[0] for c in RECORD_COLUMNS]
-    for code, rid, cat, on, minor, cur, fields, furnisher, basis, state in _rows(
+def _organisations_sql(domains: list[str]) -> str:
+    picks, joins = [], []
+    for i, domain in enumerate(domains):
+        r = f"r{i}"
+        picks.append(
+            f"{r}.rating, {r}.inspection_on, CASE WHEN {r}.id IS NULL THEN NULL WHEN EXISTS "
+            f"(SELECT 1 FROM register_requests q WHERE q.subject_id = s.id AND q.domain = "
+            f"'{domain}' AND q.kind = 'appeal' AND q.state = 'open') THEN 'under appeal' "
+            "ELSE 'rated' END"
+        )
+        joins.append(
+            f"LEFT JOIN register_ratings {r} ON {r}.subject_id = s.id AND {r}.domain = '{domain}'"
+        )
+    return (
+        "SELECT s.id, s.display_id, s.name, g.grade, g.score, g.as_of, g.policy_version, "
+        f"g.reasons, {', '.join(picks)}, coalesce(c.n, 0) FROM subjects s "
+        "LEFT JOIN register_grades g ON g.subject_id = s.id "
+        + " ".join(joins)
+        + " LEFT JOIN (SELECT r.subject_id, count(*) AS n FROM records r WHERE "
+        + _public_filter("r")
+        + " GROUP BY r.subject_id) c ON c.subject_id = s.id "
+        "WHERE s.kind = 'organisation' ORDER BY s.display_id"
+    )
+
+
+def _lists(session: Session, today: dt.date) -> dict[int, str]:
+    public_lists = {k for k, v in LISTS.items() if "organisation" in v.public_kinds}
+    on: dict[int, set[str]] = defaultdict(set)
+    cursor = _cursor(
         session,
+        "SELECT subject_id, list_id FROM list_entries WHERE state IN ('active', 'ended') "
+        "AND starts_on <= ? AND (ended_on IS NULL OR ended_on > ?) "
+        "AND (scheduled_end IS NULL OR scheduled_end > ?)",
+        (today, today, today) if session.get_bind().dialect.name != "sqlite"
+        else (today.isoformat(),) * 3,
+    )
+    for subject_ids, list_ids in _batches(cursor):
+        for sid, list_id in zip(subject_ids, list_ids, strict=True):
+            if list_id in public_lists:
+                on[sid].add(list_id)
+    return {sid: ",".join(sorted(names)) for sid, names in on.items()}
+
+
+def _organisations(session: Session, domains: list[str], today: dt.date) -> Iterator[pa.Table]:
+    schema = pa.schema([(n, t) for n, t, _ in org_columns(domains)])
+    lists = _lists(session, today)
+    for cols in _batches(_cursor(session, _organisations_sql(domains))):
+        ids = cols[0]
+        arrays = [
+            pa.array(cols[1], pa.string()),
+            pa.array(cols[2], pa.string()),
+            pa.array(cols[3], pa.string()),
+            pa.array(cols[4], pa.int64()),
+            dates(cols[5]),
+            pa.array(cols[6], pa.int64()),
+            pa.array(cols[7], pa.string()),
+        ]
+        for i in range(len(domains)):
+            base = 8 + 3 * i
+            arrays += [
+                pa.array(cols[base], pa.int64()),
+                dates(cols[base + 1]),
+                pa.array(cols[base + 2], pa.string()),
+            ]
+        arrays.append(pa.array([lists.get(i, "") for i in ids], pa.string()))
+        arrays.append(pa.array(cols[-1], pa.int64()))
+        yield pa.Table.from_arrays(arrays, schema=schema)
+
+
+def _amounts(minor: list[Any]) -> pa.Array:
+    """Minor units as text in major units with two decimals (``500000`` -> ``"5000.00"``)."""
+    whole = pc.cast(pa.array(minor, pa.int64()), pa.decimal128(20, 0))
+    major = pc.divide(whole, pa.scalar(Decimal(100), pa.decimal128(3, 0)))
+    return pc.cast(pc.cast(major, pa.decimal128(20, 2)), pa.string())
+
+
+def _records(session: Session) -> Iterator[pa.Table]:
+    schema = pa.schema([(n, t) for n, t, _ in RECORD_COLUMNS])
+    sql = (
         "SELECT s.display_id, r.id, r.category, r.occurred_on, r.amount_minor, r.currency, "
-        "r.fields, r.furnisher_id, r.legal_basis, r.state FROM records r "
+        "r.fields, coalesce(f.name, r.furnisher_id), r.legal_basis, r.state FROM records r "
         "JOIN subjects s ON s.id = r.subject_id "
-        f"WHERE s.kind = 'organisation' AND r.category IN ({_in(public_categories())}) "
-        f"AND r.state IN ({_in(list(SHOWN_STATES))}) ORDER BY s.display_id, r.id",
-        {},
+        "LEFT JOIN furnishers f ON f.id = r.furnisher_id "
+        f"WHERE s.kind = 'organisation' AND {_public_filter('r')} ORDER BY s.display_id, r.id"
+    )
+    for cols in _batches(_cursor(session, sql)):
+        arrays = [
+            pa.array(cols[0], pa.string()),
+            pa.array(cols[1], pa.int64()),
+            pa.array(cols[2], pa.string()),
+            dates(cols[3]),
+            _amounts(cols[4]),
+            *(pa.array(c, pa.string()) for c in cols[5:]),
+        ]
+        yield pa.Table.from_arrays(arrays, schema=schema)
+
+
+def _write(name: str, schema: pa.Schema, parts: Iterator[pa.Table], folder: Path) -> int:
+    """Stream tables into ``name.parquet`` and ``name.csv``; returns the row count."""
+    rows = 0
+    with (
+        pq.ParquetWriter(folder / f"{name}.parquet", schema, compression="zstd") as parquet,
+        pacsv.CSVWriter(folder / f"{name}.csv", schema) as csv,
     ):
-        amount = None if minor is None else f"{minor / 100:.2f}"
-        row = (code, rid, cat, _date(on), amount, cur, fields, names.get(furnisher, furnisher),
-               basis, state)
-        for key, value in zip(order, row, strict=True):
-            columns[key].append(value)
-    return pa.table(columns, schema=pa.schema([(n, t) for n, t, _ in RECORD_COLUMNS]))
+        for table in parts:
+            parquet.write_table(table)
+            csv.write_table(table)
+            rows += table.num_rows
+    return rows
 
 
 def _sha256(path: Path) -> str:
@@ -190,13 +234,14 @@ def export(*, session: Session, folder: str | os.PathLike[str], as_of: dt.date |
     work = Path(folder) / f".{today.isoformat()}.partial"
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
-    tables = {
-        "organisations": _organisations(session, domains, today),
-        "records": _records(session),
+    org_schema = pa.schema([(n, t) for n, t, _ in org_columns(domains)])
+    record_schema = pa.schema([(n, t) for n, t, _ in RECORD_COLUMNS])
+    rows = {
+        "organisations": _write(
+            "organisations", org_schema, _organisations(session, domains, today), work
+        ),
+        "records": _write("records", record_schema, _records(session), work),
     }
-    for name, table in tables.items():
-        pq.write_table(table, work / f"{name}.parquet", compression="zstd")
-        pacsv.write_csv(table, work / f"{name}.csv")
     schema = {
         "organisations": [
             {"name": n, "type": str(t), "description": d} for n, t, d in org_columns(domains)
@@ -211,7 +256,7 @@ def export(*, session: Session, folder: str | os.PathLike[str], as_of: dt.date |
         "as_of": today.isoformat(),
         "generated_at": clock.now().isoformat(),
         "policy": {"version": policy.version, "sha256": policy.digest},
-        "rows": {name: table.num_rows for name, table in tables.items()},
+        "rows": rows,
         "files": [
             {"name": name, "bytes": (work / name).stat().st_size, "sha256": sums[name]}
             for name in files

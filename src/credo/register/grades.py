@@ -86,9 +86,12 @@ def grade(
 ) -> dict[str, Any]:
     """Grade, score and the reasons (each record and rule with its weighted points)."""
     reasons: list[dict[str, Any]] = []
+    by_category: dict[str, list[Fact]] = {}
+    for fact in facts:
+        by_category.setdefault(fact.category, []).append(fact)
     for rule in policy.rules:
         half_life = policy.half_lives.get(rule.id)
-        for fact in facts:
+        for fact in by_category.get(rule.category, ()):
             if not matches(rule, fact) or fact.occurred_on > as_of:
                 continue
             until = add_months(fact.occurred_on, rule.months)

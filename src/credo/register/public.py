@@ -9,13 +9,13 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from credo.catalogue import get_catalogue
 from credo.core import clock
 from credo.errors import InvalidInput, NotFound
-from credo.furnishers import service as furnishers
+from credo.furnishers.models import Furnisher
 from credo.lists import service as lists_service
 from credo.records.models import Record
 from credo.register import service
@@ -70,19 +70,10 @@ def public_categories() -> list[str]:
 
 def records_of(*, session: Session, subject_id: int) -> list[dict[str, Any]]:
     """The organisation's public records, newest first, with any statement on them."""
-    rows = list(
-        session.execute(
-            select(Record)
-            .where(
-                Record.subject_id == subject_id,
-                Record.category.in_(public_categories()),
-                Record.state.in_(SHOWN_STATES),
-            )
-            .order_by(Record.occurred_on.desc(), Record.id.desc())
-        ).scalars()
-    )
-    said = statements.for_records(session=session, record_ids=[r.id for r in rows])
-    names = {f.id: f.name for f in furnishers.list_all(session=session)}
+    rows = session.execute(
+        _RECORDS, {"s": subject_id, "c": public_categories(), "st": list(SHOWN_STATES)}
+    ).all()
+    said = statements.for_records(session=session, record_ids=[r.id for r in rows]) if rows else {}
     return [
         {
             "id": r.id,
@@ -91,13 +82,37 @@ def records_of(*, session: Session, subject_id: int) -> list[dict[str, Any]]:
             "amount": None if r.amount_minor is None else f"{r.amount_minor / 100:.2f}",
             "currency": r.currency,
             "fields": json.loads(r.fields),
-            "furnisher": names.get(r.furnisher_id, r.furnisher_id),
+            "furnisher": r.furnisher or r.furnisher_id,
             "legal_basis": r.legal_basis,
             "state": r.state,
             "statement": said.get(r.id),
         }
         for r in rows
     ]
+
+
+# Built once: columns only (no ORM objects) and the furnisher's name by join.
+_RECORDS = (
+    select(
+        Record.id,
+        Record.category,
+        Record.occurred_on,
+        Record.amount_minor,
+        Record.currency,
+        Record.fields,
+        Record.furnisher_id,
+        Furnisher.name.label("furnisher"),
+        Record.legal_basis,
+        Record.state,
+    )
+    .outerjoin(Furnisher, Furnisher.id == Record.furnisher_id)
+    .where(
+        Record.subject_id == bindparam("s"),
+        Record.category.in_(bindparam("c", expanding=True)),
+        Record.state.in_(bindparam("st", expanding=True)),
+    )
+    .order_by(Record.occurred_on.desc(), Record.id.desc())
+)
 
 
 def lists_of(*, session: Session, subject_id: int) -> list[dict[str, Any]]:

@@ -14,10 +14,11 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import and_, bindparam, delete, select
 from sqlalchemy.orm import Session
 
 from credo.core import audit, clock
+from credo.core.db import insert_rows
 from credo.lists.models import ListEntry
 from credo.lists.service import in_force
 from credo.records.models import Record
@@ -112,17 +113,25 @@ def publish(
             _lists(session, chunk, as_of),
             _upheld(session, chunk),
         )
+        # a rating keeps its publication day while it rests on the same inspection and value
         old = {
-            (r.subject_id, r.domain): r
-            for r in session.execute(
-                select(SafetyRating).where(SafetyRating.subject_id.in_(chunk))
-            ).scalars()
+            (s, d): (rating, record_id, rated_on)
+            for s, d, rating, record_id, rated_on in session.execute(
+                select(
+                    SafetyRating.subject_id,
+                    SafetyRating.domain,
+                    SafetyRating.rating,
+                    SafetyRating.inspection_record_id,
+                    SafetyRating.rated_on,
+                ).where(SafetyRating.subject_id.in_(chunk))
+            )
         }
-        session.execute(
-            delete(OrgGrade).where(OrgGrade.subject_id.in_(chunk)),
-            execution_options={"synchronize_session": False},
-        )
-        grade_rows, rating_rows, keep = [], [], set()
+        for table in (OrgGrade, SafetyRating):
+            session.execute(
+                delete(table).where(table.subject_id.in_(chunk)),
+                execution_options={"synchronize_session": False},
+            )
+        grade_rows, rating_rows = [], []
         for subject_id in chunk:
             mine = facts.get(subject_id, [])
             result = rules.grade(mine, lists.get(subject_id, []), policy, as_of)
@@ -143,14 +152,7 @@ def publish(
                     r["rating"] = upheld[key]
                     r["reasons"].append({"points": None, "text": "rating changed on appeal"})
                 before = old.get((subject_id, domain))
-                same = before is not None and (
-                    before.inspection_record_id == r["inspection_record_id"]
-                    and before.rating == r["rating"]
-                )
-                if before is not None and same:
-                    before.as_of, before.reasons = as_of, json.dumps(r["reasons"])
-                    keep.add(before.id)
-                    continue
+                same = before is not None and before[:2] == (r["rating"], key[2])
                 rating_rows.append(
                     {
                         "subject_id": subject_id,
@@ -158,24 +160,15 @@ def publish(
                         "rating": r["rating"],
                         "inspection_record_id": r["inspection_record_id"],
                         "inspection_on": dt.date.fromisoformat(r["inspection_on"]),
-                        "rated_on": as_of,
+                        "rated_on": before[2] if before is not None and same else as_of,
                         "as_of": as_of,
                         "reasons": json.dumps(r["reasons"], ensure_ascii=False),
                     }
                 )
-        stale = [r.id for r in old.values() if r.id not in keep]
-        session.flush()
-        if stale:
-            session.execute(
-                delete(SafetyRating).where(SafetyRating.id.in_(stale)),
-                execution_options={"synchronize_session": False},
-            )
-        if grade_rows:
-            session.execute(insert(OrgGrade), grade_rows)
-        if rating_rows:
-            session.execute(insert(SafetyRating), rating_rows)
+        insert_rows(session, OrgGrade.__table__, grade_rows)
+        insert_rows(session, SafetyRating.__table__, rating_rows)
         graded += len(grade_rows)
-        rated += len(rating_rows) + len(keep)
+        rated += len(rating_rows)
         _close_reratings(session, chunk, now)
     session.flush()
     session.expire_all()
@@ -186,19 +179,26 @@ def publish(
 
 def _close_reratings(session: Session, ids: list[int], now: dt.datetime) -> None:
     """A re-rating request is done once its domain rests on a newer inspection."""
-    current = {
-        (r.subject_id, r.domain): r.inspection_record_id
-        for r in session.execute(
-            select(SafetyRating).where(SafetyRating.subject_id.in_(ids))
+    waiting = list(
+        session.execute(
+            select(RatingRequest).where(
+                RatingRequest.subject_id.in_(ids),
+                RatingRequest.kind == "rerating",
+                RatingRequest.state == "open",
+            )
         ).scalars()
-    }
-    for request in session.execute(
-        select(RatingRequest).where(
-            RatingRequest.subject_id.in_(ids),
-            RatingRequest.kind == "rerating",
-            RatingRequest.state == "open",
+    )
+    if not waiting:
+        return
+    current = {
+        (s, d): r
+        for s, d, r in session.execute(
+            select(
+                SafetyRating.subject_id, SafetyRating.domain, SafetyRating.inspection_record_id
+            ).where(SafetyRating.subject_id.in_([w.subject_id for w in waiting]))
         )
-    ).scalars():
+    }
+    for request in waiting:
         latest = current.get((request.subject_id, request.domain))
         if latest is not None and latest != request.inspection_record_id:
             request.state, request.decided_at = "done", now
@@ -221,26 +221,40 @@ def grade_of(*, session: Session, subject_id: int) -> dict[str, Any] | None:
     }
 
 
-def _reply_map(session: Session, ids: list[int]) -> dict[tuple[int, str], dict[str, Any]]:
-    out = {}
-    for r in session.execute(
-        select(RatingReply)
-        .where(RatingReply.subject_id.in_(ids), RatingReply.withdrawn_at.is_(None))
-        .order_by(RatingReply.id)
-    ).scalars():
-        out[(r.subject_id, r.domain)] = {"text": r.text, "published_at": r.created_at.isoformat()}
-    return out
+def _open_request(kind: str, column: Any) -> Any:
+    """A correlated scalar: the open request of a kind for the rating's organisation and domain."""
+    return (
+        select(column)
+        .where(
+            RatingRequest.subject_id == SafetyRating.subject_id,
+            RatingRequest.domain == SafetyRating.domain,
+            RatingRequest.kind == kind,
+            RatingRequest.state == "open",
+        )
+        .limit(1)
+        .scalar_subquery()
+    )
 
 
-def _open_requests(session: Session, ids: list[int]) -> dict[tuple[int, str, str], RatingRequest]:
-    return {
-        (r.subject_id, r.domain, r.kind): r
-        for r in session.execute(
-            select(RatingRequest).where(
-                RatingRequest.subject_id.in_(ids), RatingRequest.state == "open"
-            )
-        ).scalars()
-    }
+_RATINGS = (
+    select(
+        SafetyRating,
+        RatingReply.text,
+        RatingReply.created_at,
+        _open_request("appeal", RatingRequest.id).label("appeal"),
+        _open_request("rerating", RatingRequest.opened_at).label("rerating"),
+    )
+    .outerjoin(
+        RatingReply,
+        and_(
+            RatingReply.subject_id == SafetyRating.subject_id,
+            RatingReply.domain == SafetyRating.domain,
+            RatingReply.withdrawn_at.is_(None),
+        ),
+    )
+    .where(SafetyRating.subject_id.in_(bindparam("ids", expanding=True)))
+    .order_by(SafetyRating.subject_id, SafetyRating.domain, RatingReply.id)
+)
 
 
 def ratings_of(
@@ -250,36 +264,39 @@ def ratings_of(
     policy = policy or load()
     if not subject_ids:
         return {}
-    replies = _reply_map(session, subject_ids)
-    requests = _open_requests(session, subject_ids)
     out: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    rows = session.execute(
-        select(SafetyRating)
-        .where(SafetyRating.subject_id.in_(subject_ids))
-        .order_by(SafetyRating.subject_id, SafetyRating.domain)
-    ).scalars()
-    for r in rows:
-        appeal = requests.get((r.subject_id, r.domain, "appeal"))
-        rerating = requests.get((r.subject_id, r.domain, "rerating"))
-        out[r.subject_id].append(
-            {
-                "domain": r.domain,
-                "rating": r.rating,
-                "status": "under appeal" if appeal is not None else "rated",
-                "inspection_on": r.inspection_on.isoformat(),
-                "inspection_record_id": r.inspection_record_id,
-                "rated_on": r.rated_on.isoformat(),
-                "appeal_until": (
-                    r.rated_on + dt.timedelta(days=policy.safety.appeal_days)
-                ).isoformat(),
-                "reasons": json.loads(r.reasons),
-                "reply": replies.get((r.subject_id, r.domain)),
-                "rerating_requested_on": (
-                    rerating.opened_at.date().isoformat() if rerating is not None else None
-                ),
-            }
-        )
+    seen: dict[tuple[int, str], dict[str, Any]] = {}
+    for r, reply, replied_at, appeal, rerating in session.execute(_RATINGS, {"ids": subject_ids}):
+        said = None if reply is None else {"text": reply, "published_at": replied_at.isoformat()}
+        if (r.subject_id, r.domain) in seen:  # a later reply replaces an earlier one
+            seen[(r.subject_id, r.domain)]["reply"] = said
+            continue
+        row = {
+            "domain": r.domain,
+            "rating": r.rating,
+            "status": "under appeal" if appeal is not None else "rated",
+            "inspection_on": r.inspection_on.isoformat(),
+            "inspection_record_id": r.inspection_record_id,
+            "rated_on": r.rated_on.isoformat(),
+            "appeal_until": (
+                r.rated_on + dt.timedelta(days=policy.safety.appeal_days)
+            ).isoformat(),
+            "reasons": json.loads(r.reasons),
+            "reply": said,
+            "rerating_requested_on": _day(rerating),
+        }
+        seen[(r.subject_id, r.domain)] = row
+        out[r.subject_id].append(row)
     return out
+
+
+def _day(value: Any) -> str | None:
+    """The date of a timestamp from either store (SQLite may hand back text)."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return value[:10]
+    return str(value.date().isoformat())
 
 
 def summaries(*, session: Session, subject_ids: list[int]) -> dict[int, dict[str, Any]]:

@@ -9,12 +9,13 @@ work. Each client address has a token bucket (``CREDO_PUBLIC_RATE`` / ``_BURST``
 from __future__ import annotations
 
 import hashlib
+import json
 import threading
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, Response
 from pydantic import BaseModel, Field
-from sqlalchemy import select
+from sqlalchemy import Engine, select, text
 from sqlalchemy.orm import Session
 
 from credo.access.ratelimit import TokenBuckets, retry_after
@@ -26,7 +27,6 @@ from credo.errors import InvalidInput
 from credo.register import appeals, public, service
 from credo.register import search as org_search
 from credo.register.policy import load
-from credo.subjects.models import Subject
 
 MAX_QUERY = 200
 PER_PAGE = 20
@@ -48,8 +48,8 @@ admin_router = APIRouter(
 _lock = threading.Lock()
 
 
-def _limiter(request: Request) -> TokenBuckets:
-    state = request.app.state
+def _limiter(request: Request | None = None, *, state: Any = None) -> TokenBuckets:
+    state = state if state is not None else request.app.state  # type: ignore[union-attr]
     buckets: TokenBuckets | None = getattr(state, "public_limiter", None)
     if buckets is None:
         with _lock:
@@ -66,6 +66,8 @@ def _limiter(request: Request) -> TokenBuckets:
 
 def limit_address(request: Request) -> None:
     """429 with Retry-After once the client address has spent its bucket."""
+    if request.scope.get("credo.limited"):  # NotModified already spent this request's token
+        return
     address = request.client.host if request.client else "unknown"
     wait = _limiter(request).take(address)
     if wait:
@@ -79,25 +81,79 @@ def limit_address(request: Request) -> None:
 Limited = Annotated[None, Depends(limit_address)]
 
 
-def etag(session: Session, key: str) -> str:
+HEAD_SEQ = select(AuditHead.seq).where(AuditHead.id == 1)
+
+
+def _tag(seq: int | None, scope: Any) -> str:
     """A strong validator: the store's change counter, the day and what was asked."""
-    seq = session.execute(select(AuditHead.seq).where(AuditHead.id == 1)).scalar() or 0
-    digest = hashlib.sha256(f"{seq}|{clock.today().isoformat()}|{key}".encode()).hexdigest()
+    key = f"{seq or 0}|{clock.today().isoformat()}|{scope['path']}?"
+    digest = hashlib.sha256(key.encode() + scope.get("query_string", b"")).hexdigest()
     return f'"{digest[:32]}"'
 
 
-def _fresh(request: Request, tag: str) -> bool:
-    sent = request.headers.get("if-none-match", "")
+def etag(session: Session, scope: Any) -> str:
+    return _tag(session.execute(HEAD_SEQ).scalar(), scope)
+
+
+def _matches(sent: str, tag: str) -> bool:
     return any(t.strip() in (tag, f"W/{tag}", "*") for t in sent.split(",") if t.strip())
 
 
+def _fresh(request: Request, tag: str) -> bool:
+    return _matches(request.headers.get("if-none-match", ""), tag)
+
+
 def _cached(request: Request, response: Response, session: Session) -> tuple[str, Response | None]:
-    tag = etag(session, str(request.url.path) + "?" + str(request.url.query))
+    tag = etag(session, request.scope)
     headers = {"ETag": tag, "Cache-Control": CACHE}
     if _fresh(request, tag):
         return tag, Response(status_code=304, headers=headers)
     response.headers.update(headers)
     return tag, None
+
+
+class NotModified:
+    """ASGI middleware answering a conditional GET of a public record with 304 before routing.
+
+    The validator needs one primary-key read, so a revalidation skips the framework's
+    routing, validation and session set-up; the address's rate limit still applies.
+    Everything else passes through untouched.
+    """
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if (
+            scope["type"] != "http"
+            or scope["method"] != "GET"
+            or not scope["path"].startswith("/v1/public/organisations")
+        ):
+            await self.app(scope, receive, send)
+            return
+        sent = next((v for k, v in scope["headers"] if k == b"if-none-match"), None)
+        if sent is None:
+            await self.app(scope, receive, send)
+            return
+        state = scope["app"].state
+        client = scope.get("client")
+        if _limiter(state=state).take(client[0] if client else "unknown"):
+            await self.app(scope, receive, send)  # the route answers the 429
+            return
+        scope["credo.limited"] = True
+        with state.engine.connect() as connection:  # one primary-key read
+            tag = _tag(connection.execute(HEAD_SEQ).scalar(), scope)
+        if not _matches(sent.decode("latin-1"), tag):
+            await self.app(scope, receive, send)
+            return
+        headers = [(b"etag", tag.encode()), (b"cache-control", CACHE.encode())]
+        await send({"type": "http.response.start", "status": 304, "headers": headers})
+        await send({"type": "http.response.body", "body": b""})
+
+
+def install(app: Any) -> None:
+    """Add the 304 fast path in front of the app (see :class:`NotModified`)."""
+    app.add_middleware(NotModified)
 
 
 class Hit(BaseModel):
@@ -137,23 +193,68 @@ def search_organisations(
     not_modified = _cached(request, response, session)[1]
     if not_modified is not None:
         return not_modified
-    found = org_search.search(session=session, query=q, limit=page * PER_PAGE + 1) if q else []
-    more = len(found) > page * PER_PAGE
-    shown = found[(page - 1) * PER_PAGE : page * PER_PAGE]
-    ids = dict(
-        session.execute(
-            select(Subject.display_id, Subject.id).where(
-                Subject.scheme == "cn_uscc",
-                Subject.kind == "organisation",
-                Subject.display_id.in_([h.uscc for h in shown]),
-            )
-        ).all()
-    )
-    summary = service.summaries(session=session, subject_ids=list(ids.values()))
-    empty: dict[str, Any] = {"grade": None, "ratings": {}}
-    hits = [Hit(uscc=h.uscc, name=h.name, **summary.get(ids.get(h.uscc, -1), empty)) for h in shown]
+    return hits(session=session, q=q, page=page)
+
+
+# One statement per search: the full-text match (the same expression, filter and order as
+# ``register.search``), then each hit's grade, ratings and open appeals by primary-key joins.
+_EXTRAS = (
+    "SELECT h.display_id, h.name, g.grade, r.domain, r.rating, r.inspection_on, "
+    "(SELECT 1 FROM register_requests q WHERE q.subject_id = h.id AND q.domain = r.domain "
+    "AND q.kind = 'appeal' AND q.state = 'open' LIMIT 1) "
+    "FROM hits h LEFT JOIN register_grades g ON g.subject_id = h.id "
+    "LEFT JOIN register_ratings r ON r.subject_id = h.id ORDER BY h.pos, r.domain"
+)
+HIT_QUERIES = {
+    "sqlite": text(
+        "WITH hits AS (SELECT s.id, s.display_id, coalesce(s.name, '') AS name, "
+        "row_number() OVER (ORDER BY f.rank, s.id) AS pos "
+        f"FROM {org_search.FTS_TABLE} f JOIN subjects s ON s.id = f.rowid "
+        f"WHERE {org_search.FTS_TABLE} MATCH :q AND s.kind = 'organisation' "
+        "ORDER BY f.rank, s.id LIMIT :n OFFSET :o) " + _EXTRAS
+    ),
+    "postgresql": text(
+        "WITH hits AS (SELECT id, display_id, coalesce(name, '') AS name, row_number() OVER "
+        f"(ORDER BY ts_rank({org_search.PG_DOCUMENT}, to_tsquery('simple', :q)) DESC, id) AS pos "
+        f"FROM subjects WHERE kind = 'organisation' AND {org_search.PG_DOCUMENT} @@ "
+        f"to_tsquery('simple', :q) ORDER BY ts_rank({org_search.PG_DOCUMENT}, "
+        "to_tsquery('simple', :q)) DESC, id LIMIT :n OFFSET :o) " + _EXTRAS
+    ),
+}
+EXPRESSIONS = {"sqlite": org_search.sqlite_match, "postgresql": org_search.pg_tsquery}
+
+
+def hits(*, session: Session, q: str, page: int = 1) -> SearchOut:
+    """One page of organisations matching ``q``, each with its grade and safety ratings."""
+    words = org_search.tokens(q)
+    rows: list[Any] = []
+    if words:
+        bind = session.get_bind()
+        engine = bind if isinstance(bind, Engine) else bind.engine
+        org_search.sync(engine)
+        dialect = engine.dialect.name
+        params = {
+            "q": EXPRESSIONS[dialect](words),
+            "n": PER_PAGE + 1,
+            "o": (page - 1) * PER_PAGE,
+        }
+        rows = list(session.execute(HIT_QUERIES[dialect], params))
+    found: dict[str, Hit] = {}
+    for code, name, grade, domain, rating, inspected, appealed in rows:
+        hit = found.get(code)
+        if hit is None:
+            hit = found[code] = Hit(uscc=code, name=name, grade=grade, ratings={})
+        if domain is not None:
+            hit.ratings[domain] = {
+                "rating": rating,
+                "inspection_on": str(inspected)[:10],
+                "status": "under appeal" if appealed else "rated",
+            }
+    out = list(found.values())
+    more = len(out) > PER_PAGE
     return SearchOut(
-        query=q, page=page, per_page=PER_PAGE, hits=hits, next_page=page + 1 if more else None
+        query=q, page=page, per_page=PER_PAGE, hits=out[:PER_PAGE],
+        next_page=page + 1 if more else None,
     )
 
 
@@ -169,10 +270,13 @@ def organisation(
     uscc: Annotated[str, Path(max_length=64)],
 ) -> Any:
     """Everything the organisation's page shows, as JSON. 404 says why (malformed/unknown)."""
-    not_modified = _cached(request, response, session)[1]
+    tag, not_modified = _cached(request, response, session)
     if not_modified is not None:
         return not_modified
-    return public.record(session=session, uscc=uscc)
+    body = json.dumps(public.record(session=session, uscc=uscc), ensure_ascii=False,
+                      separators=(",", ":"))
+    return Response(body, media_type="application/json",
+                    headers={"ETag": tag, "Cache-Control": CACHE})
 
 
 @router.get("/grade-policy", summary="The grade and safety-rating policy in force (TOML)")
