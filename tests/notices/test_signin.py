@@ -71,6 +71,10 @@ def test_a_person_signs_in_through_the_emailed_link_once(
     mine = client.get("/me")
     assert mine.status_code == 200 and "My file" in mine.text and "L-88" in mine.text
 
+    inbox = client.get("/me/inbox")
+    assert inbox.status_code == 200 and "How credo reaches you" in inbox.text
+    assert ADDRESS in inbox.text and "Tell me every time someone checks my file" in inbox.text
+
     again = client.post(path, follow_redirects=False)
     assert again.status_code == 410 and "already used" in again.text
     assert "Ask for a new link" in again.text

@@ -28,7 +28,6 @@ from credo.subjects import service as subjects
 from credo.subjects.models import Subject
 
 KIND = "signin_link"
-SESSION_HOURS = 8
 ANSWER = (
     "If that identifier and e-mail address are on file together, a sign-in link is on its "
     "way to the address. It works once, for a short while."
@@ -142,16 +141,3 @@ def consume_link(*, session: Session, token: str) -> Subject:
     if subject is None:
         raise Unauthenticated("this sign-in link's file no longer exists", code="link_refused")
     return subject
-
-
-def use_link(*, session: Session, token: str) -> tuple[Subject, str]:
-    """``consume_link`` plus a subject token for a portal that keeps tokens in its cookie."""
-    subject = consume_link(session=session, token=token)
-    issued = credentials.issue(
-        session=session,
-        kind="subject",
-        holder=str(subject.id),
-        ttl=dt.timedelta(hours=SESSION_HOURS),
-        actor=f"subject:{subject.id}",
-    )
-    return subject, issued.text

@@ -99,7 +99,7 @@ def link(request: Request, token: str, session: SessionDep) -> Response:
 def use_link(request: Request, token: str, session: SessionDep) -> Response:
     """Use the link once: the portal cookie is set and the subject lands in its file."""
     try:
-        subject, _token = signin.use_link(session=session, token=token[:200])
+        subject = signin.consume_link(session=session, token=token[:200])
     except Unauthenticated as exc:
         return page(
             request, "link.html", {"area": "me", "error": exc.message}, status=410, private=True
