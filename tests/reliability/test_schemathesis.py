@@ -175,10 +175,15 @@ def test_no_secured_endpoint_accepts_missing_wrong_or_foreign_credentials() -> N
 HOSTILE_VALUES = [
     "NaN", "Infinity", "-Infinity", "1e999", "-1e999", "1" * 5000,
     '"\\ud800"', '"x\\udfffy"', '"\\udc00\\ud800"',
-    json.dumps("x" * 300_000),  # a huge value: refused or accepted, but never echoed whole
     "[" * 3000 + "]" * 3000,  # deep nesting
-    '{"Religion": 1, "a": {"ｈｅａｌｔｈ": 2}}',  # never-collected names in other spellings
 ]  # fmt: skip
+# Valid JSON, so not refused as such: a huge value may be accepted where the field is free
+# text or ignored (an endpoint that ignores unknown keys), but it must never be echoed whole;
+# never-collected names must be refused where records are taken in.
+ODD_VALUES = [
+    json.dumps("x" * 300_000),
+    '{"Religion": 1, "a": {"ｈｅａｌｔｈ": 2}}',
+]
 HOSTILE_KEYS = ['"\\ud800"', '"a\\udfff"']
 HOSTILE_PATH = ["%ED%A0%80", "%FF%FE", "x" * 5000, "a%2Fb", "..", "%00", "1e999", "NaN"]
 MARK = "__credo_hostile__"
@@ -202,7 +207,7 @@ def inject(body: Any, rng: random.Random) -> tuple[bytes, str]:
         raw = rng.choice(HOSTILE_KEYS)
         body[MARK] = 1
         return json.dumps(body).replace(f'"{MARK}"', raw).encode(), f"key {raw}"
-    raw = rng.choice(HOSTILE_VALUES)
+    raw = rng.choice(HOSTILE_VALUES + ODD_VALUES)
     paths = _leaves(body)
     path = rng.choice(paths) if paths else ()
     if not path:
@@ -264,7 +269,8 @@ def test_every_endpoint_under_hostile_input() -> None:
                     )
                     counted["hostile body"] += 1
                     counted[f"status {answer.status_code // 100}xx"] += 1
-                    _check_answer(f"{label} body {what}", answer, failures, strict_4xx=True)
+                    strict = not any(what == odd[:40] for odd in ODD_VALUES)
+                    _check_answer(f"{label} body {what}", answer, failures, strict_4xx=strict)
                 if "{" in template:
                     bad = rng.choice(HOSTILE_PATH)
                     url = re.sub(r"\{[^}]+\}", bad, template)
