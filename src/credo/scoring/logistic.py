@@ -4,6 +4,10 @@ WoE is positive for safer bins, so a coefficient must be zero or negative for th
 follow the bins' order. A plain fit usually gives that; when collinear features push one
 coefficient positive, the fit is redone with that bound (L-BFGS-B), so a declared direction can
 never be reversed by the regression.
+
+Every row's WoE vector is fixed by its bins, so rows are first collapsed to their distinct bin
+patterns with counts of goods and bads: the weighted fit has exactly the same objective as the
+fit on every row, at the cost of the number of patterns instead of the number of subjects.
 """
 
 from __future__ import annotations
@@ -13,14 +17,62 @@ from scipy.optimize import minimize
 from sklearn.linear_model import LogisticRegression
 
 
+def collapse(
+    index: np.ndarray, n_bins: list[int], bad: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """(distinct bin rows, bads per row, goods per row), or None when the codes would overflow."""
+    radix = 1
+    for n in n_bins:
+        radix *= max(int(n), 1)
+        if radix >= 2**62:
+            return None
+    code = np.zeros(index.shape[0], dtype=np.int64)
+    for j, n in enumerate(n_bins):
+        code = code * int(n) + index[:, j].astype(np.int64)
+    uniq, first, inverse = np.unique(code, return_index=True, return_inverse=True)
+    n_bad = np.bincount(inverse, weights=bad, minlength=len(uniq))
+    n_all = np.bincount(inverse, minlength=len(uniq)).astype(np.float64)
+    return index[first], n_bad, n_all - n_bad
+
+
 def fit_logistic(
-    woe: np.ndarray, bad: np.ndarray, *, C: float, max_iter: int, nonpositive: np.ndarray
+    woe: np.ndarray,
+    bad: np.ndarray,
+    *,
+    C: float,
+    max_iter: int,
+    nonpositive: np.ndarray,
+    weight: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(coef 1 x k, intercept (1,), n_iter (1,)) of an L2 logistic regression of bad on WoE.
 
-    Columns where ``nonpositive`` is true get a coefficient <= 0.
+    Columns where ``nonpositive`` is true get a coefficient <= 0. ``weight`` weighs rows (the
+    collapsed patterns' counts). BLAS runs on one thread: the matrices are thin (a column per
+    feature), and extra threads only contend with the batch engine's.
     """
-    lr = LogisticRegression(C=C, max_iter=max_iter).fit(woe, bad)
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(1, user_api="blas"):
+        return _fit_logistic(
+            woe, bad, C=C, max_iter=max_iter, nonpositive=nonpositive, weight=weight
+        )
+
+
+def _fit_logistic(
+    woe: np.ndarray,
+    bad: np.ndarray,
+    *,
+    C: float,
+    max_iter: int,
+    nonpositive: np.ndarray,
+    weight: np.ndarray | None = None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(coef 1 x k, intercept (1,), n_iter (1,)) of an L2 logistic regression of bad on WoE.
+
+    Columns where ``nonpositive`` is true get a coefficient <= 0. ``weight`` weighs rows (the
+    collapsed patterns' counts).
+    """
+    lr = LogisticRegression(C=C, max_iter=max_iter).fit(woe, bad, sample_weight=weight)
     coef = lr.coef_.astype(np.float64)
     intercept = lr.intercept_.astype(np.float64)
     n_iter = np.asarray(lr.n_iter_).copy()
@@ -28,15 +80,16 @@ def fit_logistic(
         return coef, intercept, n_iter
     X = np.asarray(woe, dtype=np.float64)
     y = np.asarray(bad, dtype=np.float64)
+    w = np.ones(len(y)) if weight is None else np.asarray(weight, dtype=np.float64)
     k = X.shape[1]
 
     def loss(theta: np.ndarray) -> tuple[float, np.ndarray]:
-        w, b = theta[:k], theta[k]
-        z = X @ w + b
+        b = theta[k]
+        z = X @ theta[:k] + b
         p = 1.0 / (1.0 + np.exp(-z))
-        value = C * float(np.sum(np.logaddexp(0.0, z) - y * z)) + 0.5 * float(w @ w)
-        r = C * (p - y)
-        grad = np.concatenate([X.T @ r + w, [r.sum()]])
+        value = C * float(w @ (np.logaddexp(0.0, z) - y * z)) + 0.5 * float(theta[:k] @ theta[:k])
+        r = C * w * (p - y)
+        grad = np.concatenate([X.T @ r + theta[:k], [r.sum()]])
         return value, grad
 
     start = np.concatenate(

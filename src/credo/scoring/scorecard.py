@@ -17,7 +17,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 from credo.scoring import reasons as rs
 from credo.scoring.binning import FeatureBins, fit_bins
 from credo.scoring.directions import LEARN, check_directions, contradiction
-from credo.scoring.logistic import fit_logistic
+from credo.scoring.logistic import collapse, fit_logistic
 from credo.scoring.metrics import discrimination
 from credo.scoring.protected import check_features
 from credo.scoring.scaling import (
@@ -164,11 +164,25 @@ class Scorecard(ClassifierMixin, BaseEstimator):
                 contradicted.append(note)
         self.contradicted_ = contradicted
         index = np.column_stack([fb.assign(_column(fb, frame, j)) for j, fb in enumerate(bins)])
-        woe = np.column_stack([fb.woe[index[:, j]] for j, fb in enumerate(bins)])
         directed = np.array([self.directions_[f] != LEARN for f in features])
-        self.coef_, self.intercept_, self.n_iter_ = fit_logistic(
-            woe, bad, C=float(self.C), max_iter=int(self.max_iter), nonpositive=directed
-        )
+        patterns = collapse(index, [fb.n_bins for fb in bins], bad)
+        if patterns is not None and len(patterns[0]) < len(frame) // 2:
+            rows, n_bad, n_good = patterns
+            keep = np.concatenate([n_bad > 0, n_good > 0])
+            woe = np.column_stack([fb.woe[rows[:, j]] for j, fb in enumerate(bins)])
+            self.coef_, self.intercept_, self.n_iter_ = fit_logistic(
+                np.vstack([woe, woe])[keep],
+                np.concatenate([np.ones(len(rows)), np.zeros(len(rows))])[keep],
+                C=float(self.C),
+                max_iter=int(self.max_iter),
+                nonpositive=directed,
+                weight=np.concatenate([n_bad, n_good])[keep],
+            )
+        else:
+            woe = np.column_stack([fb.woe[index[:, j]] for j, fb in enumerate(bins)])
+            self.coef_, self.intercept_, self.n_iter_ = fit_logistic(
+                woe, bad, C=float(self.C), max_iter=int(self.max_iter), nonpositive=directed
+            )
         factor, offset = factor_offset(float(self.base_score), float(self.base_odds), self.pdo)
         for j, fb in enumerate(bins):
             fb.points = bin_points(fb.woe, float(self.coef_[0, j]), factor)
