@@ -5,6 +5,7 @@ as disputed. Records and disputes go through the API; each consumer then runs as
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 from typing import Any
 
@@ -119,3 +120,38 @@ def test_ledgers(
     rules = sorted(entries.column("rule_id").to_pylist())
     assert rules == ["judgment"]
     assert ledgers is not None
+
+
+def test_register_grades(
+    client: TestClient,
+    court: dict[str, Any],
+    regulator: dict[str, Any],
+    factory: sessionmaker[Session],
+) -> None:
+    """An organisation's public grade counts a disputed court judgment, not a disputed
+    penalty."""
+    from credo.register import service as register
+
+    post(client, regulator, penalty("p-9", "2025-04-01", "serious"))
+    post(client, court, judgment("j-9", "(2025)org", "2025-01-05", "2025-02-01", ORG))
+    with factory() as s:
+        ids = {e: i for e, i in s.execute(select(Record.external_id, Record.id))}
+        org = find(session=s, scheme="cn_uscc", value=ORG).id
+
+    def reasons() -> str:
+        with factory() as s, s.begin():
+            register.publish(session=s, as_of=TODAY, subject_ids=[org])
+            grade = register.grade_of(session=s, subject_id=org)
+        assert grade is not None
+        return json.dumps(grade["reasons"])
+
+    before = reasons()
+    assert "p-9" in before or "penalty" in before
+    who = token(factory, ORG)
+    for external_id in ("p-9", "j-9"):
+        opened = client.post(
+            "/v1/me/disputes", headers=who, json={"record_id": ids[external_id], "reason": "no"}
+        )
+        assert opened.status_code == 201, opened.text
+    after = reasons()
+    assert "penalty" not in after and "judgment" in after, after

@@ -22,6 +22,7 @@ from credo.core.db import insert_rows
 from credo.lists.models import ListEntry
 from credo.lists.service import in_force
 from credo.records.models import Record
+from credo.records.service import in_use_clause
 from credo.register import grades as rules
 from credo.register.events import RegisterPublished
 from credo.register.models import OrgGrade, RatingReply, RatingRequest, SafetyRating
@@ -51,7 +52,7 @@ def _facts(session: Session, ids: list[int], policy: GradePolicy) -> dict[int, l
         .where(
             Record.subject_id.in_(ids),
             Record.category.in_(sorted(policy.categories())),
-            Record.state.in_(COUNTED_STATES),
+            in_use_clause(),  # the one rule for disputed records (court orders count)
         )
         .order_by(Record.subject_id, Record.id)
     )
