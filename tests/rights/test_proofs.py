@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from credo.config import Settings, get_settings
 from credo.core import clock
+from credo.notices.models import Notice
 from credo.records.models import Record
 from tests.api.helpers import assert_error, unchanged
 from tests.envelopes import PERSON
@@ -60,7 +61,12 @@ def listed(
 
 
 def _send(
-    client: TestClient, who: dict[str, str], record_id: int, data: bytes, kind: str, note: str = "Paid in full"
+    client: TestClient,
+    who: dict[str, str],
+    record_id: int,
+    data: bytes,
+    kind: str,
+    note: str = "Paid in full",
 ) -> Any:
     return client.post(
         "/v1/me/proofs",
@@ -75,7 +81,7 @@ def _restricted(client: TestClient, me: dict[str, str]) -> bool:
 
 
 def test_accepted_proof_lifts_the_restriction_at_once(
-    client: TestClient, listed: dict[str, Any]
+    client: TestClient, listed: dict[str, Any], engine: Engine
 ) -> None:
     me = listed["me"]
     sent = _send(client, me, listed["ids"]["l-1"], PDF, "application/pdf")
@@ -99,6 +105,9 @@ def test_accepted_proof_lifts_the_restriction_at_once(
     assert mine["state"] == "accepted"
     report = client.get("/v1/me/report", headers=me).json()
     assert [(p["id"], p["state"]) for p in report["proofs"]] == [(proof["id"], "accepted")]
+    with Session(engine) as s:
+        kinds = {(n.kind, n.channel) for n in s.execute(select(Notice)).scalars()}
+    assert ("proof.submitted", "webhook") in kinds and ("proof.decided", "inbox") in kinds
 
 
 def test_unanswered_proof_goes_to_the_operator(

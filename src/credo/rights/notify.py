@@ -1,4 +1,5 @@
-"""Notices the rights workflows owe: disputes opened and answered, records changed, reviews.
+"""Notices the rights workflows owe: disputes opened and answered, records changed, reviews,
+proofs of fulfilment.
 
 The subject hears of each in the inbox (and by e-mail where a confirmed address is held);
 the furnisher hears of a new dispute on its record, with the deadline, by signed webhook.
@@ -15,7 +16,7 @@ from credo.core import clock
 from credo.notices import outbox
 from credo.notices.models import Notice
 from credo.records.models import Record
-from credo.rights.models import Dispute, Review
+from credo.rights.models import Dispute, Proof, Review
 
 
 def _record(record: Record | None) -> dict[str, object]:
@@ -132,3 +133,47 @@ def dispute_deadlines(session: Session) -> int:
         )
         written += 1
     return written
+
+
+def proof_submitted(session: Session, proof: Proof) -> None:
+    """The furnisher hears of a proof of fulfilment on its record, with its deadline."""
+    record = session.get(Record, proof.record_id)
+    outbox.enqueue(
+        session=session,
+        kind="proof.submitted",
+        recipient_type="furnisher",
+        recipient_id=proof.furnisher_id,
+        payload={
+            "proof_id": proof.id,
+            "external_id": record.external_id if record is not None else None,
+            "category": record.category if record is not None else None,
+            "note": proof.note,
+            "media_type": proof.media_type,
+            "sha256": proof.sha256,
+            "deadline": proof.deadline.isoformat(),
+            "answer_at": "/v1/furnisher/proofs",
+            "unanswered": "the proof goes to the operator after the deadline",
+        },
+        idempotency_key=f"proof/{proof.id}/furnisher",
+        channel="webhook",
+    )
+
+
+def proof_decided(session: Session, proof: Proof) -> None:
+    """The subject hears whether its proof of fulfilment was accepted."""
+    record = session.get(Record, proof.record_id)
+    accepted = proof.state == "accepted"
+    outbox.notify_subject(
+        session=session,
+        subject_id=proof.subject_id,
+        kind="proof.decided",
+        payload={
+            "proof_id": proof.id,
+            "outcome": proof.state,
+            "note": proof.decision_note,
+            "summary": f"Your proof of fulfilment {proof.id} was {proof.state}"
+            + ("; the listing on that case has ended." if accepted else "."),
+            **_record(record),
+        },
+        idempotency_key=f"proof/{proof.id}/decided",
+    )

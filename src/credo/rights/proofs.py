@@ -26,6 +26,7 @@ from credo.records import service as records
 from credo.records.binding import content_hash
 from credo.records.models import Record
 from credo.records.validation import ValidRecord
+from credo.rights import notify
 from credo.rights.disputes import own_record
 from credo.rights.models import Proof
 from credo.subjects.models import Subject
@@ -133,6 +134,7 @@ def submit(
         ProofSubmitted(proof.id, record.id, subject_id, proof.sha256, proof.deadline.isoformat()),
         actor=f"subject:{subject_id}",
     )
+    notify.proof_submitted(session, proof)
     return proof
 
 
@@ -199,6 +201,7 @@ def decide(
         ProofDecided(proof.id, record.id, proof.state, proof.fulfilment_record_id),
         actor=actor,
     )
+    notify.proof_decided(session, proof)
     return proof
 
 
