@@ -58,15 +58,16 @@ def generate(n: int, seed: int = 7) -> tuple[list[str], list[str]]:
     return names, codes
 
 
-def grade_register(factory: object, n: int) -> None:
-    """A published grade for every organisation and a food rating for one in three."""
+def grade_register(factory: object, n: int, start: int = 1) -> None:
+    """A published grade for every organisation (ids start..n) and a food rating for one in
+    three."""
     rng = np.random.default_rng(3)
     day = dt.date(2026, 11, 1)
     now = dt.datetime.now(dt.UTC)
     grades = rng.choice(np.array(list("ABCD")), n)
     with factory() as s, s.begin():  # type: ignore[operator]
-        for start in range(1, n + 1, 100_000):
-            ids = range(start, min(start + 100_000, n + 1))
+        for first in range(start, n + 1, 100_000):
+            ids = range(first, min(first + 100_000, n + 1))
             insert_rows(s, OrgGrade.__table__, [
                 {"subject_id": i, "grade": str(grades[i - 1]), "score": 80, "policy_version": 1,
                  "as_of": day, "reasons": "[]", "computed_at": now} for i in ids])

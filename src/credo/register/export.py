@@ -126,7 +126,7 @@ def _organisations_sql(domains: list[str]) -> str:
         + " LEFT JOIN (SELECT r.subject_id, count(*) AS n FROM records r WHERE "
         + _public_filter("r")
         + " GROUP BY r.subject_id) c ON c.subject_id = s.id "
-        "WHERE s.kind = 'organisation' ORDER BY s.display_id"
+        "WHERE s.kind = 'organisation' ORDER BY s.id"
     )
 
 
@@ -188,7 +188,7 @@ def _records(session: Session) -> Iterator[pa.Table]:
         "r.fields, coalesce(f.name, r.furnisher_id), r.legal_basis, r.state FROM records r "
         "JOIN subjects s ON s.id = r.subject_id "
         "LEFT JOIN furnishers f ON f.id = r.furnisher_id "
-        f"WHERE s.kind = 'organisation' AND {_public_filter('r')} ORDER BY s.display_id, r.id"
+        f"WHERE s.kind = 'organisation' AND {_public_filter('r')} ORDER BY r.id"
     )
     for cols in _batches(_cursor(session, sql)):
         arrays = [
