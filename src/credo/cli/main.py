@@ -25,7 +25,6 @@ from credo.cli.synth import register as register_synth
 from credo.config import get_settings
 from credo.errors import CredoError
 from credo.furnishers import service as furnishers
-from credo.lists.service import apply_intake_hook
 from credo.records.bulk import ingest_file
 from credo.records.readers import count_rows
 
@@ -168,7 +167,6 @@ def ingest(
             furnisher_id=furnisher,
             all_or_nothing=all_or_nothing,
             progress=lambda n: bar.advance(task, n),
-            after_store=apply_intake_hook,
         )
     if as_json:
         emit_json(summary.to_dict())

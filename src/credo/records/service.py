@@ -19,7 +19,9 @@ from sqlalchemy.orm import Session
 from credo.catalogue import get_catalogue
 from credo.core import audit, clock
 from credo.core.db import insert_rows
-from credo.errors import Conflict, NotFound
+from credo.errors import Conflict, InvalidInput, NotFound, TooLarge
+from credo.records import hooks
+from credo.records.intake import validate_all, validator_for
 from credo.records.models import Record, RecordVersion
 from credo.records.validation import ValidRecord
 from credo.subjects import service as subjects
@@ -108,6 +110,42 @@ def classify(*, session: Session, furnisher_id: str, records: Sequence[ValidReco
     return statuses
 
 
+def submit(
+    *,
+    session: Session,
+    furnisher_id: str,
+    categories: Sequence[str],
+    envelopes: Sequence[dict[str, Any]],
+    secret: bytes,
+    max_batch: int,
+    actor: str,
+) -> list[tuple[str, str]]:
+    """The intake workflow for one batch: validate every envelope, refuse conflicts, store,
+    audit and run the record hooks; all or nothing. Returns (external_id, status) in order.
+
+    One invalid envelope refuses the batch (InvalidInput naming each bad field and value); an
+    ``external_id`` held with other content refuses it too (Conflict: correct it instead).
+    """
+    if len(envelopes) > max_batch:
+        raise TooLarge(
+            f"{len(envelopes)} records in one batch; the limit is {max_batch}",
+            details=[{"field": "records", "value": len(envelopes)}],
+        )
+    if not envelopes:
+        raise InvalidInput("the batch holds no records", details=[{"field": "records", "value": 0}])
+    valid = validate_all(validator_for(categories=categories, secret=secret), list(envelopes))
+    statuses = classify(session=session, furnisher_id=furnisher_id, records=valid)
+    conflicts = [r.external_id for r, s in zip(valid, statuses, strict=True) if s == CONFLICT]
+    if conflicts:
+        raise Conflict(
+            "records already held with other content; correct them with PUT",
+            code="external_id_conflict",
+            details=[{"field": "external_id", "value": e} for e in conflicts],
+        )
+    store(session=session, furnisher_id=furnisher_id, records=valid, statuses=statuses, actor=actor)
+    return [(r.external_id, s) for r, s in zip(valid, statuses, strict=True)]
+
+
 def store(
     *,
     session: Session,
@@ -156,6 +194,9 @@ def store(
             furnisher_id, len(new), new[0].external_id, new[-1].external_id, digest.hexdigest()
         ),
         actor=actor,
+    )
+    hooks.records_changed(
+        session=session, furnisher_id=furnisher_id, external_ids=[r.external_id for r in new]
     )
     return len(new)
 
@@ -261,6 +302,9 @@ def correct(
         RecordCorrected(furnisher_id, record.external_id, record.version, record.content_hash),
         actor=actor,
     )
+    hooks.records_changed(
+        session=session, furnisher_id=furnisher_id, external_ids=[record.external_id]
+    )
     return record, True
 
 
@@ -278,6 +322,7 @@ def delete(*, session: Session, furnisher_id: str, external_id: str, actor: str)
         RecordDeleted(furnisher_id, external_id, record.version, record.content_hash),
         actor=actor,
     )
+    hooks.records_changed(session=session, furnisher_id=furnisher_id, external_ids=[external_id])
     return record
 
 

@@ -12,7 +12,9 @@ deletion (``DELETE``) of a disputed record goes through the dispute: ``correct_r
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -21,10 +23,12 @@ from credo.core import audit, clock
 from credo.errors import Conflict, InvalidInput, NotFound
 from credo.lists import service as lists
 from credo.records import service as records
+from credo.records.intake import validate_all, validator_for
 from credo.records.models import Record
 from credo.records.validation import ValidRecord
 from credo.rights import notify
 from credo.rights.models import Dispute
+from credo.subjects.models import Subject
 
 MAX_REASON = 2000
 OUTCOMES = ("verified", "corrected", "deleted")
@@ -273,3 +277,56 @@ def sweep(*, session: Session, today: dt.date | None = None) -> list[Dispute]:
             "system:dispute-deadline",
         )
     return lapsed
+
+
+def furnisher_queue(*, session: Session, furnisher_id: str) -> list[dict[str, Any]]:
+    """A furnisher's open disputes as it sees them: each with the record's envelope."""
+    out = []
+    for dispute, record in queue(session=session, furnisher_id=furnisher_id):
+        subject = session.get(Subject, record.subject_id)
+        assert subject is not None
+        display = {"scheme": subject.scheme, "id": subject.display_id}
+        out.append(
+            {
+                "id": dispute.id,
+                "external_id": record.external_id,
+                "category": record.category,
+                "reason": dispute.reason,
+                "deadline": dispute.deadline,
+                "record": records.to_envelope(record, display),
+            }
+        )
+    return out
+
+
+def answer_envelope(
+    *,
+    session: Session,
+    furnisher_id: str,
+    categories: Sequence[str],
+    secret: bytes,
+    dispute_id: int,
+    outcome: str,
+    envelope: dict[str, Any] | None = None,
+    note: str | None = None,
+) -> Dispute:
+    """``answer`` with the correction as the furnisher sent it: validated here (the disputed
+    record's ``external_id`` when it names none), refused with the bad field named."""
+    correction = None
+    if outcome == "corrected" and envelope is not None:
+        envelope = dict(envelope)
+        if envelope.get("external_id") is None:
+            held = session.get(Dispute, dispute_id)
+            if held is not None and held.furnisher_id == furnisher_id:
+                record = session.get(Record, held.record_id)
+                envelope["external_id"] = record.external_id if record else None
+        validator = validator_for(categories=categories, secret=secret)
+        (correction,) = validate_all(validator, [envelope])
+    return answer(
+        session=session,
+        furnisher_id=furnisher_id,
+        dispute_id=dispute_id,
+        outcome=outcome,
+        correction=correction,
+        note=note,
+    )

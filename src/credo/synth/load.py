@@ -17,7 +17,6 @@ from sqlalchemy.orm import Session, sessionmaker
 from credo.errors import InvalidInput
 from credo.furnishers import service as furnishers
 from credo.furnishers.models import Furnisher
-from credo.lists.service import apply_intake_hook
 from credo.records.bulk import ingest_file
 from credo.records.readers import count_rows
 
@@ -102,7 +101,6 @@ def load_directory(
                 path=folder / name,
                 furnisher_id=furnisher["id"],
                 progress=progress,
-                after_store=apply_intake_hook,
             )
             result["accepted"] += summary.accepted
             result["duplicates"] += summary.duplicates

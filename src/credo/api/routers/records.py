@@ -8,8 +8,7 @@ from fastapi import APIRouter
 
 from credo.api.deps import FurnisherDep, SessionDep, SettingsDep
 from credo.api.schemas import ERROR_RESPONSES
-from credo.errors import Conflict, InvalidInput, TooLarge
-from credo.lists import service as lists
+from credo.errors import InvalidInput
 from credo.records import service
 from credo.records.intake import validate_all, validator_for
 from credo.records.models import Record
@@ -32,43 +31,16 @@ def submit_records(
     batch: RecordBatch, furnisher: FurnisherDep, session: SessionDep, settings: SettingsDep
 ) -> RecordResults:
     """All or nothing: one invalid envelope refuses the batch, naming each bad field and value."""
-    if len(batch.records) > settings.max_batch:
-        raise TooLarge(
-            f"{len(batch.records)} records in one batch; the limit is {settings.max_batch}",
-            details=[{"field": "records", "value": len(batch.records)}],
-        )
-    if not batch.records:
-        raise InvalidInput("the batch holds no records", details=[{"field": "records", "value": 0}])
-    validator = validator_for(
-        categories=furnisher.categories, secret=settings.secret.get_secret_value().encode()
-    )
-    valid = validate_all(validator, [r.envelope() for r in batch.records])
-    statuses = service.classify(session=session, furnisher_id=furnisher.id, records=valid)
-    conflicts = [
-        r.external_id for r, s in zip(valid, statuses, strict=True) if s == service.CONFLICT
-    ]
-    if conflicts:
-        raise Conflict(
-            "records already held with other content; correct them with PUT",
-            code="external_id_conflict",
-            details=[{"field": "external_id", "value": e} for e in conflicts],
-        )
-    service.store(
+    results = service.submit(
         session=session,
         furnisher_id=furnisher.id,
-        records=valid,
-        statuses=statuses,
+        categories=furnisher.categories,
+        envelopes=[r.envelope() for r in batch.records],
+        secret=settings.secret.get_secret_value().encode(),
+        max_batch=settings.max_batch,
         actor=f"furnisher:{furnisher.id}",
     )
-    lists.apply_intake_now(
-        session=session, furnisher_id=furnisher.id, external_ids=[r.external_id for r in valid]
-    )
-    return RecordResults(
-        results=[
-            RecordResult(external_id=r.external_id, status=s)
-            for r, s in zip(valid, statuses, strict=True)
-        ]
-    )
+    return RecordResults(results=[RecordResult(external_id=e, status=s) for e, s in results])
 
 
 def _detail(session: SessionDep, record: Record, changed: bool | None = None) -> RecordDetail:

@@ -10,7 +10,6 @@ from credo.api.deps import FurnisherDep, OperatorDep, SessionDep, SettingsDep, S
 from credo.api.routers.access import PartyDep
 from credo.api.schemas import ERROR_RESPONSES, IdPath
 from credo.core.types import MAX_ID
-from credo.records.intake import validate_all, validator_for
 from credo.rights import disputes, proofs, report, reviews, statements
 from credo.rights.schemas import (
     DisputeAnswer,
@@ -26,7 +25,6 @@ from credo.rights.schemas import (
     StatementOut,
     SubjectReport,
 )
-from credo.subjects.models import Subject
 
 router = APIRouter(prefix="/v1", responses=ERROR_RESPONSES)
 
@@ -97,24 +95,8 @@ def attach_statement(body: StatementIn, subject: SubjectDep, session: SessionDep
     summary="Open disputes on your records",
 )
 def furnisher_disputes(furnisher: FurnisherDep, session: SessionDep) -> list[FurnisherDispute]:
-    from credo.records import service as records
-
-    out = []
-    for dispute, record in disputes.queue(session=session, furnisher_id=furnisher.id):
-        subject = session.get(Subject, record.subject_id)
-        assert subject is not None
-        envelope = records.to_envelope(record, {"scheme": subject.scheme, "id": subject.display_id})
-        out.append(
-            FurnisherDispute(
-                id=dispute.id,
-                external_id=record.external_id,
-                category=record.category,
-                reason=dispute.reason,
-                deadline=dispute.deadline,
-                record=envelope,
-            )
-        )
-    return out
+    queue = disputes.furnisher_queue(session=session, furnisher_id=furnisher.id)
+    return [FurnisherDispute(**item) for item in queue]
 
 
 @router.post(
@@ -130,26 +112,14 @@ def answer_dispute(
     session: SessionDep,
     settings: SettingsDep,
 ) -> DisputeOut:
-    correction = None
-    if body.outcome == "corrected" and body.correction is not None:
-        envelope = body.correction.envelope()
-        if envelope.get("external_id") is None:
-            dispute = session.get(disputes.Dispute, dispute_id)
-            if dispute is not None and dispute.furnisher_id == furnisher.id:
-                from credo.records.models import Record
-
-                held = session.get(Record, dispute.record_id)
-                envelope["external_id"] = held.external_id if held else None
-        validator = validator_for(
-            categories=furnisher.categories, secret=settings.secret.get_secret_value().encode()
-        )
-        (correction,) = validate_all(validator, [envelope])
-    dispute = disputes.answer(
+    dispute = disputes.answer_envelope(
         session=session,
         furnisher_id=furnisher.id,
+        categories=furnisher.categories,
+        secret=settings.secret.get_secret_value().encode(),
         dispute_id=dispute_id,
         outcome=body.outcome,
-        correction=correction,
+        envelope=body.correction.envelope() if body.correction is not None else None,
         note=body.note,
     )
     return _out(dispute)
