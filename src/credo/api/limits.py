@@ -17,6 +17,7 @@ The body is then handed on unchanged, so the app parses exactly what was checked
 from __future__ import annotations
 
 import json
+import math
 import re
 import threading
 import time
@@ -123,13 +124,51 @@ def check_json(body: bytes) -> list[dict[str, Any]] | None:
         text = body.decode("utf-8")
     except UnicodeDecodeError as exc:
         return [{"field": "body", "value": None, "reason": f"not UTF-8 (byte {exc.start})"}]
-    try:
-        parsed = json.loads(text, parse_constant=_constant, parse_float=_float, parse_int=_int)
+    try:  # fast path: the C parser; every body that parses goes through _clean once
+        parsed = json.loads(text, parse_constant=_constant)
     except RecursionError:
         return [{"field": "body", "value": None, "reason": "nested too deeply"}]
-    except ValueError:
+    except json.JSONDecodeError:
         return None  # malformed JSON: FastAPI answers it with its own 400
+    except ValueError:  # an integer too long for int(): name it on the slow path
+        parsed = None
+    surrogate = "\\u" in text and _SURROGATE_ESCAPE.search(text) is not None
+    if parsed is not None and not surrogate and _clean([parsed], MAX_DEPTH + 1):
+        return None
+    # slow path, only for refused bodies: parse again with the refusing hooks, naming fields
+    try:
+        parsed = json.loads(text, parse_constant=_constant, parse_float=_float, parse_int=_int)
+    except (RecursionError, ValueError):
+        return [{"field": "body", "value": None, "reason": "not strict JSON"}]
     return problems(parsed) or None
+
+
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")  # lone or paired: the slow path decides
+_BIG = 10**MAX_DIGITS
+
+
+def _clean(value: Any, depth: int) -> bool:
+    """True when nothing in ``value`` is refused: no _Bad constant, no infinite float, no
+    integer of more than MAX_DIGITS digits, no nesting past ``depth`` (paths not kept)."""
+    if depth < 0:
+        return False
+    items = value.values() if isinstance(value, dict) else value
+    for item in items:
+        kind = type(item)
+        if kind is str or kind is bool or item is None:
+            continue
+        if kind is dict or kind is list:
+            if not _clean(item, depth - 1):
+                return False
+        elif kind is float:
+            if item in (math.inf, -math.inf):
+                return False
+        elif kind is int:
+            if not -_BIG < item < _BIG:
+                return False
+        else:  # a _Bad constant
+            return False
+    return True
 
 
 async def _answer(
