@@ -99,3 +99,71 @@ def test_overturned_entry_ends_and_stays_ended(
     refresh(factory, "2025-01-11")
     again = _entry(client, me, "defaulter.court_listing")
     assert (again["state"], again["removal_reason"]) == ("ended", "overturned_on_review")
+
+
+def _score(factory: sessionmaker[Session], subject_id: int, score: int, band: str) -> int:
+    import json
+
+    from credo.core import clock
+    from credo.scores.models import ModelVersion, Score, ScoreRun
+
+    with factory() as s, s.begin():
+        model = s.query(ModelVersion).filter_by(version="t-1").one_or_none()
+        if model is None:
+            model = ModelVersion(
+                version="t-1", model="{}", created_at=clock.now(), active=True, metrics={}
+            )
+            s.add(model)
+            s.flush()
+        run = ScoreRun(started_at=clock.now(), engine="duckdb", as_of=clock.today(),
+                       model_version_id=model.id, snapshot="-", records=0, subjects=1,
+                       published=1)  # fmt: skip
+        s.add(run)
+        s.flush()
+        row = Score(
+            subject_id=subject_id,
+            model_version_id=model.id,
+            run_id=run.id,
+            as_of=clock.today(),
+            score=score,
+            band=band,
+            reasons=json.dumps([]),
+        )
+        s.add(row)
+        s.flush()
+        return row.id
+
+
+def test_overturned_score_is_withdrawn_and_the_previous_one_republished(
+    client: TestClient, court: dict[str, Any], factory: sessionmaker[Session], engine: Any
+) -> None:
+    from credo.scores import service as scores
+    from credo.subjects.service import find
+
+    at("2025-01-10")
+    post(client, court, judgment("j-1", CASE, "2024-11-01", "2024-12-01"))
+    me = token(factory)
+    with factory() as s:
+        subject_id = find(session=s, scheme="cn_ric", value=PERSON).id
+    earlier = _score(factory, subject_id, 660, "very_good")
+    latest = _score(factory, subject_id, 540, "poor")
+    with unchanged(engine):
+        good = client.post(
+            "/v1/me/reviews", headers=me, json={"decision_id": f"score:{earlier}", "reason": "x"}
+        )
+        assert good.status_code == 409 and good.json()["error"]["code"] == "not_adverse"
+    asked = client.post(
+        "/v1/me/reviews",
+        headers=me,
+        json={"decision_id": f"score:{latest}", "reason": "the default was not mine"},
+    )
+    assert asked.status_code == 201, asked.text
+    decided = client.post(
+        f"/v1/admin/reviews/{asked.json()['id']}",
+        headers=OPERATOR,
+        json={"outcome": "overturned", "note": "the default belongs to someone else"},
+    )
+    assert decided.status_code == 200, decided.text
+    with factory() as s:
+        current = scores.latest_or_none(session=s, subject_id=subject_id)
+        assert current is not None and current.id == earlier

@@ -71,6 +71,14 @@ def _target(session: Session, subject_id: int, decision_id: str) -> tuple[str, b
     return "eligibility" if inquiry.kind != "restriction" else "restriction", adverse
 
 
+@dataclass(frozen=True)
+class ScoreWithdrawn(audit.AuditEvent):
+    type = "score.withdrawn"
+    score_id: int
+    subject_id: int
+    review_id: int
+
+
 def request(*, session: Session, subject_id: int, decision_id: str, reason: str) -> Review:
     """Open a review of one of the subject's adverse decisions: a refused eligibility check
     (``decision_id``), a published score (``score:<id>``) or a list entry (``entry:<id>``).
@@ -139,6 +147,8 @@ def decide(*, session: Session, review_id: int, outcome: str, note: str) -> Revi
     notify.review_decided(session, review)
     if outcome == "overturned" and review.kind in ("eligibility", "restriction"):
         _tell_party(session, review)
+    if outcome == "overturned" and review.kind == "score":
+        _withdraw_score(session, review)
     if outcome == "overturned" and review.kind == "list_entry":
         lists.overturn(
             session=session,
@@ -146,6 +156,20 @@ def decide(*, session: Session, review_id: int, outcome: str, note: str) -> Revi
             actor=f"operator:review:{review.id}",
         )
     return review
+
+
+def _withdraw_score(session: Session, review: Review) -> None:
+    """Withdraw an overturned score at once: the subject's previous score is the published
+    one again (relying parties and the report read it) until the next run re-publishes."""
+    score = session.get(Score, int(review.decision_id.partition(":")[2]))
+    assert score is not None
+    score.withdrawn_on = clock.today()
+    session.flush()
+    audit.append(
+        session,
+        ScoreWithdrawn(score.id, score.subject_id, review.id),
+        actor=f"operator:review:{review.id}",
+    )
 
 
 def _tell_party(session: Session, review: Review) -> None:

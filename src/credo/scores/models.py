@@ -70,6 +70,7 @@ class Score(Base):
     identity: Mapped[int | None] = mapped_column(Integer)
     reasons: Mapped[str] = mapped_column(Text)
     features: Mapped[str | None] = mapped_column(Text)  # the inputs, for "what would raise it"
+    withdrawn_on: Mapped[dt.date | None] = mapped_column(Date)  # overturned on human review
 
 
 class ScoreDrift(Base):

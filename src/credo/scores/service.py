@@ -152,9 +152,16 @@ def publish(
 
 
 def latest_or_none(*, session: Session, subject_id: int) -> Score | None:
-    """A subject's most recently published score, or None: the one latest-score query."""
+    """A subject's most recently published score, or None: the one latest-score query.
+
+    A score withdrawn on human review (``withdrawn_on``) is skipped: the one before it is
+    the published score again until the next run publishes a new one.
+    """
     return session.execute(
-        select(Score).where(Score.subject_id == subject_id).order_by(Score.id.desc()).limit(1)
+        select(Score)
+        .where(Score.subject_id == subject_id, Score.withdrawn_on.is_(None))
+        .order_by(Score.id.desc())
+        .limit(1)
     ).scalar_one_or_none()
 
 

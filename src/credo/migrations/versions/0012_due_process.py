@@ -31,6 +31,8 @@ def upgrade() -> None:
         )
     with op.batch_alter_table("list_entries", schema=None) as batch_op:
         batch_op.add_column(sa.Column("overturned_on", sa.Date(), nullable=True))
+    with op.batch_alter_table("scores", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("withdrawn_on", sa.Date(), nullable=True))
     op.create_table(
         "proofs",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -74,6 +76,8 @@ def downgrade() -> None:
     for column in ("furnisher_id", "record_id", "subject_id"):
         op.drop_index(op.f(f"ix_proofs_{column}"), table_name="proofs")
     op.drop_table("proofs")
+    with op.batch_alter_table("scores", schema=None) as batch_op:
+        batch_op.drop_column("withdrawn_on")
     with op.batch_alter_table("list_entries", schema=None) as batch_op:
         batch_op.drop_column("overturned_on")
     with op.batch_alter_table("reviews", schema=None) as batch_op:
