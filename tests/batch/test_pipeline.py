@@ -165,10 +165,18 @@ def test_cli_fit_card_score_refresh(tmp_path: Path) -> None:
     assert json.loads(scored.stdout.strip().splitlines()[-1])["published"] == 200
     refreshed = runner.invoke(app, ["refresh", "--json"])
     assert refreshed.exit_code == 0, refreshed.output
+    # the card shows the out-of-time figures, the band table and the drift of each run
+    card = runner.invoke(app, ["model", "card"])
+    assert card.exit_code == 0, card.output
+    assert "## Hold-out (out-of-time" in card.stdout and "observed bad rate" in card.stdout
+    assert "## Drift of the model in use" in card.stdout
+    assert card.stdout.count("| 2026-06-30 |") >= 1
+    printed = runner.invoke(app, ["model", "fit", "--registry", "--as-of", "2026-06-30"])
+    assert printed.exit_code == 0, printed.output  # the summary goes to stderr (Rich console)
     bad = runner.invoke(app, ["score", "--engine", "flink"])
     assert bad.exit_code == 1 and "flink" in bad.output
     with session_factory(store)() as s:
         assert s.execute(select(func.count()).select_from(ScoreRun)).scalar_one() == 2
-        assert s.execute(select(func.count()).select_from(ModelVersion)).scalar_one() == 1
+        assert s.execute(select(func.count()).select_from(ModelVersion)).scalar_one() == 2
     store.dispose()
     assert np.isfinite(1.0)

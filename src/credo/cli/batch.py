@@ -304,7 +304,13 @@ def model_card_command(
         audit = frame[cols].reset_index(drop=True) if cols else None
     card = model_card(sc, X_test, y_test, audit)
     if version is not None:
+        from credo.scores import service as scores
+        from credo.scoring.card import render_markdown
+
         card["model_version"] = version
+        with transaction() as session:
+            card["drift"] = scores.drift_history(session=session)
+        card["markdown"] = render_markdown(card)
     if html_out is not None:
         html_out.write_text(render_html(card), encoding="utf-8")
     if as_json or fmt == "json":

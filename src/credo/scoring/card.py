@@ -402,6 +402,18 @@ def render_markdown(card: dict[str, Any]) -> str:
                             f"{'met' if row['four_fifths_met'] else 'NOT met'} | "
                             f"{_fmt(row['equalized_odds_difference'])} |"
                         )
+    drift = card.get("drift")
+    if drift:
+        lines += [
+            "",
+            "## Drift of the model in use (PSI against the training baseline, per score run)",
+            "",
+            "| run | as of | score PSI | flagged (PSI > 0.25) |",
+            "| --- | --- | --- | --- |",
+        ]
+        for d in drift:
+            flagged = ", ".join(d.get("flagged") or []) or "none"
+            lines.append(f"| {d['run_id']} | {d['as_of']} | {_fmt(d['score_psi'])} | {flagged} |")
     base = card.get("psi_baseline")
     if base:
         total = sum(base["counts"]) or 1
