@@ -48,7 +48,7 @@ def is_operator(request: Request, settings: Settings) -> bool:
         return sessions.holder(session=session, kind=sessions.OPERATOR, cookie=cookie) is not None
 
 
-def _lists(session: Session) -> list[dict[str, Any]] | None:
+def _lists(session: Session) -> list[dict[str, Any]]:
 
     counts: dict[str, dict[str, int]] = {}
     for list_id, state, n in session.execute(
@@ -136,7 +136,7 @@ def psi_chart(history: list[dict[str, Any]], flag: float) -> str:
     )
 
 
-def _last_refresh(session: Session) -> dict[str, Any] | None:
+def _last_refresh(session: Session) -> dict[str, Any]:
 
     latest = select(ScoreRun).order_by(ScoreRun.id.desc()).limit(1)
     run = session.execute(latest).scalar_one_or_none()
@@ -144,7 +144,7 @@ def _last_refresh(session: Session) -> dict[str, Any] | None:
 
 
 def console(*, session: Session) -> dict[str, Any]:
-    """Everything the console shows; absent domains are None (the page says so)."""
+    """Everything the console shows."""
     all_furnishers = furnishers.list_all(session=session)
     dispute_queue: list[dict[str, Any]] = []
     for f in all_furnishers:

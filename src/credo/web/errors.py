@@ -1,8 +1,8 @@
 """The HTML side of credo's errors: the same code and message as the JSON body, as a page.
 
-``api/errors.py`` keeps the one mapping from error to status; :func:`wants_html` says when a
-request should be answered with :func:`html_error` instead of JSON (a web page path and a
-browser that accepts HTML). :func:`install` wraps the app's JSON handlers accordingly.
+``api/errors.py`` keeps the one mapping from error to status and its one answer function
+asks :func:`wants_html` whether a request should be answered with :func:`html_error`
+instead of JSON (a web page path and a browser that accepts HTML).
 """
 
 from __future__ import annotations

@@ -137,7 +137,7 @@ def registration(uscc: str) -> dict[str, str]:
     }
 
 
-def ledger_grades(*, session: Session, subject_id: int) -> list[dict[str, Any]] | None:
+def ledger_grades(*, session: Session, subject_id: int) -> list[dict[str, Any]]:
     """Published ledger grades (organisations only; persons' grades are never public)."""
     return inputs.public_ledger_grades(session, subject_id)
 
