@@ -85,12 +85,18 @@ def hold_until_warned(session: Session, desired: dict[Key, Desired]) -> None:
             d.starts_on = effective
 
 
-def _legal_basis(session: Session, record_ids: Sequence[int]) -> str | None:
-    if not record_ids:
-        return None
-    return session.scalar(
-        select(Record.legal_basis).where(Record.id.in_(record_ids), Record.legal_basis.is_not(None))
-    )
+def _legal_bases(session: Session, record_ids: set[int]) -> dict[int, str]:
+    """Record id -> legal basis, for the records that have one (one query per 500)."""
+    ids = sorted(record_ids)
+    found: dict[int, str] = {}
+    for start in range(0, len(ids), CHUNK):
+        rows = session.execute(
+            select(Record.id, Record.legal_basis).where(
+                Record.id.in_(ids[start : start + CHUNK]), Record.legal_basis.is_not(None)
+            )
+        )
+        found.update((rid, str(basis)) for rid, basis in rows)
+    return found
 
 
 def ensure_warnings(session: Session, desired: dict[Key, Desired]) -> int:
@@ -107,39 +113,23 @@ def ensure_warnings(session: Session, desired: dict[Key, Desired]) -> int:
             cases.setdefault((d.subject_id, d.ref), d)
     if not cases:
         return 0
-    have = warned_on(session, cases)
-    existing: set[str] = set()
-    bases = [warning_key(s, r) for s, r in cases]
-    for start in range(0, len(bases), CHUNK):
-        keys = [f"{b}/inbox" for b in bases[start : start + CHUNK]]
-        existing.update(
-            session.scalars(select(Notice.idempotency_key).where(Notice.idempotency_key.in_(keys)))
-        )
-    written = 0
     today = clock.today()
+    legal = _legal_bases(session, {r for d in cases.values() for r in d.record_ids})
+    batch: list[tuple[int, str, dict[str, Any], str]] = []
     for (subject_id, ref), d in cases.items():
-        base = warning_key(subject_id, ref)
-        if f"{base}/inbox" in existing or have.get((subject_id, ref)) is not None:
-            continue
+        base = warning_key(subject_id, ref)  # notify_subjects skips keys already written
         payload: dict[str, Any] = {
             "list": R.DEFAULTER,
             "case_number": ref,
             "court_name": d.basis.get("court_name"),
             "due_on": d.basis.get("due_on") or d.starts_on.isoformat(),
             "records": d.record_ids,
-            "legal_basis": _legal_basis(session, d.record_ids),
+            "legal_basis": next((legal[r] for r in d.record_ids if r in legal), None),
             "restricts": restricts,
             "takes_effect_on": (today + dt.timedelta(days=days)).isoformat(),
         }
-        outbox.notify_subject(
-            session=session,
-            subject_id=subject_id,
-            kind="listing.warning",
-            payload=payload,
-            idempotency_key=base,
-        )
-        written += 1
-    return written
+        batch.append((subject_id, "listing.warning", payload, base))
+    return outbox.notify_subjects(session=session, notices=batch)
 
 
 def _payload(entry: ListEntry) -> dict[str, Any]:

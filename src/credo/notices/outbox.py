@@ -32,7 +32,7 @@ import datetime as dt
 import json
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from credo.core import clock
@@ -150,3 +150,50 @@ def webhook_payload(notice: Notice) -> dict[str, Any]:
         "created": notice.created_at.isoformat(),
         "data": json.loads(notice.payload),
     }
+
+
+def notify_subjects(
+    *, session: Session, notices: list[tuple[int, str, dict[str, Any], str]]
+) -> int:
+    """``notify_subject`` for many (subject id, kind, payload, key) at once, for batch jobs.
+
+    One query finds the keys already written and one the addresses; the rows go in with one
+    multi-row insert per 500. Keys already in the outbox are skipped. Returns the notices
+    written (inbox and e-mail rows together).
+    """
+    if not notices:
+        return 0
+    keys = [f"{key}/inbox" for _, _, _, key in notices]
+    held: set[str] = set()
+    for start in range(0, len(keys), 500):
+        held.update(
+            session.scalars(
+                select(Notice.idempotency_key).where(
+                    Notice.idempotency_key.in_(keys[start : start + 500])
+                )
+            )
+        )
+    fresh = [n for n in notices if f"{n[3]}/inbox" not in held]
+    emails = contacts.emails_of(session=session, subject_ids=sorted({n[0] for n in fresh}))
+    now = clock.now()
+    rows: list[dict[str, Any]] = []
+    for subject_id, kind, payload, key in fresh:
+        for channel in ("inbox", "email") if emails.get(subject_id) else ("inbox",):
+            rows.append(
+                {
+                    "idempotency_key": f"{key}/{channel}",
+                    "kind": kind,
+                    "channel": channel,
+                    "recipient_type": "subject",
+                    "recipient_id": str(subject_id),
+                    "payload": dumps(payload),
+                    "state": "sent" if channel == "inbox" else "pending",
+                    "attempts": 0,
+                    "created_at": now,
+                    "due_at": now,
+                    "sent_at": now if channel == "inbox" else None,
+                }
+            )
+    for start in range(0, len(rows), 500):
+        session.execute(insert(Notice), rows[start : start + 500])
+    return len(rows)
