@@ -19,8 +19,11 @@ from credo.errors import InvalidInput
 
 ENGINES = ("duckdb", "spark")
 DEFAULT_ENGINE = "duckdb"
-#: Spark settings for one machine: few shuffle partitions, UTC dates, no web UI.
+#: Spark settings for one machine: few shuffle partitions, UTC dates, no web UI, and no
+#: console progress bars (credo shows its own progress per stage; Spark's print hundreds of
+#: lines per job).
 SPARK_CONF = {
+    "spark.ui.showConsoleProgress": "false",
     "spark.sql.shuffle.partitions": "2",
     "spark.default.parallelism": "2",
     "spark.sql.session.timeZone": "UTC",
@@ -54,7 +57,9 @@ def _spark(threads: int | None) -> BaseBackend:
     builder = SparkSession.builder.master(master).appName("credo")
     for key, value in SPARK_CONF.items():
         builder = builder.config(key, value)
-    return ibis.pyspark.connect(builder.getOrCreate())
+    session = builder.getOrCreate()
+    session.sparkContext.setLogLevel("ERROR")  # warnings per stage would flood the console too
+    return ibis.pyspark.connect(session)
 
 
 def _read_duckdb(con: Any, folder: Path) -> Snapshot:

@@ -26,8 +26,10 @@ from credo.register.batch import open_data_step, register_step
 from credo.scores import service as scores
 from credo.scoring import Scorecard
 
-#: Called as progress(step, advance, total): total once at the start, then advances.
+#: Called as progress(step, advance, total): total once at the start, then advances;
+#: ``total`` is None when a stage starts and ``DONE`` when it has finished.
 Progress = Callable[[str, int, int | None], None]
+DONE = -1
 
 
 @dataclass
@@ -238,6 +240,8 @@ def run(job: Job, steps: Sequence[Step] | None = None) -> dict[str, Any]:
     job.started_at = clock.now()
     for name, step in STEPS if steps is None else steps:
         started = time.perf_counter()
+        job.tick(name, 0, None)  # the stage shows as it starts, on every engine
         step(job)
         job.timings[name] = time.perf_counter() - started
+        job.tick(name, 0, DONE)
     return job.summary()

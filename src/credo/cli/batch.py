@@ -35,6 +35,12 @@ def _bars(quiet: bool) -> Iterator[object]:
         def progress(step: str, advance: int, total: int | None) -> None:
             if step not in tasks:
                 tasks[step] = bar.add_task(step, total=total)
+            elif total == -1:  # the stage has finished: its bar full, its clock stopped
+                task = next(t for t in bar.tasks if t.id == tasks[step])
+                done = max(int(task.completed), int(task.total or 0), 1)
+                bar.update(tasks[step], total=done, completed=done)  # type: ignore[arg-type]
+                bar.stop_task(tasks[step])  # type: ignore[arg-type]
+                return
             elif total is not None:
                 bar.update(tasks[step], total=total)  # type: ignore[arg-type]
             bar.advance(tasks[step], advance)  # type: ignore[arg-type]
