@@ -39,19 +39,20 @@ def test_every_organisation_and_no_person_is_graded(
         ).first() is not None
 
 
-def test_a_disputed_record_does_not_count(
+def test_a_disputed_record_does_not_count_but_a_disputed_court_order_does(
     factory: sessionmaker[Session], registry: Registry
 ) -> None:
+    """The one rule for disputed records (docs/rights.md): court orders stay in force."""
     with factory() as s, s.begin():
-        judgment = s.execute(
-            select(Record).where(Record.category == "court.judgment")
-        ).scalar_one()
-        judgment.state = "disputed"
+        for category in ("penalty.imposed", "court.judgment"):
+            record = s.execute(select(Record).where(Record.category == category)).scalar_one()
+            record.state = "disputed"
         service.publish(session=s, subject_ids=[_foods(registry)])
     with factory() as s:
         grade = service.grade_of(session=s, subject_id=_foods(registry))
         assert grade is not None
-        assert "court_judgment" not in {r["rule"] for r in grade["reasons"]}
+        rules = {r["rule"] for r in grade["reasons"]}
+        assert "penalty_minor" not in rules and "court_judgment" in rules
 
 
 def test_appeal_shows_under_appeal_until_decided_and_upheld_sets_the_rating(
