@@ -154,7 +154,7 @@ def _payload(entry: ListEntry) -> dict[str, Any]:
 
 def announce(session: Session, changed: Sequence[tuple[ListEntry, str | None]]) -> int:
     """Notices for entries that just came into effect or ended (restricting lists only)."""
-    written = 0
+    batch: list[tuple[int, str, dict[str, Any], str]] = []
     for entry, before in changed:
         rule = R.LISTS.get(entry.list_id)
         if rule is None or not rule.restricts:
@@ -165,15 +165,8 @@ def announce(session: Session, changed: Sequence[tuple[ListEntry, str | None]]) 
             kind, suffix = "restriction.lifted", "ended"
         else:
             continue
-        outbox.notify_subject(
-            session=session,
-            subject_id=entry.subject_id,
-            kind=kind,
-            payload=_payload(entry),
-            idempotency_key=f"list-entry/{entry.id}/{suffix}",
-        )
-        written += 1
-    return written
+        batch.append((entry.subject_id, kind, _payload(entry), f"list-entry/{entry.id}/{suffix}"))
+    return outbox.notify_subjects(session=session, notices=batch)
 
 
 def repair_decided(session: Session, repair: RepairApplication, entry: ListEntry) -> None:

@@ -24,6 +24,10 @@ channel="inbox", due_at=None) -> Notice``
 ``notify_subject(*, session, subject_id, kind, payload, idempotency_key)`` writes the inbox
 notice and, where the subject has a verified e-mail contact, the e-mail notice, with keys
 ``<idempotency_key>/inbox`` and ``<idempotency_key>/email``.
+
+``notify_subjects(*, session, notices=[(subject_id, kind, payload, idempotency_key), ...])``
+does the same for many at once (batch jobs: one look-up of keys, one of addresses,
+multi-row inserts); keys already written are skipped.
 """
 
 from __future__ import annotations
@@ -40,7 +44,7 @@ from credo.errors import InvalidInput
 from credo.notices import contacts
 from credo.notices.models import CHANNELS, RECIPIENT_TYPES, Notice
 
-__all__ = ["dumps", "enqueue", "notify_subject"]
+__all__ = ["dumps", "enqueue", "notify_subject", "notify_subjects"]
 
 
 def dumps(payload: dict[str, Any]) -> str:
