@@ -21,27 +21,14 @@ from credo.furnishers import service as furnishers
 from credo.lists import service as lists_service
 from credo.records.models import Record
 from credo.register import public as register_public
+from credo.register.public import GROUPS as PUBLIC_GROUPS
+from credo.register.public import SHOWN_STATES
 from credo.rights import report, statements
 from credo.rights.schemas import ReportDispute, ReportRecord
 from credo.subjects import service as subjects
 from credo.subjects.models import Subject
 
-#: Public record groups on an organisation's page, in the order shown.
-PUBLIC_GROUPS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
-    ("licences", "Licences", ("licence.granted", "licence.revoked")),
-    ("penalties", "Administrative penalties", ("penalty.imposed", "penalty.paid")),
-    ("inspections", "Inspections", ("inspection.result",)),
-    (
-        "judgments",
-        "Court judgments",
-        ("court.judgment", "court.fulfilment", "court.listing", "court.delisting"),
-    ),
-    ("tax", "Tax arrears", ("tax.arrears",)),
-    ("breaches", "Contract breaches", ("contract.breach",)),
-    ("commendations", "Commendations", ("commendation",)),
-)
 NO_ORG = "no organisation is registered under that unified social credit code"
-SHOWN_STATES = ("active", "corrected", "disputed")
 DISPUTABLE = ("active", "corrected")
 
 
