@@ -203,19 +203,18 @@ _EXTRAS = (
     "(SELECT 1 FROM register_requests q WHERE q.subject_id = h.id AND q.domain = r.domain "
     "AND q.kind = 'appeal' AND q.state = 'open' LIMIT 1) "
     "FROM hits h LEFT JOIN register_grades g ON g.subject_id = h.id "
-    "LEFT JOIN register_ratings r ON r.subject_id = h.id ORDER BY h.pos, r.domain"
+    "LEFT JOIN register_ratings r ON r.subject_id = h.id ORDER BY h.pos, h.id, r.domain"
 )
 HIT_QUERIES = {
     "sqlite": text(
-        "WITH hits AS (SELECT s.id, s.display_id, coalesce(s.name, '') AS name, "
-        "row_number() OVER (ORDER BY f.rank, s.id) AS pos "
+        "WITH hits AS (SELECT s.id, s.display_id, coalesce(s.name, '') AS name, f.rank AS pos "
         f"FROM {org_search.FTS_TABLE} f JOIN subjects s ON s.id = f.rowid "
         f"WHERE {org_search.FTS_TABLE} MATCH :q AND s.kind = 'organisation' "
         "ORDER BY f.rank, s.id LIMIT :n OFFSET :o) " + _EXTRAS
     ),
     "postgresql": text(
-        "WITH hits AS (SELECT id, display_id, coalesce(name, '') AS name, row_number() OVER "
-        f"(ORDER BY ts_rank({org_search.PG_DOCUMENT}, to_tsquery('simple', :q)) DESC, id) AS pos "
+        "WITH hits AS (SELECT id, display_id, coalesce(name, '') AS name, "
+        f"-ts_rank({org_search.PG_DOCUMENT}, to_tsquery('simple', :q)) AS pos "
         f"FROM subjects WHERE kind = 'organisation' AND {org_search.PG_DOCUMENT} @@ "
         f"to_tsquery('simple', :q) ORDER BY ts_rank({org_search.PG_DOCUMENT}, "
         "to_tsquery('simple', :q)) DESC, id LIMIT :n OFFSET :o) " + _EXTRAS
