@@ -73,6 +73,17 @@ def parquet_duplicate_columns(folder: Path) -> Path:
     return path
 
 
+def parquet_invalid_utf8(folder: Path) -> Path:
+    """A string column whose bytes are not UTF-8 (Parquet does not check; readers must)."""
+    rows = [to_columns(repayment(f"r-{i}")) for i in range(3)]
+    table = pa.table({c: pa.array([r[c] for r in rows], pa.string()) for c in COLUMNS})
+    raw = pa.array([b"r-0", b"r-\xed\xa0\x80", b"\xff\xfe"], pa.binary()).view(pa.string())
+    table = table.set_column(0, "external_id", raw)
+    path = folder / "badutf8.parquet"
+    pq.write_table(table, path)
+    return path
+
+
 def csv_invalid_utf8(folder: Path) -> Path:
     text = _csv_text([repayment("r-1"), repayment("r-2")]).encode()
     path = folder / "latin1.csv"
@@ -112,6 +123,7 @@ FILE_ERRORS: dict[str, Callable[[Path], Path]] = {
     "random-bytes parquet": parquet_random,
     "parquet corrupt in the middle": parquet_corrupt_middle,
     "parquet with a column twice": parquet_duplicate_columns,
+    "parquet with invalid utf-8 in a string column": parquet_invalid_utf8,
     "csv with invalid utf-8": csv_invalid_utf8,
     "csv with a million-column header": csv_million_columns,
     "csv with a column twice": csv_duplicate_columns,

@@ -318,10 +318,26 @@ def check_file(path: Path) -> None:
     """Read a columnar file once without storing anything: InvalidInput if any of it is
     unreadable, so a bad file stores nothing (JSONL is judged line by line instead)."""
     fmt = detect_format(path)
+    try:
+        with path.open("rb") as handle:
+            handle.read(1)
+    except OSError as exc:
+        raise unreadable(path, exc.strerror or type(exc).__name__) from None
     if fmt == "jsonl":
         return
-    for _ in iter_batches(path, 65536):
-        pass
+    for first, batch in iter_batches(path, 65536):
+        if isinstance(batch, pa.RecordBatch):
+            try:  # string columns must hold UTF-8 (Parquet may carry any bytes)
+                batch.validate(full=True)
+            except (pa.ArrowException, ValueError) as exc:
+                reason = str(exc).splitlines()[0][:200]
+                index = re.search(r"string index (\d+)", reason)
+                where = (
+                    f"row {first + int(index.group(1))}"
+                    if index
+                    else f"rows {first}-{first + batch.num_rows - 1}"
+                )
+                raise unreadable(path, reason, where) from None
 
 
 def iter_chunks(path: Path, chunk: int) -> Iterator[list[Row]]:
