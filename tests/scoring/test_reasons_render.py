@@ -82,6 +82,9 @@ def test_no_card_on_record_and_rounded_shares() -> None:
     assert text == "Card balances at 38% of their limits at the latest statement"
     identity = next(f for f in FEATURES if f.name == "identity_level").reason_templates()
     assert sentence("identity_level", 0, 5, identity) == "Identity not verified"
+    late = next(f for f in FEATURES if f.name == "late_30_24m").reason_templates()
+    assert sentence("late_30_24m", 1.0, 9, late).startswith("1 repayment 30 or more")
+    assert sentence("late_30_24m", 3.0, 9, late).startswith("3 repayments 30 or more")
     assert format_value(2.0, "count") == "2" and format_value(12345.678, "yuan") == "12,346"
     assert format_value(0.38395) == "0.4"
     check(sentence("some_ratio", 0.38395, 3, None))  # the generic fallback rounds too

@@ -128,6 +128,8 @@ class Feature:
     no_data: str = ""
     #: The reason for the value 0, when the ``{value}`` sentence would read oddly.
     zero: str = ""
+    #: The reason for the value 1 (the singular of a count).
+    one: str = ""
 
     def reason_templates(self) -> dict[str, str]:
         """The feature's sentence per kind of value, as the scorecard's ``descriptions``."""
@@ -136,6 +138,8 @@ class Feature:
             out["missing"] = self.no_data
         if self.zero:
             out["zero"] = self.zero
+        if self.one:
+            out["one"] = self.one
         return out
 
     def __post_init__(self) -> None:
@@ -260,6 +264,7 @@ FEATURES: tuple[Feature, ...] = (
         direction=LOWER_IS_BETTER,
         unit="count",
         no_data="No repayments on record in the last 24 months",
+        one="1 repayment 30 or more days late in the last 24 months",
     ),
     Feature(
         "late_90_24m",
@@ -271,6 +276,7 @@ FEATURES: tuple[Feature, ...] = (
         direction=LOWER_IS_BETTER,
         unit="count",
         no_data="No repayments on record in the last 24 months",
+        one="1 repayment 90 or more days late in the last 24 months",
     ),
     Feature(
         "months_since_late_30",
@@ -283,6 +289,7 @@ FEATURES: tuple[Feature, ...] = (
         direction=HIGHER_IS_BETTER,
         unit="months",
         no_data="No repayment 30 or more days late on record",
+        one="A repayment 30 or more days late 1 month ago",
     ),
     Feature(
         "defaults_60m",
@@ -294,6 +301,7 @@ FEATURES: tuple[Feature, ...] = (
         direction=LOWER_IS_BETTER,
         unit="count",
         no_data="No loans on record in the last 5 years",
+        one="1 loan in default in the last 5 years",
     ),
     Feature(
         "history_months",
@@ -306,6 +314,7 @@ FEATURES: tuple[Feature, ...] = (
         direction=HIGHER_IS_BETTER,
         unit="months",
         no_data="No loan on record",
+        one="Credit history of 1 month since the first loan was opened",
     ),
     Feature(
         "card_utilisation",
@@ -329,6 +338,7 @@ FEATURES: tuple[Feature, ...] = (
         direction=LOWER_IS_BETTER,
         unit="count",
         no_data="No court judgments on record",
+        one="1 court judgment not yet fulfilled",
     ),
     Feature(
         "open_judgment_amount",
@@ -351,6 +361,7 @@ FEATURES: tuple[Feature, ...] = (
         direction=LOWER_IS_BETTER,
         unit="count",
         no_data="No administrative penalties on record",
+        one="1 administrative penalty in the last 24 months",
     ),
     Feature(
         "breaches_24m",
@@ -362,6 +373,7 @@ FEATURES: tuple[Feature, ...] = (
         direction=LOWER_IS_BETTER,
         unit="count",
         no_data="No contract breaches on record",
+        one="1 contract breach in the last 24 months",
     ),
     Feature(
         "tax_arrears_open",
@@ -373,6 +385,7 @@ FEATURES: tuple[Feature, ...] = (
         direction=LOWER_IS_BETTER,
         unit="count",
         no_data="No tax arrears on record",
+        one="1 unsettled tax arrear",
     ),
     Feature(
         "bills_on_time_pct",

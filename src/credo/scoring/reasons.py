@@ -21,7 +21,7 @@ MAX_EXHAUSTIVE_CHANGES = 3
 
 #: How a value is written in a reason: whole numbers, percentages, money, plain numbers.
 UNITS = ("number", "count", "share", "percent", "yuan", "months", "level")
-TEMPLATE_KEYS = ("value", "zero", "missing", "unit")
+TEMPLATE_KEYS = ("value", "zero", "one", "missing", "unit")
 
 
 def format_value(value: Any, unit: str = "number") -> str:
@@ -58,13 +58,18 @@ def _is_zero(value: Any) -> bool:
     return isinstance(value, int | float | np.integer | np.floating) and float(value) == 0
 
 
+def _is_one(value: Any) -> bool:
+    return isinstance(value, int | float | np.integer | np.floating) and float(value) == 1
+
+
 def sentence(
     feature: str, value: Any, points_lost: int, template: str | Mapping[str, str] | None
 ) -> str:
     """One reason as a sentence, from the feature's templates or a generic fallback.
 
     ``template`` is a ``{value}`` string, or a mapping with a template per kind of value:
-    ``value`` (any value), ``zero`` (the value 0), ``missing`` (no data on the feature, e.g.
+    ``value`` (any value), ``zero`` (the value 0), ``one`` (the value 1, for the singular),
+    ``missing`` (no data on the feature, e.g.
     "No card on record") and the ``unit`` the value is written in (see ``format_value``).
     """
     t = _templates(template)
@@ -75,7 +80,11 @@ def sentence(
         text = t.get("missing") or f"No {feature.replace('_', ' ')} on record"
         return text.format(feature=feature, points_lost=points_lost)
     shown = format_value(value, t.get("unit", "number"))
-    chosen = t.get("zero") if _is_zero(value) and t.get("zero") else t.get("value")
+    chosen = t.get("value")
+    if _is_zero(value) and t.get("zero"):
+        chosen = t["zero"]
+    elif _is_one(value) and t.get("one"):
+        chosen = t["one"]
     if chosen:
         return chosen.format(value=shown, feature=feature, points_lost=points_lost)
     return f"{readable} is {shown}, which scores {points_lost} points below its best value."
