@@ -159,3 +159,28 @@ def test_the_operator_lists_undeliverable_notices(
     assert row["kind"] == "dispute.opened" and row["last_error"] == "receiver answered 500"
     with factory() as s:
         assert s.scalars(select(Inquiry)).all() == []
+
+
+def test_a_lapsed_dispute_is_noticed_with_what_it_means(
+    client: TestClient, factory: sessionmaker[Session], bank: dict[str, Any]
+) -> None:
+    from credo.records.models import Record
+    from credo.rights import disputes
+
+    clock.freeze(T0)
+    post(client, bank, repayment("r-1"))
+    me = _me(factory)
+    with factory() as s, s.begin():
+        rid = s.scalar(select(Record.id).where(Record.external_id == "r-1"))
+        assert rid is not None
+        disputes.open_dispute(
+            session=s, subject_id=subject_id(factory), record_id=rid, reason="not mine", days=20
+        )
+    clock.freeze(T0 + dt.timedelta(days=22))
+    with factory() as s, s.begin():
+        assert len(disputes.sweep(session=s)) == 1
+    latest, opened = client.get("/v1/me/notices", headers=me).json()["notices"][:2]
+    assert opened["kind"] == latest["kind"] == "dispute.changed"
+    assert "must answer by 2026-03-30" in opened["what"]
+    assert "did not answer your dispute of record r-1 in time" in latest["what"]
+    assert "no longer use" in latest["means"]
