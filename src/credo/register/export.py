@@ -120,13 +120,10 @@ def _organisations_sql(domains: list[str]) -> str:
         )
     return (
         "SELECT s.id, s.display_id, s.name, g.grade, g.score, g.as_of, g.policy_version, "
-        f"g.reasons, {', '.join(picks)}, coalesce(c.n, 0) FROM subjects s "
+        f"g.reasons, {', '.join(picks)} FROM subjects s "
         "LEFT JOIN register_grades g ON g.subject_id = s.id "
         + " ".join(joins)
-        + " LEFT JOIN (SELECT r.subject_id, count(*) AS n FROM records r WHERE "
-        + _public_filter("r")
-        + " GROUP BY r.subject_id) c ON c.subject_id = s.id "
-        "WHERE s.kind = 'organisation' ORDER BY s.id"
+        + " WHERE s.kind = 'organisation' ORDER BY s.id"
     )
 
 
@@ -148,7 +145,10 @@ def _lists(session: Session, today: dt.date) -> dict[int, str]:
     return {sid: ",".join(sorted(names)) for sid, names in on.items()}
 
 
-def _organisations(session: Session, domains: list[str], today: dt.date) -> Iterator[pa.Table]:
+def _organisations(
+    session: Session, domains: list[str], today: dt.date, counts: dict[str, int]
+) -> Iterator[pa.Table]:
+    """Organisation rows; ``counts`` (public records per code) comes from the records pass."""
     schema = pa.schema([(n, t) for n, t, _ in org_columns(domains)])
     lists = _lists(session, today)
     for cols in _batches(_cursor(session, _organisations_sql(domains))):
@@ -170,7 +170,7 @@ def _organisations(session: Session, domains: list[str], today: dt.date) -> Iter
                 pa.array(cols[base + 2], pa.string()),
             ]
         arrays.append(pa.array([lists.get(i, "") for i in ids], pa.string()))
-        arrays.append(pa.array(cols[-1], pa.int64()))
+        arrays.append(pa.array([counts.get(c, 0) for c in cols[1]], pa.int64()))
         yield pa.Table.from_arrays(arrays, schema=schema)
 
 
@@ -181,7 +181,8 @@ def _amounts(minor: list[Any]) -> pa.Array:
     return pc.cast(pc.cast(major, pa.decimal128(20, 2)), pa.string())
 
 
-def _records(session: Session) -> Iterator[pa.Table]:
+def _records(session: Session, counts: dict[str, int]) -> Iterator[pa.Table]:
+    """Public record rows; counts them per organisation code into ``counts`` on the way."""
     schema = pa.schema([(n, t) for n, t, _ in RECORD_COLUMNS])
     sql = (
         "SELECT s.display_id, r.id, r.category, r.occurred_on, r.amount_minor, r.currency, "
@@ -199,7 +200,13 @@ def _records(session: Session) -> Iterator[pa.Table]:
             _amounts(cols[4]),
             *(pa.array(c, pa.string()) for c in cols[5:]),
         ]
-        yield pa.Table.from_arrays(arrays, schema=schema)
+        table = pa.Table.from_arrays(arrays, schema=schema)
+        tally = pc.value_counts(table["uscc"])
+        for code, n in zip(
+            tally.field("values").to_pylist(), tally.field("counts").to_pylist(), strict=True
+        ):
+            counts[code] = counts.get(code, 0) + n
+        yield table
 
 
 def _write(name: str, schema: pa.Schema, parts: Iterator[pa.Table], folder: Path) -> int:
@@ -236,12 +243,10 @@ def export(*, session: Session, folder: str | os.PathLike[str], as_of: dt.date |
     work.mkdir(parents=True)
     org_schema = pa.schema([(n, t) for n, t, _ in org_columns(domains)])
     record_schema = pa.schema([(n, t) for n, t, _ in RECORD_COLUMNS])
-    rows = {
-        "organisations": _write(
-            "organisations", org_schema, _organisations(session, domains, today), work
-        ),
-        "records": _write("records", record_schema, _records(session), work),
-    }
+    counts: dict[str, int] = {}
+    records = _write("records", record_schema, _records(session, counts), work)
+    orgs = _organisations(session, domains, today, counts)
+    rows = {"organisations": _write("organisations", org_schema, orgs, work), "records": records}
     schema = {
         "organisations": [
             {"name": n, "type": str(t), "description": d} for n, t, d in org_columns(domains)
