@@ -91,7 +91,9 @@ def publish_score(s: Session, subject_id: int, score: int) -> None:
             compliance=score,
             payments=score,
             identity=score,
-            reasons=json.dumps(["SECRET-REASON"]),
+            reasons=json.dumps(
+                [{"feature": "f", "value": 1, "points_lost": 9, "text": "SECRET-REASON"}]
+            ),
         )
     )
 
