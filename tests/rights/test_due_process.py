@@ -162,3 +162,33 @@ def test_expired_record_cannot_be_revived(
         assert s.execute(
             select(Record.state).where(Record.external_id == "j-2015")
         ).scalar_one() == "expired"
+
+
+def test_statement_shows_in_list_entry_views(
+    client: TestClient,
+    court: dict[str, Any],
+    factory: sessionmaker[Session],
+) -> None:
+    from credo.lists.service import refresh_lists
+    from tests.lists.conftest import listing
+
+    case = "(2025)京0105民初1号"
+    post(client, court, _judgment(), listing("l-1", case, "2025-03-01"))
+    with factory() as s, s.begin():
+        refresh_lists(session=s, as_of=dt.date(2025, 6, 2))
+    me = token(factory)
+    said = client.post(
+        "/v1/me/statements",
+        headers=me,
+        json={"record_id": _record_id(factory, "l-1"), "text": "I appealed the listing."},
+    )
+    assert said.status_code == 201
+    (entry,) = [e for e in client.get("/v1/me/lists", headers=me).json()["entries"]
+                if e["rule"] == "defaulter.court_listing"]  # fmt: skip
+    cited = {r["external_id"]: r["statement"] for r in entry["records"]}
+    assert cited["l-1"] == "I appealed the listing." and cited["j-1"] is None
+    report = client.get("/v1/me/report", headers=me).json()
+    (listed,) = [e for e in report["lists"] if e["rule"] == "defaulter.court_listing"]
+    assert {r["external_id"]: r["statement"] for r in listed["records"]}["l-1"] == (
+        "I appealed the listing."
+    )
