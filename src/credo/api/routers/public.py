@@ -18,7 +18,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy import Engine, select, text
 from sqlalchemy.orm import Session
 
-from credo.access.ratelimit import TokenBuckets, retry_after
+from credo.access.ratelimit import Limiter, for_store, retry_after
 from credo.api.deps import OperatorDep, SessionDep, SubjectDep
 from credo.api.schemas import ERROR_RESPONSES, ErrorBody
 from credo.core import clock
@@ -48,15 +48,17 @@ admin_router = APIRouter(
 _lock = threading.Lock()
 
 
-def _limiter(request: Request | None = None, *, state: Any = None) -> TokenBuckets:
+def _limiter(request: Request | None = None, *, state: Any = None) -> Limiter:
+    """Per-address token buckets every API process of this store shares (``for_store``)."""
     state = state if state is not None else request.app.state  # type: ignore[union-attr]
-    buckets: TokenBuckets | None = getattr(state, "public_limiter", None)
+    buckets: Limiter | None = getattr(state, "public_limiter", None)
     if buckets is None:
         with _lock:
             buckets = getattr(state, "public_limiter", None)
             if buckets is None:
                 settings = state.settings
-                buckets = TokenBuckets(
+                buckets = for_store(
+                    settings.database_url,
                     float(getattr(settings, "public_rate", DEFAULT_RATE)),
                     int(getattr(settings, "public_burst", DEFAULT_BURST)),
                 )
@@ -64,12 +66,15 @@ def _limiter(request: Request | None = None, *, state: Any = None) -> TokenBucke
     return buckets
 
 
+def _address(client: Any) -> str:
+    return f"public:{client[0] if client else 'unknown'}"
+
+
 def limit_address(request: Request) -> None:
     """429 with Retry-After once the client address has spent its bucket."""
     if request.scope.get("credo.limited"):  # NotModified already spent this request's token
         return
-    address = request.client.host if request.client else "unknown"
-    wait = _limiter(request).take(address)
+    wait = _limiter(request).take(_address(request.scope.get("client")))
     if wait:
         raise HTTPException(
             429,
@@ -137,7 +142,7 @@ class NotModified:
             return
         state = scope["app"].state
         client = scope.get("client")
-        if _limiter(state=state).take(client[0] if client else "unknown"):
+        if _limiter(state=state).take(_address(client)):
             await self.app(scope, receive, send)  # the route answers the 429
             return
         scope["credo.limited"] = True
