@@ -214,15 +214,15 @@ def correct_record(
         from credo.rights import statements
 
         statements.detach(session=session, record=record, from_subject_id=before, actor=actor)
-        lists.apply_subjects_now(session=session, subject_ids=[before, record.subject_id])
-    else:
-        lists.apply_record_now(session=session, record=record)
+        # the record hooks (records.hooks) lifted what the record's new subject is owed;
+        # the subject it left is lists' to re-check here
+        lists.apply_subjects_now(session=session, subject_ids=[before])
     return record, True
 
 
 def delete_record(*, session: Session, furnisher_id: str, external_id: str, actor: str) -> Record:
     """A furnisher's deletion (DELETE): an open dispute on the record is answered ``deleted``
-    and closed in the same transaction; list removals apply at once."""
+    and closed in the same transaction; list removals apply at once (records.hooks)."""
     held = records.get(session=session, furnisher_id=furnisher_id, external_id=external_id)
     dispute = open_for(session=session, record_id=held.id)
     record = records.delete(
@@ -232,7 +232,6 @@ def delete_record(*, session: Session, furnisher_id: str, external_id: str, acto
         _resolve(session, dispute, "deleted", "deleted by the furnisher (DELETE)", actor)
     else:
         notify.record_changed(session, record, "deleted")
-    lists.apply_record_now(session=session, record=record)
     return record
 
 
@@ -268,7 +267,6 @@ def sweep(*, session: Session, today: dt.date | None = None) -> list[Dispute]:
             external_id=record.external_id,
             actor="system:dispute-deadline",
         )
-        lists.apply_record_now(session=session, record=record)
         _resolve(
             session,
             dispute,

@@ -21,7 +21,6 @@ from sqlalchemy.orm import Session
 from credo.core import audit, clock
 from credo.errors import Conflict, Forbidden, InvalidInput, NotFound, TooLarge
 from credo.lists import rules as list_rules
-from credo.lists import service as lists
 from credo.records import service as records
 from credo.records.binding import content_hash
 from credo.records.models import Record
@@ -247,11 +246,10 @@ def _fulfil(session: Session, proof: Proof, record: Record, actor: str) -> Recor
         statuses=statuses,
         actor=actor,
     )
-    stored = records.get(
+    # storing it ran the record hooks: the listing it fulfils ended at once
+    return records.get(
         session=session, furnisher_id=record.furnisher_id, external_id=valid.external_id
     )
-    lists.apply_record_now(session=session, record=stored)
-    return stored
 
 
 def describe(proof: Proof) -> dict[str, Any]:
