@@ -136,6 +136,8 @@ def test_refresh_lists_its_steps_in_order() -> None:
         "publish",
         "ledgers",
         "lists",
+        "register",
+        "open-data",
         "checkpoint",
     ]
 
