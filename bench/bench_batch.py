@@ -46,11 +46,17 @@ def _days(day: dt.date) -> int:
     return (day - EPOCH).days
 
 
-def synthesise(folder: Path, n: int, seed: int = 0) -> tuple[int, np.ndarray]:
-    """About 10 records per subject; returns the record count and each subject's risk."""
+def synthesise(
+    folder: Path, n: int, seed: int = 0, *, offset: int = 0, tag: str = ""
+) -> tuple[int, np.ndarray]:
+    """About 10 records per subject; returns the record count and each subject's risk.
+
+    ``offset`` and ``tag`` write one chunk of a larger population (ids from offset + 1, file
+    names prefixed by the tag) into the same folder.
+    """
     rng = np.random.default_rng(seed)
     risk = rng.beta(2, 5, n)
-    ids = np.arange(1, n + 1)
+    ids = np.arange(offset + 1, offset + n + 1)
     parts = []
 
     def part(
@@ -115,7 +121,7 @@ def synthesise(folder: Path, n: int, seed: int = 0) -> tuple[int, np.ndarray]:
         batches.append(
             pa.table(
                 {
-                    "record_id": pa.array(np.arange(total, total + k), pa.int64()),
+                    "record_id": pa.array(np.arange(total, total + k) + offset * 20, pa.int64()),
                     "subject_id": pa.array(subj, pa.int64()),
                     "furnisher_id": pa.array(["f"] * k, pa.string()),
                     "category": pa.array([cat] * k, pa.string()),
@@ -135,7 +141,8 @@ def synthesise(folder: Path, n: int, seed: int = 0) -> tuple[int, np.ndarray]:
         folder / "records",
         format="parquet",
         partitioning=PARTITIONING,
-        basename_template="part-{i}.parquet",
+        basename_template=tag + "part-{i}.parquet",
+        existing_data_behavior="overwrite_or_ignore",
         max_partitions=100_000,
     )
     pq.write_table(
@@ -147,7 +154,7 @@ def synthesise(folder: Path, n: int, seed: int = 0) -> tuple[int, np.ndarray]:
             },
             schema=SUBJECT_SCHEMA,
         ),
-        folder / "subjects.parquet",
+        folder / f"subjects{tag}.parquet",
     )
     return total, risk
 

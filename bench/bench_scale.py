@@ -1,0 +1,337 @@
+"""The scale curve: read snapshot -> features -> score -> publish at 1M, 10M, ... subjects.
+
+Run: ``.venv/bin/python bench/bench_scale.py --subjects 1000000 10000000 [--engine duckdb]
+[--memory-gb 6] [--no-publish]``.
+
+A synthetic population of about 10 records per subject is written in chunks of 1M subjects as
+the hive-partitioned Parquet snapshot ``credo score`` exports (bench_batch.synthesise; not
+timed), a scorecard is fitted on a 50k sample of the first size (not timed), then each stage
+runs and is timed with its peak resident memory (this process plus children, so Spark's JVM
+counts), sampled every 50 ms:
+
+- read: open the snapshot on the engine and count its records (Spark also caches them);
+- features: credo's Ibis features, written to Parquet by the engine;
+- score: the compiled scorecard (score, band, sub-scores, reasons), written to Parquet;
+- publish: the scores into a SQLite store (subjects loaded beforehand, not timed), in chunks
+  of 250k rows: ``publish_rows`` (reasons as JSON) and one ``executemany`` each.
+
+DuckDB runs with a memory limit (``--memory-gb``) and a temp folder, so a size over the limit
+spills to disk; Spark spills by itself. Before each size the bench checks the free disk and
+memory it needs and stops with a message naming what is missing instead of being killed.
+Each size prints one line per stage and a checksum over (subject, score) that must match
+across engines.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import hashlib
+import json
+import os
+import shutil
+import sys
+import tempfile
+import threading
+import time
+import warnings
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_batch import AS_OF, synthesise
+from credo.batch import engines
+from credo.batch.compile import score_expr
+from credo.batch.features import features, scorecard_params
+from credo.batch.pipeline import publish_rows
+from credo.scoring import Scorecard
+
+warnings.simplefilter("ignore")
+CHUNK = 1_000_000
+BYTES_PER_RECORD = 40  # compressed Parquet on disk, measured at 1M subjects
+PUBLISH_CHUNK = 250_000
+
+
+class PeakRss:
+    """Peak resident memory of this process and its children while a block runs."""
+
+    def __init__(self) -> None:
+        self.peak = 0
+        self._stop = threading.Event()
+
+    @staticmethod
+    def now() -> int:
+        pids = [os.getpid()]
+        for task in Path(f"/proc/{os.getpid()}/task").iterdir():
+            pids += [int(c) for c in (task / "children").read_text().split()]
+        total = 0
+        for pid in pids:
+            try:
+                for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                    if line.startswith("VmRSS:"):
+                        total += int(line.split()[1]) * 1024
+            except FileNotFoundError:
+                continue
+        return total
+
+    def _run(self) -> None:
+        while not self._stop.wait(0.05):
+            self.peak = max(self.peak, self.now())
+
+    def __enter__(self) -> PeakRss:
+        self.peak = self.now()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+def available_memory() -> int:
+    for line in Path("/proc/meminfo").read_text().splitlines():
+        if line.startswith("MemAvailable:"):
+            return int(line.split()[1]) * 1024
+    return 0
+
+
+def preflight(n: int, folder: Path, memory_gb: float) -> None:
+    """Stop with a clear message where the size cannot fit, rather than be killed."""
+    records = n * 10
+    disk_needed = records * BYTES_PER_RECORD * 3 + n * 400  # snapshot, features/scores, store
+    free_disk = shutil.disk_usage(folder).free
+    if free_disk < disk_needed:
+        raise SystemExit(
+            f"{n:,} subjects need about {disk_needed / 2**30:.1f} GiB of disk in {folder}; "
+            f"{free_disk / 2**30:.1f} GiB free. Point TMPDIR at a larger disk."
+        )
+    need = (memory_gb + 2) * 2**30  # engine limit + the Python side (one chunk at a time)
+    if available_memory() < need:
+        raise SystemExit(
+            f"{n:,} subjects need about {need / 2**30:.1f} GiB of memory (engine limit "
+            f"{memory_gb} GiB + 2 GiB); {available_memory() / 2**30:.1f} GiB available. "
+            "Lower --memory-gb (DuckDB then spills to disk) or free memory."
+        )
+
+
+def population(folder: Path, n: int) -> int:
+    """Write n subjects in chunks of 1M; returns the record count."""
+    records = 0
+    subjects = []
+    for c, start in enumerate(range(0, n, CHUNK)):
+        size = min(CHUNK, n - start)
+        count, _ = synthesise(folder, size, seed=c, offset=start, tag=f"c{c:03d}-")
+        records += count
+        subjects.append(folder / f"subjectsc{c:03d}-.parquet")
+    everyone = pa.concat_tables(pq.read_table(s) for s in subjects)
+    pq.write_table(everyone, folder / "subjects.parquet")
+    for s in subjects:
+        s.unlink()
+    return records
+
+
+def fit(folder: Path, con: Any, snap: engines.Snapshot) -> Scorecard:
+    """A scorecard on a 50k sample of the first chunk's features (not timed)."""
+    sample_ids = snap.subjects.filter(snap.subjects.subject_id <= 50_000)
+    frame = features(snap.records, sample_ids, AS_OF).to_pandas()
+    frame = frame.sort_values("subject_id", ignore_index=True)  # the same fit on every engine
+    rng = np.random.default_rng(1)
+    bad = (rng.random(len(frame)) < 0.1 + 0.3 * frame["late_30_24m"].fillna(0).clip(0, 1)).astype(
+        int
+    )
+    params = scorecard_params()
+    return Scorecard(**params).fit(  # type: ignore[arg-type]
+        frame.drop(columns="subject_id").astype("float64"), bad
+    )
+
+
+def store(folder: Path, n: int) -> Any:
+    """A SQLite store with n subjects and one model version (loaded raw, not timed)."""
+    from credo.core.db import insert_rows, make_engine, session_factory
+    from credo.models import metadata
+    from credo.scores.models import ModelVersion, ScoreRun
+    from credo.subjects.models import Subject
+
+    engine = make_engine(f"sqlite:///{folder}/store.db")
+    metadata.create_all(engine)
+    now = dt.datetime.now(dt.UTC)
+    with session_factory(engine)() as s, s.begin():
+        for start in range(0, n, PUBLISH_CHUNK):
+            ids = range(start + 1, min(n, start + PUBLISH_CHUNK) + 1)
+            insert_rows(
+                s,
+                Subject.__table__,
+                [
+                    {
+                        "id": i,
+                        "kind": "person",
+                        "scheme": "cn_ric",
+                        "lookup_key": f"k{i}",
+                        "display_id": f"d{i}",
+                        "name": None,
+                        "birth_date": None,
+                        "created_at": now,
+                    }
+                    for i in ids
+                ],
+            )
+        model = ModelVersion(version="scale", model="{}", created_at=now, active=True, metrics={})
+        s.add(model)
+        s.flush()
+        run = ScoreRun(
+            started_at=now,
+            engine="bench",
+            as_of=AS_OF,
+            model_version_id=model.id,
+            snapshot="-",
+            records=0,
+            subjects=n,
+            published=0,
+        )
+        s.add(run)
+        s.flush()
+        ids_ = (model.id, run.id)
+    return engine, ids_
+
+
+def publish(engine: Any, ids: tuple[int, int], scores_path: Path, sc: Scorecard) -> None:
+    from credo.core.db import insert_rows, session_factory
+    from credo.scores.models import Score
+
+    model_id, run_id = ids
+    table = pq.ParquetFile(scores_path)
+    with session_factory(engine)() as s, s.begin():
+        for batch in table.iter_batches(PUBLISH_CHUNK):
+            rows = publish_rows(pa.Table.from_batches([batch]), sc)
+            for row in rows:
+                row.update(model_version_id=model_id, run_id=run_id, as_of=AS_OF)
+                row.setdefault("withdrawn_on", None)
+            insert_rows(s, Score.__table__, rows)
+
+
+def checksum(path: Path) -> str:
+    table = pq.read_table(path, columns=["subject_id", "score"]).sort_by("subject_id")
+    digest = hashlib.sha256()
+    for chunk in table.to_batches(1_000_000):
+        digest.update(pc.cast(chunk.column(0), pa.int64()).to_numpy().tobytes())
+        digest.update(pc.cast(chunk.column(1), pa.int64()).to_numpy().tobytes())
+    return digest.hexdigest()[:16]
+
+
+def stage(name: str, n: int, fn: Callable[[], Any], results: list[dict[str, Any]]) -> Any:
+    with PeakRss() as peak:
+        t = time.perf_counter()
+        value = fn()
+        seconds = time.perf_counter() - t
+    results.append({"stage": name, "n": n, "seconds": seconds, "peak_gib": peak.peak / 2**30})
+    print(
+        f"  {name:9s} {seconds:8.1f} s  {n / seconds:12,.0f} subjects/s  peak RSS "
+        f"{peak.peak / 2**30:5.1f} GiB (load average {os.getloadavg()[0]:.1f})",
+        flush=True,
+    )
+    return value
+
+
+def run(n: int, args: argparse.Namespace, base: Path) -> list[dict[str, Any]]:
+    folder = base / f"n{n}"
+    folder.mkdir(parents=True, exist_ok=True)
+    preflight(n, folder, args.memory_gb)
+    t = time.perf_counter()
+    records = population(folder, n)
+    print(
+        f"{args.engine}, {n:,} subjects, {records:,} records (synthesised in "
+        f"{time.perf_counter() - t:.0f} s, not timed):",
+        flush=True,
+    )
+    con = engines.connect(args.engine)
+    if args.engine == "duckdb":
+        con.raw_sql(f"SET memory_limit = '{args.memory_gb}GB'")
+        con.raw_sql(f"SET temp_directory = '{folder / 'spill'}'")
+        con.raw_sql("SET preserve_insertion_order = false")
+    results: list[dict[str, Any]] = []
+    snap = stage(
+        "read",
+        n,
+        lambda: (lambda s: (s, s.records.count().execute()))(engines.read_snapshot(con, folder)),
+        results,
+    )[0]
+    sc = fit(folder, con, snap)
+    feats = features(snap.records, snap.subjects, AS_OF)
+    stage("features", n, lambda: con.to_parquet(feats, folder / "features.parquet"), results)
+    table = con.read_parquet(str(folder / "features.parquet"))
+    scored = score_expr(table, sc, keep=tuple(sc.features_))
+    stage("score", n, lambda: con.to_parquet(scored, folder / "scores.parquet"), results)
+    print(f"  checksum (subject, score): {checksum(folder / 'scores.parquet')}", flush=True)
+    if not args.no_publish:
+        engine, ids = store(folder, n)
+        stage("publish", n, lambda: publish(engine, ids, folder / "scores.parquet", sc), results)
+        engine.dispose()
+    if args.engine == "spark":
+        con.disconnect()
+    shutil.rmtree(folder, ignore_errors=True)
+    return results
+
+
+def chart(results: list[dict[str, Any]], path: Path) -> None:
+    """Seconds per stage against subjects, log-log, with a linear reference through each
+    stage's smallest size."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(6.4, 4.4))
+    for key in sorted({(r["engine"], r["stage"]) for r in results}):
+        points = sorted((r["n"], r["seconds"]) for r in results if (r["engine"], r["stage"]) == key)
+        xs, ys = [x for x, _ in points], [y for _, y in points]
+        (line,) = ax.plot(xs, ys, marker="o", label=f"{key[0]} {key[1]}")
+        if len(xs) > 1:
+            ax.plot(
+                [xs[0], xs[-1]],
+                [ys[0], ys[0] * xs[-1] / xs[0]],
+                linestyle=":",
+                color=line.get_color(),
+                linewidth=1,
+            )
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlabel("subjects (about 10 records each)")
+    ax.set_ylabel("seconds")
+    ax.set_title("credo batch stages; dotted: linear from the smallest size")
+    ax.legend(fontsize=7)
+    ax.grid(True, which="both", linewidth=0.3)
+    fig.tight_layout()
+    fig.savefig(path)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--subjects", type=int, nargs="+", default=[1_000_000])
+    parser.add_argument("--engine", choices=engines.ENGINES, default="duckdb")
+    parser.add_argument("--memory-gb", type=float, default=6.0)
+    parser.add_argument("--no-publish", action="store_true")
+    parser.add_argument("--json", type=Path, help="append each stage's figures to this file")
+    parser.add_argument("--chart", type=Path, help="draw the figures in --json as an SVG; no run")
+    args = parser.parse_args()
+    if args.chart:
+        lines = args.json.read_text().splitlines() if args.json else []
+        chart([json.loads(line) for line in lines if line.strip()], args.chart)
+        return
+    with tempfile.TemporaryDirectory(prefix="credo-scale-") as tmp:
+        for n in args.subjects:
+            results = run(n, args, Path(tmp))
+            if args.json:
+                with args.json.open("a") as out:
+                    for r in results:
+                        out.write(json.dumps({**r, "engine": args.engine}) + "\n")
+
+
+if __name__ == "__main__":
+    main()
