@@ -334,3 +334,31 @@ def test_commands_on_a_store_never_initialised_say_run_init(
     assert "Traceback" not in output
     assert len(output.splitlines()) < 10, output
     assert not db.exists()
+
+
+def test_a_file_corrupt_near_its_end_stores_nothing_even_in_small_chunks(
+    tmp_path: Path, cli_store: tuple[Path, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Five row groups of 10; the last one's pages smashed; chunks of 10 rows: without the
+    read-through before storing, four chunks would be committed before the error."""
+    import struct
+
+    from credo.config import get_settings
+
+    db, furnisher = cli_store
+    rows = [to_columns(repayment(f"r-{i}")) for i in range(50)]
+    table = pa.table({c: pa.array([r[c] for r in rows], pa.string()) for c in COLUMNS})
+    path = tmp_path / "late.parquet"
+    pq.write_table(table, path, row_group_size=10, compression="none")
+    data = bytearray(path.read_bytes())
+    footer = len(data) - 8 - struct.unpack("<I", data[-8:-4])[0]
+    last = pq.ParquetFile(path).metadata.row_group(4)
+    start = min(last.column(i).data_page_offset for i in range(last.num_columns))
+    data[start:footer] = b"\xff" * (footer - start)
+    path.write_bytes(bytes(data))
+    monkeypatch.setenv("CREDO_INGEST_CHUNK", "10")
+    get_settings.cache_clear()
+    result = cli("ingest", str(path), "--furnisher", furnisher, "--json")
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output
+    assert sqlite_count(db, "SELECT count(*) FROM records") == 0
