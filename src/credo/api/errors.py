@@ -21,6 +21,7 @@ from credo.errors import (
     TooLarge,
     Unauthenticated,
 )
+from credo.web.deps import bearer_key, client_address
 
 STATUS: dict[type[CredoError], int] = {
     InvalidInput: 422,
@@ -121,8 +122,6 @@ def _validation_details(exc: RequestValidationError) -> list[dict[str, Any]]:
 
 def _count_failure(request: Request) -> None:
     """A presented credential was refused: count it against the address and the key."""
-    from credo.api.limits import bearer_key, client_address
-
     throttle = getattr(request.app.state, "throttle", None)
     authorization = request.headers.get("authorization")
     if throttle is not None and authorization:

@@ -25,6 +25,7 @@ from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
 from credo.api.errors import error_body, preview
+from credo.web.deps import bearer_key as bearer_key
 from credo.web.deps import client_address as client_address
 from credo.web.deps import retry_after as retry_after
 
@@ -328,21 +329,6 @@ class FailureThrottle:
                     self._buckets[key] = (max(0.0, level - 1.0), now)
             while len(self._buckets) > self.MAX_KEYS:
                 del self._buckets[next(iter(self._buckets))]
-
-
-def bearer_key(authorization: str | None, path: str) -> str | None:
-    """The throttle key of a presented credential: its public id (``fk_…``), the operator
-    key for ``/v1/admin``, or None when the header names nothing."""
-    if not authorization:
-        return None
-    scheme, _, token = authorization.strip().partition(" ")
-    token = token.strip()
-    if scheme.lower() != "bearer" or not token:
-        return None
-    if path.startswith("/v1/admin"):
-        return "key:operator"
-    head, dot, _ = token.partition(".")
-    return f"key:{head[:64]}" if dot and head else None
 
 
 def too_many(seconds: float) -> dict[str, Any]:

@@ -110,6 +110,17 @@ def classify(*, session: Session, furnisher_id: str, records: Sequence[ValidReco
     return statuses
 
 
+def own_record(*, session: Session, subject_id: int, record_id: int) -> Record:
+    """The subject's record, or NotFound — identical whether it is missing or someone else's."""
+    record = session.get(Record, record_id)
+    if record is None or record.subject_id != subject_id:
+        raise NotFound(
+            f"no record {record_id} in your file",
+            details=[{"field": "record_id", "value": record_id}],
+        )
+    return record
+
+
 def submit(
     *,
     session: Session,

@@ -25,6 +25,7 @@ from credo.lists import service as lists
 from credo.records import service as records
 from credo.records.intake import validate_all, validator_for
 from credo.records.models import Record
+from credo.records.service import own_record
 from credo.records.validation import ValidRecord
 from credo.rights import notify
 from credo.rights.models import Dispute
@@ -50,17 +51,6 @@ class DisputeResolved(audit.AuditEvent):
     record_id: int
     outcome: str
     by: str
-
-
-def own_record(*, session: Session, subject_id: int, record_id: int) -> Record:
-    """The subject's record, or NotFound — identical whether it is missing or someone else's."""
-    record = session.get(Record, record_id)
-    if record is None or record.subject_id != subject_id:
-        raise NotFound(
-            f"no record {record_id} in your file",
-            details=[{"field": "record_id", "value": record_id}],
-        )
-    return record
 
 
 def open_dispute(

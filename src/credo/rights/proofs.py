@@ -24,9 +24,9 @@ from credo.lists import rules as list_rules
 from credo.records import service as records
 from credo.records.binding import content_hash
 from credo.records.models import Record
+from credo.records.service import own_record
 from credo.records.validation import ValidRecord
 from credo.rights import notify
-from credo.rights.disputes import own_record
 from credo.rights.models import Proof
 from credo.subjects.models import Subject
 from credo.subjects.service import Identity

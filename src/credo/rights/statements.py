@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from credo.core import audit, clock
 from credo.errors import InvalidInput
 from credo.records.models import Record
-from credo.rights.disputes import own_record
+from credo.records.service import own_record
 from credo.rights.models import Statement
 
 MAX_STATEMENT = 500

@@ -51,3 +51,18 @@ def client_address(scope: Scope) -> str:
 def retry_after(seconds: float) -> str:
     """A ``Retry-After`` value: whole seconds, at least one."""
     return str(max(1, math.ceil(seconds)))
+
+
+def bearer_key(authorization: str | None, path: str) -> str | None:
+    """The throttle key of a presented credential: its public id (``fk_…``), the operator
+    key for ``/v1/admin``, or None when the header names nothing."""
+    if not authorization:
+        return None
+    scheme, _, token = authorization.strip().partition(" ")
+    token = token.strip()
+    if scheme.lower() != "bearer" or not token:
+        return None
+    if path.startswith("/v1/admin"):
+        return "key:operator"
+    head, dot, _ = token.partition(".")
+    return f"key:{head[:64]}" if dot and head else None

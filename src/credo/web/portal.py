@@ -25,16 +25,10 @@ from credo.web.render import (
     redirect,
     set_cookie,
 )
+from credo.web.sessions import authorised as _authorised
+from credo.web.sessions import signed_in as signed_in
 
 router = APIRouter(prefix="/me", include_in_schema=False)
-
-
-def signed_in(request: Request, session: Session) -> Subject | None:
-    """The subject whose live portal session is in the cookie, or None."""
-    holder = sessions.holder(
-        session=session, kind=sessions.SUBJECT, cookie=request.cookies.get(SUBJECT_COOKIE)
-    )
-    return session.get(Subject, int(holder)) if holder is not None else None
 
 
 def _charts(context: dict[str, object]) -> dict[str, str]:
@@ -128,15 +122,6 @@ def report(request: Request, session: SessionDep, settings: SettingsDep) -> Resp
         return redirect("/me/signin")
     context = _context(request, session, settings, subject)
     return page(request, "report.html", context, private=True)
-
-
-async def _authorised(request: Request, session: Session, settings: Settings) -> tuple:
-    subject = signed_in(request, session)
-    if subject is None:
-        raise Unauthenticated("sign in with your subject token first")
-    data = await form(request)
-    check_csrf(settings, request.cookies.get(SUBJECT_COOKIE, ""), data.get("csrf"))
-    return subject, data
 
 
 def _int(data: dict[str, str], name: str) -> int:

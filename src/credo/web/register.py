@@ -18,8 +18,8 @@ from credo.config import Settings
 from credo.register import appeals, public, service
 from credo.subjects.models import Subject
 from credo.web.deps import SessionDep, SettingsDep
-from credo.web.portal import _authorised
 from credo.web.render import environment, page, redirect
+from credo.web.sessions import authorised as _authorised
 
 STATIC = Path(__file__).parent / "static"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",

@@ -24,8 +24,9 @@ from sqlalchemy.orm import Session
 from credo.config import Settings
 from credo.core import credentials
 from credo.errors import InvalidInput, NotFound, Unauthenticated
+from credo.subjects.models import Subject
 from credo.web.deps import client_address, retry_after
-from credo.web.render import csrf_token, page, set_cookie
+from credo.web.render import SUBJECT_COOKIE, check_csrf, csrf_token, form, page, set_cookie
 
 OPERATOR = "operator_session"
 SUBJECT = "subject_session"
@@ -122,3 +123,21 @@ def token_key(token: str) -> str | None:
     """The throttle key of a presented token: its public id."""
     head, dot, _ = token.partition(".")
     return f"key:{head[:64]}" if dot and head else None
+
+
+def signed_in(request: Request, session: Session) -> Subject | None:
+    """The subject whose live portal session is in the cookie, or None."""
+    owner = holder(session=session, kind=SUBJECT, cookie=request.cookies.get(SUBJECT_COOKIE))
+    return session.get(Subject, int(owner)) if owner is not None else None
+
+
+async def authorised(
+    request: Request, session: Session, settings: Settings
+) -> tuple[Subject, dict[str, str]]:
+    """The signed-in subject and its form, CSRF-checked (Unauthenticated if signed out)."""
+    subject = signed_in(request, session)
+    if subject is None:
+        raise Unauthenticated("sign in with your subject token first")
+    data = await form(request)
+    check_csrf(settings, request.cookies.get(SUBJECT_COOKIE, ""), data.get("csrf"))
+    return subject, data
