@@ -98,6 +98,26 @@ def _fit(ctx: DemoContext) -> None:
     ctx.notes.append(holdout_summary(version["version"], metrics))
 
 
+def _earlier_warnings(ctx: DemoContext) -> None:
+    """The registry's earlier life: its list refresh of ``CREDO_LISTING_NOTICE_DAYS`` + 1 days
+    ago warned every person facing a listing, so today's refresh may list them.
+
+    Without this step a fresh demo would have nobody on the defaulter list: a listing takes
+    effect only after its warning has been delivered for the notice period.
+    """
+    from credo.core import clock
+    from credo.lists.service import refresh_lists
+
+    days = get_settings().listing_notice_days
+    clock.freeze(dt.datetime.now(dt.UTC) - dt.timedelta(days=days + 1))
+    try:
+        with factory()() as session, session.begin():
+            refresh_lists(session=session, actor="demo")
+    finally:
+        clock.freeze(None)
+    ctx.notes.append(f"warnings before listing: delivered to the portal inbox {days + 1} days ago")
+
+
 def _refresh(ctx: DemoContext) -> None:
     from credo.batch import refresh
 
@@ -171,6 +191,7 @@ STEPS += [
     ("load it", _load),
     ("fit the scorecard", _fit),
     ("ledger policy and opt-ins", demo_step),
+    ("warnings before listing, as the registry sent them earlier", _earlier_warnings),
     ("refresh", _refresh),
     ("relying party, programs, consents, tokens", _access),
     ("notices: a warning by inbox and e-mail; the delivery worker", notices_demo.demo_step),

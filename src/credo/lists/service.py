@@ -20,8 +20,7 @@ from sqlalchemy.orm import Session
 
 from credo.core import audit, clock
 from credo.errors import InvalidInput, NotFound
-from credo.lists import events
-from credo.lists import notify
+from credo.lists import events, notify
 from credo.lists import rules as R
 from credo.lists.derive import CATEGORIES, Desired, Fact, Key, SubjectInfo, derive
 from credo.lists.models import ListEntry, RepairApplication
