@@ -158,6 +158,8 @@ def test_what_would_raise_moves_only_actionable_features_the_better_way(
                     assert target < before[j], move
             assert move["band_if_alone"] == band(move["score_if_alone"])
             check(move["text"])
+            for value in move.values():  # no raw bin interval anywhere a person reads
+                assert not (isinstance(value, str) and re.search(r"inf|nan|[\[\]()]", value))
         if moves:
             after = dict(values)
             for move in moves:

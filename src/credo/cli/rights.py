@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import typer
 from rich.console import Console
 
@@ -40,13 +42,30 @@ def register(app: typer.Typer) -> None:
             for reason in score["reasons"]:
                 out.print(f"  - {reason['text']}")
             for change in score["to_raise"]:
-                out.print(f"  would raise: {change}")
+                out.print(
+                    f"  would raise: {change['text']} (+{change['points_gained']} points, "
+                    f"{change['band_if_alone']} alone; {change['band_after']} with the moves above)"
+                )
         else:
             out.print("no published score")
         out.print(f"records: {len(data['records'])} held, {len(data['removed'])} removed")
         for entry in data["lists"] + data["pending_listings"]:
-            out.print(f"list: {entry}")
+            out.print(_entry_line(entry))
         out.print(
             f"inquiries: {len(data['inquiries'])}; consents: {len(data['consents'])}; "
             f"disputes: {len(data['disputes'])}; reviews: {len(data['reviews'])}"
         )
+
+
+def _entry_line(entry: dict[str, Any]) -> str:
+    """One list entry as the operator reads it: list, case, state, dates, restrictions, remedy."""
+    ends = entry.get("scheduled_end") or "no fixed end"
+    line = (
+        f"{entry['list_title']} ({entry['state']}): case {entry.get('ref') or '-'}, "
+        f"from {entry['starts_on']} until {entry.get('ended_on') or ends}"
+    )
+    if entry.get("restricts"):
+        line += "\n    restricts: " + ", ".join(entry["restricts"])
+    if entry.get("how_to_end"):
+        line += f"\n    how to end it: {entry['how_to_end']}"
+    return line

@@ -184,7 +184,8 @@ def move_text(fb: FeatureBins, target: int, direction: str, unit: str) -> str:
         return format_value(x)
 
     if direction == "lower_is_better" and right is not None:
-        return f"{readable} at most {show(right, up=False)}"
+        most = show(right, up=False)
+        return f"no {readable}" if most == "0" and unit == "count" else f"{readable} at most {most}"
     if direction == "higher_is_better" and left is not None:
         return f"{readable} at least {show(left, up=True)}"
     if left is not None and right is not None:
@@ -247,8 +248,7 @@ def counterfactual(
         out.append(
             {
                 "feature": fb.name,
-                "from": fb.label(bin_index[pos]),
-                "to": fb.label(t),
+                "to_bin": int(t),
                 "to_example": fb.example(t),
                 "text": move_text(fb, t, direction, units.get(fb.name, "number")),
                 "points_gained": gain,
