@@ -44,10 +44,6 @@ def add(
             "a relying party needs at least one activity or purpose",
             details=[{"field": "purposes", "value": purposes}],
         )
-    if session.execute(select(RelyingParty.id).where(RelyingParty.name == name)).first():
-        raise Conflict(
-            f"a relying party named {name!r} exists", details=[{"field": "name", "value": name}]
-        )
     party = RelyingParty(
         id="rp_" + secrets.token_hex(6),
         name=name,
@@ -56,12 +52,11 @@ def add(
         active=True,
         created_at=clock.now(),
     )
-    session.add(party)
-    session.flush()
     event = PartyAdded(party.id, name, checked_activities, checked_purposes)
-    audit.append(session, event, actor=actor)
-    key = credentials.issue(session=session, kind=KIND, holder=party.id, actor=actor)
-    return party, key.text
+    key = credentials.register_holder(
+        session=session, kind=KIND, holder=party, label="relying party", event=event, actor=actor
+    )
+    return party, key
 
 
 def list_all(*, session: Session) -> list[RelyingParty]:

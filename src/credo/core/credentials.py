@@ -36,13 +36,14 @@ import hmac
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import Boolean, String, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from credo.core import audit, clock
 from credo.core.db import Base, UtcDateTime
-from credo.errors import InvalidInput, NotFound, Unauthenticated
+from credo.errors import Conflict, InvalidInput, NotFound, Unauthenticated
 
 KINDS: dict[str, str] = {
     "furnisher": "fk",  # a furnisher's API key
@@ -183,6 +184,24 @@ def issue(
     expires = None if credential.expires_at is None else credential.expires_at.isoformat()
     audit.append(session, KeyIssued(str(holder), kind, key_id, expires), actor=actor)
     return Issued(f"{prefix}_{key_id}.{secret}", credential)
+
+
+def register_holder(
+    *, session: Session, kind: str, holder: Any, label: str, event: audit.AuditEvent, actor: str
+) -> str:
+    """Store a new key holder (a furnisher, a relying party: a row with ``id`` and a ``name``
+    no other of its kind has), append its audit event and issue its first key of ``kind``;
+    the key's text (shown once, stored hashed). A taken name is a Conflict."""
+    model = type(holder)
+    if session.execute(select(model.id).where(model.name == holder.name)).first():
+        raise Conflict(
+            f"a {label} named {holder.name!r} exists",
+            details=[{"field": "name", "value": holder.name}],
+        )
+    session.add(holder)
+    session.flush()
+    audit.append(session, event, actor=actor)
+    return issue(session=session, kind=kind, holder=holder.id, actor=actor).text
 
 
 def _refused(kind: str, why: str = "missing, unknown or revoked") -> Unauthenticated:

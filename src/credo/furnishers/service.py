@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from credo.catalogue import get_catalogue
 from credo.core import audit, clock, credentials
-from credo.errors import Conflict, InvalidInput, NotFound, Unauthenticated
+from credo.errors import InvalidInput, NotFound, Unauthenticated
 from credo.furnishers.models import Furnisher
 
 KIND = "furnisher"
@@ -58,10 +58,6 @@ def add(
     if not name:
         raise InvalidInput("furnisher name is empty", details=[{"field": "name", "value": name}])
     checked = check_categories(kind=kind, categories=categories)
-    if session.execute(select(Furnisher.id).where(Furnisher.name == name)).first():
-        raise Conflict(
-            f"a furnisher named {name!r} exists", details=[{"field": "name", "value": name}]
-        )
     furnisher = Furnisher(
         id="fur_" + secrets.token_hex(6),
         name=name,
@@ -70,11 +66,11 @@ def add(
         active=True,
         created_at=clock.now(),
     )
-    session.add(furnisher)
-    session.flush()
-    audit.append(session, FurnisherAdded(furnisher.id, name, kind, checked), actor=actor)
-    key = credentials.issue(session=session, kind=KIND, holder=furnisher.id, actor=actor)
-    return furnisher, key.text
+    event = FurnisherAdded(furnisher.id, name, kind, checked)
+    key = credentials.register_holder(
+        session=session, kind=KIND, holder=furnisher, label="furnisher", event=event, actor=actor
+    )
+    return furnisher, key
 
 
 def get(*, session: Session, furnisher_id: str) -> Furnisher:
