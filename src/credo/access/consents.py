@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from credo.access import parties, rules
 from credo.access.events import ConsentEnded, ConsentGranted
 from credo.access.models import Consent
-from credo.core import audit, clock
+from credo.core import audit, clock, db
 from credo.errors import InvalidInput, NotFound
 from credo.ledgers.service import on_consent_withdrawn
 
@@ -141,11 +141,7 @@ def revoke(*, session: Session, subject_id: int, consent_id: str) -> Consent:
 
 
 def of_subject(*, session: Session, subject_id: int) -> list[Consent]:
-    return list(
-        session.execute(
-            select(Consent).where(Consent.subject_id == subject_id).order_by(Consent.granted_at)
-        ).scalars()
-    )
+    return db.of_subject(session, Consent, subject_id, order_by=Consent.granted_at)
 
 
 def live_for(

@@ -11,7 +11,7 @@ import datetime as dt
 import os
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import (
     DateTime,
@@ -22,6 +22,7 @@ from sqlalchemy import (
     TypeDecorator,
     create_engine,
     event,
+    select,
 )
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.pool import StaticPool
@@ -134,3 +135,16 @@ class UtcDateTime(TypeDecorator[dt.datetime]):
         if value is not None and value.tzinfo is None:
             return value.replace(tzinfo=dt.UTC)
         return value
+
+
+_Row = TypeVar("_Row", bound=Base)
+
+
+def of_subject(
+    session: Session, model: type[_Row], subject_id: int, order_by: Any = None
+) -> list[_Row]:
+    """A subject's rows of a table with a ``subject_id`` (disputes, proofs, reviews,
+    consents), in ``order_by`` (default: id) order."""
+    column: Any = model
+    query = select(model).where(column.subject_id == subject_id)
+    return list(session.execute(query.order_by(order_by or column.id)).scalars())

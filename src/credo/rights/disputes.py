@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from credo.core import audit, clock
+from credo.core import audit, clock, db
 from credo.errors import Conflict, InvalidInput, NotFound
 from credo.lists import service as lists
 from credo.records import service as records
@@ -115,11 +115,7 @@ def queue(*, session: Session, furnisher_id: str) -> list[tuple[Dispute, Record]
 
 
 def for_subject(*, session: Session, subject_id: int) -> list[Dispute]:
-    return list(
-        session.execute(
-            select(Dispute).where(Dispute.subject_id == subject_id).order_by(Dispute.id)
-        ).scalars()
-    )
+    return db.of_subject(session, Dispute, subject_id)
 
 
 def answer(

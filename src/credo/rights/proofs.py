@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from credo.core import audit, clock
+from credo.core import audit, clock, db
 from credo.errors import Conflict, Forbidden, InvalidInput, NotFound, TooLarge
 from credo.lists import rules as list_rules
 from credo.records import service as records
@@ -151,11 +151,7 @@ def queue(
 
 
 def for_subject(*, session: Session, subject_id: int) -> list[Proof]:
-    return list(
-        session.execute(
-            select(Proof).where(Proof.subject_id == subject_id).order_by(Proof.id)
-        ).scalars()
-    )
+    return db.of_subject(session, Proof, subject_id)
 
 
 def decide(

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from credo.access.models import Inquiry
-from credo.core import audit, clock
+from credo.core import audit, clock, db
 from credo.errors import Conflict, InvalidInput, NotFound
 from credo.lists import rules as list_rules
 from credo.lists import service as lists
@@ -252,11 +252,7 @@ def queue(*, session: Session, state: str | None = "open") -> list[dict[str, Any
 
 
 def for_subject(*, session: Session, subject_id: int) -> list[Review]:
-    return list(
-        session.execute(
-            select(Review).where(Review.subject_id == subject_id).order_by(Review.id)
-        ).scalars()
-    )
+    return db.of_subject(session, Review, subject_id)
 
 
 def describe(review: Review) -> dict[str, Any]:
