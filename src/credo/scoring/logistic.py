@@ -12,6 +12,10 @@ fit on every row, at the cost of the number of patterns instead of the number of
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
+from typing import ParamSpec, TypeVar
+
 import numpy as np
 from scipy.optimize import minimize
 from sklearn.linear_model import LogisticRegression
@@ -35,6 +39,25 @@ def collapse(
     return index[first], n_bad, n_all - n_bad
 
 
+P = ParamSpec("P")
+T = TypeVar("T")
+
+
+def _one_blas_thread(fit: Callable[P, T]) -> Callable[P, T]:
+    """``fit`` with BLAS on one thread: the matrices are thin (a column per feature), and
+    extra threads only contend with the batch engine's."""
+
+    @functools.wraps(fit)
+    def run(*args: P.args, **kwargs: P.kwargs) -> T:
+        from threadpoolctl import threadpool_limits
+
+        with threadpool_limits(1, user_api="blas"):
+            return fit(*args, **kwargs)
+
+    return run
+
+
+@_one_blas_thread
 def fit_logistic(
     woe: np.ndarray,
     bad: np.ndarray,
@@ -47,30 +70,7 @@ def fit_logistic(
     """(coef 1 x k, intercept (1,), n_iter (1,)) of an L2 logistic regression of bad on WoE.
 
     Columns where ``nonpositive`` is true get a coefficient <= 0. ``weight`` weighs rows (the
-    collapsed patterns' counts). BLAS runs on one thread: the matrices are thin (a column per
-    feature), and extra threads only contend with the batch engine's.
-    """
-    from threadpoolctl import threadpool_limits
-
-    with threadpool_limits(1, user_api="blas"):
-        return _fit_logistic(
-            woe, bad, C=C, max_iter=max_iter, nonpositive=nonpositive, weight=weight
-        )
-
-
-def _fit_logistic(
-    woe: np.ndarray,
-    bad: np.ndarray,
-    *,
-    C: float,
-    max_iter: int,
-    nonpositive: np.ndarray,
-    weight: np.ndarray | None = None,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(coef 1 x k, intercept (1,), n_iter (1,)) of an L2 logistic regression of bad on WoE.
-
-    Columns where ``nonpositive`` is true get a coefficient <= 0. ``weight`` weighs rows (the
-    collapsed patterns' counts).
+    collapsed patterns' counts). BLAS runs on one thread (``_one_blas_thread``).
     """
     lr = LogisticRegression(C=C, max_iter=max_iter).fit(woe, bad, sample_weight=weight)
     coef = lr.coef_.astype(np.float64)
