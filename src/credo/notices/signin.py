@@ -119,25 +119,25 @@ def _plain(exc: Unauthenticated) -> Unauthenticated:
     return Unauthenticated(f"this sign-in link {why}. Ask for a new one", code="link_refused")
 
 
-def check_link(*, session: Session, token: str) -> Subject:
-    """The subject a live link is for (without using it), or Unauthenticated saying why not."""
+def _link_subject(*, session: Session, token: str, use: bool) -> Subject:
     try:
-        credential = credentials.verify(session=session, kind=KIND, token=token)
+        if use:
+            credential = credentials.consume(session=session, kind=KIND, token=token)
+        else:
+            credential = credentials.verify(session=session, kind=KIND, token=token)
     except Unauthenticated as exc:
         raise _plain(exc) from None
     subject = session.get(Subject, int(credential.holder))
     if subject is None:
         raise Unauthenticated("this sign-in link's file no longer exists", code="link_refused")
     return subject
+
+
+def check_link(*, session: Session, token: str) -> Subject:
+    """The subject a live link is for (without using it), or Unauthenticated saying why not."""
+    return _link_subject(session=session, token=token, use=False)
 
 
 def consume_link(*, session: Session, token: str) -> Subject:
     """Use a link once (a second use, even racing, is refused); the subject it signs in."""
-    try:
-        credential = credentials.consume(session=session, kind=KIND, token=token)
-    except Unauthenticated as exc:
-        raise _plain(exc) from None
-    subject = session.get(Subject, int(credential.holder))
-    if subject is None:
-        raise Unauthenticated("this sign-in link's file no longer exists", code="link_refused")
-    return subject
+    return _link_subject(session=session, token=token, use=True)
