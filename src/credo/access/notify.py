@@ -17,19 +17,9 @@ from credo.access.models import Consent, Inquiry, RelyingParty
 from credo.config import get_settings
 from credo.core import clock
 from credo.notices import outbox
-from credo.notices.models import Notice, NoticePreference
+from credo.notices.models import NoticePreference
 
 LOOKBACK = dt.timedelta(days=2)
-
-
-def _known(session: Session, keys: list[str]) -> set[str]:
-    found: set[str] = set()
-    for start in range(0, len(keys), 500):
-        chunk = keys[start : start + 500]
-        found.update(
-            session.scalars(select(Notice.idempotency_key).where(Notice.idempotency_key.in_(chunk)))
-        )
-    return found
 
 
 def consent_notices(session: Session) -> int:
@@ -46,7 +36,7 @@ def consent_notices(session: Session) -> int:
             Consent.expires_on <= until,
         )
     ).all()
-    known = _known(session, [f"consent/{c.id}/expiring/inbox" for c, _ in rows])
+    known = outbox.known_keys(session, [f"consent/{c.id}/expiring/inbox" for c, _ in rows])
     written = 0
     for consent, party in rows:
         key = f"consent/{consent.id}/expiring"
@@ -82,7 +72,7 @@ def inquiry_notices(session: Session) -> int:
         )
         .order_by(Inquiry.id)
     ).all()
-    known = _known(session, [f"inquiry/{i.decision_id}/inbox" for i, _ in rows])
+    known = outbox.known_keys(session, [f"inquiry/{i.decision_id}/inbox" for i, _ in rows])
     written = 0
     for inquiry, party in rows:
         key = f"inquiry/{inquiry.decision_id}"

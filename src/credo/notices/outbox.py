@@ -119,31 +119,22 @@ def notify_subject(
     due_at: dt.datetime | None = None,
 ) -> list[Notice]:
     """A subject's notice in the inbox and, where a verified e-mail is held, by e-mail."""
-    notices = [
+    channels = ["inbox"]
+    if contacts.email_of(session=session, subject_id=subject_id) is not None:
+        channels.append("email")
+    return [
         enqueue(
             session=session,
             kind=kind,
             recipient_type="subject",
             recipient_id=subject_id,
             payload=payload,
-            idempotency_key=f"{idempotency_key}/inbox",
-            channel="inbox",
+            idempotency_key=f"{idempotency_key}/{channel}",
+            channel=channel,
+            due_at=due_at if channel == "email" else None,
         )
+        for channel in channels
     ]
-    if contacts.email_of(session=session, subject_id=subject_id) is not None:
-        notices.append(
-            enqueue(
-                session=session,
-                kind=kind,
-                recipient_type="subject",
-                recipient_id=subject_id,
-                payload=payload,
-                idempotency_key=f"{idempotency_key}/email",
-                channel="email",
-                due_at=due_at,
-            )
-        )
-    return notices
 
 
 def webhook_payload(notice: Notice) -> dict[str, Any]:
@@ -154,6 +145,17 @@ def webhook_payload(notice: Notice) -> dict[str, Any]:
         "created": notice.created_at.isoformat(),
         "data": json.loads(notice.payload),
     }
+
+
+def known_keys(session: Session, keys: list[str]) -> set[str]:
+    """Those of ``keys`` already in the outbox (one query per 500): what a job must skip."""
+    found: set[str] = set()
+    for start in range(0, len(keys), 500):
+        chunk = keys[start : start + 500]
+        found.update(
+            session.scalars(select(Notice.idempotency_key).where(Notice.idempotency_key.in_(chunk)))
+        )
+    return found
 
 
 def notify_subjects(
@@ -167,16 +169,7 @@ def notify_subjects(
     """
     if not notices:
         return 0
-    keys = [f"{key}/inbox" for _, _, _, key in notices]
-    held: set[str] = set()
-    for start in range(0, len(keys), 500):
-        held.update(
-            session.scalars(
-                select(Notice.idempotency_key).where(
-                    Notice.idempotency_key.in_(keys[start : start + 500])
-                )
-            )
-        )
+    held = known_keys(session, [f"{key}/inbox" for _, _, _, key in notices])
     fresh = [n for n in notices if f"{n[3]}/inbox" not in held]
     emails = contacts.emails_of(session=session, subject_ids=sorted({n[0] for n in fresh}))
     now = clock.now()

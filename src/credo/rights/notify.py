@@ -14,7 +14,6 @@ from sqlalchemy.orm import Session
 
 from credo.core import clock
 from credo.notices import outbox
-from credo.notices.models import Notice
 from credo.records.models import Record
 from credo.rights.models import Dispute, Proof, Review
 
@@ -107,11 +106,7 @@ def dispute_deadlines(session: Session) -> int:
         session.scalars(select(Dispute).where(Dispute.state == "open", Dispute.deadline <= until))
     )
     keys = [f"dispute/{d.id}/deadline" for d in due]
-    known = (
-        set(session.scalars(select(Notice.idempotency_key).where(Notice.idempotency_key.in_(keys))))
-        if keys
-        else set()
-    )
+    known = outbox.known_keys(session, keys)
     written = 0
     for dispute, key in zip(due, keys, strict=True):
         if key in known:
