@@ -159,3 +159,35 @@ def test_refused_checks_do_the_same_work_for_known_and_unknown(file_store: Engin
     unknown = refused(make_ric(random.Random(99)))
     assert known_without_consent == unknown
     assert len(unknown) == 1  # subject and consent in one statement
+
+
+def test_unknown_subject_next_to_a_consenting_one_is_refused(file_store: Engine) -> None:
+    """The look-up reads the neighbouring row for an unknown identifier; its consent never
+    answers for the unknown subject."""
+    from credo.subjects.service import identify
+
+    factory = session_factory(file_store)
+    world = _world(factory, random.Random(4))
+    keys = sorted(identify("cn_ric", v).key for v in world["values"])
+    consenting = identify("cn_ric", world["values"][0]).key
+    below = max([k for k in keys if k < consenting], default="")
+    rng = random.Random(5)
+    for _ in range(100_000):  # an unknown identifier whose key sorts just before the consent's
+        value = make_ric(rng)
+        if below < identify("cn_ric", value).key < consenting:
+            break
+    else:
+        pytest.fail("no identifier found in the interval")
+    with factory() as s:
+        party = parties.authenticate(session=s, token=world["key"])
+        assert checks.eligibility(  # the neighbour itself is answered
+            session=s,
+            party=party,
+            scheme="cn_ric",
+            value=world["values"][0],
+            program_id=world["program"],
+        ).answer
+        with pytest.raises(Forbidden):
+            checks.eligibility(
+                session=s, party=party, scheme="cn_ric", value=value, program_id=world["program"]
+            )
