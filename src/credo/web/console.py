@@ -33,7 +33,6 @@ from credo.web.render import (
     operator_key_ok,
     page,
     redirect,
-    set_cookie,
 )
 
 router = APIRouter(prefix="/admin", include_in_schema=False)
@@ -193,24 +192,17 @@ async def signin(request: Request, session: SessionDep, settings: SettingsDep) -
         sessions.failed(request, "key:operator")
         context = {"area": "admin", "error": "the operator key is missing or wrong"}
         return sessions.signin_page(request, settings, context, status=401)
-    cookie = sessions.start(
-        session=session, kind=sessions.OPERATOR, holder="operator", actor="operator:web"
+    return sessions.begin(
+        request, session=session, kind=sessions.OPERATOR, holder="operator", actor="operator:web"
     )
-    response = redirect("/admin")
-    set_cookie(request, response, OPERATOR_COOKIE, cookie, "/admin")
-    return response
 
 
 @router.post("/signout", response_model=None)
 async def signout(request: Request, session: SessionDep, settings: SettingsDep) -> Response:
     """End the session: revoked in the store, so the old cookie stops working."""
-    data = await form(request)
-    cookie = request.cookies.get(OPERATOR_COOKIE, "")
-    check_csrf(settings, cookie, data.get("csrf"))
-    sessions.end(session=session, kind=sessions.OPERATOR, cookie=cookie, actor="operator:web")
-    response = redirect("/")
-    response.delete_cookie(OPERATOR_COOKIE, path="/admin")
-    return response
+    return await sessions.sign_out(
+        request, session=session, settings=settings, kind=sessions.OPERATOR, actor="operator:web"
+    )
 
 
 @router.get("", response_class=HTMLResponse, response_model=None)
@@ -224,15 +216,21 @@ def admin(request: Request, session: SessionDep, settings: SettingsDep) -> Respo
     return page(request, "admin.html", context, private=True)
 
 
+async def _operator_form(request: Request, settings: Settings) -> dict[str, str]:
+    """The operator's form, CSRF-checked (Unauthenticated if signed out)."""
+    if not is_operator(request, settings):
+        raise Unauthenticated("sign in with the operator key first")
+    data = await form(request)
+    check_csrf(settings, request.cookies.get(OPERATOR_COOKIE, ""), data.get("csrf"))
+    return data
+
+
 @router.post("/notices/{notice_id}/retry", response_model=None)
 async def retry_notice(
     request: Request, notice_id: int, session: SessionDep, settings: SettingsDep
 ) -> Response:
     """Send an undeliverable notice again (its attempts start over)."""
-    if not is_operator(request, settings):
-        raise Unauthenticated("sign in with the operator key first")
-    data = await form(request)
-    check_csrf(settings, request.cookies.get(OPERATOR_COOKIE, ""), data.get("csrf"))
+    await _operator_form(request, settings)
     notices.retry(session=session, notice_id=notice_id)
     return redirect("/admin?done=notice#notices")
 
@@ -242,10 +240,7 @@ async def decide_repair(
     request: Request, repair_id: int, session: SessionDep, settings: SettingsDep
 ) -> Response:
     """Approve (the entry ends today) or reject (with a reason) a credit-repair application."""
-    if not is_operator(request, settings):
-        raise Unauthenticated("sign in with the operator key first")
-    data = await form(request)
-    check_csrf(settings, request.cookies.get(OPERATOR_COOKIE, ""), data.get("csrf"))
+    data = await _operator_form(request, settings)
     from credo.lists import repairs
 
     repairs.decide(
@@ -263,11 +258,7 @@ async def resolve_review(
     request: Request, review_id: int, session: SessionDep, settings: SettingsDep
 ) -> Response:
     """Record a human review's outcome (``rights.reviews.decide``)."""
-
-    if not is_operator(request, settings):
-        raise Unauthenticated("sign in with the operator key first")
-    data = await form(request)
-    check_csrf(settings, request.cookies.get(OPERATOR_COOKIE, ""), data.get("csrf"))
+    data = await _operator_form(request, settings)
     reviews.decide(
         session=session,
         review_id=review_id,
@@ -282,11 +273,7 @@ async def decide_flag(
     request: Request, flag_id: int, session: SessionDep, settings: SettingsDep
 ) -> Response:
     """Clear or confirm an integrity flag (``integrity.service.decide``)."""
-
-    if not is_operator(request, settings):
-        raise Unauthenticated("sign in with the operator key first")
-    data = await form(request)
-    check_csrf(settings, request.cookies.get(OPERATOR_COOKIE, ""), data.get("csrf"))
+    data = await _operator_form(request, settings)
     integrity.decide(
         session=session,
         flag_id=flag_id,

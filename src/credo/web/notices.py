@@ -17,7 +17,6 @@ from credo.web.render import (
     form,
     page,
     redirect,
-    set_cookie,
 )
 
 router = APIRouter(prefix="/me", include_in_schema=False)
@@ -104,10 +103,7 @@ def use_link(request: Request, token: str, session: SessionDep) -> Response:
         return page(
             request, "link.html", {"area": "me", "error": exc.message}, status=410, private=True
         )
-    cookie = sessions.start(  # the portal cookie is a server-side session (web/sessions.py)
-        session=session, kind=sessions.SUBJECT, holder=str(subject.id),
+    return sessions.begin(  # the portal cookie is a server-side session (web/sessions.py)
+        request, session=session, kind=sessions.SUBJECT, holder=str(subject.id),
         actor=f"subject:{subject.id}",
     )  # fmt: skip
-    response = redirect("/me")
-    set_cookie(request, response, SUBJECT_COOKIE, cookie, "/me")
-    return response

@@ -23,7 +23,6 @@ from credo.web.render import (
     form,
     page,
     redirect,
-    set_cookie,
 )
 from credo.web.sessions import authorised as _authorised
 from credo.web.sessions import signed_in as signed_in
@@ -84,25 +83,18 @@ async def signin(request: Request, session: SessionDep, settings: SettingsDep) -
         sessions.failed(request, key)
         context = {"area": "me", "error": exc.message}
         return sessions.signin_page(request, settings, context, status=401)
-    cookie = sessions.start(
-        session=session, kind=sessions.SUBJECT, holder=str(subject.id),
+    return sessions.begin(
+        request, session=session, kind=sessions.SUBJECT, holder=str(subject.id),
         actor=f"subject:{subject.id}",
     )  # fmt: skip
-    response = redirect("/me")
-    set_cookie(request, response, SUBJECT_COOKIE, cookie, "/me")
-    return response
 
 
 @router.post("/signout", response_model=None)
 async def signout(request: Request, session: SessionDep, settings: SettingsDep) -> Response:
     """End the session: it is revoked in the store, so the old cookie stops working."""
-    data = await form(request)
-    cookie = request.cookies.get(SUBJECT_COOKIE, "")
-    check_csrf(settings, cookie, data.get("csrf"))
-    sessions.end(session=session, kind=sessions.SUBJECT, cookie=cookie, actor="subject:web")
-    response = redirect("/")
-    response.delete_cookie(SUBJECT_COOKIE, path="/me")
-    return response
+    return await sessions.sign_out(
+        request, session=session, settings=settings, kind=sessions.SUBJECT, actor="subject:web"
+    )
 
 
 @router.get("", response_class=HTMLResponse, response_model=None)

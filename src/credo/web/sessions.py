@@ -26,7 +26,16 @@ from credo.core import credentials
 from credo.errors import InvalidInput, NotFound, Unauthenticated
 from credo.subjects.models import Subject
 from credo.web.deps import client_address, retry_after
-from credo.web.render import SUBJECT_COOKIE, check_csrf, csrf_token, form, page, set_cookie
+from credo.web.render import (
+    OPERATOR_COOKIE,
+    SUBJECT_COOKIE,
+    check_csrf,
+    csrf_token,
+    form,
+    page,
+    redirect,
+    set_cookie,
+)
 
 OPERATOR = "operator_session"
 SUBJECT = "subject_session"
@@ -44,6 +53,34 @@ def start(*, session: Session, kind: str, holder: str, actor: str) -> str:
         actor=actor,
     )
     return issued.text
+
+
+COOKIES = {OPERATOR: (OPERATOR_COOKIE, "/admin"), SUBJECT: (SUBJECT_COOKIE, "/me")}
+"""Each kind of session's cookie name and the area it is scoped to (and lands in)."""
+
+
+def begin(request: Request, *, session: Session, kind: str, holder: str, actor: str) -> Response:
+    """Start a session and answer with a redirect into its area that sets its cookie."""
+    cookie = start(session=session, kind=kind, holder=holder, actor=actor)
+    name, area = COOKIES[kind]
+    response = redirect(area)
+    set_cookie(request, response, name, cookie, area)
+    return response
+
+
+async def sign_out(
+    request: Request, *, session: Session, settings: Settings, kind: str, actor: str
+) -> Response:
+    """End the session in the cookie (a CSRF-checked form): it is revoked in the store, so the
+    old cookie stops working; the answer clears the cookie and goes home."""
+    data = await form(request)
+    name, area = COOKIES[kind]
+    cookie = request.cookies.get(name, "")
+    check_csrf(settings, cookie, data.get("csrf"))
+    end(session=session, kind=kind, cookie=cookie, actor=actor)
+    response = redirect("/")
+    response.delete_cookie(name, path=area)
+    return response
 
 
 def holder(*, session: Session, kind: str, cookie: str | None) -> str | None:
