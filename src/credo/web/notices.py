@@ -10,14 +10,7 @@ from credo.notices import service, signin
 from credo.web import sessions
 from credo.web.deps import SessionDep, SettingsDep
 from credo.web.portal import signed_in
-from credo.web.render import (
-    SUBJECT_COOKIE,
-    check_csrf,
-    csrf_token,
-    form,
-    page,
-    redirect,
-)
+from credo.web.render import SUBJECT_COOKIE, check_csrf, csrf_token, form, page, redirect
 
 router = APIRouter(prefix="/me", include_in_schema=False)
 SCHEMES = ("cn_ric", "cn_uscc")

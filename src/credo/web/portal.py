@@ -16,14 +16,7 @@ from credo.subjects import tokens
 from credo.subjects.models import Subject
 from credo.web import charts, sessions, views
 from credo.web.deps import SessionDep, SettingsDep
-from credo.web.render import (
-    SUBJECT_COOKIE,
-    check_csrf,
-    csrf_token,
-    form,
-    page,
-    redirect,
-)
+from credo.web.render import SUBJECT_COOKIE, check_csrf, csrf_token, form, page, redirect
 from credo.web.sessions import authorised as _authorised
 from credo.web.sessions import signed_in as signed_in
 
