@@ -17,7 +17,7 @@ from credo.errors import Conflict, InvalidInput, NotFound
 from credo.lists import events, notify
 from credo.lists import rules as R
 from credo.lists.models import ListEntry, RepairApplication
-from credo.lists.service import get_entry
+from credo.lists.service import end_at_once, get_entry
 
 
 def repair_from(entry: ListEntry) -> dt.date | None:
@@ -136,21 +136,7 @@ def decide(
         actor=actor,
     )
     if approve and entry.state == "active":
-        entry.state, entry.ended_on = "ended", max(today, entry.starts_on)
-        entry.removal_reason, entry.updated_at = "repaired", clock.now()
-        session.flush()
-        audit.append(
-            session,
-            events.ListRemoved(
-                entry.id,
-                entry.list_id,
-                entry.subject_id,
-                entry.ended_on.isoformat(),
-                "repaired",
-                True,
-            ),
-            actor=actor,
-        )
+        end_at_once(session=session, entry=entry, on=today, reason="repaired", actor=actor)
     notify.repair_decided(session, repair, entry)
     return repair
 

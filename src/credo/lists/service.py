@@ -421,9 +421,18 @@ def overturn(
     entry = get_entry(session=session, entry_id=entry_id)
     on = on or clock.today()
     entry.overturned_on = on
+    end_at_once(session=session, entry=entry, on=on, reason="overturned_on_review", actor=actor)
+    return entry
+
+
+def end_at_once(
+    *, session: Session, entry: ListEntry, on: dt.date, reason: str, actor: str
+) -> None:
+    """End an open entry now, outside the daily derivation (repaired, overturned on review),
+    and log its removal as immediate."""
     if entry.state in OPEN:
         entry.state, entry.ended_on = "ended", max(on, entry.starts_on)
-        entry.removal_reason = "overturned_on_review"
+        entry.removal_reason = reason
     entry.updated_at = clock.now()
     session.flush()
     audit.append(
@@ -433,12 +442,11 @@ def overturn(
             entry.list_id,
             entry.subject_id,
             _iso(entry.ended_on) or on.isoformat(),
-            "overturned_on_review",
+            reason,
             True,
         ),
         actor=actor,
     )
-    return entry
 
 
 def get_entry(*, session: Session, entry_id: int) -> ListEntry:
