@@ -205,16 +205,21 @@ def check_columns(path: Path, names: list[str]) -> list[str]:
     return names
 
 
-def _csv(path: Path, chunk: int) -> Iterator[list[Row]]:
+def _csv_reader(path: Path) -> pacsv.CSVStreamingReader:
+    """A streaming reader of a CSV file with checked column names, every value a string."""
     header = csv_header(path)
     options = pacsv.ConvertOptions(
         column_types={name: pa.string() for name in header},
         strings_can_be_null=False,
         quoted_strings_can_be_null=False,
     )
-    reader = pacsv.open_csv(
+    return pacsv.open_csv(
         path, read_options=pacsv.ReadOptions(block_size=4 << 20), convert_options=options
     )
+
+
+def _csv(path: Path, chunk: int) -> Iterator[list[Row]]:
+    reader = _csv_reader(path)
     number = 0
     pending: list[Row] = []
     for record_batch in reader:
@@ -251,15 +256,7 @@ def _parquet(path: Path, chunk: int) -> Iterator[list[Row]]:
 
 def _csv_batches(path: Path, chunk: int) -> Iterator[pa.RecordBatch]:
     """A CSV file's rows as string columns, in batches of ``chunk`` rows (the last fewer)."""
-    header = csv_header(path)
-    options = pacsv.ConvertOptions(
-        column_types={name: pa.string() for name in header},
-        strings_can_be_null=False,
-        quoted_strings_can_be_null=False,
-    )
-    reader = pacsv.open_csv(
-        path, read_options=pacsv.ReadOptions(block_size=4 << 20), convert_options=options
-    )
+    reader = _csv_reader(path)
     pending: list[pa.RecordBatch] = []
     size = 0
     for record_batch in reader:
