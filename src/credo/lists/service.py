@@ -12,7 +12,7 @@ import datetime as dt
 import json
 import time
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, func, or_, select
@@ -348,16 +348,28 @@ def _in_force_entries(session: Session, subject_id: int, on: dt.date) -> list[Li
     )
 
 
+def _effects(
+    session: Session,
+    subject_id: int,
+    on: dt.date | None,
+    name: str,
+    of: Callable[[ListEntry], Iterable[str]],
+) -> list[dict[str, Any]]:
+    """What the entries in force on a day do to a subject (``of`` an entry: its restricted
+    activities, its benefits), each with the entry and when it ends."""
+    on = on or clock.today()
+    return [
+        {name: effect, "list": e.list_id, "entry_id": e.id, "ends_on": _iso(_ends_on(e))}
+        for e in _in_force_entries(session, subject_id, on)
+        for effect in of(e)
+    ]
+
+
 def restrictions_for(
     *, session: Session, subject_id: int, on: dt.date | None = None
 ) -> list[dict[str, Any]]:
     """Every activity restricted for a subject on a day, with the entry and when it ends."""
-    on = on or clock.today()
-    return [
-        {"activity": activity, "list": e.list_id, "entry_id": e.id, "ends_on": _iso(_ends_on(e))}
-        for e in _in_force_entries(session, subject_id, on)
-        for activity in _restricts(e)
-    ]
+    return _effects(session, subject_id, on, "activity", _restricts)
 
 
 def is_restricted(
@@ -379,12 +391,7 @@ def benefits_for(
     *, session: Session, subject_id: int, on: dt.date | None = None
 ) -> list[dict[str, Any]]:
     """Fast-track benefits a subject's red-list entries grant on a day."""
-    on = on or clock.today()
-    return [
-        {"benefit": b, "list": e.list_id, "entry_id": e.id, "ends_on": _iso(_ends_on(e))}
-        for e in _in_force_entries(session, subject_id, on)
-        for b in R.LISTS[e.list_id].benefits
-    ]
+    return _effects(session, subject_id, on, "benefit", lambda e: R.LISTS[e.list_id].benefits)
 
 
 def public_entries(
