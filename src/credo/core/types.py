@@ -1,4 +1,5 @@
-"""Shared field types: ids as the store can hold them (a 64-bit signed integer, from 1)."""
+"""Shared field types: ids as the store can hold them (a 64-bit signed integer, from 1), and
+the check of a person's free text (a reason, a note)."""
 
 from __future__ import annotations
 
@@ -6,5 +7,19 @@ from typing import Annotated
 
 from pydantic import Field
 
+from credo.errors import InvalidInput
+
 MAX_ID = 2**63 - 1
 RowId = Annotated[int, Field(ge=1, le=MAX_ID, description="An id credo issued")]
+
+
+def free_text(value: str | None, *, field: str, most: int, shown: int = 100) -> str:
+    """``value`` stripped, or InvalidInput naming ``field`` when it is empty or longer than
+    ``most`` characters (the error shows its first ``shown``)."""
+    text = (value or "").strip()
+    if not text or len(text) > most:
+        raise InvalidInput(
+            f"{field} must be 1-{most} characters",
+            details=[{"field": field, "value": text[:shown]}],
+        )
+    return text

@@ -20,6 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from credo.core import audit, clock, db
+from credo.core.types import free_text
 from credo.errors import Conflict, InvalidInput, NotFound
 from credo.lists import service as lists
 from credo.records import service as records
@@ -57,12 +58,7 @@ def open_dispute(
     *, session: Session, subject_id: int, record_id: int, reason: str, days: int
 ) -> Dispute:
     """Mark the record disputed at once and put it in its furnisher's queue."""
-    reason = reason.strip()
-    if not reason or len(reason) > MAX_REASON:
-        raise InvalidInput(
-            f"reason must be 1-{MAX_REASON} characters",
-            details=[{"field": "reason", "value": reason[:100]}],
-        )
+    reason = free_text(reason, field="reason", most=MAX_REASON)
     record = own_record(session=session, subject_id=subject_id, record_id=record_id)
     if record.state in ("deleted", "expired"):
         raise Conflict(

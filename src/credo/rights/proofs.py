@@ -19,6 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from credo.core import audit, clock, db
+from credo.core.types import free_text
 from credo.errors import Conflict, Forbidden, InvalidInput, NotFound, TooLarge
 from credo.lists import rules as list_rules
 from credo.records import service as records
@@ -99,11 +100,7 @@ def submit(
             f"the document claims to be {claimed} but its content is {found}",
             details=[{"field": "document", "value": claimed}],
         )
-    note = (note or "").strip()
-    if not note or len(note) > MAX_NOTE:
-        raise InvalidInput(
-            f"note must be 1-{MAX_NOTE} characters", details=[{"field": "note", "value": note[:80]}]
-        )
+    note = free_text(note, field="note", most=MAX_NOTE, shown=80)
     record = own_record(session=session, subject_id=subject_id, record_id=record_id)
     if record.category not in PROVABLE or not records.in_use(record.category, record.state):
         raise InvalidInput(

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from credo.access.models import Inquiry
 from credo.core import audit, clock, db
+from credo.core.types import free_text
 from credo.errors import Conflict, InvalidInput, NotFound
 from credo.lists import rules as list_rules
 from credo.lists import service as lists
@@ -86,11 +87,7 @@ def request(*, session: Session, subject_id: int, decision_id: str, reason: str)
     Only adverse decisions may be reviewed (409 otherwise): a score in a poor or fair band,
     an entry on a restricting list, a refusal.
     """
-    reason = reason.strip()
-    if not reason or len(reason) > 2000:
-        raise InvalidInput(
-            "reason must be 1-2000 characters", details=[{"field": "reason", "value": reason[:100]}]
-        )
+    reason = free_text(reason, field="reason", most=2000)
     kind, adverse = _target(session, subject_id, decision_id)
     if not adverse:
         raise Conflict(
