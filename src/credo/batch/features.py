@@ -165,16 +165,21 @@ def _late(days: int) -> Callable[[Context], ir.Table]:
     return compute
 
 
+def _recent(category: str, months: int) -> Callable[[Context], ir.Table]:
+    """The count of a subject's ``category`` records in the last ``months`` months."""
+
+    def compute(ctx: Context) -> ir.Table:
+        t = ctx.records(category)
+        t = t.filter(t.occurred_on > ctx.since(months))
+        return t.group_by("subject_id").agg(value=t.count())
+
+    return compute
+
+
 def _months_since_late(ctx: Context) -> ir.Table:
     t = ctx.records("loan.repayment")
     t = t.filter(int_field(t, "days_late") >= 30)
     return t.group_by("subject_id").agg(value=ctx.month_index() - month_index(t.occurred_on.max()))
-
-
-def _defaults(ctx: Context) -> ir.Table:
-    t = ctx.records("loan.default")
-    t = t.filter(t.occurred_on > ctx.since(60))
-    return t.group_by("subject_id").agg(value=t.count())
 
 
 def _history(ctx: Context) -> ir.Table:
@@ -210,18 +215,6 @@ def _open_judgment_count(ctx: Context) -> ir.Table:
 def _open_judgment_amount(ctx: Context) -> ir.Table:
     t = _open_judgments(ctx)
     return t.group_by("subject_id").agg(value=t.amount_minor.sum().fill_null(0) // 100)
-
-
-def _penalties(ctx: Context) -> ir.Table:
-    t = ctx.records("penalty.imposed")
-    t = t.filter(t.occurred_on > ctx.since(24))
-    return t.group_by("subject_id").agg(value=t.count())
-
-
-def _breaches(ctx: Context) -> ir.Table:
-    t = ctx.records("contract.breach")
-    t = t.filter(t.occurred_on > ctx.since(24))
-    return t.group_by("subject_id").agg(value=t.count())
 
 
 def _tax_arrears(ctx: Context) -> ir.Table:
@@ -297,7 +290,7 @@ FEATURES: tuple[Feature, ...] = (
         "{value} loans in default in the last 5 years",
         ("loan.default",),
         False,
-        _defaults,
+        _recent("loan.default", 60),
         direction=LOWER_IS_BETTER,
         unit="count",
         no_data="No loans on record in the last 5 years",
@@ -357,7 +350,7 @@ FEATURES: tuple[Feature, ...] = (
         "{value} administrative penalties in the last 24 months",
         ("penalty.imposed",),
         False,
-        _penalties,
+        _recent("penalty.imposed", 24),
         direction=LOWER_IS_BETTER,
         unit="count",
         no_data="No administrative penalties on record",
@@ -369,7 +362,7 @@ FEATURES: tuple[Feature, ...] = (
         "{value} contract breaches in the last 24 months",
         ("contract.breach",),
         False,
-        _breaches,
+        _recent("contract.breach", 24),
         direction=LOWER_IS_BETTER,
         unit="count",
         no_data="No contract breaches on record",
