@@ -30,6 +30,26 @@ def _record(record: Record | None) -> dict[str, object]:
     }
 
 
+def _to_furnisher(
+    session: Session,
+    *,
+    kind: str,
+    furnisher_id: str,
+    payload: dict[str, object],
+    idempotency_key: str,
+) -> None:
+    """A furnisher hears by signed webhook (retried and idempotent)."""
+    outbox.enqueue(
+        session=session,
+        kind=kind,
+        recipient_type="furnisher",
+        recipient_id=furnisher_id,
+        payload=payload,
+        idempotency_key=idempotency_key,
+        channel="webhook",
+    )
+
+
 def dispute_changed(session: Session, dispute: Dispute) -> None:
     """The subject hears that its dispute was opened or how it was answered."""
     record = session.get(Record, dispute.record_id)
@@ -49,11 +69,10 @@ def dispute_changed(session: Session, dispute: Dispute) -> None:
         idempotency_key=f"dispute/{dispute.id}/{dispute.state}",
     )
     if dispute.state == "open":
-        outbox.enqueue(
-            session=session,
+        _to_furnisher(
+            session,
             kind="dispute.opened",
-            recipient_type="furnisher",
-            recipient_id=dispute.furnisher_id,
+            furnisher_id=dispute.furnisher_id,
             payload={
                 "dispute_id": dispute.id,
                 "external_id": record.external_id if record is not None else None,
@@ -65,7 +84,6 @@ def dispute_changed(session: Session, dispute: Dispute) -> None:
                 "unanswered": "the record is deleted after the deadline",
             },
             idempotency_key=f"dispute/{dispute.id}/furnisher",
-            channel="webhook",
         )
 
 
@@ -112,11 +130,10 @@ def dispute_deadlines(session: Session) -> int:
         if key in known:
             continue
         record = session.get(Record, dispute.record_id)
-        outbox.enqueue(
-            session=session,
+        _to_furnisher(
+            session,
             kind="dispute.deadline",
-            recipient_type="furnisher",
-            recipient_id=dispute.furnisher_id,
+            furnisher_id=dispute.furnisher_id,
             payload={
                 "dispute_id": dispute.id,
                 "external_id": record.external_id if record is not None else None,
@@ -124,7 +141,6 @@ def dispute_deadlines(session: Session) -> int:
                 "unanswered": "the record is deleted after the deadline",
             },
             idempotency_key=key,
-            channel="webhook",
         )
         written += 1
     return written
@@ -133,11 +149,10 @@ def dispute_deadlines(session: Session) -> int:
 def proof_submitted(session: Session, proof: Proof) -> None:
     """The furnisher hears of a proof of fulfilment on its record, with its deadline."""
     record = session.get(Record, proof.record_id)
-    outbox.enqueue(
-        session=session,
+    _to_furnisher(
+        session,
         kind="proof.submitted",
-        recipient_type="furnisher",
-        recipient_id=proof.furnisher_id,
+        furnisher_id=proof.furnisher_id,
         payload={
             "proof_id": proof.id,
             "external_id": record.external_id if record is not None else None,
@@ -150,7 +165,6 @@ def proof_submitted(session: Session, proof: Proof) -> None:
             "unanswered": "the proof goes to the operator after the deadline",
         },
         idempotency_key=f"proof/{proof.id}/furnisher",
-        channel="webhook",
     )
 
 
