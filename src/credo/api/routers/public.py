@@ -283,7 +283,15 @@ def organisation(
                     headers={"ETag": tag, "Cache-Control": CACHE})
 
 
-@router.get("/grade-policy", summary="The grade and safety-rating policy in force (TOML)")
+@router.get(
+    "/grade-policy",
+    summary="The grade and safety-rating policy in force (TOML)",
+    response_class=Response,
+    responses={
+        200: {"content": {"text/plain": {"schema": {"type": "string"}}}},
+        304: {"description": "Not modified (If-None-Match matched the ETag)"},
+    },
+)
 def grade_policy(request: Request, _: Limited) -> Response:
     policy = load()
     tag = f'"{policy.digest[:32]}"'
