@@ -183,17 +183,19 @@ def signin_form(request: Request, settings: SettingsDep) -> HTMLResponse:
 async def signin(request: Request, session: SessionDep, settings: SettingsDep) -> Response:
     """Check the operator key, then start a server-side session (a fresh random cookie per
     sign-in, stored hashed, ended by sign-out); the key never goes into the cookie."""
-    data = await form(request)
-    sessions.check_signin_csrf(request, settings, data.get("csrf"))
-    wait = sessions.throttled(request, "key:operator")
-    if wait:
-        return sessions.too_many(request, settings, "admin", wait)
-    if operator_cookie(settings) is None or not operator_key_ok(settings, data.get("key", "")):
-        sessions.failed(request, "key:operator")
-        context = {"area": "admin", "error": "the operator key is missing or wrong"}
-        return sessions.signin_page(request, settings, context, status=401)
-    return sessions.begin(
-        request, session=session, kind=sessions.OPERATOR, holder="operator", actor="operator:web"
+
+    def check(data: dict[str, str]) -> tuple[str, str]:
+        if operator_cookie(settings) is None or not operator_key_ok(settings, data.get("key", "")):
+            raise Unauthenticated("the operator key is missing or wrong")
+        return "operator", "operator:web"
+
+    return await sessions.sign_in(
+        request,
+        session=session,
+        settings=settings,
+        kind=sessions.OPERATOR,
+        key_of=lambda _data: "key:operator",
+        check=check,
     )
 
 

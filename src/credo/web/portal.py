@@ -16,7 +16,7 @@ from credo.subjects import tokens
 from credo.subjects.models import Subject
 from credo.web import charts, sessions, views
 from credo.web.deps import SessionDep, SettingsDep
-from credo.web.render import SUBJECT_COOKIE, check_csrf, csrf_token, form, page, redirect
+from credo.web.render import SUBJECT_COOKIE, check_csrf, csrf_token, page, redirect
 from credo.web.sessions import authorised as _authorised
 from credo.web.sessions import signed_in as signed_in
 
@@ -63,23 +63,19 @@ def signin_form(request: Request, settings: SettingsDep) -> HTMLResponse:
 async def signin(request: Request, session: SessionDep, settings: SettingsDep) -> Response:
     """Check the token, then start a server-side session (web/sessions.py) in an HttpOnly,
     SameSite=Strict cookie scoped to /me; the token itself never goes into the cookie."""
-    data = await form(request)
-    sessions.check_signin_csrf(request, settings, data.get("csrf"))
-    token = data.get("token", "").strip()
-    key = sessions.token_key(token)
-    wait = sessions.throttled(request, key)
-    if wait:
-        return sessions.too_many(request, settings, "me", wait)
-    try:
-        subject = tokens.authenticate(session=session, token=token)
-    except Unauthenticated as exc:
-        sessions.failed(request, key)
-        context = {"area": "me", "error": exc.message}
-        return sessions.signin_page(request, settings, context, status=401)
-    return sessions.begin(
-        request, session=session, kind=sessions.SUBJECT, holder=str(subject.id),
-        actor=f"subject:{subject.id}",
-    )  # fmt: skip
+
+    def check(data: dict[str, str]) -> tuple[str, str]:
+        subject = tokens.authenticate(session=session, token=data.get("token", "").strip())
+        return str(subject.id), f"subject:{subject.id}"
+
+    return await sessions.sign_in(
+        request,
+        session=session,
+        settings=settings,
+        kind=sessions.SUBJECT,
+        key_of=lambda data: sessions.token_key(data.get("token", "").strip()),
+        check=check,
+    )
 
 
 @router.post("/signout", response_model=None)

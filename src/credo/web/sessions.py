@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import Request
@@ -66,6 +67,33 @@ def begin(request: Request, *, session: Session, kind: str, holder: str, actor: 
     response = redirect(area)
     set_cookie(request, response, name, cookie, area)
     return response
+
+
+async def sign_in(
+    request: Request,
+    *,
+    session: Session,
+    settings: Settings,
+    kind: str,
+    key_of: Callable[[dict[str, str]], str | None],
+    check: Callable[[dict[str, str]], tuple[str, str]],
+) -> Response:
+    """A sign-in post of either area: the login-CSRF check, the throttle (per address and per
+    ``key_of`` the form), then ``check`` the form: the holder and the actor of the new session,
+    or Unauthenticated saying why (counted as a failure, the page answers 401)."""
+    data = await form(request)
+    check_signin_csrf(request, settings, data.get("csrf"))
+    area = COOKIES[kind][1].lstrip("/")
+    key = key_of(data)
+    wait = throttled(request, key)
+    if wait:
+        return too_many(request, settings, area, wait)
+    try:
+        holder, actor = check(data)
+    except Unauthenticated as exc:
+        failed(request, key)
+        return signin_page(request, settings, {"area": area, "error": exc.message}, status=401)
+    return begin(request, session=session, kind=kind, holder=holder, actor=actor)
 
 
 async def sign_out(
