@@ -11,6 +11,7 @@ from credo.api.routers.access import PartyDep
 from credo.api.schemas import ERROR_RESPONSES, IdPath
 from credo.core.types import MAX_ID
 from credo.rights import disputes, proofs, report, reviews, statements
+from credo.rights.models import Proof
 from credo.rights.schemas import (
     DisputeAnswer,
     DisputeIn,
@@ -40,6 +41,10 @@ def _out(d: disputes.Dispute) -> DisputeOut:
         resolved_at=d.resolved_at,
         note=d.note,
     )
+
+
+def _proofs(rows: list[Proof]) -> list[ProofOut]:
+    return [ProofOut(**proofs.describe(p)) for p in rows]
 
 
 @router.post(
@@ -202,10 +207,7 @@ async def send_proof(
     "/me/proofs", response_model=list[ProofOut], tags=["subject"], summary="Your proofs"
 )
 def my_proofs(subject: SubjectDep, session: SessionDep) -> list[ProofOut]:
-    return [
-        ProofOut(**proofs.describe(p))
-        for p in proofs.for_subject(session=session, subject_id=subject.id)
-    ]
+    return _proofs(proofs.for_subject(session=session, subject_id=subject.id))
 
 
 @router.get(
@@ -215,10 +217,7 @@ def my_proofs(subject: SubjectDep, session: SessionDep) -> list[ProofOut]:
     summary="Proofs of fulfilment waiting for your answer",
 )
 def furnisher_proofs(furnisher: FurnisherDep, session: SessionDep) -> list[ProofOut]:
-    return [
-        ProofOut(**proofs.describe(p))
-        for p in proofs.queue(session=session, furnisher_id=furnisher.id)
-    ]
+    return _proofs(proofs.queue(session=session, furnisher_id=furnisher.id))
 
 
 @router.post(
@@ -247,9 +246,7 @@ def answer_proof(
     summary="Proofs their furnishers did not answer by the deadline",
 )
 def operator_proofs(_operator: OperatorDep, session: SessionDep) -> list[ProofOut]:
-    return [
-        ProofOut(**proofs.describe(p)) for p in proofs.queue(session=session, furnisher_id=None)
-    ]
+    return _proofs(proofs.queue(session=session, furnisher_id=None))
 
 
 @router.post(
