@@ -147,4 +147,5 @@ def of_subject(
     consents), in ``order_by`` (default: id) order."""
     column: Any = model
     query = select(model).where(column.subject_id == subject_id)
-    return list(session.execute(query.order_by(order_by or column.id)).scalars())
+    order = column.id if order_by is None else order_by
+    return list(session.execute(query.order_by(order)).scalars())
