@@ -1,0 +1,1 @@
+"""The public register of organisations: credit grades, safety ratings, appeals, open data."""
