@@ -214,10 +214,10 @@ def test_a_listing_without_a_prior_warning_is_refused(
 @pytest.mark.parametrize(
     ("ground", "term", "end", "why"),
     [
-        ("obstructing_execution", None, "2028-03-01", "default 36"),
-        ("violating_consumption_order", 60, "2030-03-01", "court's term 60"),
-        ("fraudulent_litigation", 12, "2028-03-01", "clamped to 36"),
-        ("evading_execution", 60, "2027-03-01", "clamped to 24"),
+        ("obstructing_execution", None, "2028-03-01", "standard term of 36 months"),
+        ("violating_consumption_order", 60, "2030-03-01", "set a term of 60 months"),
+        ("fraudulent_litigation", 12, "2028-03-01", "so the term is 36 months"),
+        ("evading_execution", 60, "2027-03-01", "so the term is 24 months"),
     ],
 )
 def test_aggravated_grounds_get_longer_terms(

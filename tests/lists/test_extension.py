@@ -46,7 +46,7 @@ def test_a_further_listing_extends_the_entry(
     assert extended["state"] == "active"
     assert extended["scheduled_end"] == "2028-07-05"  # 2027-01-05 + 18 months
     (ext,) = extended["basis"]["extensions"]
-    assert ext["months"] == 18 and "aggravation" in ext["basis"]
+    assert ext["months"] == 18 and "listed you again" in ext["basis"]
     assert "extended 1 time(s)" in extended["basis"]["term"]
     with factory() as s:
         changed = [
@@ -55,7 +55,7 @@ def test_a_further_listing_extends_the_entry(
             if e.event_type == "list.changed"
         ]
     assert changed[-1]["scheduled_end"] == "2028-07-05"
-    assert "aggravation" in changed[-1]["term"]
+    assert "listed you again" in changed[-1]["term"]
 
     # out-of-range extensions are clamped to 12-36 months; no term means 12
     at("2025-07-02")

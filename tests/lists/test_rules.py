@@ -99,3 +99,32 @@ def test_cli_refresh_and_show(tmp_path: Any, monkeypatch: pytest.MonkeyPatch) ->
     bad = runner.invoke(app, ["lists", "show", "grey"])
     assert bad.exit_code == 1
     assert runner.invoke(app, ["lists", "refresh", "--as-of", "soon"]).exit_code == 1
+
+
+_CODE = r"[a-z]+_[a-z_]+|court\.[a-z]+|/v1/"
+
+
+@pytest.mark.parametrize(
+    ("ground", "term"),
+    [(g, t) for g in R.GROUNDS for t in (None, 1, 48, 100)],
+)
+def test_term_reasons_are_words_a_person_reads(ground: str, term: int | None) -> None:
+    import re
+
+    months, why = R.listing_term(ground, term)
+    assert not re.search(_CODE, why), why  # no ground codes or rule ids
+    assert R.ground_name(ground) in why
+    if months is not None and term is not None and months != term:
+        assert f"The court set {term} months" in why and f"so the term is {months} months" in why
+    for ext in (None, 6, 24, 60):
+        assert not re.search(_CODE, R.extension_term(ext)[1])
+
+
+def test_how_to_end_and_removal_reasons_are_words() -> None:
+    import re
+
+    for rule in R.LISTS.values():
+        assert not re.search(_CODE, rule.how_to_end), rule.how_to_end
+    assert R.removal_reason("delisted:settlement") == "the court lifted the listing (settlement)"
+    assert R.removal_reason("term_expired") == "its term ended"
+    assert R.removal_reason(None) == ""

@@ -213,8 +213,8 @@ def _extend(entry: Desired, later: list[Fact]) -> None:
         )
     entry.basis["extensions"] = extensions
     entry.basis["term"] = (
-        f"{entry.basis['term']}; extended {len(extensions)} time(s) on aggravation "
-        f"to {entry.scheduled_end.isoformat()}"
+        f"{entry.basis['term']} The term was then extended {len(extensions)} time(s) "
+        f"because the court listed you again, to {entry.scheduled_end.isoformat()}."
     )
 
 

@@ -88,6 +88,15 @@ GROUNDS: dict[str, GroundTerm] = {
     "violating_consumption_order": GroundTerm(36, 36, 60, aggravated=True),
     "fraudulent_litigation": GroundTerm(36, 36, 60, aggravated=True),
 }
+#: The grounds in words, as the person listed reads them (notices, file, report).
+GROUND_NAMES: dict[str, str] = {
+    "able_but_refuses": "able to fulfil the judgment but refusing to",
+    "false_asset_report": "giving a false report of assets",
+    "evading_execution": "evading the enforcement of the judgment",
+    "obstructing_execution": "obstructing the enforcement of the judgment",
+    "violating_consumption_order": "breaking an order restricting high spending",
+    "fraudulent_litigation": "using false lawsuits or arbitration to avoid enforcement",
+}
 ADULT_AGE = 18
 
 #: Serious-violator publication tiers by ``penalty.imposed`` severity (NDRC Measures on
@@ -126,7 +135,8 @@ LISTS: dict[str, ListRule] = {
         ends_by="a court.fulfilment or court.delisting record for the same case number, "
         "or the end of the term set for the listing ground",
         how_to_end="Fulfil the judgment (pay or perform) and have the court report it: the "
-        "listing ends the moment the court.fulfilment or court.delisting record arrives.",
+        "listing ends the moment the court reports the judgment fulfilled or lifts the "
+        "listing.",
         public_kinds=("organisation",),
         restricts=tuple(RESTRICTIONS),
         rules=(WARNING_RULE, LISTING_RULE),
@@ -140,7 +150,7 @@ LISTS: dict[str, ListRule] = {
         ends_by="the end of the tier's publication term, or an approved credit repair "
         "after the tier's minimum term",
         how_to_end="After the minimum term, correct the violation, pay the penalty and apply "
-        "for credit repair (POST /v1/me/repairs); an approval ends the entry at once.",
+        "for credit repair in your file; an approval ends the entry at once.",
         public_kinds=("organisation",),
         restricts=(
             "property_purchase",
@@ -194,23 +204,36 @@ def listing_term(ground: str, term_months: int | None) -> tuple[int | None, str]
     """Months a listing lasts (None: no fixed term) and why, from its ground and the court's term.
 
     A court's ``term_months`` is honoured within the ground's bounds and clamped outside
-    them; a ground without a fixed term ignores it.
+    them; a ground without a fixed term ignores it. The reason is a sentence for the person
+    listed: the ground in words, never its code.
     """
     rule = GROUNDS.get(ground)
+    default = GROUNDS["false_asset_report"].default_months
     if rule is None:
-        return GROUNDS["false_asset_report"].default_months, f"unknown ground {ground!r}: default"
+        return default, (
+            f"The court gave a ground this registry does not know ({ground!r}), so the "
+            f"standard term of {default} months applies."
+        )
+    said = f"Ground: {ground_name(ground)}"
     if rule.default_months is None:
-        return None, f"ground {ground}: no fixed term, ends only by fulfilment or delisting"
-    kind = "aggravated ground" if rule.aggravated else "ground"
+        return None, (
+            f"{said}. This ground has no fixed term: the listing ends only when the "
+            "judgment is fulfilled or the court lifts the listing."
+        )
+    if rule.aggravated:
+        said += " (a serious ground, with a longer term)"
     if term_months is None:
-        return rule.default_months, f"{kind} {ground}: default {rule.default_months} months"
+        return rule.default_months, (
+            f"{said}. The court set no term, so the standard term of "
+            f"{rule.default_months} months applies."
+        )
     clamped = min(max(term_months, rule.min_months), rule.max_months)
     if clamped != term_months:
         return clamped, (
-            f"{kind} {ground}: court's term {term_months} months is outside "
-            f"{rule.min_months}-{rule.max_months}; clamped to {clamped}"
+            f"{said}. The court set {term_months} months, but this ground allows "
+            f"{rule.min_months} to {rule.max_months} months, so the term is {clamped} months."
         )
-    return clamped, f"{kind} {ground}: court's term {clamped} months"
+    return clamped, f"{said}. The court set a term of {clamped} months."
 
 
 EXTENSION_MONTHS = (12, 36)
@@ -222,15 +245,45 @@ term by one to three years (SPC Provisions on the list of dishonest judgment deb
 def extension_term(term_months: int | None) -> tuple[int, str]:
     """Months a further listing on the same case adds to the entry, and why (pure)."""
     low, high = EXTENSION_MONTHS
+    said = "The court listed you again on the same case while you were listed"
     if term_months is None:
-        return low, f"aggravation: a further court.listing extends the term by {low} months"
+        return low, f"{said} and set no extension, so the term is extended by {low} months."
     clamped = min(max(term_months, low), high)
     if clamped != term_months:
         return clamped, (
-            f"aggravation: court's extension {term_months} months is outside {low}-{high}; "
-            f"clamped to {clamped}"
+            f"{said}. It set an extension of {term_months} months, but an extension may be "
+            f"{low} to {high} months, so the term is extended by {clamped} months."
         )
-    return clamped, f"aggravation: court's extension {clamped} months"
+    return clamped, f"{said} and extended the term by {clamped} months."
+
+
+def ground_name(ground: str) -> str:
+    """A listing ground in words (an unknown code with its underscores as spaces)."""
+    return GROUND_NAMES.get(ground, ground.replace("_", " "))
+
+
+#: Why a list entry ended or was refused, in words (``removal_reason`` codes).
+REMOVAL_REASONS: dict[str, str] = {
+    "fulfilled": "the court reported the judgment fulfilled",
+    "delisted": "the court lifted the listing",
+    "term_expired": "its term ended",
+    "listed": "the court listed you, so the warning became a listing",
+    "repaired": "your credit-repair application was approved",
+    "overturned_on_review": "a human review overturned it",
+    "record_deleted": "the record it rested on was deleted",
+    "minor": f"you were under {ADULT_AGE} at the time",
+    "no_prior_warning": "no judgment had fallen due before the listing, so you had no warning",
+}
+
+
+def removal_reason(reason: str | None) -> str:
+    """Why an entry ended, in words ("delisted:settlement": "the court lifted the listing
+    (settlement)"); an unknown code with its underscores as spaces."""
+    if not reason:
+        return ""
+    code, _, detail = reason.partition(":")
+    words = REMOVAL_REASONS.get(code, code.replace("_", " "))
+    return f"{words} ({detail.replace('_', ' ')})" if detail else words
 
 
 def list_rule(list_id: str) -> ListRule:
