@@ -28,6 +28,34 @@ LIST_NAMES = {
     "serious_violator": "the list of serious violators",
     "red": "the red list (commendations)",
 }
+#: List rules in words (a notice never shows a rule id such as ``defaulter.court_listing``).
+RULE_NAMES = {
+    "defaulter.warning": "a court judgment against you is unfulfilled past its due date",
+    "defaulter.court_listing": "a court listed you because a judgment against you is "
+    "not fulfilled",
+    "serious_violator.safety_penalty": "a serious safety penalty was imposed",
+    "red.commendation": "you were commended",
+    "red.inspection_streak": "several inspections in a row were graded A",
+}
+#: Why a list entry ended, in words (``removal_reason`` codes; ``credo.lists.rules`` has
+#: the same words, but notices sit below lists and cannot import it).
+END_REASONS = {
+    "fulfilled": "the court reported the judgment fulfilled",
+    "delisted": "the court lifted the listing",
+    "term_expired": "its term ended",
+    "listed": "the court listed you, so the warning became a listing",
+    "repaired": "your credit-repair application was approved",
+    "overturned_on_review": "a human review overturned it",
+    "record_deleted": "the record it rested on was deleted",
+}
+
+
+def _words(code: object, names: dict[str, str]) -> str:
+    """A code in words: its name, else the code with ``_`` and ``.`` as spaces."""
+    text = str(code or "")
+    head, _, detail = text.partition(":")
+    words = names.get(head, head.replace("_", " ").replace(".", " "))
+    return f"{words} ({detail.replace('_', ' ')})" if detail else words
 
 
 @dataclass(frozen=True)
@@ -109,7 +137,8 @@ def _listing_entered(p: dict[str, Any], base: str) -> Text:
     return Text(
         title=f"You have been put on {_list(p)}",
         what=f"You are on {_list(p)} from {p.get('starts_on')}.",
-        why=f"{_basis(p)}. Rule: {p.get('rule')}. {p.get('term') or ''}".strip(),
+        why=f"{_basis(p)}. You are listed because "
+        f"{_words(p.get('rule'), RULE_NAMES)}. {p.get('term') or ''}".strip(),
         means=f"Until {until}, relying parties will refuse you {activities(p.get('restricts'))}. "
         "Other services are not affected by this entry.",
         can_do=f"{p.get('how_to_end') or 'Fulfil the obligation and file proof.'} If a record "
@@ -122,7 +151,7 @@ def _restriction_lifted(p: dict[str, Any], base: str) -> Text:
     return Text(
         title=f"You are no longer on {_list(p)}",
         what=f"Your entry on {_list(p)} ended on {p.get('ended_on')}.",
-        why=f"Reason: {str(p.get('reason', '')).replace('_', ' ')}. {_basis(p)}.",
+        why=f"It ended because {_words(p.get('reason'), END_REASONS)}. {_basis(p)}.",
         means=f"You may again use {activities(p.get('restricts'))}. Relying parties asking "
         "from now on are told you are not restricted.",
         can_do="Nothing is needed. If a relying party still refuses you, show them this "
@@ -142,8 +171,15 @@ def _dispute(p: dict[str, Any], base: str) -> Text:
         "lapsed": f"The furnisher did not answer your dispute of record {p.get('record')} "
         "in time, so the record was deleted.",
     }.get(str(state), f"Your dispute of record {p.get('record')} is now {state}.")
+    court_order = str(p.get("category") or "").startswith("court.")
     means = {
-        "open": "While the dispute is open the record is marked as disputed in your file.",
+        "open": "While the dispute is open the record is shown as disputed in your file. "
+        + (
+            "It is a court order, so it stays in force until the court changes it."
+            if court_order
+            else "It is not used: your score, your list entries and the answers relying "
+            "parties get leave it out until the dispute is answered."
+        ),
         "verified": "The record stays in your file and counts as before.",
     }.get(str(state), "Your file and your score no longer use the old version of the record.")
     return Text(
@@ -157,11 +193,19 @@ def _dispute(p: dict[str, Any], base: str) -> Text:
     )
 
 
+def _furnisher(p: dict[str, Any]) -> str:
+    """The furnisher by name; the payload may carry only its numeric id, never shown."""
+    name = p.get("furnisher_name") or p.get("furnisher")
+    if isinstance(name, str) and name and not name.isdigit():
+        return name
+    return "The furnisher that reported it"
+
+
 def _record_corrected(p: dict[str, Any], base: str) -> Text:
     return Text(
         title="A record about you was changed",
-        what=f"{p.get('furnisher') or 'A furnisher'} {p.get('change', 'corrected')} record "
-        f"{p.get('record')} ({p.get('category')}).",
+        what=f"{_furnisher(p)} {p.get('change', 'corrected')} record "
+        f"{p.get('record')} ({_words(p.get('category'), {})}).",
         why=_basis(p) + ".",
         means="Your file shows the new version; the old one stays in its history.",
         can_do="If the record is wrong, dispute it in your file.",

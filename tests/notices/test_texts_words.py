@@ -1,0 +1,69 @@
+"""Notice texts say things in words: no rule ids, codes or internal numbers (pure render)."""
+
+from __future__ import annotations
+
+import re
+
+from credo.notices import texts
+
+BASE = "https://credo.example"
+_CODE = re.compile(r"\b[a-z]+_[a-z_]+\b|\b[a-z]+\.[a-z_]+\b(?!\.)")
+
+
+def _body(text: texts.Text) -> str:
+    return " ".join([text.title, text.what, text.why, text.means, text.can_do])
+
+
+def test_listing_entered_says_the_rule_and_reason_in_words() -> None:
+    text = texts.render(
+        "listing.entered",
+        {
+            "list": "defaulter",
+            "rule": "defaulter.court_listing",
+            "case_number": "C-1",
+            "term": "Ground: breaking an order restricting high spending. The court set no "
+            "term, so the standard term of 36 months applies.",
+            "starts_on": "2026-01-05",
+            "scheduled_end": "2029-01-05",
+            "restricts": ["air_travel", "star_hotel"],
+        },
+        BASE,
+    )
+    assert "defaulter.court_listing" not in text.why and "Rule:" not in text.why
+    assert "a court listed you because a judgment against you is not fulfilled" in text.why
+    assert "flying and star-rated hotels" in text.means
+    assert not _CODE.search(_body(text)), _body(text)
+
+
+def test_restriction_lifted_gives_the_reason_in_words() -> None:
+    text = texts.render(
+        "restriction.lifted",
+        {"list": "defaulter", "reason": "delisted:court_order", "ended_on": "2026-02-01"},
+        BASE,
+    )
+    assert "the court lifted the listing (court order)" in text.why
+    assert not _CODE.search(_body(text)), _body(text)
+
+
+def test_an_open_dispute_says_what_the_disputed_rule_does() -> None:
+    court = texts.render(
+        "dispute.changed",
+        {"state": "open", "record": "J-1", "category": "court.judgment", "deadline": "2026-02-01"},
+        BASE,
+    )
+    loan = texts.render(
+        "dispute.changed",
+        {"state": "open", "record": "L-1", "category": "loan.default", "deadline": "2026-02-01"},
+        BASE,
+    )
+    assert "stays in force" in court.means and "not used" not in court.means
+    assert "It is not used" in loan.means and "stays in force" not in loan.means
+
+
+def test_record_changed_names_no_furnisher_number_or_category_code() -> None:
+    text = texts.render(
+        "record.changed",
+        {"change": "corrected", "record": "L-1", "category": "loan.default", "furnisher": 7},
+        BASE,
+    )
+    assert text.what == "The furnisher that reported it corrected record L-1 (loan default)."
