@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import re
 from functools import lru_cache
 from typing import Any
 from urllib.parse import parse_qs
@@ -16,6 +17,8 @@ from markupsafe import Markup
 
 from credo.config import Settings
 from credo.errors import InvalidInput
+from credo.lists.rules import GROUND_NAMES, removal_reason
+from credo.notices.texts import ACTIVITY_NAMES
 
 SUBJECT_COOKIE = "credo_subject"
 OPERATOR_COOKIE = "credo_operator"
@@ -47,7 +50,26 @@ def environment() -> Environment:
     env.filters["svg"] = _svg
     env.filters["pretty"] = lambda v: json.dumps(v, ensure_ascii=False, sort_keys=True)
     env.filters["label"] = lambda v: str(v).replace("_", " ").replace(".", " ")
+    env.filters["activity"] = lambda v: ACTIVITY_NAMES.get(str(v), str(v).replace("_", " "))
+    env.filters["end_reason"] = removal_reason
+    env.filters["value"] = field_value
     return env
+
+
+_CODE = re.compile(r"[a-z]+(?:_[a-z]+)+")
+
+
+def field_value(value: Any) -> str:
+    """A record field's value as a person reads it: yes/no for booleans, a listing ground in
+    words, other codes (``written_off``) with spaces; anything else as it is."""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if value is None:
+        return "–"
+    text = str(value)
+    if text in GROUND_NAMES:
+        return GROUND_NAMES[text]
+    return text.replace("_", " ") if _CODE.fullmatch(text) else text
 
 
 def page(

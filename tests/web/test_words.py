@@ -1,0 +1,51 @@
+"""What a person or organisation reads on the pages is in words: field values, restricted
+activities and why an entry ended (no ``food_safety``, ``air_travel``, ``False``)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from fastapi.testclient import TestClient
+
+from credo.web import render
+from tests.web.seed import FOODS
+
+TEMPLATES = Path(render.__file__).parent / "templates"
+
+
+def test_the_org_page_shows_field_values_in_words(web: TestClient) -> None:
+    page = web.get(f"/org/{FOODS}").text
+    shown = re.sub(r"<[^>]+>", " ", page)  # the text, not attributes or links
+    assert "food_safety" not in shown and "food_business" not in shown
+    assert "domain: <strong>food safety</strong>" in page
+
+
+def test_field_values_booleans_grounds_and_codes() -> None:
+    macro = render.environment().from_string(
+        '{% from "macros.html" import fields_list %}{{ fields_list(f) }}'
+    )
+    html = macro.render(
+        f={
+            "on_time": False,
+            "ground": "able_but_refuses",
+            "status": "written_off",
+            "case_number": "(2025)京0105民初123",
+        }
+    )
+    assert "on time: <strong>no</strong>" in html
+    assert "ground: <strong>able to fulfil the judgment but refusing to</strong>" in html
+    assert "status: <strong>written off</strong>" in html
+    assert "(2025)京0105民初123" in html and "False" not in html
+
+
+def test_restrictions_and_end_reasons_in_words() -> None:
+    env = render.environment()
+    out = env.from_string('{{ r|map("activity")|join(", ") }} / {{ why|end_reason }}').render(
+        r=["air_travel", "nightclub_golf"], why="delisted:settlement"
+    )
+    assert out == "flying, nightclubs and golf courses / the court lifted the listing (settlement)"
+    for name in ("file.html", "org.html"):
+        source = (TEMPLATES / name).read_text()
+        assert 'restricts|map("label")' not in source and "removal_reason|label" not in source
+        assert 'restricts|map("activity")' in source
