@@ -30,7 +30,11 @@ def test_listing_entered_says_the_rule_and_reason_in_words() -> None:
         BASE,
     )
     assert "defaulter.court_listing" not in text.why and "Rule:" not in text.why
-    assert "a court listed you because a judgment against you is not fulfilled" in text.why
+    assert (
+        "You are listed because a court judgment against you is not fulfilled and the court "
+        "ordered the listing." in text.why
+    )
+    assert text.why.count("because") == 1
     assert "flying and star-rated hotels" in text.means
     assert not _CODE.search(_body(text)), _body(text)
 

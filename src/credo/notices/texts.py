@@ -31,7 +31,8 @@ LIST_NAMES = {
 #: List rules in words (a notice never shows a rule id such as ``defaulter.court_listing``).
 RULE_NAMES = {
     "defaulter.warning": "a court judgment against you is unfulfilled past its due date",
-    "defaulter.court_listing": "a court listed you because a judgment against you is not fulfilled",
+    "defaulter.court_listing": "a court judgment against you is not fulfilled and the court "
+    "ordered the listing",
     "serious_violator.safety_penalty": "a serious safety penalty was imposed",
     "red.commendation": "you were commended",
     "red.inspection_streak": "several inspections in a row were graded A",
