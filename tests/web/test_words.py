@@ -7,7 +7,9 @@ import re
 from pathlib import Path
 
 from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session, sessionmaker
 
+from credo.register import service
 from credo.web import render
 from tests.web.seed import FOODS
 
@@ -49,3 +51,16 @@ def test_restrictions_and_end_reasons_in_words() -> None:
         source = (TEMPLATES / name).read_text()
         assert 'restricts|map("label")' not in source and "removal_reason|label" not in source
         assert 'restricts|map("activity")' in source
+
+
+def test_the_grade_table_names_rules_and_records_in_words(
+    web: TestClient, factory: sessionmaker[Session]
+) -> None:
+    with factory() as s, s.begin():
+        service.publish(session=s)
+    page = web.get(f"/org/{FOODS}").text
+    assert "A court judgment not yet fulfilled</td>" in page
+    assert "(court_judgment)" not in page and "court.judgment #" not in page
+    assert re.search(r"court judgment #\d+", page)
+    counted = re.findall(r"<td>(-?\d+\.\d+)</td><td>(?:\d{4}-\d\d-\d\d|while listed)</td>", page)
+    assert counted and all(len(c.split(".")[1]) == 2 for c in counted), counted
