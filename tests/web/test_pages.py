@@ -112,7 +112,7 @@ def test_portal_shows_the_whole_file(web: TestClient, seeded: Seeded) -> None:
         "history-title",
         "A repayment was 45 days late.",
         "What would raise it",
-        "loan.repayment",
+        "loan repayment",  # the record kind in words
         "Car Rental Co",
         "Deposit-free rental",
         "Revoke",

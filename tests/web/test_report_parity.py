@@ -52,8 +52,10 @@ def test_the_portal_renders_the_report_the_api_answers(
         assert api["records"], "the seed holds records"
         for record in api["records"]:
             _shown(page, f'id="record-{record["record_id"]}"', f"{path} record row")
-            for key in ("category", "occurred_on", "furnisher"):
+            for key in ("occurred_on", "furnisher"):
                 _shown(page, record[key], f"{path} record {key}")
+            kind = record["category"].replace(".", " ").replace("_", " ")  # in words
+            _shown(page, f"<td>{kind}</td>", f"{path} record category")
             if record["statement"]:
                 _shown(page, record["statement"], f"{path} statement")
         for removed in api["removed"]:

@@ -7,11 +7,14 @@ import re
 from pathlib import Path
 
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from credo.records.models import Record
 from credo.register import service
 from credo.web import render
-from tests.web.seed import FOODS
+from tests.web.conftest import sign_in
+from tests.web.seed import FOODS, Seeded
 
 TEMPLATES = Path(render.__file__).parent / "templates"
 
@@ -64,3 +67,18 @@ def test_the_grade_table_names_rules_and_records_in_words(
     assert re.search(r"court judgment #\d+", page)
     counted = re.findall(r"<td>(-?\d+\.\d+)</td><td>(?:\d{4}-\d\d-\d\d|while listed)</td>", page)
     assert counted and all(len(c.split(".")[1]) == 2 for c in counted), counted
+
+
+def test_a_pending_dispute_says_what_the_record_does_meanwhile(
+    web: TestClient, factory: sessionmaker[Session], seeded: Seeded
+) -> None:
+    csrf = sign_in(web, seeded.token)
+    with factory() as s:
+        record = s.execute(select(Record).where(Record.external_id == "rep-2")).scalar_one()
+    form = {"record_id": str(record.id), "reason": "I paid on time.", "csrf": csrf}
+    assert web.post("/me/disputes", data=form).status_code == 303
+    page = web.get("/me").text
+    line = re.search(rf"<li>Dispute on record {record.id} .*?</li>", page)
+    assert line, page
+    assert "(loan repayment)" in line[0]
+    assert "It is not used in scores, lists or ledgers while disputed." in line[0]
