@@ -12,7 +12,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from credo.records.models import Record
 from credo.register import service
-from credo.web import render
+from credo.subjects.models import Subject
+from credo.web import render, views
 from tests.web.conftest import sign_in
 from tests.web.seed import FOODS, Seeded
 
@@ -82,3 +83,29 @@ def test_a_pending_dispute_says_what_the_record_does_meanwhile(
     assert line, page
     assert "(loan repayment)" in line[0]
     assert "It is not used in scores, lists or ledgers while disputed." in line[0]
+
+
+def test_what_would_raise_it_says_alone_and_together(
+    factory: sessionmaker[Session], seeded: Seeded
+) -> None:
+    with factory() as s:
+        subject = s.get(Subject, seeded.person_subject_id)
+        assert subject is not None
+        context = views.portal(session=s, subject=subject)
+    move = {"points_gained": 31, "score_if_alone": 504, "band_if_alone": "poor"}
+    context["score"]["to_raise"] = [
+        {**move, "text": "card utilisation at most 25%", "score_after": 504, "band_after": "poor"},
+        {**move, "text": "no open judgments", "points_gained": 46, "score_if_alone": 519,
+         "score_after": 550, "band_after": "fair"},
+    ]  # fmt: skip
+    context["score"]["reasons"] = [{"text": "54% of bills paid on time", "points_lost": 68}]
+    page = (
+        render.environment().get_template("file.html").render(context, charts={}, interactive=False)
+    )
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", page))
+    assert "card utilisation at most 25% (+31 points: 504, band poor, on its own)" in text
+    assert (
+        "no open judgments (+46 points: 519, band poor, on its own; 550, band fair, "
+        "with the changes above)" in text
+    )
+    assert "54% of bills paid on time (68 points below the best)" in text
