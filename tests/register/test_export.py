@@ -116,3 +116,10 @@ def test_cli_publish_open_data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
     assert grades == ("C",)
     bad = CliRunner().invoke(app, ["publish", "open-data", "--as-of", "2026-13-01"])
     assert bad.exit_code != 0
+
+
+def test_the_state_column_states_the_one_disputed_rule() -> None:
+    from credo.register.export import RECORD_COLUMNS
+
+    (state,) = [text for name, _, text in RECORD_COLUMNS if name == "state"]
+    assert "court order" in state and "stays in force" in state  # court orders count

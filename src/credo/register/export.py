@@ -63,7 +63,12 @@ RECORD_COLUMNS: tuple[tuple[str, pa.DataType, str], ...] = (
     ("fields", pa.string(), "Category fields as a JSON object"),
     ("furnisher", pa.string(), "Who furnished the record"),
     ("legal_basis", pa.string(), "Legal basis cited by the furnisher"),
-    ("state", pa.string(), "active, corrected or disputed (disputed records do not count)"),
+    (
+        "state",
+        pa.string(),
+        "active, corrected or disputed (a disputed record does not count while it is checked, "
+        "except a court order, which stays in force and counts)",
+    ),
 )
 
 
