@@ -109,3 +109,13 @@ def test_what_would_raise_it_says_alone_and_together(
         "with the changes above)" in text
     )
     assert "54% of bills paid on time (68 points below the best)" in text
+
+
+def test_a_rating_starts_from_the_inspection_without_a_plus(
+    web: TestClient, factory: sessionmaker[Session]
+) -> None:
+    with factory() as s, s.begin():
+        service.publish(session=s)
+    page = web.get(f"/org/{FOODS}").text
+    assert "inspection IN-77 graded B: rating 4</li>" in page  # the start, not "+4"
+    assert re.search(r"penalty JS-2026-17 after the inspection \(-\d+\)</li>", page)
