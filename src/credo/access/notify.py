@@ -13,11 +13,12 @@ import datetime as dt
 from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
-from credo.access.models import Consent, Inquiry, RelyingParty
+from credo.access.models import Consent, Inquiry, Program, RelyingParty
 from credo.config import get_settings
 from credo.core import clock
 from credo.notices import outbox
 from credo.notices.models import NoticePreference
+from credo.notices.texts import activities
 
 LOOKBACK = dt.timedelta(days=2)
 
@@ -59,6 +60,13 @@ def consent_notices(session: Session) -> int:
     return written
 
 
+def question_text(kind: str, activity: str | None, program: str | None) -> str:
+    """What a relying party asked, in words ("whether you are restricted from flying")."""
+    if kind == "restriction":
+        return f"whether you are restricted from {activities([activity] if activity else [])}"
+    return f"whether you are eligible for its program {program or ''}".rstrip()
+
+
 def inquiry_notices(session: Session) -> int:
     """ "Someone checked your file" for subjects who opted in; the count written."""
     since = clock.now() - LOOKBACK
@@ -78,10 +86,9 @@ def inquiry_notices(session: Session) -> int:
         key = f"inquiry/{inquiry.decision_id}"
         if f"{key}/inbox" in known or inquiry.subject_id is None:
             continue
-        question = (
-            f"may you use {inquiry.activity}"
-            if inquiry.kind == "restriction"
-            else f"are you eligible for program {inquiry.program_id}"
+        program = session.get(Program, inquiry.program_id) if inquiry.program_id else None
+        question = question_text(
+            inquiry.kind, inquiry.activity, program.name if program else inquiry.program_id
         )
         outbox.notify_subject(
             session=session,

@@ -253,7 +253,7 @@ def _inquiry(p: dict[str, Any], base: str) -> Text:
         title="Someone checked your file",
         what=f"{p.get('party') or 'A relying party'} asked about you on {p.get('asked_at')} "
         f"({p.get('question')}).",
-        why=f"Purpose: {p.get('purpose') or 'not stated'}; on the basis of "
+        why=f"Purpose: {_words(p.get('purpose'), {}) or 'not stated'}; on the basis of "
         f"{p.get('basis') or 'your consent'}.",
         means=f"The party was told: {p.get('answer')}. It saw nothing else of your file.",
         can_do="If you did not expect this, withdraw the consent in your file or dispute it. "
