@@ -119,3 +119,35 @@ def test_a_rating_starts_from_the_inspection_without_a_plus(
     page = web.get(f"/org/{FOODS}").text
     assert "inspection IN-77 graded B: rating 4</li>" in page  # the start, not "+4"
     assert re.search(r"penalty JS-2026-17 after the inspection \(-\d+\)</li>", page)
+
+
+def test_ended_and_refused_entries_say_so_and_not_how_to_end_them(
+    factory: sessionmaker[Session], seeded: Seeded
+) -> None:
+    with factory() as s:
+        subject = s.get(Subject, seeded.person_subject_id)
+        assert subject is not None
+        context = views.portal(session=s, subject=subject)
+    entry = {
+        "list_title": "Judgment-defaulter list",
+        "starts_on": "2026-01-05",
+        "scheduled_end": None,
+        "ended_on": None,
+        "basis": {},
+        "restricts": [],
+        "how_to_end": "Fulfil the judgment.",
+        "records": [],
+    }
+    context["lists"] = {
+        "entries": [
+            {**entry, "state": "refused", "removal_reason": "minor"},
+            {**entry, "state": "ended", "ended_on": "2026-03-01", "removal_reason": "fulfilled"},
+        ]
+    }
+    page = (
+        render.environment().get_template("file.html").render(context, charts={}, interactive=False)
+    )
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page))
+    assert "never took effect (you were under 18 at the time)" in text
+    assert "ended 2026-03-01 (the court reported the judgment fulfilled)" in text
+    assert "when the judgment is fulfilled" not in text and "Fulfil the judgment." not in text
