@@ -151,3 +151,28 @@ def test_ended_and_refused_entries_say_so_and_not_how_to_end_them(
     assert "never took effect (you were under 18 at the time)" in text
     assert "ended 2026-03-01 (the court reported the judgment fulfilled)" in text
     assert "when the judgment is fulfilled" not in text and "Fulfil the judgment." not in text
+
+
+def test_an_inquiry_reads_as_its_question_and_answer(
+    factory: sessionmaker[Session], seeded: Seeded
+) -> None:
+    with factory() as s:
+        subject = s.get(Subject, seeded.person_subject_id)
+        assert subject is not None
+        context = views.portal(session=s, subject=subject)
+    asked = {"at": "2026-12-01T10:00:00", "party": "Air Co", "reason": "listed"}
+    context["access"]["inquiries"] = [
+        {**asked, "kind": "restriction", "purpose": "ticket_sale", "activity": "air_travel",
+         "answer": True},
+        {**asked, "kind": "eligibility", "purpose": "deposit_free_rental", "activity": None,
+         "answer": False},
+    ]  # fmt: skip
+    page = (
+        render.environment().get_template("file.html").render(context, charts={}, interactive=False)
+    )
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page))
+    assert "Are you restricted from flying? (purpose: ticket sale) yes, restricted" in text
+    assert "Are you eligible for its program? (purpose: deposit free rental) no, not eligible" in (
+        text
+    )
+    assert "restriction ·" not in text and "air travel" not in text
