@@ -8,6 +8,7 @@ import typer
 from rich.console import Console
 
 from credo.cli.common import emit_json, handle_errors, transaction
+from credo.notices.texts import activities
 
 
 def register(app: typer.Typer) -> None:
@@ -65,7 +66,7 @@ def _entry_line(entry: dict[str, Any]) -> str:
         f"from {entry['starts_on']} until {entry.get('ended_on') or ends}"
     )
     if entry.get("restricts"):
-        line += "\n    restricts: " + ", ".join(entry["restricts"])
-    if entry.get("how_to_end"):
+        line += "\n    restricts: " + activities(entry["restricts"])
+    if entry.get("how_to_end") and entry.get("state") not in ("ended", "refused"):
         line += f"\n    how to end it: {entry['how_to_end']}"
     return line
