@@ -71,3 +71,9 @@ def test_record_changed_names_no_furnisher_number_or_category_code() -> None:
         BASE,
     )
     assert text.what == "The furnisher that reported it corrected record L-1 (loan default)."
+
+
+def test_activity_names_read_for_a_person_and_an_organisation() -> None:
+    # the public organisation page shows them too: no "your children"
+    assert texts.activities(["private_school"]) == "high-fee private schools"
+    assert not [name for name in texts.ACTIVITY_NAMES.values() if "your" in name]

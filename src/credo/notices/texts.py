@@ -20,7 +20,7 @@ ACTIVITY_NAMES = {
     "property_purchase": "buying property",
     "luxury_car": "buying luxury cars",
     "holiday_travel": "holiday travel",
-    "private_school": "private schools for your children",
+    "private_school": "high-fee private schools",
     "high_premium_insurance": "high-premium insurance",
 }
 LIST_NAMES = {
