@@ -176,3 +176,10 @@ def test_an_inquiry_reads_as_its_question_and_answer(
         text
     )
     assert "restriction ·" not in text and "air travel" not in text
+
+
+def test_a_consent_names_its_program(web: TestClient, seeded: Seeded) -> None:
+    sign_in(web, seeded.token)
+    page = web.get("/me").text
+    row = re.search(r"<tr><td>Car Rental Co</td><td[^>]*>([^<]*)</td>", page)
+    assert row and row[1] == "Deposit-free rental", row

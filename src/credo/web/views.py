@@ -193,6 +193,8 @@ def portal(*, session: Session, subject: Subject) -> dict[str, Any]:
         dispute = latest.get(r.record_id)
         records.append(_record_view(r, dispute, dispute is not None and dispute.state == "open"))
     score = the_report.score
+    programs = _programs(session)
+    names = {f"program:{p['program'].id}": p["program"].name for p in programs}
     return {
         "subject": subject,
         "report": the_report,
@@ -211,10 +213,15 @@ def portal(*, session: Session, subject: Subject) -> dict[str, Any]:
         "access": {
             "inquiries": the_report.inquiries,
             "consents": [
-                {"consent": c, "party": c.party or "", "state": c.state}
+                {
+                    "consent": c,
+                    "party": c.party or "",
+                    "state": c.state,
+                    "scope_name": names.get(c.scope, ""),
+                }
                 for c in the_report.consents
             ],
-            "programs": _programs(session),
+            "programs": programs,
             "default_expiry": today + dt.timedelta(days=min(365, rules.CONSENT_MAX_DAYS)),
             "max_expiry": today + dt.timedelta(days=rules.CONSENT_MAX_DAYS),
         },
