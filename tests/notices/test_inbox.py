@@ -119,6 +119,10 @@ def test_an_opted_in_subject_hears_of_every_inquiry_and_of_consents_ending(
     assert "Car Rental asked about you" in by_kind["inquiry.made"]["what"]
     assert "The party was told: no" in by_kind["inquiry.made"]["means"]
     assert "2026-03-15" in by_kind["consent.expiring"]["what"]
+    # the program by name, never its program:prg_… scope or id
+    assert "for its program no deposit ends" in by_kind["consent.expiring"]["what"]
+    inquiry_text = by_kind["inquiry.made"]["what"]
+    assert "(whether you are eligible for its program no deposit)" in inquiry_text
     client.put("/v1/me/notices/preferences", json={"inquiries": False}, headers=me)
     inquiry(3)
     assert worker.sweep() == 0

@@ -77,3 +77,17 @@ def test_activity_names_read_for_a_person_and_an_organisation() -> None:
     # the public organisation page shows them too: no "your children"
     assert texts.activities(["private_school"]) == "high-fee private schools"
     assert not [name for name in texts.ACTIVITY_NAMES.values() if "your" in name]
+
+
+def test_a_consent_notice_names_the_program_not_its_scope_code() -> None:
+    base = {
+        "party": "Car Rental Co",
+        "scope": "program:prg_a1ca3ade794f",
+        "expires_on": "2027-03-02",
+    }
+    named = texts.render("consent.expiring", {**base, "program": "Deposit-free rental"}, BASE)
+    assert named.what == (
+        "Your consent to Car Rental Co for its program Deposit-free rental ends on 2027-03-02."
+    )
+    unnamed = texts.render("consent.expiring", base, BASE)
+    assert "prg_" not in unnamed.what and "one of its programs" in unnamed.what

@@ -23,6 +23,13 @@ from credo.notices.texts import activities
 LOOKBACK = dt.timedelta(days=2)
 
 
+def _program_name(session: Session, scope: str) -> str | None:
+    """The name of the program a ``program:<id>`` consent scope names (None otherwise)."""
+    kind, _, program_id = scope.partition(":")
+    program = session.get(Program, program_id) if kind == "program" and program_id else None
+    return program.name if program else None
+
+
 def consent_notices(session: Session) -> int:
     """Tell subjects their consents end within ``CREDO_CONSENT_NOTICE_DAYS``; the count written."""
     today = clock.today()
@@ -51,6 +58,7 @@ def consent_notices(session: Session) -> int:
             payload={
                 "consent_id": consent.id,
                 "scope": consent.scope,
+                "program": _program_name(session, consent.scope),
                 "party": party,
                 "expires_on": consent.expires_on.isoformat(),
             },

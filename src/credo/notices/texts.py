@@ -236,10 +236,19 @@ def _repair_decided(p: dict[str, Any], base: str) -> Text:
     )
 
 
+def _scope(p: dict[str, Any]) -> str:
+    """What a consent covers: its program by name, never a ``program:prg_…`` scope code."""
+    if p.get("program"):
+        return f"its program {p['program']}"
+    if str(p.get("scope") or "").startswith("program:"):
+        return "one of its programs"
+    return _words(p.get("scope"), {}) or "a purpose"
+
+
 def _consent_expiring(p: dict[str, Any], base: str) -> Text:
     return Text(
         title="A consent you gave is about to end",
-        what=f"Your consent to {p.get('party') or 'a relying party'} for {p.get('scope')} "
+        what=f"Your consent to {p.get('party') or 'a relying party'} for {_scope(p)} "
         f"ends on {p.get('expires_on')}.",
         why="You gave it with an end date; credo reminds you before it ends.",
         means="After that date the party can no longer ask about you for that purpose.",
