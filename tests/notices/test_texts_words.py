@@ -91,3 +91,14 @@ def test_a_consent_notice_names_the_program_not_its_scope_code() -> None:
     )
     unnamed = texts.render("consent.expiring", base, BASE)
     assert "prg_" not in unnamed.what and "one of its programs" in unnamed.what
+
+
+def test_a_review_outcome_reads_as_a_sentence() -> None:
+    upheld = texts.render("review.decided", {"decision_id": "dec_1", "outcome": "upheld"}, BASE)
+    assert upheld.what == "A person reviewed the automated decision dec_1 and upheld it."
+    assert upheld.means == "The decision stands."
+    overturned = texts.render(
+        "review.decided", {"decision_id": "dec_1", "outcome": "overturned"}, BASE
+    )
+    assert overturned.what.endswith("and overturned it.")
+    assert "reviewed answer" in overturned.means

@@ -216,9 +216,14 @@ def _record_corrected(p: dict[str, Any], base: str) -> Text:
 def _review_decided(p: dict[str, Any], base: str) -> Text:
     return Text(
         title="Your request for human review was decided",
-        what=f"A person reviewed decision {p.get('decision_id')}: {p.get('outcome')}.",
+        what=f"A person reviewed the automated decision {p.get('decision_id')} and "
+        + {"upheld": "upheld it.", "overturned": "overturned it."}.get(
+            str(p.get("outcome")), f"decided: {_words(p.get('outcome'), {})}."
+        ),
         why=p.get("note") or "The reviewer's note is in your file.",
-        means="Relying parties asking about that decision now get the reviewed answer.",
+        means="The decision stands."
+        if p.get("outcome") == "upheld"
+        else "Relying parties asking about that decision now get the reviewed answer.",
         can_do="If you disagree, you can dispute the records it rests on.",
         links=_links(base),
     )
