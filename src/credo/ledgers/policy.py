@@ -452,13 +452,27 @@ def _iso_date(value: Any) -> str | None:
     return None
 
 
-def parse(text: str, file: str = "<policy>") -> Policy:
-    """The policy a TOML text declares, or PolicyError naming file, line and reason."""
+def toml(text: str, file: str) -> dict[str, Any]:
+    """A policy file's TOML data, or PolicyError naming the file and the line of a syntax error."""
     try:
-        data = tomllib.loads(text)
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         line, reason = syntax_line(exc)
         raise PolicyError(file, [Problem(line, reason)]) from None
+
+
+def read_text(path: str) -> str:
+    """A policy file's text (an unreadable file is a PolicyError naming it)."""
+    try:
+        with open(path, encoding="utf-8") as handle:
+            return handle.read()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise PolicyError(path, [Problem(1, f"cannot read the file: {exc}")]) from None
+
+
+def parse(text: str, file: str = "<policy>") -> Policy:
+    """The policy a TOML text declares, or PolicyError naming file, line and reason."""
+    data = toml(text, file)
     checker = _Checker(text)
     scheme, version, title, base = checker.top(data)
     bands = checker.bands(data.get("grades"))
@@ -471,9 +485,4 @@ def parse(text: str, file: str = "<policy>") -> Policy:
 
 def read(path: str) -> Policy:
     """Parse a policy file (an unreadable file is an InvalidInput naming it)."""
-    try:
-        with open(path, encoding="utf-8") as handle:
-            text = handle.read()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise PolicyError(path, [Problem(1, f"cannot read the file: {exc}")]) from None
-    return parse(text, path)
+    return parse(read_text(path), path)

@@ -9,15 +9,12 @@ register has is checked here: ``half_life_months`` on a rule, ``[[lists]]`` tabl
 
 from __future__ import annotations
 
-import hashlib
-import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from credo.ledgers.policy import MAX_MONTHS, Band, PolicyError, Problem, Rule, _Checker
-from credo.ledgers.source import syntax_line
+from credo.ledgers.policy import MAX_MONTHS, Policy, PolicyError, _Checker, read_text, toml
 
 DEFAULT_FILE = Path(__file__).with_name("grade-policy.toml")
 REGISTER_GRADES = ("A", "B", "C", "D")
@@ -56,28 +53,14 @@ class Safety:
     domains: dict[str, str]  # rating domain -> catalogue ``domain`` value
 
 
-@dataclass(frozen=True)
-class GradePolicy:
-    """A parsed grade policy; ``half_lives`` maps a rule id to its half-life in months."""
+@dataclass(frozen=True, kw_only=True)
+class GradePolicy(Policy):
+    """A parsed grade policy: a ledger policy plus ``half_lives`` (a rule id's half-life in
+    months), list points and the safety ratings."""
 
-    scheme: str
-    version: int
-    title: str
-    description: str
-    base: int
-    bands: tuple[Band, ...]
-    rules: tuple[Rule, ...]
     half_lives: dict[str, int]
     lists: tuple[ListRule, ...]
     safety: Safety
-    source: str = field(default="", repr=False, compare=False)
-
-    @property
-    def digest(self) -> str:
-        return hashlib.sha256(self.source.encode()).hexdigest()
-
-    def grade(self, score: int) -> str:
-        return next(b.grade for b in self.bands if b.holds(score))
 
     def categories(self) -> set[str]:
         out = {r.category for r in self.rules}
@@ -167,11 +150,7 @@ def _safety(checker: _Checker, raw: Any) -> Safety:
 
 def parse(text: str, file: str = "<grade policy>") -> GradePolicy:
     """The grade policy a TOML text declares, or PolicyError naming file, line and reason."""
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        line, reason = syntax_line(exc)
-        raise PolicyError(file, [Problem(line, reason)]) from None
+    data = toml(text, file)
     checker = _Checker(text)
     half_lives, lists = _extras(checker, data)
     safety = _safety(checker, data.get("safety"))
@@ -187,23 +166,19 @@ def parse(text: str, file: str = "<grade policy>") -> GradePolicy:
         scheme,
         version,
         title,
-        str(data.get("description", "")),
         base,
         bands,
         rules,
-        half_lives,
-        tuple(lists),
-        safety,
+        str(data.get("description", "")),
         text,
+        half_lives=half_lives,
+        lists=tuple(lists),
+        safety=safety,
     )
 
 
 @lru_cache(maxsize=4)
 def load(path: str | None = None) -> GradePolicy:
     """The policy in force: the packaged file unless a path is given (parsed once)."""
-    target = Path(path) if path else DEFAULT_FILE
-    try:
-        text = target.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise PolicyError(str(target), [Problem(1, f"cannot read the file: {exc}")]) from None
-    return parse(text, str(target))
+    target = str(Path(path) if path else DEFAULT_FILE)
+    return parse(read_text(target), target)
