@@ -283,44 +283,57 @@ class Scorecard(ClassifierMixin, BaseEstimator):
         )
 
     def explain_frame(self, X: Any) -> list[dict[str, Any]]:
-        """Score, band, dimension sub-scores, four reasons, counterfactual and points per row."""
+        """Score, band, dimension sub-scores, four reasons, counterfactual and points per row.
+
+        Vectorised over the bin indices: points lost per feature is the feature's best points
+        less the points of the row's bin, the four largest losses come from one stable sort
+        (ties in feature order), sentences are rendered once per (feature, bin, value) and the
+        counterfactual once per distinct (actionable bins, raw points) pattern.
+        """
         frame, _ = as_frame(X, fitting=False)
         index = self.bin_index(X)
+        n = len(frame)
+        if n == 0:
+            return []
+        bins = self.bins_
         pts = self._points(index)
         raw = self.intercept_points_ + pts.sum(axis=1)
         scores = clip_scores(raw)
-        subs = rs.dimension_scores(pts, self.bins_, self.dimensions_, DIMENSIONS)
-        actionable = set(self.actionable_)
-        units = {
-            name: t.get("unit", "number")
-            for name, t in self.descriptions_.items()
-            if isinstance(t, Mapping)
-        }
+        subs = rs.dimension_scores(pts, bins, self.dimensions_, DIMENSIONS)
+        names = [fb.name for fb in bins]
+        labels = [[fb.label(b) for b in range(fb.n_bins)] for fb in bins]
+        points_of = [[int(p) for p in fb.points] for fb in bins]
+        lost_of = [[int(fb.points.max() - p) for p in fb.points] for fb in bins]
+        values = [_values(frame.iloc[:, j]) for j in range(len(bins))]
+        reasons = self._reasons(index, pts, values, names, labels, points_of, lost_of)
+        counterfactuals = self._counterfactuals(index, raw, scores)
+        index_rows = index.tolist()
+        score_list = scores.tolist()
+        raw_list = raw.tolist()
+        sub_lists = [(d, None if v is None else v.tolist()) for d, v in subs.items()]
+        intercept = self.intercept_points_
+        band_of = {s: band(s) for s in set(score_list)}
         out = []
-        for i in range(len(frame)):
-            values = [_value(frame.iat[i, j]) for j in range(len(self.bins_))]
-            score = int(scores[i])
+        for i in range(n):
+            row = index_rows[i]
+            score = score_list[i]
             out.append(
                 {
                     "score": score,
-                    "band": band(score),
-                    "dimensions": {d: (None if v is None else int(v[i])) for d, v in subs.items()},
-                    "reasons": rs.top_reasons(self.bins_, values, index[i], self.descriptions_),
-                    "counterfactual": rs.counterfactual(
-                        self.bins_,
-                        index[i],
-                        int(raw[i]),
-                        score,
-                        actionable,
-                        getattr(self, "directions_", None),
-                        units,
-                    ),
+                    "band": band_of[score],
+                    "dimensions": {d: (None if v is None else v[i]) for d, v in sub_lists},
+                    "reasons": reasons[i],
+                    "counterfactual": [dict(m) for m in counterfactuals[i]],
                     "points": {
-                        fb.name: {"value": v, "bin": fb.label(b), "points": int(p)}
-                        for fb, v, b, p in zip(self.bins_, values, index[i], pts[i], strict=True)
+                        names[j]: {
+                            "value": values[j][i],
+                            "bin": labels[j][b],
+                            "points": points_of[j][b],
+                        }
+                        for j, b in enumerate(row)
                     },
-                    "intercept": self.intercept_points_,
-                    "clip_adjustment": score - int(raw[i]),
+                    "intercept": intercept,
+                    "clip_adjustment": score - raw_list[i],
                 }
             )
         return out
@@ -339,6 +352,82 @@ class Scorecard(ClassifierMixin, BaseEstimator):
         return explained[0]
 
     # ---- internals -----------------------------------------------------------------------
+
+    def _reasons(
+        self,
+        index: np.ndarray,
+        pts: np.ndarray,
+        values: list[list[Any]],
+        names: list[str],
+        labels: list[list[str]],
+        points_of: list[list[int]],
+        lost_of: list[list[int]],
+    ) -> list[list[dict[str, Any]]]:
+        """Top reasons of every row: largest points lost first, ties in feature order."""
+        best = np.array([fb.points.max() for fb in self.bins_], dtype=np.int64)
+        lost = best[None, :] - pts
+        k = min(rs.N_REASONS, lost.shape[1])
+        order = np.argsort(-lost, axis=1, kind="stable")[:, :k]
+        counted = np.minimum((lost > 0).sum(axis=1), k).tolist()
+        order_rows = order.tolist()
+        index_rows = index.tolist()
+        templates = [self.descriptions_.get(name) for name in names]
+        texts: dict[tuple[int, int, type, Any], str] = {}
+        out = []
+        for i, row in enumerate(index_rows):
+            reasons = []
+            for j in order_rows[i][: counted[i]]:
+                b = row[j]
+                value = values[j][i]
+                drop = lost_of[j][b]
+                try:
+                    key = (j, b, type(value), value)
+                    text = texts.get(key)
+                    if text is None:
+                        text = texts[key] = rs.sentence(names[j], value, drop, templates[j])
+                except TypeError:  # an unhashable value: render it directly
+                    text = rs.sentence(names[j], value, drop, templates[j])
+                reasons.append(
+                    {
+                        "feature": names[j],
+                        "value": value,
+                        "bin": labels[j][b],
+                        "points": points_of[j][b],
+                        "points_lost": drop,
+                        "text": text,
+                    }
+                )
+            out.append(reasons)
+        return out
+
+    def _counterfactuals(
+        self, index: np.ndarray, raw: np.ndarray, scores: np.ndarray
+    ) -> list[list[dict[str, Any]]]:
+        """The counterfactual of every row, computed once per (actionable bins, raw) pattern."""
+        actionable = set(self.actionable_)
+        directions = getattr(self, "directions_", None)
+        units = {
+            name: t.get("unit", "number")
+            for name, t in self.descriptions_.items()
+            if isinstance(t, Mapping)
+        }
+        cols = [j for j, fb in enumerate(self.bins_) if fb.name in actionable]
+        keys = np.column_stack([index[:, cols].astype(np.int64), raw.astype(np.int64)])
+        _, first, inverse = np.unique(keys, axis=0, return_index=True, return_inverse=True)
+        inverse = np.asarray(inverse).reshape(-1)
+        plans = [
+            rs.counterfactual(
+                self.bins_,
+                index[i],
+                int(raw[i]),
+                int(scores[i]),
+                actionable,
+                directions,
+                units,
+            )
+            for i in first.tolist()
+        ]
+        return [plans[u] for u in inverse.tolist()]
 
     def _points(self, index: np.ndarray) -> np.ndarray:
         if index.shape[0] == 0:
@@ -365,6 +454,15 @@ def _names(est: Scorecard, frame: pd.DataFrame) -> list[str]:
 def _column(fb: FeatureBins, frame: pd.DataFrame, j: int) -> Any:
     col = frame.iloc[:, j]
     return numeric_values(col) if fb.kind == NUMERICAL else col
+
+
+def _values(col: pd.Series) -> list[Any]:
+    """A column's values as plain Python scalars, missing as None (``_value`` of each)."""
+    if col.dtype == np.float64:
+        return [None if x != x else x for x in col.to_numpy().tolist()]
+    if col.dtype == np.int64:
+        return col.to_numpy().tolist()
+    return [_value(v) for v in col.tolist()]
 
 
 def _value(v: Any) -> Any:
