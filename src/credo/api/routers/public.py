@@ -373,30 +373,28 @@ def withdraw(domain: str, subject: SubjectDep, session: SessionDep) -> dict[str,
     }
 
 
-@me_router.post(
-    "/{domain}/appeal",
-    status_code=201,
-    response_model=RequestOut,
-    summary="Appeal a rating (within 21 days of its publication)",
-)
-def appeal(domain: str, body: RequestIn, subject: SubjectDep, session: SessionDep) -> RequestOut:
-    row = appeals.request(
-        session=session, subject_id=subject.id, domain=domain, kind="appeal", reason=body.reason
+def _request_route(kind: str, summary: str) -> None:
+    """``POST /{domain}/<kind>``: open an appeal or a re-rating request (one route per kind)."""
+
+    def ask(domain: str, body: RequestIn, subject: SubjectDep, session: SessionDep) -> RequestOut:
+        row = appeals.request(
+            session=session, subject_id=subject.id, domain=domain, kind=kind, reason=body.reason
+        )
+        return _request_out(row)
+
+    me_router.add_api_route(
+        f"/{{domain}}/{kind}",
+        ask,
+        methods=["POST"],
+        status_code=201,
+        response_model=RequestOut,
+        summary=summary,
+        name=kind,
     )
-    return _request_out(row)
 
 
-@me_router.post(
-    "/{domain}/rerating",
-    status_code=201,
-    response_model=RequestOut,
-    summary="Ask to be re-rated after putting things right",
-)
-def rerating(domain: str, body: RequestIn, subject: SubjectDep, session: SessionDep) -> RequestOut:
-    row = appeals.request(
-        session=session, subject_id=subject.id, domain=domain, kind="rerating", reason=body.reason
-    )
-    return _request_out(row)
+_request_route("appeal", "Appeal a rating (within 21 days of its publication)")
+_request_route("rerating", "Ask to be re-rated after putting things right")
 
 
 @admin_router.get(
