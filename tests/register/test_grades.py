@@ -54,6 +54,15 @@ def test_a_fulfilled_judgment_stops_counting() -> None:
     assert grade([judged, fulfilled], [], load(), DAY)["reasons"] == []
 
 
+def test_a_revoked_licence_stops_counting_as_granted() -> None:
+    granted = fact(1, "licence.granted", 400, licence_number="L-1", licence_type="food_business")
+    kept = grade([granted], [], load(), DAY)
+    assert [r["rule"] for r in kept["reasons"]] == ["licence_granted"]
+    revoked = fact(2, "licence.revoked", 10, licence_number="L-1")
+    rules = [r["rule"] for r in grade([granted, revoked], [], load(), DAY)["reasons"]]
+    assert rules == ["licence_revoked"]
+
+
 def test_old_records_stop_counting_after_their_months() -> None:
     assert grade([fact(1, "penalty.imposed", 800, severity="minor")], [], load(), DAY)[
         "reasons"] == []
