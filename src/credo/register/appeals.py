@@ -15,7 +15,7 @@ import datetime as dt
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from credo.core import audit, clock
+from credo.core import audit, clock, decisions
 from credo.errors import Conflict, Forbidden, InvalidInput, NotFound
 from credo.register import service
 from credo.register.events import RatingRequestDecided, RatingRequested, ReplyPublished
@@ -51,12 +51,7 @@ def _text(value: str, field: str) -> str:
 def rating(*, session: Session, subject_id: int, domain: str) -> SafetyRating:
     """The organisation's published rating in a domain (NotFound names the domain)."""
     _organisation(session, subject_id)
-    domains = load().safety.domains
-    if domain not in domains:
-        raise InvalidInput(
-            f"domain {domain!r} is not one of {', '.join(domains)}",
-            details=[{"field": "domain", "value": domain}],
-        )
+    decisions.one_of(domain, load().safety.domains, field="domain")
     row = session.execute(
         select(SafetyRating).where(
             SafetyRating.subject_id == subject_id, SafetyRating.domain == domain
@@ -203,16 +198,13 @@ def decide(
     actor: str = "operator",
 ) -> RatingRequest:
     """Decide an appeal (upheld with a new rating, or dismissed) or close a re-rating."""
-    row = session.get(RatingRequest, request_id)
-    if row is None:
-        raise NotFound(
-            f"no rating request {request_id}", details=[{"field": "id", "value": request_id}]
-        )
-    if row.state != "open":
-        raise Conflict(
-            f"request {request_id} is already {row.state}",
-            details=[{"field": "id", "value": request_id}],
-        )
+    row = decisions.open_request(
+        session.get(RatingRequest, request_id),
+        field="id",
+        value=request_id,
+        missing=f"no rating request {request_id}",
+        decided=f"request {request_id} is already {{state}}",
+    )
     if outcome not in OUTCOMES[row.kind]:
         raise InvalidInput(
             f"outcome {outcome!r} for a {row.kind} must be one of {', '.join(OUTCOMES[row.kind])}",
@@ -231,4 +223,3 @@ def decide(
     if upheld:
         service.publish(session=session, subject_ids=[row.subject_id], actor=actor)
     return row
-

@@ -19,9 +19,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from credo.core import audit, clock, db
+from credo.core import audit, clock, db, decisions
 from credo.core.types import free_text
-from credo.errors import Conflict, InvalidInput, NotFound
+from credo.errors import Conflict, InvalidInput
 from credo.lists import service as lists
 from credo.records import service as records
 from credo.records.intake import validate_all, validator_for
@@ -124,22 +124,15 @@ def answer(
     note: str | None = None,
 ) -> Dispute:
     """The furnisher's answer: verified (state restored), corrected (new version) or deleted."""
-    dispute = session.get(Dispute, dispute_id)
-    if dispute is None or dispute.furnisher_id != furnisher_id:
-        raise NotFound(
-            f"no dispute {dispute_id} on your records",
-            details=[{"field": "dispute_id", "value": dispute_id}],
-        )
-    if dispute.state != "open":
-        raise Conflict(
-            f"dispute {dispute_id} was already resolved ({dispute.state})",
-            details=[{"field": "dispute_id", "value": dispute_id}],
-        )
-    if outcome not in OUTCOMES:
-        raise InvalidInput(
-            f"outcome {outcome!r} is not one of {', '.join(OUTCOMES)}",
-            details=[{"field": "outcome", "value": outcome}],
-        )
+    found = session.get(Dispute, dispute_id)
+    dispute = decisions.open_request(
+        found if found is not None and found.furnisher_id == furnisher_id else None,
+        field="dispute_id",
+        value=dispute_id,
+        missing=f"no dispute {dispute_id} on your records",
+        decided=f"dispute {dispute_id} was already resolved ({{state}})",
+    )
+    decisions.one_of(outcome, OUTCOMES, field="outcome")
     record = session.get(Record, dispute.record_id)
     assert record is not None
     actor = f"furnisher:{furnisher_id}"

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from credo.access.models import Inquiry
-from credo.core import audit, clock, db
+from credo.core import audit, clock, db, decisions
 from credo.core.types import free_text
 from credo.errors import Conflict, InvalidInput, NotFound
 from credo.lists import rules as list_rules
@@ -119,21 +119,14 @@ def request(*, session: Session, subject_id: int, decision_id: str, reason: str)
 
 def decide(*, session: Session, review_id: int, outcome: str, note: str) -> Review:
     """The operator's outcome, recorded and shown to the subject."""
-    review = session.get(Review, review_id)
-    if review is None:
-        raise NotFound(
-            f"no review {review_id}", details=[{"field": "review_id", "value": review_id}]
-        )
-    if review.state != "open":
-        raise Conflict(
-            f"review {review_id} was already decided ({review.state})",
-            details=[{"field": "review_id", "value": review_id}],
-        )
-    if outcome not in OUTCOMES:
-        raise InvalidInput(
-            f"outcome {outcome!r} is not one of {', '.join(OUTCOMES)}",
-            details=[{"field": "outcome", "value": outcome}],
-        )
+    review = decisions.open_request(
+        session.get(Review, review_id),
+        field="review_id",
+        value=review_id,
+        missing=f"no review {review_id}",
+        decided=f"review {review_id} was already decided ({{state}})",
+    )
+    decisions.one_of(outcome, OUTCOMES, field="outcome")
     if not note.strip():
         raise InvalidInput(
             "a decision needs a note for the subject", details=[{"field": "note", "value": note}]
