@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-from typing import Annotated, Any
+from collections.abc import Callable
+from typing import Annotated, Any, TypeVar
 
 from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials
+from sqlalchemy.orm import Session
 
 from credo.access import checks, consents, parties, rules
 from credo.access.models import Consent, Program, RelyingParty
@@ -38,6 +41,7 @@ party_router = APIRouter(
 me_router = APIRouter(prefix="/v1/me", tags=["subject"], responses=ERROR_RESPONSES)
 
 DEFAULT_RATE, DEFAULT_BURST = 50.0, 100
+_T = TypeVar("_T")
 _limiter_lock = threading.Lock()
 
 
@@ -60,10 +64,8 @@ def limiter(request: Request) -> Limiter:
     return buckets
 
 
-def get_party(
-    request: Request,
-    session: SessionDep,
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+def _authorize(
+    request: Request, session: Session, credentials: HTTPAuthorizationCredentials | None
 ) -> RelyingParty:
     """The relying party a key names, within its rate; other roles' credentials are 401."""
     if credentials is None or credentials.scheme.lower() != "bearer" or not credentials.credentials:
@@ -77,6 +79,36 @@ def get_party(
             headers={"Retry-After": retry_after(wait)},
         )
     return party
+
+
+def get_party(
+    request: Request,
+    session: SessionDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+) -> RelyingParty:
+    """The relying party a key names, within its rate; other roles' credentials are 401."""
+    return _authorize(request, session, credentials)
+
+
+def _in_one_hop(
+    request: Request,
+    credentials: HTTPAuthorizationCredentials | None,
+    work: Callable[[Session, RelyingParty], _T],
+) -> _T:
+    """A whole check in one worker thread: the unit of work (as ``get_session``: one commit
+    after success, a rollback on error), authentication and rate limit, the check and its
+    inquiry. The session's connection is taken and given back within this one call, never
+    held while the request waits for another thread (with the pool smaller than the thread
+    pool, requests holding connections while waiting for a thread, and threads waiting for
+    connections, starved each other until the pool's timeout)."""
+    with request.app.state.factory() as session:
+        try:
+            result = work(session, _authorize(request, session, credentials))
+        except BaseException:
+            session.rollback()
+            raise
+        session.commit()
+    return result
 
 
 PartyDep = Annotated[RelyingParty, Depends(get_party)]
@@ -142,21 +174,29 @@ def read_program(program_id: str, party: PartyDep, session: SessionDep) -> Progr
     response_model=EligibilityOut,
     summary="Is this subject eligible for your program? (needs the subject's consent)",
 )
-def check_eligibility(body: EligibilityIn, party: PartyDep, session: SessionDep) -> EligibilityOut:
+async def check_eligibility(
+    body: EligibilityIn,
+    request: Request,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+) -> EligibilityOut:
     """The answer and a reason category, never the score or the file; logged as an inquiry."""
-    decision = checks.eligibility(
-        session=session,
-        party=party,
-        scheme=body.subject.scheme,
-        value=body.subject.id,
-        program_id=body.program,
-    )
-    return EligibilityOut(
-        eligible=decision.answer,
-        decision_id=decision.decision_id,
-        reason=decision.reason,
-        review=rules.REVIEW,
-    )
+
+    def work(session: Session, party: RelyingParty) -> EligibilityOut:
+        decision = checks.eligibility(
+            session=session,
+            party=party,
+            scheme=body.subject.scheme,
+            value=body.subject.id,
+            program_id=body.program,
+        )
+        return EligibilityOut(
+            eligible=decision.answer,
+            decision_id=decision.decision_id,
+            reason=decision.reason,
+            review=rules.REVIEW,
+        )
+
+    return await run_in_threadpool(_in_one_hop, request, credentials, work)
 
 
 @party_router.post(
@@ -164,18 +204,26 @@ def check_eligibility(body: EligibilityIn, party: PartyDep, session: SessionDep)
     response_model=RestrictionOut,
     summary="Is this activity restricted for the subject by a court order?",
 )
-def check_restriction(body: RestrictionIn, party: PartyDep, session: SessionDep) -> RestrictionOut:
+async def check_restriction(
+    body: RestrictionIn,
+    request: Request,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+) -> RestrictionOut:
     """Legally mandated: no consent needed, for activities the party enforces; logged."""
-    decision = checks.restriction(
-        session=session,
-        party=party,
-        scheme=body.subject.scheme,
-        value=body.subject.id,
-        activity=body.activity,
-    )
-    return RestrictionOut(
-        restricted=decision.answer, decision_id=decision.decision_id, reason=decision.reason
-    )
+
+    def work(session: Session, party: RelyingParty) -> RestrictionOut:
+        decision = checks.restriction(
+            session=session,
+            party=party,
+            scheme=body.subject.scheme,
+            value=body.subject.id,
+            activity=body.activity,
+        )
+        return RestrictionOut(
+            restricted=decision.answer, decision_id=decision.decision_id, reason=decision.reason
+        )
+
+    return await run_in_threadpool(_in_one_hop, request, credentials, work)
 
 
 def _consent_out(session: SessionDep, consent: Consent) -> ConsentOut:
