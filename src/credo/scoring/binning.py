@@ -20,6 +20,8 @@ import pandas as pd
 from credo.scoring.validation import CATEGORICAL, NUMERICAL
 
 MISSING_LABEL = "missing"
+#: Up to this many values, categories are assigned by a dict look-up instead of factorize.
+SMALL = 16
 
 
 @dataclass(eq=False)
@@ -36,6 +38,7 @@ class FeatureBins:
     points: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     _index: pd.Index | None = field(default=None, repr=False, compare=False)
     _lookup: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.intp), repr=False)
+    _bin_of: dict[str, int] | None = field(default=None, repr=False, compare=False)
 
     @property
     def n_bins(self) -> int:
@@ -63,6 +66,17 @@ class FeatureBins:
                     [self.missing_bin],
                 ]
             ).astype(np.intp)
+        if len(values) <= SMALL:  # a subject or a few: a dict look-up beats factorize
+            plain = values.tolist() if hasattr(values, "tolist") else list(values)
+            if all(v.__class__ is str for v in plain):
+                if self._bin_of is None:
+                    self._bin_of = {}
+                    for b, group in enumerate(self.categories):
+                        for c in group:
+                            if c.__class__ is str:
+                                self._bin_of.setdefault(c, b)
+                missing = self.missing_bin
+                return np.array([self._bin_of.get(v, missing) for v in plain], dtype=np.intp)
         # factorize first (fast on Arrow strings), then look up only the distinct values
         codes, uniques = pd.factorize(values, use_na_sentinel=True)
         known = self._lookup[self._index.get_indexer(uniques)]

@@ -5,8 +5,11 @@ A thin scikit-learn shell over the pure functions in ``binning``, ``scaling`` an
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-from collections.abc import Mapping
+import gc
+import math
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 import numpy as np
@@ -217,11 +220,7 @@ class Scorecard(ClassifierMixin, BaseEstimator):
         check_is_fitted(self)
         frame, checked = as_frame(X, fitting=False)
         validate_data(self, checked, reset=False, skip_check_array=True)
-        if len(frame) == 0:
-            return np.zeros((0, len(self.bins_)), dtype=np.intp)
-        return np.column_stack(
-            [fb.assign(_column(fb, frame, j)) for j, fb in enumerate(self.bins_)]
-        )
+        return self._index_of(frame)
 
     def decision_function(self, X: Any) -> np.ndarray:
         """Log-odds of the bad class (``classes_[1]``) from the unrounded model."""
@@ -288,55 +287,70 @@ class Scorecard(ClassifierMixin, BaseEstimator):
         Vectorised over the bin indices: points lost per feature is the feature's best points
         less the points of the row's bin, the four largest losses come from one stable sort
         (ties in feature order), sentences are rendered once per (feature, bin, value) and the
-        counterfactual once per distinct (actionable bins, raw points) pattern.
+        counterfactual once per distinct (actionable bins, raw points) pattern. The dicts are
+        then assembled column by column, with the cyclic garbage collector paused (they hold
+        no cycles, and its passes over millions of fresh containers cost more than the rest).
         """
-        frame, _ = as_frame(X, fitting=False)
-        index = self.bin_index(X)
-        n = len(frame)
-        if n == 0:
+        check_is_fitted(self)
+        frame, checked = as_frame(X, fitting=False)
+        validate_data(self, checked, reset=False, skip_check_array=True)
+        if len(frame) == 0:
             return []
+        index = self._index_of(frame)
+        with _collector_paused():
+            return self._explained(frame, index)
+
+    def _explained(self, frame: pd.DataFrame, index: np.ndarray) -> list[dict[str, Any]]:
         bins = self.bins_
+        n = len(index)
         pts = self._points(index)
         raw = self.intercept_points_ + pts.sum(axis=1)
         scores = clip_scores(raw)
         subs = rs.dimension_scores(pts, bins, self.dimensions_, DIMENSIONS)
         names = [fb.name for fb in bins]
-        labels = [[fb.label(b) for b in range(fb.n_bins)] for fb in bins]
-        points_of = [[int(p) for p in fb.points] for fb in bins]
-        lost_of = [[int(fb.points.max() - p) for p in fb.points] for fb in bins]
-        values = [_values(frame.iloc[:, j]) for j in range(len(bins))]
-        reasons = self._reasons(index, pts, values, names, labels, points_of, lost_of)
-        counterfactuals = self._counterfactuals(index, raw, scores)
-        index_rows = index.tolist()
-        score_list = scores.tolist()
-        raw_list = raw.tolist()
-        sub_lists = [(d, None if v is None else v.tolist()) for d, v in subs.items()]
-        intercept = self.intercept_points_
-        band_of = {s: band(s) for s in set(score_list)}
-        out = []
-        for i in range(n):
-            row = index_rows[i]
-            score = score_list[i]
-            out.append(
-                {
-                    "score": score,
-                    "band": band_of[score],
-                    "dimensions": {d: (None if v is None else v[i]) for d, v in sub_lists},
-                    "reasons": reasons[i],
-                    "counterfactual": [dict(m) for m in counterfactuals[i]],
-                    "points": {
-                        names[j]: {
-                            "value": values[j][i],
-                            "bin": labels[j][b],
-                            "points": points_of[j][b],
-                        }
-                        for j, b in enumerate(row)
-                    },
-                    "intercept": intercept,
-                    "clip_adjustment": score - raw_list[i],
-                }
+        values = [_values(col) for _, col in frame.items()]
+        points_cols = []
+        for j, fb in enumerate(bins):
+            labels = np.array([fb.label(b) for b in range(fb.n_bins)], dtype=object)
+            points = np.array([int(p) for p in fb.points], dtype=object)
+            col = index[:, j]
+            points_cols.append(
+                [
+                    {"value": v, "bin": lab, "points": p}
+                    for v, lab, p in zip(
+                        values[j], labels[col].tolist(), points[col].tolist(), strict=True
+                    )
+                ]
             )
-        return out
+        reasons = self._reasons(index, pts, values, names)
+        counterfactuals = self._counterfactuals(index, raw, scores)
+        score_list = scores.tolist()
+        clip_list = (scores - raw).tolist()
+        band_of = {s: band(s) for s in set(score_list)}
+        dim_names = list(subs)
+        dim_cols = [[None] * n if v is None else v.tolist() for v in subs.values()]
+        intercept = self.intercept_points_
+        return [
+            {
+                "score": score,
+                "band": band_of[score],
+                "dimensions": dict(zip(dim_names, dims, strict=True)),
+                "reasons": why,
+                "counterfactual": [dict(m) for m in plan],
+                "points": dict(zip(names, row, strict=True)),
+                "intercept": intercept,
+                "clip_adjustment": clip,
+            }
+            for score, clip, dims, why, plan, row in zip(
+                score_list,
+                clip_list,
+                zip(*dim_cols, strict=True),
+                reasons,
+                counterfactuals,
+                zip(*points_cols, strict=True),
+                strict=True,
+            )
+        ]
 
     def explain(self, X_row: Any) -> dict[str, Any]:
         """``explain_frame`` for one subject: a one-row frame, a Series or a dict of values."""
@@ -359,45 +373,60 @@ class Scorecard(ClassifierMixin, BaseEstimator):
         pts: np.ndarray,
         values: list[list[Any]],
         names: list[str],
-        labels: list[list[str]],
-        points_of: list[list[int]],
-        lost_of: list[list[int]],
     ) -> list[list[dict[str, Any]]]:
         """Top reasons of every row: largest points lost first, ties in feature order."""
-        best = np.array([fb.points.max() for fb in self.bins_], dtype=np.int64)
+        bins = self.bins_
+        best = np.array([fb.points.max() for fb in bins], dtype=np.int64)
         lost = best[None, :] - pts
         k = min(rs.N_REASONS, lost.shape[1])
         order = np.argsort(-lost, axis=1, kind="stable")[:, :k]
-        counted = np.minimum((lost > 0).sum(axis=1), k).tolist()
-        order_rows = order.tolist()
-        index_rows = index.tolist()
+        counted = (lost > 0).sum(axis=1)
+        # every (feature, bin) as one flat position: its name, label, points and points lost
+        offsets = np.cumsum([0] + [fb.n_bins for fb in bins])
+        flat_name = np.array([fb.name for fb in bins for _ in range(fb.n_bins)], dtype=object)
+        flat_label = np.array([fb.label(b) for fb in bins for b in range(fb.n_bins)], dtype=object)
+        flat_points = np.array([int(p) for fb in bins for p in fb.points], dtype=object)
+        flat_lost = np.array(
+            [int(fb.points.max() - p) for fb in bins for p in fb.points], dtype=object
+        )
         templates = [self.descriptions_.get(name) for name in names]
         texts: dict[tuple[int, int, type, Any], str] = {}
-        out = []
-        for i, row in enumerate(index_rows):
-            reasons = []
-            for j in order_rows[i][: counted[i]]:
-                b = row[j]
+        out: list[list[dict[str, Any]]] = [[] for _ in range(len(index))]
+        for r in range(k):
+            rows = np.flatnonzero(counted > r)
+            if len(rows) == 0:
+                break
+            js = order[rows, r]
+            bs = index[rows, js]
+            flat = offsets[js] + bs
+            for i, j, b, name, label, points, drop in zip(
+                rows.tolist(),
+                js.tolist(),
+                bs.tolist(),
+                flat_name[flat].tolist(),
+                flat_label[flat].tolist(),
+                flat_points[flat].tolist(),
+                flat_lost[flat].tolist(),
+                strict=True,
+            ):
                 value = values[j][i]
-                drop = lost_of[j][b]
                 try:
                     key = (j, b, type(value), value)
                     text = texts.get(key)
                     if text is None:
-                        text = texts[key] = rs.sentence(names[j], value, drop, templates[j])
+                        text = texts[key] = rs.sentence(name, value, drop, templates[j])
                 except TypeError:  # an unhashable value: render it directly
-                    text = rs.sentence(names[j], value, drop, templates[j])
-                reasons.append(
+                    text = rs.sentence(name, value, drop, templates[j])
+                out[i].append(
                     {
-                        "feature": names[j],
+                        "feature": name,
                         "value": value,
-                        "bin": labels[j][b],
-                        "points": points_of[j][b],
+                        "bin": label,
+                        "points": points,
                         "points_lost": drop,
                         "text": text,
                     }
                 )
-            out.append(reasons)
         return out
 
     def _counterfactuals(
@@ -412,9 +441,18 @@ class Scorecard(ClassifierMixin, BaseEstimator):
             if isinstance(t, Mapping)
         }
         cols = [j for j, fb in enumerate(self.bins_) if fb.name in actionable]
-        keys = np.column_stack([index[:, cols].astype(np.int64), raw.astype(np.int64)])
-        _, first, inverse = np.unique(keys, axis=0, return_index=True, return_inverse=True)
-        inverse = np.asarray(inverse).reshape(-1)
+        span = int(raw.max() - raw.min()) + 1
+        if math.prod([self.bins_[j].n_bins for j in cols]) * span < 2**62:
+            # one integer per (actionable bins, raw points): mixed radix over the bins, then raw
+            key = np.zeros(len(index), dtype=np.int64)
+            for j in cols:
+                key = key * self.bins_[j].n_bins + index[:, j]
+            key = key * span + (raw - raw.min())
+            _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
+        else:
+            keys = np.column_stack([index[:, cols].astype(np.int64), raw.astype(np.int64)])
+            _, first, inverse = np.unique(keys, axis=0, return_index=True, return_inverse=True)
+            inverse = np.asarray(inverse).reshape(-1)
         plans = [
             rs.counterfactual(
                 self.bins_,
@@ -428,6 +466,17 @@ class Scorecard(ClassifierMixin, BaseEstimator):
             for i in first.tolist()
         ]
         return [plans[u] for u in inverse.tolist()]
+
+    def _index_of(self, frame: pd.DataFrame) -> np.ndarray:
+        if len(frame) == 0:
+            return np.zeros((0, len(self.bins_)), dtype=np.intp)
+        cols = [col for _, col in frame.items()]
+        return np.column_stack(
+            [
+                fb.assign(numeric_values(col) if fb.kind == NUMERICAL else col)
+                for fb, col in zip(self.bins_, cols, strict=True)
+            ]
+        )
 
     def _points(self, index: np.ndarray) -> np.ndarray:
         if index.shape[0] == 0:
@@ -456,13 +505,25 @@ def _column(fb: FeatureBins, frame: pd.DataFrame, j: int) -> Any:
     return numeric_values(col) if fb.kind == NUMERICAL else col
 
 
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while acyclic results are built, then restore it."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def _values(col: pd.Series) -> list[Any]:
     """A column's values as plain Python scalars, missing as None (``_value`` of each)."""
     if col.dtype == np.float64:
         return [None if x != x else x for x in col.to_numpy().tolist()]
     if col.dtype == np.int64:
         return col.to_numpy().tolist()
-    return [_value(v) for v in col.tolist()]
+    return [v if v.__class__ is str else _value(v) for v in col.tolist()]
 
 
 def _value(v: Any) -> Any:
