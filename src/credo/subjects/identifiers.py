@@ -24,6 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from types import ModuleType
 
+import numpy as np
 from stdnum.cn import uscc as _uscc
 from stdnum.exceptions import ValidationError
 
@@ -139,6 +140,41 @@ def normalise_cn_uscc(value: str) -> str:
     if _uscc.calc_check_digit(number) != number[17]:
         raise _bad("cn_uscc", value, "check character does not match")
     return number
+
+
+_RIC_CHECK = np.frombuffer(b"10X98765432", np.uint8)
+_PROVINCE_CODES = np.array(sorted(PROVINCES))
+
+
+def ric_valid_many(numbers: list[str], *, today: dt.date) -> list[dt.date | None]:
+    """Vectorised :func:`normalise_cn_ric` for numbers already in normal form.
+
+    For each number, its birth date when it is a valid resident number written exactly in
+    normal form (17 digits and a digit or ``X``, nothing else), else None. Conservative: a
+    None only means "not proven here" (the caller asks :func:`normalise_cn_ric`, which
+    judges); a date means :func:`normalise_cn_ric` returns the number unchanged.
+    """
+    if not numbers:
+        return []
+    shaped = [n if len(n) == 18 and n.isascii() else "?" * 18 for n in numbers]
+    raw = np.frombuffer("".join(shaped).encode("ascii"), np.uint8).reshape(-1, 18)
+    digits = raw[:, :17].astype(np.int64) - 48
+    last = raw[:, 17]
+    ok = ((digits >= 0) & (digits <= 9)).all(axis=1)
+    ok &= ((last >= 48) & (last <= 57)) | (last == ord("X"))
+    digits = np.where(ok[:, None], digits, 0)
+    ok &= _RIC_CHECK[(digits @ np.array(RIC_WEIGHTS)) % 11] == last
+    ok &= np.isin(digits[:, 0] * 10 + digits[:, 1], _PROVINCE_CODES)
+    year = digits[:, 6:10] @ np.array([1000, 100, 10, 1])
+    month = digits[:, 10] * 10 + digits[:, 11]
+    day = digits[:, 12] * 10 + digits[:, 13]
+    ok &= (year >= 1880) & (month >= 1) & (month <= 12) & (day >= 1) & (day <= 31)
+    year, month, day = np.where(ok, year, 2000), np.where(ok, month, 1), np.where(ok, day, 1)
+    first = (year - 1970).astype("datetime64[Y]").astype("datetime64[M]") + (month - 1)
+    born = first.astype("datetime64[D]") + (day - 1)
+    ok &= born.astype("datetime64[M]") == first  # the day exists in its month
+    ok &= born <= np.datetime64(today, "D")
+    return [b if good else None for b, good in zip(born.tolist(), ok.tolist(), strict=True)]
 
 
 def ric_birth_date(number: str) -> dt.date:

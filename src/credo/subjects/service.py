@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Session
 
 from credo.config import get_settings
 from credo.core import clock
-from credo.core.db import insert_rows
 from credo.errors import NotFound
 from credo.subjects.identifiers import get_scheme, lookup_key, mask, ric_birth_date
 from credo.subjects.models import Subject
@@ -53,34 +55,24 @@ def _lookup(
         found.update({(scheme, k): i for k, i in rows})
 
 
-def resolve_many(
-    *,
-    session: Session,
-    identities: Iterable[tuple[Identity, str | None]],
-    cache: dict[tuple[str, str], int] | None = None,
-) -> dict[tuple[str, str], int]:
-    """Subject ids for (identity, name) pairs, inserting the unknown ones in one statement.
+def _day(processor: Any, value: dt.date) -> Any:
+    """A date as bound on SQLite: the Date type's processor, else the driver's ISO text."""
+    return value.isoformat() if processor is None else processor(value)
 
-    ``cache`` (scheme, key) -> id may be carried across calls in one intake run; ids are
-    never reused, so a cached id stays right.
-    """
-    found = cache if cache is not None else {}
-    wanted: dict[tuple[str, str], tuple[Identity, str | None]] = {}
-    for identity, name in identities:
-        pair = (identity.scheme, identity.key)
-        if pair not in found:
-            wanted.setdefault(pair, (identity, name))
-    by_scheme: dict[str, list[str]] = {}
-    for scheme, key in wanted:
-        by_scheme.setdefault(scheme, []).append(key)
-    for scheme, keys in by_scheme.items():
-        _lookup(session, scheme, keys, found)
-    missing = [wanted[p] for p in wanted if p not in found]
-    if missing:
-        now = clock.now()
-        insert_rows(
-            session,
-            Subject.__table__,
+
+def _insert_new(session: Session, rows: list[tuple[Identity, str | None]]) -> None:
+    """Insert subjects, skipping any (scheme, key) already stored: one statement."""
+    table = Subject.__table__
+    now = clock.now()
+    session.flush()  # subjects added to the session count as held
+    connection = session.connection()
+    dialect = connection.dialect
+    if dialect.name != "sqlite":
+        statement = pg_insert(Subject).on_conflict_do_nothing(
+            index_elements=[table.c.scheme, table.c.lookup_key]
+        )
+        session.execute(
+            statement,
             [
                 {
                     "kind": i.kind,
@@ -91,14 +83,90 @@ def resolve_many(
                     "birth_date": i.birth_date,
                     "created_at": now,
                 }
-                for i, name in missing
+                for i, name in rows
             ],
         )
-        by_scheme = {}
-        for identity, _ in missing:
-            by_scheme.setdefault(identity.scheme, []).append(identity.key)
-        for scheme, keys in by_scheme.items():
-            _lookup(session, scheme, keys, found)
+        return
+    # SQLite: the values the column types would bind, the timestamp converted once
+    when = table.c.created_at.type.bind_processor(dialect)
+    day = table.c.birth_date.type.bind_processor(dialect)
+    created = when(now) if when is not None else now
+    if isinstance(created, dt.datetime):  # as sqlite3's datetime adapter would, once
+        created = created.isoformat(" ")
+    params = [
+        (
+            i.kind,
+            i.scheme,
+            i.key,
+            i.display,
+            name,
+            None if i.birth_date is None else _day(day, i.birth_date),
+            created,
+        )
+        for i, name in rows
+    ]
+    raw = connection.connection.driver_connection
+    assert raw is not None
+    cursor = raw.cursor()
+    try:
+        cursor.executemany(
+            "INSERT INTO subjects (kind, scheme, lookup_key, display_id, name, birth_date,"
+            " created_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (scheme, lookup_key) DO NOTHING",
+            params,
+        )
+    finally:
+        cursor.close()
+
+
+def _lookup_all(
+    session: Session, scheme: str, keys: list[str], found: dict[tuple[str, str], int]
+) -> None:
+    """Ids of stored subjects by key: on SQLite one statement over a JSON array of keys."""
+    connection = session.connection()
+    if connection.dialect.name != "sqlite":
+        _lookup(session, scheme, keys, found)
+        return
+    raw = connection.connection.driver_connection
+    assert raw is not None
+    cursor = raw.cursor()
+    try:
+        rows = cursor.execute(
+            "SELECT lookup_key, id FROM subjects WHERE scheme = ?"
+            " AND lookup_key IN (SELECT value FROM json_each(?))",
+            (scheme, json.dumps(keys)),
+        )
+        found.update({(scheme, k): i for k, i in rows})
+    finally:
+        cursor.close()
+
+
+def resolve_many(
+    *,
+    session: Session,
+    identities: Iterable[tuple[Identity, str | None]],
+    cache: dict[tuple[str, str], int] | None = None,
+) -> dict[tuple[str, str], int]:
+    """Subject ids for (identity, name) pairs, inserting the unknown ones.
+
+    One ``INSERT ... ON CONFLICT DO NOTHING`` of every pair not in ``cache`` (a held subject
+    keeps its name and creation time), then one look-up of their ids. ``cache``
+    (scheme, key) -> id may be carried across calls in one intake run; ids are never
+    reused, so a cached id stays right.
+    """
+    found = cache if cache is not None else {}
+    wanted: dict[tuple[str, str], tuple[Identity, str | None]] = {}
+    for identity, name in identities:
+        pair = (identity.scheme, identity.key)
+        if pair not in found and pair not in wanted:
+            wanted[pair] = (identity, name)
+    if not wanted:
+        return found
+    _insert_new(session, list(wanted.values()))
+    by_scheme: dict[str, list[str]] = {}
+    for scheme, key in wanted:
+        by_scheme.setdefault(scheme, []).append(key)
+    for scheme, keys in by_scheme.items():
+        _lookup_all(session, scheme, keys, found)
     return found
 
 
