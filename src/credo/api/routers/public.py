@@ -332,18 +332,11 @@ class DecisionIn(BaseModel):
 
 
 def _request_out(r: Any) -> RequestOut:
-    return RequestOut(
-        id=r.id,
-        domain=r.domain,
-        kind=r.kind,
-        state=r.state,
-        reason=r.reason,
-        rating_at_open=r.rating_at_open,
-        opened_at=r.opened_at.isoformat(),
-        decided_at=r.decided_at.isoformat() if r.decided_at else None,
-        decided_rating=r.decided_rating,
-        note=r.note,
-    )
+    """The request's fields as stored, its times as ISO text."""
+    values = {name: getattr(r, name) for name in RequestOut.model_fields}
+    values["opened_at"] = r.opened_at.isoformat()
+    values["decided_at"] = r.decided_at.isoformat() if r.decided_at else None
+    return RequestOut(**values)
 
 
 @me_router.get("", summary="Your organisation's safety ratings, replies and requests")

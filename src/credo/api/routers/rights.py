@@ -31,16 +31,7 @@ router = APIRouter(prefix="/v1", responses=ERROR_RESPONSES)
 
 
 def _out(d: disputes.Dispute) -> DisputeOut:
-    return DisputeOut(
-        id=d.id,
-        record_id=d.record_id,
-        state=d.state,
-        reason=d.reason,
-        opened_at=d.opened_at,
-        deadline=d.deadline,
-        resolved_at=d.resolved_at,
-        note=d.note,
-    )
+    return DisputeOut.model_validate(d, from_attributes=True)
 
 
 def _proofs(rows: list[Proof]) -> list[ProofOut]:
