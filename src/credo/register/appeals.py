@@ -15,7 +15,7 @@ import datetime as dt
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from credo.core import audit, clock, decisions
+from credo.core import audit, clock, db, decisions
 from credo.errors import Conflict, Forbidden, InvalidInput, NotFound
 from credo.register import service
 from credo.register.events import RatingRequestDecided, RatingRequested, ReplyPublished
@@ -52,11 +52,8 @@ def rating(*, session: Session, subject_id: int, domain: str) -> SafetyRating:
     """The organisation's published rating in a domain (NotFound names the domain)."""
     _organisation(session, subject_id)
     decisions.one_of(domain, load().safety.domains, field="domain")
-    row = session.execute(
-        select(SafetyRating).where(
-            SafetyRating.subject_id == subject_id, SafetyRating.domain == domain
-        )
-    ).scalar_one_or_none()
+    query = select(SafetyRating).filter_by(subject_id=subject_id, domain=domain)
+    row = session.scalars(query).one_or_none()
     if row is None:
         raise NotFound(
             f"no {domain} safety rating is published for this organisation",
@@ -65,18 +62,18 @@ def rating(*, session: Session, subject_id: int, domain: str) -> SafetyRating:
     return row
 
 
+def _replies(session: Session, subject_id: int, domain: str) -> list[RatingReply]:
+    """The organisation's published (not withdrawn) replies beside its rating in a domain."""
+    query = select(RatingReply).filter_by(subject_id=subject_id, domain=domain, withdrawn_at=None)
+    return list(session.scalars(query))
+
+
 def reply(*, session: Session, subject_id: int, domain: str, text: str) -> RatingReply:
     """Publish a right-of-reply statement beside a rating (it replaces the previous one)."""
     rating(session=session, subject_id=subject_id, domain=domain)
     body = _text(text, "text")
     now = clock.now()
-    for old in session.execute(
-        select(RatingReply).where(
-            RatingReply.subject_id == subject_id,
-            RatingReply.domain == domain,
-            RatingReply.withdrawn_at.is_(None),
-        )
-    ).scalars():
+    for old in _replies(session, subject_id, domain):
         old.withdrawn_at = now
     row = RatingReply(subject_id=subject_id, domain=domain, text=body, created_at=now)
     session.add(row)
@@ -88,15 +85,7 @@ def reply(*, session: Session, subject_id: int, domain: str, text: str) -> Ratin
 def withdraw_reply(*, session: Session, subject_id: int, domain: str) -> int:
     """Withdraw the published reply; returns how many were withdrawn (0 or 1)."""
     rating(session=session, subject_id=subject_id, domain=domain)
-    rows = list(
-        session.execute(
-            select(RatingReply).where(
-                RatingReply.subject_id == subject_id,
-                RatingReply.domain == domain,
-                RatingReply.withdrawn_at.is_(None),
-            )
-        ).scalars()
-    )
+    rows = _replies(session, subject_id, domain)
     for row in rows:
         row.withdrawn_at = clock.now()
     if rows:
@@ -171,13 +160,7 @@ def request(
 
 
 def requests_of(*, session: Session, subject_id: int) -> list[RatingRequest]:
-    return list(
-        session.execute(
-            select(RatingRequest)
-            .where(RatingRequest.subject_id == subject_id)
-            .order_by(RatingRequest.id.desc())
-        ).scalars()
-    )
+    return db.of_subject(session, RatingRequest, subject_id, RatingRequest.id.desc())
 
 
 def open_requests(*, session: Session) -> list[RatingRequest]:
