@@ -4,6 +4,8 @@
 set -euo pipefail
 bindir=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
 port=${CREDO_PG_PORT:-54329}
+# the first free port from there, so a server someone else started on it does not stop the run
+while (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do port=$((port + 1)); done
 data=$(mktemp -d /tmp/credo-pg.XXXXXX)
 run() { "$@"; }
 if [ "$(id -u)" -eq 0 ]; then
