@@ -344,8 +344,8 @@ def measure(
     workers: int,
     folder: Path,
 ) -> dict[str, float]:
-    # a fresh server per phase, warmed with few connections: a request cut off when wrk
-    # stops can keep its pooled store connection (see docs/performance.md)
+    # a fresh server per phase, warmed with few connections (the requests wrk cuts off when
+    # it stops still run; they used to starve the store pool, docs/access.md)
     closed = lua(folder, "closed", key, program, values, 0)
     process, base = serve(target, url, workers)
     try:
