@@ -123,11 +123,20 @@ def _lookup_all(
 ) -> None:
     """Ids of stored subjects by key: on SQLite one statement over a JSON array of keys."""
     connection = session.connection()
+    raw = connection.connection.driver_connection
+    assert raw is not None
+    if connection.dialect.name == "postgresql":  # an index look-up per key, never a scan
+        with raw.cursor() as pg:
+            pg.execute(
+                "SELECT s.lookup_key, s.id FROM unnest(%s::text[]) AS u(k)"
+                " JOIN subjects s ON s.scheme = %s AND s.lookup_key = u.k",
+                (keys, scheme),
+            )
+            found.update({(scheme, k): i for k, i in pg.fetchall()})
+        return
     if connection.dialect.name != "sqlite":
         _lookup(session, scheme, keys, found)
         return
-    raw = connection.connection.driver_connection
-    assert raw is not None
     cursor = raw.cursor()
     try:
         rows = cursor.execute(
