@@ -313,6 +313,22 @@ def apply_intake_now(
             ).scalars()
         )
         external_ids = []
+    elif session.get_bind().dialect.name == "sqlite":  # one statement, no per-id parameters
+        subject_ids.update(
+            session.execute(
+                text(
+                    "SELECT DISTINCT subject_id FROM records WHERE furnisher_id = :furnisher"
+                    " AND external_id IN (SELECT value FROM json_each(:ids))"
+                    " AND category IN (SELECT value FROM json_each(:categories))"
+                ),
+                {
+                    "ids": json.dumps(list(external_ids)),
+                    "furnisher": furnisher_id,
+                    "categories": json.dumps(sorted(CATEGORIES)),
+                },
+            ).scalars()
+        )
+        external_ids = []
     for start in range(0, len(external_ids), CHUNK):
         chunk = external_ids[start : start + CHUNK]
         subject_ids.update(
