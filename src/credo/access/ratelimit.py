@@ -18,7 +18,7 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 
 class Limiter(Protocol):
@@ -126,6 +126,22 @@ def for_store(database_url: str, rate: float, burst: int) -> Limiter:
     if path is None:
         return TokenBuckets(rate, burst)
     return SharedBuckets(path, rate, burst)
+
+
+_held_lock = threading.Lock()
+
+
+def held(state: Any, name: str, rate: float, burst: int) -> Limiter:
+    """The limiter an API app keeps on its ``state`` under ``name``: made once, on first use,
+    for the app's store (``for_store``), so every process of that store shares its buckets."""
+    buckets: Limiter | None = getattr(state, name, None)
+    if buckets is None:
+        with _held_lock:
+            buckets = getattr(state, name, None)
+            if buckets is None:
+                buckets = for_store(state.settings.database_url, rate, burst)
+                setattr(state, name, buckets)
+    return buckets
 
 
 def retry_after(wait: float) -> str:

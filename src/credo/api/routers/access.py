@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import threading
 from collections.abc import Callable
 from typing import Annotated, Any, TypeVar
 
@@ -14,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from credo.access import checks, consents, parties, rules
 from credo.access.models import Consent, Program, RelyingParty
-from credo.access.ratelimit import Limiter, for_store, retry_after
+from credo.access.ratelimit import Limiter, held, retry_after
 from credo.access.schemas import (
     ConsentIn,
     ConsentList,
@@ -40,28 +39,13 @@ party_router = APIRouter(
 )
 me_router = APIRouter(prefix="/v1/me", tags=["subject"], responses=ERROR_RESPONSES)
 
-DEFAULT_RATE, DEFAULT_BURST = 50.0, 100
 _T = TypeVar("_T")
-_limiter_lock = threading.Lock()
 
 
 def limiter(request: Request) -> Limiter:
-    """The per-key token buckets every process of this store shares (made on first use from
-    CREDO_PARTY_RATE / _BURST)."""
-    state = request.app.state
-    buckets: Limiter | None = getattr(state, "access_limiter", None)
-    if buckets is None:
-        with _limiter_lock:
-            buckets = getattr(state, "access_limiter", None)
-            if buckets is None:
-                settings = state.settings
-                buckets = for_store(
-                    settings.database_url,
-                    float(getattr(settings, "party_rate", DEFAULT_RATE)),
-                    int(getattr(settings, "party_burst", DEFAULT_BURST)),
-                )
-                state.access_limiter = buckets
-    return buckets
+    """The per-key token buckets every process of this store shares (CREDO_PARTY_RATE/_BURST)."""
+    settings = request.app.state.settings
+    return held(request.app.state, "access_limiter", settings.party_rate, settings.party_burst)
 
 
 def _authorize(

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import threading
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, Response
@@ -18,7 +17,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy import Engine, select, text
 from sqlalchemy.orm import Session
 
-from credo.access.ratelimit import Limiter, for_store, retry_after
+from credo.access.ratelimit import Limiter, held, retry_after
 from credo.api.deps import OperatorDep, SessionDep, SubjectDep
 from credo.api.schemas import ERROR_RESPONSES, ErrorBody
 from credo.core import clock
@@ -32,7 +31,6 @@ MAX_QUERY = 200
 PER_PAGE = 20
 MAX_PAGE = 50
 CACHE = "public, max-age=60, must-revalidate"
-DEFAULT_RATE, DEFAULT_BURST = 20.0, 60
 
 RATE_LIMITED: dict[int | str, dict[str, Any]] = {
     304: {"description": "Not modified: the If-None-Match ETag is current"},
@@ -45,25 +43,11 @@ me_router = APIRouter(prefix="/v1/me/ratings", tags=["subject"], responses=ERROR
 admin_router = APIRouter(
     prefix="/v1/admin/register", tags=["operator"], responses=ERROR_RESPONSES
 )
-_lock = threading.Lock()
-
-
 def _limiter(request: Request | None = None, *, state: Any = None) -> Limiter:
-    """Per-address token buckets every API process of this store shares (``for_store``)."""
+    """Per-address token buckets every API process of this store shares (CREDO_PUBLIC_RATE)."""
     state = state if state is not None else request.app.state  # type: ignore[union-attr]
-    buckets: Limiter | None = getattr(state, "public_limiter", None)
-    if buckets is None:
-        with _lock:
-            buckets = getattr(state, "public_limiter", None)
-            if buckets is None:
-                settings = state.settings
-                buckets = for_store(
-                    settings.database_url,
-                    float(getattr(settings, "public_rate", DEFAULT_RATE)),
-                    int(getattr(settings, "public_burst", DEFAULT_BURST)),
-                )
-                state.public_limiter = buckets
-    return buckets
+    settings = state.settings
+    return held(state, "public_limiter", settings.public_rate, settings.public_burst)
 
 
 def _address(client: Any) -> str:
