@@ -75,8 +75,7 @@ def dispute_changed(session: Session, dispute: Dispute) -> None:
             furnisher_id=dispute.furnisher_id,
             payload={
                 "dispute_id": dispute.id,
-                "external_id": record.external_id if record is not None else None,
-                "category": record.category if record is not None else None,
+                **_furnisher_ref(record),
                 "reason": dispute.reason,
                 "opened_at": dispute.opened_at.isoformat(),
                 "deadline": dispute.deadline.isoformat(),
@@ -85,6 +84,13 @@ def dispute_changed(session: Session, dispute: Dispute) -> None:
             },
             idempotency_key=f"dispute/{dispute.id}/furnisher",
         )
+
+
+def _furnisher_ref(record: Record | None) -> dict[str, str | None]:
+    """How a furnisher knows its record: its own external id and the category."""
+    if record is None:
+        return {"external_id": None, "category": None}
+    return {"external_id": record.external_id, "category": record.category}
 
 
 def record_changed(session: Session, record: Record, change: str) -> None:
@@ -155,8 +161,7 @@ def proof_submitted(session: Session, proof: Proof) -> None:
         furnisher_id=proof.furnisher_id,
         payload={
             "proof_id": proof.id,
-            "external_id": record.external_id if record is not None else None,
-            "category": record.category if record is not None else None,
+            **_furnisher_ref(record),
             "note": proof.note,
             "media_type": proof.media_type,
             "sha256": proof.sha256,
