@@ -13,6 +13,12 @@ class CredoError(Exception):
 
     code = "error"
 
+    def __init_subclass__(cls, *, code: str | None = None, **kwargs: Any) -> None:
+        """``class NotFound(CredoError, code="not_found")``: the code every instance carries."""
+        super().__init_subclass__(**kwargs)
+        if code is not None:
+            cls.code = code
+
     def __init__(
         self, message: str, *, code: str | None = None, details: list[dict[str, Any]] | None = None
     ) -> None:
@@ -26,37 +32,25 @@ class CredoError(Exception):
         return {"code": self.code, "message": self.message, "details": self.details}
 
 
-class InvalidInput(CredoError):
+class InvalidInput(CredoError, code="invalid_input"):
     """The input is malformed or breaks a rule; nothing was changed."""
 
-    code = "invalid_input"
 
-
-class NotFound(CredoError):
+class NotFound(CredoError, code="not_found"):
     """The object does not exist, or the caller may not know that it does."""
 
-    code = "not_found"
 
-
-class Conflict(CredoError):
+class Conflict(CredoError, code="conflict"):
     """The request contradicts what is already held (same id, other content)."""
 
-    code = "conflict"
 
-
-class Unauthenticated(CredoError):
+class Unauthenticated(CredoError, code="unauthenticated"):
     """No credential, or one credo does not know."""
 
-    code = "unauthenticated"
 
-
-class Forbidden(CredoError):
+class Forbidden(CredoError, code="forbidden"):
     """A known caller asked for something outside its scope."""
 
-    code = "forbidden"
 
-
-class TooLarge(CredoError):
+class TooLarge(CredoError, code="too_large"):
     """A batch over the size limit."""
-
-    code = "too_large"

@@ -27,10 +27,8 @@ P = ParamSpec("P")
 R = TypeVar("R")
 
 
-class StoreNotReady(CredoError):
+class StoreNotReady(CredoError, code="store_not_initialised"):
     """The configured store was never initialised (or cannot be reached)."""
-
-    code = "store_not_initialised"
 
 
 def _require_store(url: str) -> Engine:
