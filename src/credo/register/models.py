@@ -28,15 +28,21 @@ class OrgGrade(Base):
     computed_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
 
 
-class SafetyRating(Base):
+class _InDomain:
+    """What everything about an organisation's rating in one safety domain starts with
+    (``sort_order`` puts these columns first in the table, before the class's own)."""
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, sort_order=-1)
+    subject_id: Mapped[int] = mapped_column(ForeignKey("subjects.id"), sort_order=-1)
+    domain: Mapped[str] = mapped_column(String(16), sort_order=-1)
+
+
+class SafetyRating(_InDomain, Base):
     """A published 0-5 safety rating in one domain and the inspection it rests on."""
 
     __tablename__ = "register_ratings"
     __table_args__ = (UniqueConstraint("subject_id", "domain"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    subject_id: Mapped[int] = mapped_column(ForeignKey("subjects.id"))
-    domain: Mapped[str] = mapped_column(String(16))
     rating: Mapped[int] = mapped_column(Integer)
     inspection_record_id: Mapped[int] = mapped_column(Integer)
     inspection_on: Mapped[dt.date] = mapped_column(Date)
@@ -45,29 +51,23 @@ class SafetyRating(Base):
     reasons: Mapped[str] = mapped_column(Text)
 
 
-class RatingReply(Base):
+class RatingReply(_InDomain, Base):
     """The organisation's right-of-reply statement shown beside a rating."""
 
     __tablename__ = "register_replies"
     __table_args__ = (Index("ix_register_replies_subject_id", "subject_id", "domain"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    subject_id: Mapped[int] = mapped_column(ForeignKey("subjects.id"))
-    domain: Mapped[str] = mapped_column(String(16))
     text: Mapped[str] = mapped_column(Text)
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
     withdrawn_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
 
 
-class RatingRequest(Base):
+class RatingRequest(_InDomain, Base):
     """An appeal against a rating, or a request to be re-rated after putting things right."""
 
     __tablename__ = "register_requests"
     __table_args__ = (Index("ix_register_requests_subject_id", "subject_id", "domain"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    subject_id: Mapped[int] = mapped_column(ForeignKey("subjects.id"))
-    domain: Mapped[str] = mapped_column(String(16))
     kind: Mapped[str] = mapped_column(String(16))
     reason: Mapped[str] = mapped_column(Text)
     state: Mapped[str] = mapped_column(String(16))

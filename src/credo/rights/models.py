@@ -12,15 +12,28 @@ from credo.core.db import Base, UtcDateTime
 DISPUTE_STATES = ("open", "verified", "corrected", "deleted", "lapsed")
 
 
-class Dispute(Base):
+class _OnRecord:
+    """The columns every right a subject exercises on one record starts with (``sort_order``
+    puts a mixin's columns first in the table, before the class's own)."""
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, sort_order=-2)
+    record_id: Mapped[int] = mapped_column(ForeignKey("records.id"), index=True, sort_order=-2)
+    subject_id: Mapped[int] = mapped_column(ForeignKey("subjects.id"), index=True, sort_order=-2)
+
+
+class _FurnisherAnswers(_OnRecord):
+    """A request on a record that its furnisher answers (a dispute, a proof)."""
+
+    furnisher_id: Mapped[str] = mapped_column(
+        ForeignKey("furnishers.id"), index=True, sort_order=-1
+    )
+
+
+class Dispute(_FurnisherAnswers, Base):
     """A subject's challenge to a record, with its deadline and outcome."""
 
     __tablename__ = "disputes"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    record_id: Mapped[int] = mapped_column(ForeignKey("records.id"), index=True)
-    subject_id: Mapped[int] = mapped_column(ForeignKey("subjects.id"), index=True)
-    furnisher_id: Mapped[str] = mapped_column(ForeignKey("furnishers.id"), index=True)
     reason: Mapped[str] = mapped_column(Text)
     prior_state: Mapped[str] = mapped_column(String(16))
     state: Mapped[str] = mapped_column(String(16))
@@ -30,7 +43,7 @@ class Dispute(Base):
     note: Mapped[str | None] = mapped_column(Text)
 
 
-class Statement(Base):
+class Statement(_OnRecord, Base):
     """A subject's short statement on a record, shown wherever the record is shown.
 
     It belongs to the (record, subject) pair: when the record moves to another subject the
@@ -43,9 +56,6 @@ class Statement(Base):
         UniqueConstraint("record_id", "subject_id", name="uq_statements_record_id_subject_id"),
     )
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    record_id: Mapped[int] = mapped_column(ForeignKey("records.id"), index=True)
-    subject_id: Mapped[int] = mapped_column(ForeignKey("subjects.id"), index=True)
     text: Mapped[str] = mapped_column(Text)
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
     detached_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
@@ -54,7 +64,7 @@ class Statement(Base):
 PROOF_STATES = ("submitted", "accepted", "rejected")
 
 
-class Proof(Base):
+class Proof(_FurnisherAnswers, Base):
     """A subject's proof of fulfilment (a document and a note) for one of its records.
 
     It waits in the furnisher's queue until ``deadline`` (3 working days), then in the
@@ -63,10 +73,6 @@ class Proof(Base):
 
     __tablename__ = "proofs"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    record_id: Mapped[int] = mapped_column(ForeignKey("records.id"), index=True)
-    subject_id: Mapped[int] = mapped_column(ForeignKey("subjects.id"), index=True)
-    furnisher_id: Mapped[str] = mapped_column(ForeignKey("furnishers.id"), index=True)
     note: Mapped[str] = mapped_column(Text)
     filename: Mapped[str] = mapped_column(String(200))
     media_type: Mapped[str] = mapped_column(String(64))
