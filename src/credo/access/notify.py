@@ -2,13 +2,14 @@
 
 Both are sweeps the worker runs every few seconds rather than writes on the check's hot
 path (inquiries are group-committed outside the request's session). Each notice's
-idempotency key names its consent or inquiry, so a sweep repeated, or run by two workers,
-writes nothing twice.
+idempotency key names its consent or inquiry and ``outbox.notify_subjects`` skips keys
+already written, so a sweep repeated, or run by two workers, writes nothing twice.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
@@ -30,8 +31,19 @@ def _program_name(session: Session, scope: str) -> str | None:
     return program.name if program else None
 
 
+def _expiring(session: Session, consent: Consent, party: str | None) -> dict[str, Any]:
+    return {
+        "consent_id": consent.id,
+        "scope": consent.scope,
+        "program": _program_name(session, consent.scope),
+        "party": party,
+        "expires_on": str(consent.expires_on),  # never None: the sweep selects dated ones
+    }
+
+
 def consent_notices(session: Session) -> int:
-    """Tell subjects their consents end within ``CREDO_CONSENT_NOTICE_DAYS``; the count written."""
+    """Tell subjects their consents end within ``CREDO_CONSENT_NOTICE_DAYS``; the notices
+    written (``outbox.notify_subjects`` skips those written before)."""
     today = clock.today()
     until = today + dt.timedelta(days=get_settings().consent_notice_days)
     rows = session.execute(
@@ -44,28 +56,11 @@ def consent_notices(session: Session) -> int:
             Consent.expires_on <= until,
         )
     ).all()
-    known = outbox.known_keys(session, [f"consent/{c.id}/expiring/inbox" for c, _ in rows])
-    written = 0
-    for consent, party in rows:
-        key = f"consent/{consent.id}/expiring"
-        if f"{key}/inbox" in known:
-            continue
-        assert consent.expires_on is not None
-        outbox.notify_subject(
-            session=session,
-            subject_id=consent.subject_id,
-            kind="consent.expiring",
-            payload={
-                "consent_id": consent.id,
-                "scope": consent.scope,
-                "program": _program_name(session, consent.scope),
-                "party": party,
-                "expires_on": consent.expires_on.isoformat(),
-            },
-            idempotency_key=key,
-        )
-        written += 1
-    return written
+    notices = [
+        (c.subject_id, "consent.expiring", _expiring(session, c, party), f"consent/{c.id}/expiring")
+        for c, party in rows
+    ]
+    return outbox.notify_subjects(session=session, notices=notices)
 
 
 def question_text(kind: str, activity: str | None, program: str | None) -> str:
@@ -75,8 +70,23 @@ def question_text(kind: str, activity: str | None, program: str | None) -> str:
     return f"whether you are eligible for its program {program or ''}".rstrip()
 
 
+def _asked(session: Session, inquiry: Inquiry, party: str) -> dict[str, Any]:
+    program = session.get(Program, inquiry.program_id) if inquiry.program_id else None
+    return {
+        "decision_id": inquiry.decision_id,
+        "party": party,
+        "asked_at": inquiry.at.strftime("%Y-%m-%d %H:%M UTC"),
+        "question": question_text(
+            inquiry.kind, inquiry.activity, program.name if program else inquiry.program_id
+        ),
+        "purpose": inquiry.purpose,
+        "basis": f"consent {inquiry.consent_id}" if inquiry.consent_id else "a legal mandate",
+        "answer": "yes" if inquiry.answer else "no",
+    }
+
+
 def inquiry_notices(session: Session) -> int:
-    """ "Someone checked your file" for subjects who opted in; the count written."""
+    """ "Someone checked your file" for subjects who opted in; the notices written."""
     since = clock.now() - LOOKBACK
     rows = session.execute(
         select(Inquiry, RelyingParty.name)
@@ -88,35 +98,12 @@ def inquiry_notices(session: Session) -> int:
         )
         .order_by(Inquiry.id)
     ).all()
-    known = outbox.known_keys(session, [f"inquiry/{i.decision_id}/inbox" for i, _ in rows])
-    written = 0
-    for inquiry, party in rows:
-        key = f"inquiry/{inquiry.decision_id}"
-        if f"{key}/inbox" in known or inquiry.subject_id is None:
-            continue
-        program = session.get(Program, inquiry.program_id) if inquiry.program_id else None
-        question = question_text(
-            inquiry.kind, inquiry.activity, program.name if program else inquiry.program_id
-        )
-        outbox.notify_subject(
-            session=session,
-            subject_id=inquiry.subject_id,
-            kind="inquiry.made",
-            payload={
-                "decision_id": inquiry.decision_id,
-                "party": party,
-                "asked_at": inquiry.at.strftime("%Y-%m-%d %H:%M UTC"),
-                "question": question,
-                "purpose": inquiry.purpose,
-                "basis": f"consent {inquiry.consent_id}"
-                if inquiry.consent_id
-                else "a legal mandate",
-                "answer": "yes" if inquiry.answer else "no",
-            },
-            idempotency_key=key,
-        )
-        written += 1
-    return written
+    notices = [
+        (i.subject_id, "inquiry.made", _asked(session, i, party), f"inquiry/{i.decision_id}")
+        for i, party in rows
+        if i.subject_id is not None
+    ]
+    return outbox.notify_subjects(session=session, notices=notices)
 
 
 SWEEPS = (consent_notices, inquiry_notices)
