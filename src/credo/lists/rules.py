@@ -10,6 +10,8 @@ import calendar
 import datetime as dt
 from dataclasses import dataclass, field
 
+from credo.notices.texts import END_REASONS
+
 #: Activities the Supreme People's Court's rules on restricting high consumption name
 #: (Several Provisions on Restricting High Consumption of Judgment Debtors, art. 3).
 RESTRICTIONS: dict[str, str] = {
@@ -262,15 +264,10 @@ def ground_name(ground: str) -> str:
     return GROUND_NAMES.get(ground, ground.replace("_", " "))
 
 
-#: Why a list entry ended or was refused, in words (``removal_reason`` codes).
+#: Why a list entry ended or was refused, in words (``removal_reason`` codes): the words a
+#: lifting notice uses for an ending, and the refusals, which no notice announces.
 REMOVAL_REASONS: dict[str, str] = {
-    "fulfilled": "the court reported the judgment fulfilled",
-    "delisted": "the court lifted the listing",
-    "term_expired": "its term ended",
-    "listed": "the court listed you, so the warning became a listing",
-    "repaired": "your credit-repair application was approved",
-    "overturned_on_review": "a human review overturned it",
-    "record_deleted": "the record it rested on was deleted",
+    **END_REASONS,
     "minor": f"you were under {ADULT_AGE} at the time",
     "no_prior_warning": "no judgment had fallen due before the listing, so you had no warning",
 }

@@ -37,8 +37,8 @@ RULE_NAMES = {
     "red.commendation": "you were commended",
     "red.inspection_streak": "several inspections in a row were graded A",
 }
-#: Why a list entry ended, in words (``removal_reason`` codes; ``credo.lists.rules`` has
-#: the same words, but notices sit below lists and cannot import it).
+#: Why a list entry ended, in words (``removal_reason`` codes; ``credo.lists.rules`` adds
+#: the refusals to these).
 END_REASONS = {
     "fulfilled": "the court reported the judgment fulfilled",
     "delisted": "the court lifted the listing",
