@@ -195,6 +195,33 @@ def correct_record(
     return record, True
 
 
+def correct_envelope(
+    *,
+    session: Session,
+    furnisher_id: str,
+    categories: Sequence[str],
+    secret: bytes,
+    external_id: str,
+    envelope: dict[str, Any],
+    actor: str,
+) -> tuple[Record, bool]:
+    """``correct_record`` with the correction as the furnisher sent it for ``external_id``
+    (PUT): a body naming another ``external_id`` is refused; validated here."""
+    if envelope.get("external_id") not in (None, external_id):
+        raise InvalidInput(
+            "external_id in the body differs from the path",
+            details=[{"field": "external_id", "value": envelope["external_id"]}],
+        )
+    valid = _validated(categories, secret, {**envelope, "external_id": external_id})
+    return correct_record(session=session, furnisher_id=furnisher_id, valid=valid, actor=actor)
+
+
+def _validated(categories: Sequence[str], secret: bytes, envelope: dict[str, Any]) -> ValidRecord:
+    """One envelope from a furnisher permitted ``categories``, valid or refused naming why."""
+    (valid,) = validate_all(validator_for(categories=categories, secret=secret), [envelope])
+    return valid
+
+
 def delete_record(*, session: Session, furnisher_id: str, external_id: str, actor: str) -> Record:
     """A furnisher's deletion (DELETE): an open dispute on the record is answered ``deleted``
     and closed in the same transaction; list removals apply at once (records.hooks)."""
@@ -293,8 +320,7 @@ def answer_envelope(
             if held is not None and held.furnisher_id == furnisher_id:
                 record = session.get(Record, held.record_id)
                 envelope["external_id"] = record.external_id if record else None
-        validator = validator_for(categories=categories, secret=secret)
-        (correction,) = validate_all(validator, [envelope])
+        correction = _validated(categories, secret, envelope)
     return answer(
         session=session,
         furnisher_id=furnisher_id,

@@ -48,13 +48,21 @@ class ConsistencyProof(BaseModel):
     proof: list[str]
 
 
-def _sizes(session: SessionDep, wanted: int, name: str) -> list[bytes]:
-    leaves = audit.leaf_hashes(session, wanted)
-    if len(leaves) < wanted:
+def _leaves(session: SessionDep, within: tuple[str, int], size: tuple[str, int]) -> list[bytes]:
+    """The leaf hashes of the tree of ``size`` entries, refused naming the field when ``within``
+    (an entry or an older size, as ``(field, value)``) exceeds it or the log is shorter."""
+    (inner, wanted), (outer, total) = within, size
+    if wanted > total:
         raise InvalidInput(
-            f"{name}={wanted} is larger than the log ({len(leaves)} entries)",
+            f"{inner}={wanted} is larger than {outer}={total}",
+            details=[{"field": inner, "value": wanted, "reason": f"must be <= {outer}"}],
+        )
+    leaves = audit.leaf_hashes(session, total)
+    if len(leaves) < total:
+        raise InvalidInput(
+            f"{outer}={total} is larger than the log ({len(leaves)} entries)",
             code="tree_too_small",
-            details=[{"field": name, "value": wanted, "reason": "beyond the log's size"}],
+            details=[{"field": outer, "value": total, "reason": "beyond the log's size"}],
         )
     return leaves
 
@@ -86,12 +94,7 @@ def inclusion(
     seq: Annotated[int, Query(ge=1, le=2**62, description="Entry number (1-based).")],
     size: Annotated[int, Query(ge=1, le=2**62, description="Tree size (a checkpoint's).")],
 ) -> InclusionProof:
-    if seq > size:
-        raise InvalidInput(
-            f"seq={seq} is not in a tree of size {size}",
-            details=[{"field": "seq", "value": seq, "reason": "must be <= size"}],
-        )
-    leaves = _sizes(session, size, "size")
+    leaves = _leaves(session, ("seq", seq), ("size", size))
     proof = merkle.inclusion_proof(seq - 1, leaves)
     return InclusionProof(
         seq=seq,
@@ -109,12 +112,7 @@ def consistency(
     first: Annotated[int, Query(ge=1, le=2**62, description="The older tree size.")],
     second: Annotated[int, Query(ge=1, le=2**62, description="The newer tree size.")],
 ) -> ConsistencyProof:
-    if first > second:
-        raise InvalidInput(
-            f"first={first} is larger than second={second}",
-            details=[{"field": "first", "value": first, "reason": "must be <= second"}],
-        )
-    leaves = _sizes(session, second, "second")
+    leaves = _leaves(session, ("first", first), ("second", second))
     return ConsistencyProof(
         first=first,
         second=second,

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import Query
+from sqlalchemy.orm import Session
 
 from credo.api.deps import OperatorDep, SessionDep, SettingsDep, SubjectDep
-from credo.api.schemas import ERROR_RESPONSES, IdPath
+from credo.api.routing import audience, joined
+from credo.api.schemas import IdPath
 from credo.core.types import MAX_ID
 from credo.lists import repairs, service
 from credo.lists import rules as R
+from credo.lists.models import ListEntry, RepairApplication
 from credo.lists.schemas import (
     Benefit,
     EntryOut,
@@ -24,107 +28,79 @@ from credo.lists.schemas import (
 )
 from credo.rights import statements
 
-router = APIRouter(prefix="/v1", tags=["lists"], responses=ERROR_RESPONSES)
+me_router = audience("/v1/me", "lists", "subject")
+admin_router = audience("/v1/admin", "lists", "operator")
 
 
-@router.get(
-    "/me/lists",
-    response_model=MyLists,
-    tags=["subject"],
-    summary="Your list entries, pending listings, restrictions and benefits",
-)
+def _entries(session: Session, rows: Iterable[ListEntry]) -> list[EntryOut]:
+    """Entries that explain themselves, each cited record with the subject's statement on it."""
+    described = [service.describe(session=session, entry=e) for e in rows]
+    return [EntryOut(**e) for e in statements.annotate_entries(session=session, entries=described)]
+
+
+def _repair(repair: RepairApplication) -> RepairOut:
+    return RepairOut(**repairs.describe(repair))
+
+
+@me_router.get("/lists", summary="Your list entries, pending listings, restrictions and benefits")
 def my_lists(subject: SubjectDep, session: SessionDep) -> MyLists:
     """Every entry about you with the records and rule behind it, its dates and how to end it."""
-    described = [
-        EntryOut(**e)
-        for e in statements.annotate_entries(
-            session=session,
-            entries=[
-                service.describe(session=session, entry=e)
-                for e in service.entries_for(session=session, subject_id=subject.id)
-            ],
-        )
-    ]
+    held = _entries(session, service.entries_for(session=session, subject_id=subject.id))
+    restrictions = service.restrictions_for(session=session, subject_id=subject.id)
+    benefits = service.benefits_for(session=session, subject_id=subject.id)
     return MyLists(
-        entries=[e for e in described if e.state != "pending"],
-        warnings=[e for e in described if e.state == "pending"],
-        restrictions=[
-            Restriction(**r)
-            for r in service.restrictions_for(session=session, subject_id=subject.id)
-        ],
-        benefits=[
-            Benefit(**b) for b in service.benefits_for(session=session, subject_id=subject.id)
-        ],
+        entries=[e for e in held if e.state != "pending"],
+        warnings=[e for e in held if e.state == "pending"],
+        restrictions=[Restriction(**r) for r in restrictions],
+        benefits=[Benefit(**b) for b in benefits],
     )
 
 
-@router.post(
-    "/me/repairs",
-    response_model=RepairOut,
+@me_router.post(
+    "/repairs",
     status_code=201,
-    tags=["subject"],
     summary="Apply for credit repair of one of your serious-violator entries",
 )
 def apply_repair(
     body: RepairIn, subject: SubjectDep, session: SessionDep, settings: SettingsDep
 ) -> RepairOut:
     """Possible after the tier's minimum term; the operator decides within the deadline shown."""
-    days = settings.repair_decision_days
     repair = repairs.apply(
         session=session,
         subject_id=subject.id,
-        entry_id=body.entry_id,
-        statement=body.statement,
-        decision_days=days,
+        decision_days=settings.repair_decision_days,
+        **body.model_dump(),
     )
-    return RepairOut(**repairs.describe(repair))
+    return _repair(repair)
 
 
-@router.get(
-    "/admin/repairs",
-    response_model=RepairList,
-    tags=["operator"],
-    summary="Repair applications (open ones by default), closest deadline first",
+@admin_router.get(
+    "/repairs", summary="Repair applications (open ones by default), closest deadline first"
 )
 def admin_repairs(
     _operator: OperatorDep,
     session: SessionDep,
     state: Annotated[str | None, Query(pattern="^(applied|approved|rejected|all)$")] = "applied",
 ) -> RepairList:
-    chosen = None if state == "all" else state
-    return RepairList(
-        repairs=[
-            RepairOut(**repairs.describe(r))
-            for r in repairs.list_repairs(session=session, state=chosen)
-        ]
-    )
+    held = repairs.list_repairs(session=session, state=None if state == "all" else state)
+    return RepairList(repairs=[_repair(r) for r in held])
 
 
-@router.post(
-    "/admin/repairs/{repair_id}",
-    response_model=RepairOut,
-    tags=["operator"],
+@admin_router.post(
+    "/repairs/{repair_id}",
     summary="Approve (ends the entry at once) or reject (with a reason) an application",
 )
 def decide_repair(
     repair_id: IdPath, body: RepairDecision, operator: OperatorDep, session: SessionDep
 ) -> RepairOut:
+    approve = body.decision == "approve"
     repair = repairs.decide(
-        session=session,
-        repair_id=repair_id,
-        approve=body.decision == "approve",
-        reason=body.reason,
-        actor=operator,
+        session=session, repair_id=repair_id, approve=approve, reason=body.reason, actor=operator
     )
-    return RepairOut(**repairs.describe(repair))
+    return _repair(repair)
 
 
-@router.get(
-    "/admin/lists/{list_id}",
-    response_model=ListEntries,
-    tags=["operator"],
-    summary="Entries of one list",
-)
+@admin_router.get("/lists/{list_id}", summary="Entries of one list")
 def admin_list(
     list_id: str,
     _operator: OperatorDep,
@@ -137,14 +113,8 @@ def admin_list(
         session=session, list_id=list_id, state=state, limit=limit, offset=offset
     )
     return ListEntries(
-        list_id=list_id,
-        title=R.LISTS[list_id].title,
-        total=total,
-        entries=[
-            EntryOut(**e)
-            for e in statements.annotate_entries(
-                session=session,
-                entries=[service.describe(session=session, entry=e) for e in rows],
-            )
-        ],
+        list_id=list_id, title=R.LISTS[list_id].title, total=total, entries=_entries(session, rows)
     )
+
+
+router = joined(me_router, admin_router)

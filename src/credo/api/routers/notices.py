@@ -4,16 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from credo.api.deps import OperatorDep, SessionDep, SettingsDep, SubjectDep
 from credo.api.errors import error_body
-from credo.api.schemas import ERROR_RESPONSES, IdPath
+from credo.api.routing import audience, joined
+from credo.api.schemas import IdPath
 from credo.notices import service, signin
 
-router = APIRouter(prefix="/v1", responses=ERROR_RESPONSES)
+me_router = audience("/v1/me/notices", "subject")
+signin_router = audience("/v1/signin", "subject")
+admin_router = audience("/v1/admin/notices", "operator")
 
 
 class NoticeLink(BaseModel):
@@ -51,7 +53,7 @@ class Preferences(BaseModel):
 
 class SigninRequestIn(BaseModel):
     scheme: str = Field(max_length=32, description="Identifier scheme, e.g. cn_ric")
-    id: str = Field(max_length=64, description="Your identifier")
+    identifier: str = Field(alias="id", max_length=64, description="Your identifier")
     email: str = Field(max_length=254, description="The e-mail address an identity check confirmed")
 
 
@@ -59,7 +61,7 @@ class SigninAnswer(BaseModel):
     message: str
 
 
-@router.get("/me/notices", response_model=Inbox, tags=["subject"], summary="Your notices")
+@me_router.get("", summary="Your notices")
 def my_notices(subject: SubjectDep, session: SessionDep, settings: SettingsDep) -> Inbox:
     """Every notice credo sent you, newest first, with your contact details and opt-ins."""
     notices = service.inbox(session=session, subject_id=subject.id, base_url=settings.public_url)
@@ -70,32 +72,21 @@ def my_notices(subject: SubjectDep, session: SessionDep, settings: SettingsDep) 
     )
 
 
-@router.post(
-    "/me/notices/{notice_id}/read",
-    status_code=204,
-    tags=["subject"],
-    summary="Mark a notice read",
-)
+@me_router.post("/{notice_id}/read", status_code=204, summary="Mark a notice read")
 def read_notice(notice_id: IdPath, subject: SubjectDep, session: SessionDep) -> None:
     service.mark_read(session=session, subject_id=subject.id, notice_id=notice_id)
 
 
-@router.put(
-    "/me/notices/preferences",
-    response_model=Preferences,
-    tags=["subject"],
-    summary="Opt in to (or out of) a notice for every inquiry",
-)
+@me_router.put("/preferences", summary="Opt in to (or out of) a notice for every inquiry")
 def set_preferences(body: Preferences, subject: SubjectDep, session: SessionDep) -> Preferences:
     service.set_inquiries(session=session, subject_id=subject.id, on=body.inquiries)
     return body
 
 
-@router.post(
-    "/signin/links",
+@signin_router.post(
+    "/links",
     response_model=SigninAnswer,
     status_code=202,
-    tags=["subject"],
     summary="E-mail me a single-use sign-in link",
     responses={429: {"description": "Too many links for this identifier or address"}},
 )
@@ -104,13 +95,7 @@ def signin_link(
 ) -> SigninAnswer | JSONResponse:
     """The same answer whether or not the identifier and address are on file together."""
     try:
-        answer = signin.request_link(
-            session=session,
-            settings=settings,
-            scheme=body.scheme,
-            identifier=body.id,
-            email=body.email,
-        )
+        answer = signin.request_link(session=session, settings=settings, **body.model_dump())
     except signin.RateLimited as exc:
         return JSONResponse(
             error_body(exc.code, exc.message, exc.details),
@@ -120,10 +105,11 @@ def signin_link(
     return SigninAnswer(message=answer)
 
 
-@router.get(
-    "/admin/notices/undeliverable",
-    tags=["operator"],
-    summary="Notices that could not be delivered after every attempt",
+@admin_router.get(
+    "/undeliverable", summary="Notices that could not be delivered after every attempt"
 )
 def undeliverable(_: OperatorDep, session: SessionDep) -> list[dict[str, Any]]:
     return service.undeliverable(session=session)
+
+
+router = joined(me_router, signin_router, admin_router)

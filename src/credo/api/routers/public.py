@@ -392,13 +392,7 @@ def decide(
     _: OperatorDep,
     session: SessionDep,
 ) -> RequestOut:
-    row = appeals.decide(
-        session=session,
-        request_id=request_id,
-        outcome=body.outcome,
-        rating=body.rating,
-        note=body.note,
-    )
+    row = appeals.decide(session=session, request_id=request_id, **body.model_dump())
     return _request_out(row)
 
 

@@ -8,9 +8,7 @@ from fastapi import APIRouter
 
 from credo.api.deps import FurnisherDep, SessionDep, SettingsDep
 from credo.api.schemas import ERROR_RESPONSES
-from credo.errors import InvalidInput
 from credo.records import service
-from credo.records.intake import validate_all, validator_for
 from credo.records.models import Record
 from credo.records.schemas import (
     RecordBatch,
@@ -80,19 +78,14 @@ def correct_record(
     settings: SettingsDep,
 ) -> RecordDetail:
     """A correction adds a version; the superseded one stays in the record's history."""
-    envelope = body.envelope()
-    if envelope.get("external_id") not in (None, external_id):
-        raise InvalidInput(
-            "external_id in the body differs from the path",
-            details=[{"field": "external_id", "value": envelope["external_id"]}],
-        )
-    envelope["external_id"] = external_id
-    validator = validator_for(
-        categories=furnisher.categories, secret=settings.secret.get_secret_value().encode()
-    )
-    (valid,) = validate_all(validator, [envelope])
-    record, changed = disputes.correct_record(
-        session=session, furnisher_id=furnisher.id, valid=valid, actor=f"furnisher:{furnisher.id}"
+    record, changed = disputes.correct_envelope(
+        session=session,
+        furnisher_id=furnisher.id,
+        categories=furnisher.categories,
+        secret=settings.secret.get_secret_value().encode(),
+        external_id=external_id,
+        envelope=body.envelope(),
+        actor=f"furnisher:{furnisher.id}",
     )
     return _detail(session, record, changed)
 

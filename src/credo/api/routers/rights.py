@@ -1,14 +1,17 @@
-"""Subject rights endpoints: disputes, statements; the furnisher's dispute queue."""
+"""Subject rights endpoints: disputes, statements, reviews and proofs; the furnisher's and the
+operator's queues of them. Each audience has its router (its tag); bodies are the domain
+function's parameters, answers the domain's description of what was stored."""
 
 from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, File, Form, Path, UploadFile
+from fastapi import File, Form, Path, UploadFile
 
 from credo.api.deps import FurnisherDep, OperatorDep, SessionDep, SettingsDep, SubjectDep
 from credo.api.routers.access import PartyDep
-from credo.api.schemas import ERROR_RESPONSES, IdPath
+from credo.api.routing import audience, joined
+from credo.api.schemas import IdPath
 from credo.core.types import MAX_ID
 from credo.rights import disputes, proofs, report, reviews, statements
 from credo.rights.models import Proof
@@ -27,10 +30,13 @@ from credo.rights.schemas import (
     SubjectReport,
 )
 
-router = APIRouter(prefix="/v1", responses=ERROR_RESPONSES)
+me_router = audience("/v1/me", "subject")
+furnisher_router = audience("/v1/furnisher", "furnisher")
+admin_router = audience("/v1/admin", "operator")
+party_router = audience("/v1", "relying party")
 
 
-def _out(d: disputes.Dispute) -> DisputeOut:
+def _dispute(d: disputes.Dispute) -> DisputeOut:
     return DisputeOut.model_validate(d, from_attributes=True)
 
 
@@ -38,68 +44,87 @@ def _proofs(rows: list[Proof]) -> list[ProofOut]:
     return [ProofOut(**proofs.describe(p)) for p in rows]
 
 
-@router.post(
-    "/me/disputes",
-    response_model=DisputeOut,
-    status_code=201,
-    tags=["subject"],
-    summary="Dispute one of your records",
-)
+@me_router.post("/disputes", status_code=201, summary="Dispute one of your records")
 def open_dispute(
     body: DisputeIn, subject: SubjectDep, session: SessionDep, settings: SettingsDep
 ) -> DisputeOut:
     """The record is marked disputed at once; its furnisher must answer by the deadline."""
-    dispute = disputes.open_dispute(
-        session=session,
-        subject_id=subject.id,
-        record_id=body.record_id,
-        reason=body.reason,
-        days=settings.dispute_days,
+    return _dispute(
+        disputes.open_dispute(
+            session=session, subject_id=subject.id, days=settings.dispute_days, **body.model_dump()
+        )
     )
-    return _out(dispute)
 
 
-@router.get(
-    "/me/disputes",
-    response_model=list[DisputeOut],
-    tags=["subject"],
-    summary="Your disputes and their outcomes",
-)
+@me_router.get("/disputes", summary="Your disputes and their outcomes")
 def my_disputes(subject: SubjectDep, session: SessionDep) -> list[DisputeOut]:
-    return [_out(d) for d in disputes.for_subject(session=session, subject_id=subject.id)]
+    return [_dispute(d) for d in disputes.for_subject(session=session, subject_id=subject.id)]
 
 
-@router.post(
-    "/me/statements",
-    response_model=StatementOut,
-    status_code=201,
-    tags=["subject"],
-    summary="Attach a statement to one of your records",
-)
+@me_router.post("/statements", status_code=201, summary="Attach a statement to one of your records")
 def attach_statement(body: StatementIn, subject: SubjectDep, session: SessionDep) -> StatementOut:
     """Your right of reply: shown wherever the record is shown (500 characters at most)."""
-    s = statements.attach(
-        session=session, subject_id=subject.id, record_id=body.record_id, text=body.text
-    )
-    return StatementOut(id=s.id, record_id=s.record_id, text=s.text, created_at=s.created_at)
+    said = statements.attach(session=session, subject_id=subject.id, **body.model_dump())
+    return StatementOut.model_validate(said, from_attributes=True)
 
 
-@router.get(
-    "/furnisher/disputes",
-    response_model=list[FurnisherDispute],
-    tags=["furnisher"],
-    summary="Open disputes on your records",
+@me_router.get("/report", summary="Everything credo holds on you")
+def my_report(subject: SubjectDep, session: SessionDep) -> SubjectReport:
+    """Records with versions and statements, score with reasons and what would raise it,
+    history, ledgers, lists and pending listings, inquiries, consents, disputes, reviews,
+    and what was removed and why."""
+    return report.build(session=session, subject=subject)
+
+
+@me_router.post(
+    "/reviews", status_code=201, summary="Ask for human review of an adverse decision"
 )
+def request_review(body: ReviewIn, subject: SubjectDep, session: SessionDep) -> ReviewOut:
+    review = reviews.request(session=session, subject_id=subject.id, **body.model_dump())
+    return ReviewOut(**reviews.describe(review))
+
+
+@me_router.post(
+    "/proofs",
+    status_code=201,
+    summary="Send proof of fulfilment (a PDF or image and a note) for one of your records",
+)
+async def send_proof(
+    subject: SubjectDep,
+    session: SessionDep,
+    settings: SettingsDep,
+    record_id: Annotated[int, Form(ge=1, le=MAX_ID)],
+    note: Annotated[str, Form(max_length=2000)],
+    document: Annotated[UploadFile, File()],
+) -> ProofOut:
+    """Multipart form: ``record_id``, ``note``, ``document``. The furnisher answers within
+    3 working days, else the operator; accepted, it lifts the restriction at once."""
+    proof = proofs.submit(
+        session=session,
+        subject_id=subject.id,
+        record_id=record_id,
+        note=note,
+        filename=document.filename or "document",
+        media_type=document.content_type or "",
+        data=await document.read(settings.proof_max_bytes + 1),
+        max_bytes=settings.proof_max_bytes,
+    )
+    return ProofOut(**proofs.describe(proof))
+
+
+@me_router.get("/proofs", summary="Your proofs")
+def my_proofs(subject: SubjectDep, session: SessionDep) -> list[ProofOut]:
+    return _proofs(proofs.for_subject(session=session, subject_id=subject.id))
+
+
+@furnisher_router.get("/disputes", summary="Open disputes on your records")
 def furnisher_disputes(furnisher: FurnisherDep, session: SessionDep) -> list[FurnisherDispute]:
     queue = disputes.furnisher_queue(session=session, furnisher_id=furnisher.id)
     return [FurnisherDispute(**item) for item in queue]
 
 
-@router.post(
-    "/furnisher/disputes/{dispute_id}",
-    response_model=DisputeOut,
-    tags=["furnisher"],
-    summary="Answer a dispute: verified, corrected or deleted",
+@furnisher_router.post(
+    "/disputes/{dispute_id}", summary="Answer a dispute: verified, corrected or deleted"
 )
 def answer_dispute(
     dispute_id: IdPath,
@@ -118,147 +143,64 @@ def answer_dispute(
         envelope=body.correction.envelope() if body.correction is not None else None,
         note=body.note,
     )
-    return _out(dispute)
+    return _dispute(dispute)
 
 
-@router.get("/me/report", tags=["subject"], summary="Everything credo holds on you")
-def my_report(subject: SubjectDep, session: SessionDep) -> SubjectReport:
-    """Records with versions and statements, score with reasons and what would raise it,
-    history, ledgers, lists and pending listings, inquiries, consents, disputes, reviews,
-    and what was removed and why."""
-    return report.build(session=session, subject=subject)
+# A proof's answer is the furnisher's until its deadline, the operator's after it: the two
+# queues and the two answers differ only in whose they are (``furnisher_id`` None: the operator).
 
 
-@router.post(
-    "/me/reviews",
-    response_model=ReviewOut,
-    status_code=201,
-    tags=["subject"],
-    summary="Ask for human review of an adverse decision",
-)
-def request_review(body: ReviewIn, subject: SubjectDep, session: SessionDep) -> ReviewOut:
-    review = reviews.request(
-        session=session, subject_id=subject.id, decision_id=body.decision_id, reason=body.reason
-    )
-    return ReviewOut(**reviews.describe(review))
-
-
-@router.get("/admin/reviews", tags=["operator"], summary="Open human reviews with their inputs")
-def review_queue(_operator: OperatorDep, session: SessionDep) -> list[dict[str, Any]]:
-    return reviews.queue(session=session)
-
-
-@router.post(
-    "/admin/reviews/{review_id}",
-    response_model=ReviewOut,
-    tags=["operator"],
-    summary="Record a review's outcome",
-)
-def decide_review(
-    review_id: IdPath, body: ReviewDecision, _operator: OperatorDep, session: SessionDep
-) -> ReviewOut:
-    review = reviews.decide(
-        session=session, review_id=review_id, outcome=body.outcome, note=body.note
-    )
-    return ReviewOut(**reviews.describe(review))
-
-
-@router.post(
-    "/me/proofs",
-    response_model=ProofOut,
-    status_code=201,
-    tags=["subject"],
-    summary="Send proof of fulfilment (a PDF or image and a note) for one of your records",
-)
-async def send_proof(
-    subject: SubjectDep,
-    session: SessionDep,
-    settings: SettingsDep,
-    record_id: Annotated[int, Form(ge=1, le=MAX_ID)],
-    note: Annotated[str, Form(max_length=2000)],
-    document: Annotated[UploadFile, File()],
+def _decide_proof(
+    session: SessionDep, proof_id: int, body: ProofDecision, furnisher_id: str | None
 ) -> ProofOut:
-    """Multipart form: ``record_id``, ``note``, ``document``. The furnisher answers within
-    3 working days, else the operator; accepted, it lifts the restriction at once."""
-    data = await document.read(settings.proof_max_bytes + 1)
-    proof = proofs.submit(
-        session=session,
-        subject_id=subject.id,
-        record_id=record_id,
-        note=note,
-        filename=document.filename or "document",
-        media_type=document.content_type or "",
-        data=data,
-        max_bytes=settings.proof_max_bytes,
+    accept = body.outcome == "accepted"
+    proof = proofs.decide(
+        session=session, proof_id=proof_id, accept=accept, note=body.note, furnisher_id=furnisher_id
     )
     return ProofOut(**proofs.describe(proof))
 
 
-@router.get(
-    "/me/proofs", response_model=list[ProofOut], tags=["subject"], summary="Your proofs"
-)
-def my_proofs(subject: SubjectDep, session: SessionDep) -> list[ProofOut]:
-    return _proofs(proofs.for_subject(session=session, subject_id=subject.id))
-
-
-@router.get(
-    "/furnisher/proofs",
-    response_model=list[ProofOut],
-    tags=["furnisher"],
-    summary="Proofs of fulfilment waiting for your answer",
-)
+@furnisher_router.get("/proofs", summary="Proofs of fulfilment waiting for your answer")
 def furnisher_proofs(furnisher: FurnisherDep, session: SessionDep) -> list[ProofOut]:
     return _proofs(proofs.queue(session=session, furnisher_id=furnisher.id))
 
 
-@router.post(
-    "/furnisher/proofs/{proof_id}",
-    response_model=ProofOut,
-    tags=["furnisher"],
-    summary="Accept or reject a proof of fulfilment",
-)
+@furnisher_router.post("/proofs/{proof_id}", summary="Accept or reject a proof of fulfilment")
 def answer_proof(
     proof_id: IdPath, body: ProofDecision, furnisher: FurnisherDep, session: SessionDep
 ) -> ProofOut:
-    proof = proofs.decide(
-        session=session,
-        proof_id=proof_id,
-        accept=body.outcome == "accepted",
-        note=body.note,
-        furnisher_id=furnisher.id,
-    )
-    return ProofOut(**proofs.describe(proof))
+    return _decide_proof(session, proof_id, body, furnisher.id)
 
 
-@router.get(
-    "/admin/proofs",
-    response_model=list[ProofOut],
-    tags=["operator"],
-    summary="Proofs their furnishers did not answer by the deadline",
-)
+@admin_router.get("/proofs", summary="Proofs their furnishers did not answer by the deadline")
 def operator_proofs(_operator: OperatorDep, session: SessionDep) -> list[ProofOut]:
     return _proofs(proofs.queue(session=session, furnisher_id=None))
 
 
-@router.post(
-    "/admin/proofs/{proof_id}",
-    response_model=ProofOut,
-    tags=["operator"],
-    summary="Accept or reject a proof past its furnisher's deadline",
+@admin_router.post(
+    "/proofs/{proof_id}", summary="Accept or reject a proof past its furnisher's deadline"
 )
 def decide_proof(
     proof_id: IdPath, body: ProofDecision, _operator: OperatorDep, session: SessionDep
 ) -> ProofOut:
-    proof = proofs.decide(
-        session=session, proof_id=proof_id, accept=body.outcome == "accepted", note=body.note
-    )
-    return ProofOut(**proofs.describe(proof))
+    return _decide_proof(session, proof_id, body, None)
 
 
-@router.get(
-    "/decisions/{decision_id}",
-    tags=["relying party"],
-    summary="A decision's current outcome, after any human review",
+@admin_router.get("/reviews", summary="Open human reviews with their inputs")
+def review_queue(_operator: OperatorDep, session: SessionDep) -> list[dict[str, Any]]:
+    return reviews.queue(session=session)
+
+
+@admin_router.post("/reviews/{review_id}", summary="Record a review's outcome")
+def decide_review(
+    review_id: IdPath, body: ReviewDecision, _operator: OperatorDep, session: SessionDep
+) -> ReviewOut:
+    review = reviews.decide(session=session, review_id=review_id, **body.model_dump())
+    return ReviewOut(**reviews.describe(review))
+
+
+@party_router.get(
+    "/decisions/{decision_id}", summary="A decision's current outcome, after any human review"
 )
 def decision_outcome(
     decision_id: Annotated[str, Path(min_length=1, max_length=40)],
@@ -267,3 +209,6 @@ def decision_outcome(
 ) -> dict[str, Any]:
     """The original answer and the current one: an overturned refusal answers eligible."""
     return reviews.for_party(session=session, party_id=party.id, decision_id=decision_id)
+
+
+router = joined(me_router, furnisher_router, admin_router, party_router)
