@@ -18,20 +18,20 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
+from credo.core.credentials import KeyHolder
 from credo.core.db import Base, UtcDateTime
 
 
-class RelyingParty(Base):
+class RelyingParty(KeyHolder, Base):
     """A relying party: the activities it enforces and its purposes (keys: core.credentials)."""
 
     __tablename__ = "relying_parties"
+    id_prefix = "rp"
+    label = "relying party"
+    id_field = "party"
 
-    id: Mapped[str] = mapped_column(String(32), primary_key=True)
-    name: Mapped[str] = mapped_column(String(200), unique=True)
     activities: Mapped[list[str]] = mapped_column(JSON)
     purposes: Mapped[list[str]] = mapped_column(JSON)
-    active: Mapped[bool] = mapped_column(Boolean, default=True)
-    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
 
 
 class Program(Base):

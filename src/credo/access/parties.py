@@ -44,17 +44,13 @@ def add(
             "a relying party needs at least one activity or purpose",
             details=[{"field": "purposes", "value": purposes}],
         )
-    party = RelyingParty(
-        id="rp_" + secrets.token_hex(6),
-        name=name,
-        activities=checked_activities,
-        purposes=checked_purposes,
-        active=True,
-        created_at=clock.now(),
-    )
-    event = PartyAdded(party.id, name, checked_activities, checked_purposes)
+    party = RelyingParty(name=name, activities=checked_activities, purposes=checked_purposes)
     key = credentials.register_holder(
-        session=session, kind=KIND, holder=party, label="relying party", event=event, actor=actor
+        session=session,
+        kind=KIND,
+        holder=party,
+        event=lambda party_id: PartyAdded(party_id, name, checked_activities, checked_purposes),
+        actor=actor,
     )
     return party, key
 
@@ -64,13 +60,7 @@ def list_all(*, session: Session) -> list[RelyingParty]:
 
 
 def get(*, session: Session, party_id: str) -> RelyingParty:
-    party = session.get(RelyingParty, party_id)
-    if party is None:
-        raise NotFound(
-            f"relying party {party_id!r} does not exist",
-            details=[{"field": "party", "value": party_id}],
-        )
-    return party
+    return credentials.get_holder(session=session, model=RelyingParty, holder_id=party_id)
 
 
 # What checks read on every request and what changes rarely (parties, their keys, programs)

@@ -20,6 +20,9 @@ commits):
     revoke one credential by id (idempotent); ``kinds`` restricts what the id may name.
 ``revoke_all(session=, kind=, holder=, actor=, keep=None)`` -> ``int``
     revoke every live credential of a holder (sign out everywhere, a disabled furnisher).
+``register_holder(session=, kind=, holder=, event=, actor=)`` -> ``str``
+    store a new key holder (a ``KeyHolder`` row: a furnisher, a relying party), append its
+    audit event and issue its first key; ``get_holder`` finds one by id (NotFound).
 ``get``, ``of_holder``, ``parse``, ``digest``, ``is_live`` (pure)
     look-ups and the pure parts.
 
@@ -34,9 +37,9 @@ import datetime as dt
 import hashlib
 import hmac
 import secrets
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import ClassVar, TypeVar
 
 from sqlalchemy import Boolean, String, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
@@ -82,6 +85,25 @@ class Credential(Base):
     expires_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
     revoked_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
     used_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
+
+
+class KeyHolder:
+    """The columns of whatever holds API keys (a furnisher, a relying party): its public id
+    and a name no other of its kind has come first in the table, whether it is active and
+    when it was registered last (``sort_order``); the table adds what its kind needs, and
+    says how its ids start, how errors name it and the field an unknown id is reported in."""
+
+    id_prefix: ClassVar[str]
+    label: ClassVar[str]
+    id_field: ClassVar[str]
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, sort_order=-1)
+    name: Mapped[str] = mapped_column(String(200), unique=True, sort_order=-1)
+    active: Mapped[bool] = mapped_column(Boolean, default=True, sort_order=1)
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime(), sort_order=1)
+
+
+H = TypeVar("H", bound=KeyHolder)
 
 
 @dataclass(frozen=True)
@@ -187,21 +209,40 @@ def issue(
 
 
 def register_holder(
-    *, session: Session, kind: str, holder: Any, label: str, event: audit.AuditEvent, actor: str
+    *,
+    session: Session,
+    kind: str,
+    holder: KeyHolder,
+    event: Callable[[str], audit.AuditEvent],
+    actor: str,
 ) -> str:
-    """Store a new key holder (a furnisher, a relying party: a row with ``id`` and a ``name``
-    no other of its kind has), append its audit event and issue its first key of ``kind``;
-    the key's text (shown once, stored hashed). A taken name is a Conflict."""
+    """Store a new key holder, active from now with a fresh ``<id_prefix>_…`` id, append its
+    audit event (``event`` of that id) and issue its first key of ``kind``; the key's text
+    (shown once, stored hashed). A name another holder of its kind has is a Conflict."""
     model = type(holder)
     if session.execute(select(model.id).where(model.name == holder.name)).first():
         raise Conflict(
-            f"a {label} named {holder.name!r} exists",
+            f"a {model.label} named {holder.name!r} exists",
             details=[{"field": "name", "value": holder.name}],
         )
+    holder.id = f"{model.id_prefix}_{secrets.token_hex(6)}"
+    holder.active = True
+    holder.created_at = clock.now()
     session.add(holder)
     session.flush()
-    audit.append(session, event, actor=actor)
+    audit.append(session, event(holder.id), actor=actor)
     return issue(session=session, kind=kind, holder=holder.id, actor=actor).text
+
+
+def get_holder(*, session: Session, model: type[H], holder_id: str) -> H:
+    """The key holder of ``model`` with this id, or NotFound."""
+    holder = session.get(model, holder_id)
+    if holder is None:
+        raise NotFound(
+            f"{model.label} {holder_id!r} does not exist",
+            details=[{"field": model.id_field, "value": holder_id}],
+        )
+    return holder
 
 
 def _refused(kind: str, why: str = "missing, unknown or revoked") -> Unauthenticated:

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import secrets
 from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from credo.catalogue import get_catalogue
-from credo.core import audit, clock, credentials
-from credo.errors import InvalidInput, NotFound, Unauthenticated
+from credo.core import audit, credentials
+from credo.errors import InvalidInput, Unauthenticated
 from credo.furnishers.models import Furnisher
 
 KIND = "furnisher"
@@ -58,29 +57,19 @@ def add(
     if not name:
         raise InvalidInput("furnisher name is empty", details=[{"field": "name", "value": name}])
     checked = check_categories(kind=kind, categories=categories)
-    furnisher = Furnisher(
-        id="fur_" + secrets.token_hex(6),
-        name=name,
-        kind=kind,
-        categories=checked,
-        active=True,
-        created_at=clock.now(),
-    )
-    event = FurnisherAdded(furnisher.id, name, kind, checked)
+    furnisher = Furnisher(name=name, kind=kind, categories=checked)
     key = credentials.register_holder(
-        session=session, kind=KIND, holder=furnisher, label="furnisher", event=event, actor=actor
+        session=session,
+        kind=KIND,
+        holder=furnisher,
+        event=lambda furnisher_id: FurnisherAdded(furnisher_id, name, kind, checked),
+        actor=actor,
     )
     return furnisher, key
 
 
 def get(*, session: Session, furnisher_id: str) -> Furnisher:
-    furnisher = session.get(Furnisher, furnisher_id)
-    if furnisher is None:
-        raise NotFound(
-            f"furnisher {furnisher_id!r} does not exist",
-            details=[{"field": "furnisher", "value": furnisher_id}],
-        )
-    return furnisher
+    return credentials.get_holder(session=session, model=Furnisher, holder_id=furnisher_id)
 
 
 def list_all(*, session: Session) -> list[Furnisher]:
