@@ -1,37 +1,35 @@
-"""scores: model versions, score runs and published scores
-
-Revision ID: 0002
-Revises: 0001
-"""
+"""scores: model versions, score runs and published scores"""
 
 from __future__ import annotations
 
 import sqlalchemy as sa
 from alembic import op
 
+from credo.migrations.ddl import create_table, timestamp
+
 revision = "0002"
 down_revision = "0001"
-branch_labels = None
-depends_on = None
+
+# the five dimensions a score is explained by, as they were at this revision
+DIMENSIONS = ("history", "capacity", "compliance", "payments", "identity")
 
 
 def upgrade() -> None:
-    op.create_table(
+    create_table(
         "model_versions",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("version", sa.String(length=32), nullable=False),
         sa.Column("model", sa.Text(), nullable=False),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        timestamp("created_at"),
         sa.Column("active", sa.Boolean(), nullable=False),
         sa.Column("metrics", sa.JSON(), nullable=False),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_model_versions")),
-        sa.UniqueConstraint("version", name=op.f("uq_model_versions_version")),
+        unique=[("version",)],
     )
-    op.create_table(
+    create_table(
         "score_runs",
         sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("started_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("finished_at", sa.DateTime(timezone=True), nullable=True),
+        timestamp("started_at"),
+        timestamp("finished_at", nullable=True),
         sa.Column("engine", sa.String(length=16), nullable=False),
         sa.Column("as_of", sa.Date(), nullable=False),
         sa.Column("model_version_id", sa.Integer(), nullable=False),
@@ -41,14 +39,9 @@ def upgrade() -> None:
         sa.Column("published", sa.Integer(), nullable=False),
         sa.Column("duration_s", sa.Float(), nullable=True),
         sa.Column("digest", sa.String(length=64), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["model_version_id"],
-            ["model_versions.id"],
-            name=op.f("fk_score_runs_model_version_id_model_versions"),
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_score_runs")),
+        references={"model_version_id": "model_versions"},
     )
-    op.create_table(
+    create_table(
         "scores",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("subject_id", sa.Integer(), nullable=False),
@@ -57,35 +50,19 @@ def upgrade() -> None:
         sa.Column("as_of", sa.Date(), nullable=False),
         sa.Column("score", sa.Integer(), nullable=False),
         sa.Column("band", sa.String(length=16), nullable=False),
-        sa.Column("history", sa.Integer(), nullable=True),
-        sa.Column("capacity", sa.Integer(), nullable=True),
-        sa.Column("compliance", sa.Integer(), nullable=True),
-        sa.Column("payments", sa.Integer(), nullable=True),
-        sa.Column("identity", sa.Integer(), nullable=True),
+        *(sa.Column(dimension, sa.Integer(), nullable=True) for dimension in DIMENSIONS),
         sa.Column("reasons", sa.Text(), nullable=False),
         sa.Column("features", sa.Text(), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["model_version_id"],
-            ["model_versions.id"],
-            name=op.f("fk_scores_model_version_id_model_versions"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["run_id"], ["score_runs.id"], name=op.f("fk_scores_run_id_score_runs")
-        ),
-        sa.ForeignKeyConstraint(
-            ["subject_id"], ["subjects.id"], name=op.f("fk_scores_subject_id_subjects")
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_scores")),
+        references={
+            "model_version_id": "model_versions",
+            "run_id": "score_runs",
+            "subject_id": "subjects",
+        },
     )
-    with op.batch_alter_table("scores", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_scores_run_id"), ["run_id"], unique=False)
-        batch_op.create_index(batch_op.f("ix_scores_subject_id"), ["subject_id"], unique=False)
+    op.create_index(op.f("ix_scores_run_id"), "scores", ["run_id"])
+    op.create_index(op.f("ix_scores_subject_id"), "scores", ["subject_id"])
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("scores", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_scores_subject_id"))
-        batch_op.drop_index(batch_op.f("ix_scores_run_id"))
-    op.drop_table("scores")
-    op.drop_table("score_runs")
-    op.drop_table("model_versions")
+    for table in ("scores", "score_runs", "model_versions"):
+        op.drop_table(table)

@@ -1,22 +1,18 @@
-"""lists: list entries (defaulter, serious-violator, red) and credit-repair applications
-
-Revision ID: 0003
-Revises: 0002
-"""
+"""lists: list entries (defaulter, serious-violator, red) and credit-repair applications"""
 
 from __future__ import annotations
 
 import sqlalchemy as sa
 from alembic import op
 
+from credo.migrations.ddl import create_table, timestamp
+
 revision = "0003"
 down_revision = "0002"
-branch_labels = None
-depends_on = None
 
 
 def upgrade() -> None:
-    op.create_table(
+    create_table(
         "list_entries",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("list_id", sa.String(length=32), nullable=False),
@@ -31,20 +27,13 @@ def upgrade() -> None:
         sa.Column("removal_reason", sa.String(length=64), nullable=True),
         sa.Column("state", sa.String(length=16), nullable=False),
         sa.Column("basis", sa.Text(), nullable=False),
-        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["subject_id"], ["subjects.id"], name=op.f("fk_list_entries_subject_id_subjects")
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_list_entries")),
-        sa.UniqueConstraint(
-            "list_id", "subject_id", "rule_id", "ref", name=op.f("uq_list_entries_list_id")
-        ),
+        timestamp("updated_at"),
+        references={"subject_id": "subjects"},
+        unique=[("list_id", "subject_id", "rule_id", "ref")],
     )
-    with op.batch_alter_table("list_entries", schema=None) as batch_op:
-        batch_op.create_index("ix_list_entries_list_id_state", ["list_id", "state"], unique=False)
-        batch_op.create_index("ix_list_entries_subject_id", ["subject_id"], unique=False)
-
-    op.create_table(
+    op.create_index("ix_list_entries_list_id_state", "list_entries", ["list_id", "state"])
+    op.create_index("ix_list_entries_subject_id", "list_entries", ["subject_id"])
+    create_table(
         "list_repairs",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("entry_id", sa.Integer(), nullable=False),
@@ -56,29 +45,12 @@ def upgrade() -> None:
         sa.Column("decided_on", sa.Date(), nullable=True),
         sa.Column("decided_by", sa.String(length=128), nullable=True),
         sa.Column("decision_reason", sa.Text(), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["entry_id"], ["list_entries.id"], name=op.f("fk_list_repairs_entry_id_list_entries")
-        ),
-        sa.ForeignKeyConstraint(
-            ["subject_id"], ["subjects.id"], name=op.f("fk_list_repairs_subject_id_subjects")
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_list_repairs")),
+        references={"entry_id": "list_entries", "subject_id": "subjects"},
     )
-    with op.batch_alter_table("list_repairs", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_list_repairs_entry_id"), ["entry_id"], unique=False)
-        batch_op.create_index(
-            batch_op.f("ix_list_repairs_subject_id"), ["subject_id"], unique=False
-        )
+    op.create_index(op.f("ix_list_repairs_entry_id"), "list_repairs", ["entry_id"])
+    op.create_index(op.f("ix_list_repairs_subject_id"), "list_repairs", ["subject_id"])
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("list_repairs", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_list_repairs_subject_id"))
-        batch_op.drop_index(batch_op.f("ix_list_repairs_entry_id"))
-
     op.drop_table("list_repairs")
-    with op.batch_alter_table("list_entries", schema=None) as batch_op:
-        batch_op.drop_index("ix_list_entries_subject_id")
-        batch_op.drop_index("ix_list_entries_list_id_state")
-
     op.drop_table("list_entries")

@@ -1,36 +1,29 @@
-"""access: relying parties, programs, consents and inquiries
-
-Revision ID: 0004
-Revises: 0003
-"""
+"""access: relying parties, programs, consents and inquiries"""
 
 from __future__ import annotations
 
 import sqlalchemy as sa
 from alembic import op
 
+from credo.migrations.ddl import big_id, create_table, key_columns, timestamp
+
 revision = "0004"
 down_revision = "0003"
-branch_labels = None
-depends_on = None
 
 
 def upgrade() -> None:
-    op.create_table(
+    create_table(
         "relying_parties",
         sa.Column("id", sa.String(length=32), nullable=False),
         sa.Column("name", sa.String(length=200), nullable=False),
         sa.Column("activities", sa.JSON(), nullable=False),
         sa.Column("purposes", sa.JSON(), nullable=False),
-        sa.Column("key_id", sa.String(length=32), nullable=False),
-        sa.Column("key_hash", sa.String(length=64), nullable=False),
+        *key_columns(),
         sa.Column("active", sa.Boolean(), nullable=False),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_relying_parties")),
-        sa.UniqueConstraint("key_id", name=op.f("uq_relying_parties_key_id")),
-        sa.UniqueConstraint("name", name=op.f("uq_relying_parties_name")),
+        timestamp("created_at"),
+        unique=[("key_id",), ("name",)],
     )
-    op.create_table(
+    create_table(
         "programs",
         sa.Column("id", sa.String(length=32), nullable=False),
         sa.Column("party_id", sa.String(length=32), nullable=False),
@@ -39,43 +32,28 @@ def upgrade() -> None:
         sa.Column("benefit", sa.Text(), nullable=False),
         sa.Column("conditions", sa.JSON(), nullable=False),
         sa.Column("active", sa.Boolean(), nullable=False),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["party_id"],
-            ["relying_parties.id"],
-            name=op.f("fk_programs_party_id_relying_parties"),
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_programs")),
+        timestamp("created_at"),
+        references={"party_id": "relying_parties"},
     )
-    with op.batch_alter_table("programs", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_programs_party_id"), ["party_id"], unique=False)
-    op.create_table(
+    op.create_index(op.f("ix_programs_party_id"), "programs", ["party_id"])
+    create_table(
         "consents",
         sa.Column("id", sa.String(length=32), nullable=False),
         sa.Column("subject_id", sa.Integer(), nullable=False),
         sa.Column("party_id", sa.String(length=32), nullable=True),
         sa.Column("scope", sa.String(length=80), nullable=False),
-        sa.Column("granted_at", sa.DateTime(timezone=True), nullable=False),
+        timestamp("granted_at"),
         sa.Column("expires_on", sa.Date(), nullable=True),
-        sa.Column("revoked_at", sa.DateTime(timezone=True), nullable=True),
+        timestamp("revoked_at", nullable=True),
         sa.Column("end_reason", sa.String(length=32), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["party_id"],
-            ["relying_parties.id"],
-            name=op.f("fk_consents_party_id_relying_parties"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["subject_id"], ["subjects.id"], name=op.f("fk_consents_subject_id_subjects")
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_consents")),
+        references={"party_id": "relying_parties", "subject_id": "subjects"},
     )
-    with op.batch_alter_table("consents", schema=None) as batch_op:
-        batch_op.create_index("ix_consents_subject_id_scope", ["subject_id", "scope"], unique=False)
-    op.create_table(
+    op.create_index("ix_consents_subject_id_scope", "consents", ["subject_id", "scope"])
+    create_table(
         "inquiries",
-        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        big_id(),
         sa.Column("decision_id", sa.String(length=40), nullable=False),
-        sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+        timestamp("at"),
         sa.Column("party_id", sa.String(length=32), nullable=False),
         sa.Column("subject_id", sa.Integer(), nullable=True),
         sa.Column("kind", sa.String(length=16), nullable=False),
@@ -86,31 +64,13 @@ def upgrade() -> None:
         sa.Column("answer", sa.Boolean(), nullable=False),
         sa.Column("reason", sa.String(length=200), nullable=False),
         sa.Column("inputs", sa.Text(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["party_id"],
-            ["relying_parties.id"],
-            name=op.f("fk_inquiries_party_id_relying_parties"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["subject_id"], ["subjects.id"], name=op.f("fk_inquiries_subject_id_subjects")
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_inquiries")),
-        sa.UniqueConstraint("decision_id", name=op.f("uq_inquiries_decision_id")),
+        references={"party_id": "relying_parties", "subject_id": "subjects"},
+        unique=[("decision_id",)],
     )
-    with op.batch_alter_table("inquiries", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_inquiries_party_id"), ["party_id"], unique=False)
-        batch_op.create_index("ix_inquiries_subject_id_at", ["subject_id", "at"], unique=False)
+    op.create_index(op.f("ix_inquiries_party_id"), "inquiries", ["party_id"])
+    op.create_index("ix_inquiries_subject_id_at", "inquiries", ["subject_id", "at"])
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("inquiries", schema=None) as batch_op:
-        batch_op.drop_index("ix_inquiries_subject_id_at")
-        batch_op.drop_index(batch_op.f("ix_inquiries_party_id"))
-    op.drop_table("inquiries")
-    with op.batch_alter_table("consents", schema=None) as batch_op:
-        batch_op.drop_index("ix_consents_subject_id_scope")
-    op.drop_table("consents")
-    with op.batch_alter_table("programs", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_programs_party_id"))
-    op.drop_table("programs")
-    op.drop_table("relying_parties")
+    for table in ("inquiries", "consents", "programs", "relying_parties"):
+        op.drop_table(table)

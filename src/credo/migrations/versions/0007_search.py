@@ -1,8 +1,4 @@
-"""Organisation search index: FTS5 (SQLite) or a GIN text-search index (PostgreSQL).
-
-Revision ID: 0007
-Revises: 0006
-"""
+"""Organisation search index: FTS5 (SQLite) or a GIN text-search index (PostgreSQL)."""
 
 from __future__ import annotations
 
@@ -10,8 +6,6 @@ from alembic import op
 
 revision = "0007"
 down_revision = "0006"
-branch_labels = None
-depends_on = None
 
 
 # The DDL as it was at this revision, written out here: a migration must not depend on

@@ -1,24 +1,32 @@
-"""ledgers: installed policies, entries in force, balances and the grade history
-
-Revision ID: 0008
-Revises: 0007
-"""
+"""ledgers: installed policies, entries in force, balances and the grade history"""
 
 from __future__ import annotations
+
+from typing import Any
 
 import sqlalchemy as sa
 from alembic import op
 
+from credo.migrations.ddl import big_id, create_table, timestamp
+
 revision = "0008"
 down_revision = "0007"
-branch_labels = None
-depends_on = None
 
-_ID = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
+
+def _grade() -> list[sa.Column[Any]]:
+    """A subject's grade under a scheme's policy, as balances and their history hold it."""
+    return [
+        sa.Column("scheme", sa.String(length=32), nullable=False),
+        sa.Column("subject_id", sa.Integer(), nullable=False),
+        sa.Column("policy_version", sa.Integer(), nullable=False),
+        sa.Column("balance", sa.Integer(), nullable=False),
+        sa.Column("grade", sa.String(length=3), nullable=False),
+        sa.Column("as_of", sa.Date(), nullable=False),
+    ]
 
 
 def upgrade() -> None:
-    op.create_table(
+    create_table(
         "ledger_policies",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("scheme", sa.String(length=32), nullable=False),
@@ -27,14 +35,13 @@ def upgrade() -> None:
         sa.Column("file", sa.String(length=512), nullable=False),
         sa.Column("source", sa.Text(), nullable=False),
         sa.Column("digest", sa.String(length=64), nullable=False),
-        sa.Column("installed_at", sa.DateTime(timezone=True), nullable=False),
+        timestamp("installed_at"),
         sa.Column("installed_by", sa.String(length=128), nullable=False),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_ledger_policies")),
-        sa.UniqueConstraint("scheme", "version", name=op.f("uq_ledger_policies_scheme")),
+        unique=[("scheme", "version")],
     )
-    op.create_table(
+    create_table(
         "ledger_entries",
-        sa.Column("id", _ID, nullable=False),
+        big_id(),
         sa.Column("scheme", sa.String(length=32), nullable=False),
         sa.Column("policy_version", sa.Integer(), nullable=False),
         sa.Column("subject_id", sa.Integer(), nullable=False),
@@ -43,44 +50,24 @@ def upgrade() -> None:
         sa.Column("points", sa.Integer(), nullable=False),
         sa.Column("occurred_on", sa.Date(), nullable=False),
         sa.Column("counts_until", sa.Date(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["subject_id"], ["subjects.id"], name=op.f("fk_ledger_entries_subject_id_subjects")
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_ledger_entries")),
+        references={"subject_id": "subjects"},
     )
     op.create_index(
         "ix_ledger_entries_scheme_subject_id", "ledger_entries", ["scheme", "subject_id"]
     )
-    op.create_table(
+    create_table(
         "ledger_balances",
-        sa.Column("scheme", sa.String(length=32), nullable=False),
-        sa.Column("subject_id", sa.Integer(), nullable=False),
-        sa.Column("policy_version", sa.Integer(), nullable=False),
-        sa.Column("balance", sa.Integer(), nullable=False),
-        sa.Column("grade", sa.String(length=3), nullable=False),
-        sa.Column("as_of", sa.Date(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["subject_id"], ["subjects.id"], name=op.f("fk_ledger_balances_subject_id_subjects")
-        ),
-        sa.PrimaryKeyConstraint("scheme", "subject_id", name=op.f("pk_ledger_balances")),
+        *_grade(),
+        references={"subject_id": "subjects"},
+        primary_key=["scheme", "subject_id"],
     )
-    op.create_table(
+    create_table(
         "ledger_grade_history",
-        sa.Column("id", _ID, nullable=False),
-        sa.Column("scheme", sa.String(length=32), nullable=False),
-        sa.Column("subject_id", sa.Integer(), nullable=False),
-        sa.Column("policy_version", sa.Integer(), nullable=False),
-        sa.Column("balance", sa.Integer(), nullable=False),
-        sa.Column("grade", sa.String(length=3), nullable=False),
-        sa.Column("as_of", sa.Date(), nullable=False),
+        big_id(),
+        *_grade(),
         sa.Column("replaced_on", sa.Date(), nullable=False),
         sa.Column("reason", sa.String(length=16), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["subject_id"],
-            ["subjects.id"],
-            name=op.f("fk_ledger_grade_history_subject_id_subjects"),
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_ledger_grade_history")),
+        references={"subject_id": "subjects"},
     )
     op.create_index(
         "ix_ledger_grade_history_scheme_subject_id",
@@ -90,9 +77,5 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    op.drop_index("ix_ledger_grade_history_scheme_subject_id", table_name="ledger_grade_history")
-    op.drop_table("ledger_grade_history")
-    op.drop_table("ledger_balances")
-    op.drop_index("ix_ledger_entries_scheme_subject_id", table_name="ledger_entries")
-    op.drop_table("ledger_entries")
-    op.drop_table("ledger_policies")
+    for table in ("ledger_grade_history", "ledger_balances", "ledger_entries", "ledger_policies"):
+        op.drop_table(table)

@@ -1,23 +1,19 @@
-"""due process: statements per subject, proofs, reviews (issue 17)
-
-Revision ID: 0012
-Revises: 0011
-"""
+"""due process: statements per subject, proofs, reviews (issue 17)"""
 
 from __future__ import annotations
 
 import sqlalchemy as sa
 from alembic import op
 
+from credo.migrations.ddl import create_table, timestamp
+
 revision = "0012"
 down_revision = "0011"
-branch_labels = None
-depends_on = None
 
 
 def upgrade() -> None:
     with op.batch_alter_table("statements", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("detached_at", sa.DateTime(timezone=True), nullable=True))
+        batch_op.add_column(timestamp("detached_at", nullable=True))
         batch_op.drop_constraint("uq_statements_record_id", type_="unique")
         batch_op.create_unique_constraint(
             "uq_statements_record_id_subject_id", ["record_id", "subject_id"]
@@ -25,15 +21,13 @@ def upgrade() -> None:
         batch_op.create_index("ix_statements_record_id", ["record_id"], unique=False)
     with op.batch_alter_table("reviews", schema=None) as batch_op:
         batch_op.add_column(
-            sa.Column(
-                "kind", sa.String(length=16), nullable=False, server_default="eligibility"
-            )
+            sa.Column("kind", sa.String(length=16), nullable=False, server_default="eligibility")
         )
     with op.batch_alter_table("list_entries", schema=None) as batch_op:
         batch_op.add_column(sa.Column("overturned_on", sa.Date(), nullable=True))
     with op.batch_alter_table("scores", schema=None) as batch_op:
         batch_op.add_column(sa.Column("withdrawn_on", sa.Date(), nullable=True))
-    op.create_table(
+    create_table(
         "proofs",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("record_id", sa.Integer(), nullable=False),
@@ -46,35 +40,24 @@ def upgrade() -> None:
         sa.Column("sha256", sa.String(length=64), nullable=False),
         sa.Column("document", sa.LargeBinary(), nullable=False),
         sa.Column("state", sa.String(length=16), nullable=False),
-        sa.Column("submitted_at", sa.DateTime(timezone=True), nullable=False),
+        timestamp("submitted_at"),
         sa.Column("deadline", sa.Date(), nullable=False),
-        sa.Column("decided_at", sa.DateTime(timezone=True), nullable=True),
+        timestamp("decided_at", nullable=True),
         sa.Column("decided_by", sa.String(length=128), nullable=True),
         sa.Column("decision_note", sa.Text(), nullable=True),
         sa.Column("fulfilment_record_id", sa.Integer(), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["furnisher_id"], ["furnishers.id"], name=op.f("fk_proofs_furnisher_id_furnishers")
-        ),
-        sa.ForeignKeyConstraint(
-            ["record_id"], ["records.id"], name=op.f("fk_proofs_record_id_records")
-        ),
-        sa.ForeignKeyConstraint(
-            ["fulfilment_record_id"],
-            ["records.id"],
-            name=op.f("fk_proofs_fulfilment_record_id_records"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["subject_id"], ["subjects.id"], name=op.f("fk_proofs_subject_id_subjects")
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_proofs")),
+        references={
+            "furnisher_id": "furnishers",
+            "record_id": "records",
+            "fulfilment_record_id": "records",
+            "subject_id": "subjects",
+        },
     )
     for column in ("furnisher_id", "record_id", "subject_id"):
-        op.create_index(op.f(f"ix_proofs_{column}"), "proofs", [column], unique=False)
+        op.create_index(op.f(f"ix_proofs_{column}"), "proofs", [column])
 
 
 def downgrade() -> None:
-    for column in ("furnisher_id", "record_id", "subject_id"):
-        op.drop_index(op.f(f"ix_proofs_{column}"), table_name="proofs")
     op.drop_table("proofs")
     with op.batch_alter_table("scores", schema=None) as batch_op:
         batch_op.drop_column("withdrawn_on")

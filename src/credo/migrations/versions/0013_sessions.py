@@ -4,17 +4,12 @@ No schema change: a web session is a row of the ``credentials`` table (revision 
 kind ``operator_session`` or ``subject_session`` (``credo.web.sessions``), and the
 failed-credential throttle is kept in each API process (``credo.api.limits``). The
 revision stays so the numbering of the open issues' migrations holds.
-
-Revision ID: 0013
-Revises: 0012
 """
 
 from __future__ import annotations
 
 revision = "0013"
 down_revision = "0012"
-branch_labels = None
-depends_on = None
 
 
 def upgrade() -> None:
