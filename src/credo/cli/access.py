@@ -7,7 +7,9 @@ from typing import Any
 
 import typer
 
-from credo.cli.common import console, emit_json, handle_errors, transaction
+from credo.cli.common import handle_errors, transaction
+from credo.cli.options import group, json_option
+from credo.cli.output import console, emit, emit_json
 from credo.errors import InvalidInput
 
 
@@ -15,16 +17,23 @@ def _split(text: str) -> list[str]:
     return [part.strip() for part in text.split(",") if part.strip()]
 
 
+def _program(p: Any) -> dict[str, Any]:
+    """A program as the commands print it."""
+    return {
+        "id": p.id,
+        "name": p.name,
+        "purpose": p.purpose,
+        "benefit": p.benefit,
+        "conditions": p.conditions,
+    }
+
+
 def register(app: typer.Typer) -> None:
     """Add the ``parties`` and ``programs`` command groups to the credo CLI."""
     from credo.access import parties
 
-    parties_app = typer.Typer(help="Register and list relying parties.", no_args_is_help=True)
-    programs_app = typer.Typer(
-        help="Define and list relying parties' programs.", no_args_is_help=True
-    )
-    app.add_typer(parties_app, name="parties")
-    app.add_typer(programs_app, name="programs")
+    parties_app = group(app, "parties", "Register and list relying parties.")
+    programs_app = group(app, "programs", "Define and list relying parties' programs.")
 
     @parties_app.command("add")
     @handle_errors
@@ -36,7 +45,7 @@ def register(app: typer.Typer) -> None:
         purposes: str = typer.Option(
             "", help="Comma-separated purposes, e.g. deposit_free_rental,fast_checkout."
         ),
-        as_json: bool = typer.Option(False, "--json", help="Print {id, api_key} as JSON."),
+        as_json: bool = json_option("Print {id, api_key} as JSON."),
     ) -> None:
         """Register a relying party and print its API key (shown once, stored hashed)."""
         with transaction() as session:
@@ -47,14 +56,15 @@ def register(app: typer.Typer) -> None:
                 purposes=_split(purposes),
             )
             party_id, party_name = party.id, party.name
-        if as_json:
-            emit_json({"id": party_id, "api_key": key})
-        else:
-            console.print(f"relying party {party_id} ({party_name}); API key: {key}")
+        emit(
+            as_json,
+            {"id": party_id, "api_key": key},
+            f"relying party {party_id} ({party_name}); API key: {key}",
+        )
 
     @parties_app.command("list")
     @handle_errors
-    def parties_list(as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
+    def parties_list(as_json: bool = json_option()) -> None:
         """List relying parties with their activities and purposes."""
         with transaction() as session:
             rows: list[dict[str, Any]] = [
@@ -86,7 +96,7 @@ def register(app: typer.Typer) -> None:
         conditions: str = typer.Option(
             ..., help="JSON list, all must hold: '[{\"score_at_least\": 600}]'."
         ),
-        as_json: bool = typer.Option(False, "--json", help="Print the program as JSON."),
+        as_json: bool = json_option("Print the program as JSON."),
     ) -> None:
         """Define a program for a relying party (conditions validated as data)."""
         try:
@@ -107,38 +117,19 @@ def register(app: typer.Typer) -> None:
                 conditions=parsed,
                 actor="operator",
             )
-            out = {
-                "id": program.id,
-                "party": owner.id,
-                "name": program.name,
-                "purpose": program.purpose,
-                "benefit": program.benefit,
-                "conditions": program.conditions,
-            }
-        if as_json:
-            emit_json(out)
-        else:
-            console.print(f"program {out['id']} ({out['name']}) for {out['party']}")
+            out = {**_program(program), "party": owner.id}
+        emit(as_json, out, f"program {out['id']} ({out['name']}) for {out['party']}")
 
     @programs_app.command("list")
     @handle_errors
     def programs_list(
         party: str = typer.Argument(..., help="Relying party id (rp_...)."),
-        as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+        as_json: bool = json_option(),
     ) -> None:
         """List a relying party's programs and their conditions."""
         with transaction() as session:
             parties.get(session=session, party_id=party)
-            rows = [
-                {
-                    "id": p.id,
-                    "name": p.name,
-                    "purpose": p.purpose,
-                    "benefit": p.benefit,
-                    "conditions": p.conditions,
-                }
-                for p in parties.programs_of(session=session, party_id=party)
-            ]
+            rows = [_program(p) for p in parties.programs_of(session=session, party_id=party)]
         if as_json:
             emit_json({"programs": rows})
             return

@@ -8,7 +8,9 @@ from typing import Any
 import typer
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-from credo.cli.common import console, emit_json, handle_errors, transaction
+from credo.cli.common import handle_errors, transaction
+from credo.cli.options import json_option
+from credo.cli.output import console, emit, emit_json
 from credo.config import get_settings
 from credo.core import audit, merkle
 from credo.records import binding
@@ -68,7 +70,7 @@ def check_remote(url: str, public: Ed25519PublicKey | None, samples: int = 32) -
 @audit_app.command("verify")
 @handle_errors
 def audit_verify(
-    as_json: bool = typer.Option(False, "--json"),
+    as_json: bool = json_option(None),
     public_key: str = typer.Option(
         None, help="Hex Ed25519 public key to check signatures with (default: the local key's)."
     ),
@@ -114,7 +116,7 @@ def audit_verify(
 
 @audit_app.command("checkpoint")
 @handle_errors
-def audit_checkpoint(as_json: bool = typer.Option(False, "--json")) -> None:
+def audit_checkpoint(as_json: bool = json_option(None)) -> None:
     """Sign the Merkle tree's current size and root with the registry key and store it."""
     key = audit.load_or_create_key(audit.key_path(get_settings()))
     with transaction() as session:
@@ -127,10 +129,7 @@ def audit_checkpoint(as_json: bool = typer.Option(False, "--json")) -> None:
             "public_key": audit.public_hex(key.public_key()),
             "signature": row.signature,
         }
-    if as_json:
-        emit_json(data)
-    else:
-        console.print(f"checkpoint: {data['tree_size']} entries, root {data['root_hash']}")
+    emit(as_json, data, f"checkpoint: {data['tree_size']} entries, root {data['root_hash']}")
 
 
 def register(app: typer.Typer) -> None:

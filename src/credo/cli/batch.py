@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from credo.cli.common import console, emit_json, factory, handle_errors, parse_date, transaction
+from credo.cli.common import factory, handle_errors, transaction
+from credo.cli.options import as_of_option, json_option, parse_date
+from credo.cli.output import console, emit, emit_json, progress
 from credo.config import get_settings
 from credo.errors import InvalidInput
 
@@ -23,16 +24,10 @@ AS_OF_HELP = "Score as of this date, YYYY-MM-DD (default today)."
 @contextmanager
 def _bars(quiet: bool) -> Iterator[object]:
     """A Rich progress display and a ``progress(step, advance, total)`` callback for a Job."""
-    columns = [
-        TextColumn("{task.description:<9}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-    ]
-    with Progress(*columns, console=console, transient=quiet) as bar:
+    with progress("{task.description:<9}", transient=quiet) as bar:
         tasks: dict[str, object] = {}
 
-        def progress(step: str, advance: int, total: int | None) -> None:
+        def advance_step(step: str, advance: int, total: int | None) -> None:
             if step not in tasks:
                 tasks[step] = bar.add_task(step, total=total)
             elif total == -1:  # the stage has finished: its bar full, its clock stopped
@@ -45,7 +40,7 @@ def _bars(quiet: bool) -> Iterator[object]:
                 bar.update(tasks[step], total=total)  # type: ignore[arg-type]
             bar.advance(tasks[step], advance)  # type: ignore[arg-type]
 
-        yield progress
+        yield advance_step
 
 
 def _run(engine: str, as_of: str | None, as_json: bool, steps: str) -> None:
@@ -54,34 +49,37 @@ def _run(engine: str, as_of: str | None, as_json: bool, steps: str) -> None:
     job = refresh.Job(
         factory=factory(), data_dir=get_settings().data_dir, engine=engine, as_of=parse_date(as_of)
     )
-    with _bars(as_json) as progress:
-        job.progress = progress  # type: ignore[assignment]
+    with _bars(as_json) as advance_step:
+        job.progress = advance_step  # type: ignore[assignment]
         summary = refresh.run(job, refresh.SCORE_STEPS if steps == "score" else None)
-    if as_json:
-        emit_json(summary)
-    else:
-        console.print(
-            f"published {summary['published']} scores (run {summary['run_id']}, model version "
-            f"{summary['model_version_id']}, {engine}) from {summary['records']} records"
-        )
+    emit(
+        as_json,
+        summary,
+        f"published {summary['published']} scores (run {summary['run_id']}, model version "
+        f"{summary['model_version_id']}, {engine}) from {summary['records']} records",
+    )
 
 
-def score(
-    engine: str = typer.Option("duckdb", help=ENGINE_HELP),
-    as_of: str = typer.Option(None, "--as-of", help=AS_OF_HELP),
-    as_json: bool = typer.Option(False, "--json", help="Print the run summary as JSON."),
-) -> None:
-    """Snapshot the store, compute features and scores in the engine, publish them."""
-    _run(engine, as_of, as_json, "score")
+def _run_command(steps: str, doc: str) -> Callable[..., None]:
+    """``credo score`` and ``credo refresh``: the same options, a different list of steps."""
+
+    def command(
+        engine: str = typer.Option("duckdb", help=ENGINE_HELP),
+        as_of: str = as_of_option(AS_OF_HELP),
+        as_json: bool = json_option("Print the run summary as JSON."),
+    ) -> None:
+        _run(engine, as_of, as_json, steps)
+
+    command.__doc__ = doc
+    return command
 
 
-def refresh_command(
-    engine: str = typer.Option("duckdb", help=ENGINE_HELP),
-    as_of: str = typer.Option(None, "--as-of", help=AS_OF_HELP),
-    as_json: bool = typer.Option(False, "--json", help="Print the run summary as JSON."),
-) -> None:
-    """Every batch job in order: snapshot, score, publish (then ledgers, lists, sweeps)."""
-    _run(engine, as_of, as_json, "all")
+score = _run_command(
+    "score", "Snapshot the store, compute features and scores in the engine, publish them."
+)
+refresh_command = _run_command(
+    "all", "Every batch job in order: snapshot, score, publish (then ledgers, lists, sweeps)."
+)
 
 
 TABLE_HELP = "CSV or Parquet file (.parquet/.pq), one row per subject."
@@ -108,10 +106,10 @@ def model_fit(
     card_out: Path = typer.Option(
         None, "--card", help="With --table: write the model card (.html for HTML, else Markdown)."
     ),
-    as_of: str = typer.Option(None, "--as-of", help="Label window end, YYYY-MM-DD (today)."),
+    as_of: str = as_of_option("Label window end, YYYY-MM-DD (today)."),
     out: Path = typer.Option(None, "--out", help="Write the scorecard JSON here."),
     engine: str = typer.Option("duckdb", help=ENGINE_HELP),
-    as_json: bool = typer.Option(False, "--json", help="Print the result as JSON (last line)."),
+    as_json: bool = json_option("Print the result as JSON (last line)."),
 ) -> None:
     """Fit a scorecard: on the registry (activated) or on a table with a 70/30 hold-out."""
     if registry == (table is not None):
@@ -137,12 +135,12 @@ def model_fit(
         )
     if out is not None:
         save(scorecard, out)
-    if as_json:
-        emit_json(version)
-    else:
-        console.print(holdout_summary(version["version"], metrics))
-        if out:
-            console.print(f"written to {out}")
+    emit(
+        as_json,
+        version,
+        holdout_summary(version["version"], metrics),
+        *([f"written to {out}"] if out else []),
+    )
 
 
 def _fit_table(
@@ -183,14 +181,13 @@ def _fit_table(
         "holdout": h,
         "training": {k: sc.training_[k] for k in ("n", "bad_rate", "auc", "ks", "gini")},
     }
-    if as_json:
-        emit_json(summary)
-    else:
-        console.print(
-            f"fitted on {sc.training_['n']} rows, {len(fitted['features'])} features; hold-out "
-            f"({h['n']} rows) AUC {h['auc']:.3f}, KS {h['ks']:.3f}, Gini {h['gini']:.3f}; "
-            f"written to {out}"
-        )
+    emit(
+        as_json,
+        summary,
+        f"fitted on {sc.training_['n']} rows, {len(fitted['features'])} features; hold-out "
+        f"({h['n']} rows) AUC {h['auc']:.3f}, KS {h['ks']:.3f}, Gini {h['gini']:.3f}; "
+        f"written to {out}",
+    )
 
 
 @model_app.command("apply")
@@ -199,7 +196,7 @@ def model_apply(
     model: Path = typer.Option(..., "--model", help="Scorecard JSON from credo model fit --out."),
     table: Path = typer.Option(..., "--table", help=TABLE_HELP),
     out: Path = typer.Option(..., "--out", help="Parquet file of scores (one row per input row)."),
-    as_json: bool = typer.Option(False, "--json", help="Print a summary as JSON (last line)."),
+    as_json: bool = json_option("Print a summary as JSON (last line)."),
 ) -> None:
     """Score a table: score, band, five sub-scores and reasons (JSON text) per row."""
     import pandas as pd
@@ -224,10 +221,11 @@ def model_apply(
         "mean_score": float(result["score"].mean()),
         "bands": {str(k): int(v) for k, v in result["band"].value_counts().items()},
     }
-    if as_json:
-        emit_json(summary)
-    else:
-        console.print(f"scored {len(result)} rows, mean score {summary['mean_score']:.0f}; {out}")
+    emit(
+        as_json,
+        summary,
+        f"scored {len(result)} rows, mean score {summary['mean_score']:.0f}; {out}",
+    )
 
 
 @model_app.command("psi")
@@ -235,7 +233,7 @@ def model_apply(
 def model_psi(
     model: Path = typer.Option(..., "--model", help="Scorecard JSON from credo model fit --out."),
     table: Path = typer.Option(..., "--table", help="New data to compare. " + TABLE_HELP),
-    as_json: bool = typer.Option(False, "--json", help="Print the PSIs as JSON (last line)."),
+    as_json: bool = json_option("Print the PSIs as JSON (last line)."),
 ) -> None:
     """PSI of the score and of each feature: training data vs this table (> 0.25 = major)."""
     from credo.scoring import load
@@ -270,7 +268,7 @@ def model_card_command(
     audit_only: str = typer.Option(None, "--audit-only", help=AUDIT_HELP),
     html_out: Path = typer.Option(None, "--html", help="Write the card as HTML to this file."),
     fmt: str = typer.Option("markdown", "--format", help="markdown, html or json."),
-    as_json: bool = typer.Option(False, "--json", help="Print the card as JSON."),
+    as_json: bool = json_option("Print the card as JSON."),
 ) -> None:
     """Print a model's card: features, points, hold-out, fairness, PSI baseline, limits."""
     from credo.scoring import loads, model_card

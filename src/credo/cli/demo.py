@@ -22,8 +22,9 @@ from rich.console import Console
 from sqlalchemy import select
 
 from credo.cli import notices_demo
-from credo.cli.common import console, factory, handle_errors, progress
+from credo.cli.common import factory, handle_errors
 from credo.cli.ledgers import demo_step
+from credo.cli.output import console, counting
 from credo.config import get_settings
 
 
@@ -56,26 +57,22 @@ def _synth(ctx: DemoContext) -> None:
             console.print(f"reusing the synthetic population in {ctx.synth_dir}")
             return
     shutil.rmtree(ctx.synth_dir, ignore_errors=True)
-    with progress() as bar:
-        task = bar.add_task("synthesising", total=ctx.persons + ctx.organisations)
+    with counting("synthesising", ctx.persons + ctx.organisations) as step:
         synthesise(
             out=ctx.synth_dir,
             persons_n=ctx.persons,
             organisations_n=ctx.organisations,
             years=ctx.years,
             seed=7,
-            progress=lambda n: bar.update(task, completed=n),
+            progress=step,
         )
 
 
 def _load(ctx: DemoContext) -> None:
     from credo.synth.load import load_directory, total_rows
 
-    with progress() as bar:
-        task = bar.add_task("ingesting records", total=total_rows(ctx.synth_dir))
-        result = load_directory(
-            factory=factory(), folder=ctx.synth_dir, progress=lambda n: bar.advance(task, n)
-        )
+    with counting("ingesting records", total_rows(ctx.synth_dir)) as step:
+        result = load_directory(factory=factory(), folder=ctx.synth_dir, progress=step)
     ctx.furnishers = result["furnishers"]
     ctx.notes.append(f"records accepted: {result['accepted']:,} (rejected {result['rejected']})")
 

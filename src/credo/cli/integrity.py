@@ -4,24 +4,23 @@ from __future__ import annotations
 
 import typer
 
-from credo.cli.common import console, emit_json, handle_errors, parse_date, transaction
+from credo.cli.common import handle_errors, transaction
+from credo.cli.options import as_of_option, group, json_option, parse_date
+from credo.cli.output import console, emit_json
 
 
 def register(app: typer.Typer) -> None:
     """Add the ``integrity`` command group to the credo CLI."""
-    integrity_app = typer.Typer(help="Manipulation detectors and review.", no_args_is_help=True)
-    app.add_typer(integrity_app, name="integrity")
+    integrity_app = group(app, "integrity", "Manipulation detectors and review.")
 
     @integrity_app.command("scan")
     @handle_errors
     def scan(
-        as_of: str | None = typer.Option(
-            None, "--as-of", help="Date the windows end on (default today)."
-        ),
+        as_of: str | None = as_of_option("Date the windows end on (default today)."),
         dry_run: bool = typer.Option(
             False, "--dry-run", help="Print the findings without queueing flags."
         ),
-        as_json: bool = typer.Option(False, "--json", help="Print {flags: [...]} as JSON last."),
+        as_json: bool = json_option("Print {flags: [...]} as JSON last."),
     ) -> None:
         """Run every detector on the store; new flags enter the review queue and hold scores."""
         from credo.integrity import service

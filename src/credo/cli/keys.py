@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import typer
 
-from credo.cli.common import console, emit_json, handle_errors, transaction
+from credo.cli.common import handle_errors, transaction
+from credo.cli.options import group, json_option
+from credo.cli.output import emit, iso
 from credo.errors import InvalidInput
 
 HOLDERS = ("furnisher", "relying_party")
@@ -16,15 +18,14 @@ def register(app: typer.Typer) -> None:
     from credo.core import credentials
     from credo.furnishers import service as furnishers
 
-    keys_app = typer.Typer(help="Issue, list and revoke API keys.", no_args_is_help=True)
-    app.add_typer(keys_app, name="keys")
+    keys_app = group(app, "keys", "Issue, list and revoke API keys.")
 
     @keys_app.command("issue")
     @handle_errors
     def keys_issue(
         kind: str = typer.Argument(..., help="furnisher or relying_party."),
         holder: str = typer.Argument(..., help="The furnisher's or relying party's id."),
-        as_json: bool = typer.Option(False, "--json", help="Print {id, api_key} as JSON."),
+        as_json: bool = json_option("Print {id, api_key} as JSON."),
     ) -> None:
         """Issue another key for a furnisher or relying party (shown once, stored hashed)."""
         with transaction() as session:
@@ -38,16 +39,17 @@ def register(app: typer.Typer) -> None:
                     details=[{"field": "kind", "value": kind}],
                 )
         key_id = key.partition(".")[0].split("_", 1)[1]
-        if as_json:
-            emit_json({"id": key_id, "holder": holder, "api_key": key})
-        else:
-            console.print(f"key {key_id} for {holder}: {key}")
+        emit(
+            as_json,
+            {"id": key_id, "holder": holder, "api_key": key},
+            f"key {key_id} for {holder}: {key}",
+        )
 
     @keys_app.command("list")
     @handle_errors
     def keys_list(
         holder: str = typer.Argument(..., help="The furnisher's or relying party's id."),
-        as_json: bool = typer.Option(False, "--json"),
+        as_json: bool = json_option(None),
     ) -> None:
         """List a holder's keys (ids and dates only; secrets are never stored)."""
         with transaction() as session:
@@ -56,35 +58,30 @@ def register(app: typer.Typer) -> None:
                     "id": c.id,
                     "kind": c.kind,
                     "created_at": c.created_at.isoformat(),
-                    "expires_at": c.expires_at.isoformat() if c.expires_at else None,
-                    "revoked_at": c.revoked_at.isoformat() if c.revoked_at else None,
+                    "expires_at": iso(c.expires_at),
+                    "revoked_at": iso(c.revoked_at),
                 }
                 for kind in HOLDERS
                 for c in credentials.of_holder(session=session, kind=kind, holder=holder)
             ]
-        if as_json:
-            emit_json({"keys": rows})
-        else:
-            for row in rows:
-                state = f"revoked {row['revoked_at']}" if row["revoked_at"] else "live"
-                console.print(f"{row['id']}  {row['kind']}  {row['created_at']}  {state}")
+        emit(
+            as_json,
+            {"keys": rows},
+            *(
+                f"{row['id']}  {row['kind']}  {row['created_at']}  "
+                + (f"revoked {row['revoked_at']}" if row["revoked_at"] else "live")
+                for row in rows
+            ),
+        )
 
     @keys_app.command("revoke")
     @handle_errors
     def keys_revoke(
         key_id: str = typer.Argument(..., help="The key's id: the part between fk_/rk_ and '.'."),
-        as_json: bool = typer.Option(False, "--json"),
+        as_json: bool = json_option(None),
     ) -> None:
         """Revoke a furnisher or relying-party key at once; revoking twice changes nothing."""
         with transaction() as session:
-            credential = credentials.revoke(session=session, credential_id=key_id, kinds=HOLDERS)
-            out = {
-                "id": credential.id,
-                "kind": credential.kind,
-                "holder": credential.holder,
-                "revoked_at": credential.revoked_at.isoformat() if credential.revoked_at else None,
-            }
-        if as_json:
-            emit_json(out)
-        else:
-            console.print(f"key {out['id']} of {out['holder']} revoked at {out['revoked_at']}")
+            c = credentials.revoke(session=session, credential_id=key_id, kinds=HOLDERS)
+            out = {"id": c.id, "kind": c.kind, "holder": c.holder, "revoked_at": iso(c.revoked_at)}
+        emit(as_json, out, f"key {out['id']} of {out['holder']} revoked at {out['revoked_at']}")

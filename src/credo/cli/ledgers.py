@@ -8,16 +8,19 @@ what ``credo demo`` uses to install the example policy and opt a few subjects in
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import typer
 from rich.console import Console
-from rich.table import Table
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from credo.cli.common import console, emit_json, factory, handle_errors, parse_date, transaction
+from credo.cli.common import factory, handle_errors, transaction
+from credo.cli.options import group, json_option, parse_date
+from credo.cli.output import console, emit_json, print_table
 from credo.ledgers import policy as P
 from credo.ledgers import service
 
@@ -25,14 +28,21 @@ from credo.ledgers import service
 EXAMPLE = Path(__file__).resolve().parents[3] / "examples" / "city-ledger.toml"
 
 
-def _check(path: str) -> P.Policy:
-    """The parsed policy, or every problem on stderr and exit code 1."""
+@contextmanager
+def _policy_problems() -> Iterator[None]:
+    """A PolicyError inside becomes every problem on stderr and exit code 1."""
     try:
-        return P.read(path)
+        yield
     except P.PolicyError as exc:
         for line in exc.lines():
             typer.echo(line, err=True)
         raise typer.Exit(1) from None
+
+
+def _check(path: str) -> P.Policy:
+    """The parsed policy, or every problem on stderr and exit code 1."""
+    with _policy_problems():
+        return P.read(path)
 
 
 def demo_setup(
@@ -86,13 +96,12 @@ def parse_date_on(value: str | None) -> dt.date | None:
 
 def register(app: typer.Typer) -> None:
     """Add the ``ledgers`` command group to the credo CLI."""
-    ledgers_app = typer.Typer(help="City point-ledger policies and balances.", no_args_is_help=True)
-    app.add_typer(ledgers_app, name="ledgers")
+    ledgers_app = group(app, "ledgers", "City point-ledger policies and balances.")
 
     @ledgers_app.command("validate")
     def validate(
         file: str = typer.Argument(..., help="Policy file (TOML)."),
-        as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+        as_json: bool = json_option(),
     ) -> None:
         """Check a policy without installing it (exit 1 with FILE:LINE: reason per problem)."""
         policy = _check(file)
@@ -109,18 +118,13 @@ def register(app: typer.Typer) -> None:
     @handle_errors
     def apply(
         file: str = typer.Argument(..., help="Policy file (TOML)."),
-        as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+        as_json: bool = json_option(),
     ) -> None:
         """Install a policy as its scheme's next version (computed by the next refresh)."""
         policy = _check(file)
-        try:
-            with transaction() as session:
-                row = service.install(session=session, policy=policy, file=file)
-                data = {"scheme": row.scheme, "version": row.version, "digest": row.digest}
-        except P.PolicyError as exc:
-            for line in exc.lines():
-                typer.echo(line, err=True)
-            raise typer.Exit(1) from None
+        with _policy_problems(), transaction() as session:
+            row = service.install(session=session, policy=policy, file=file)
+            data = {"scheme": row.scheme, "version": row.version, "digest": row.digest}
         if as_json:
             emit_json(data)
             return
@@ -132,25 +136,27 @@ def register(app: typer.Typer) -> None:
 
     @ledgers_app.command("policies")
     @handle_errors
-    def policies(as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
+    def policies(as_json: bool = json_option()) -> None:
         """List installed policy versions (the newest of each scheme is in force)."""
         with transaction() as session:
             rows = service.policies(session=session)
         if as_json:
             emit_json({"policies": rows})
             return
-        table = Table(title="ledger policies")
-        for column in ("scheme", "version", "title", "in force", "installed"):
-            table.add_column(column)
-        for r in rows:
-            table.add_row(
-                r["scheme"],
-                str(r["version"]),
-                r["title"],
-                "yes" if r["in_force"] else "",
-                r["installed_at"][:19],
-            )
-        Console().print(table)
+        print_table(
+            "ledger policies",
+            ("scheme", "version", "title", "in force", "installed"),
+            (
+                (
+                    r["scheme"],
+                    str(r["version"]),
+                    r["title"],
+                    "yes" if r["in_force"] else "",
+                    r["installed_at"][:19],
+                )
+                for r in rows
+            ),
+        )
 
     @ledgers_app.command("show")
     @handle_errors
@@ -159,7 +165,7 @@ def register(app: typer.Typer) -> None:
         subject_scheme: str = typer.Argument(..., help="Identifier scheme: cn_ric, cn_uscc, ..."),
         subject_id: str = typer.Argument(..., help="The subject's identifier."),
         on: str | None = typer.Option(None, "--on", help="Day YYYY-MM-DD (default today)."),
-        as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+        as_json: bool = json_option(),
     ) -> None:
         """Explain a subject's balance entry by entry: record, rule, points, counts until."""
         from credo.subjects import service as subjects
@@ -177,20 +183,22 @@ def register(app: typer.Typer) -> None:
             f"{scheme} (policy v{data['policy_version']}) on {data['on']}: base {data['base']}, "
             f"balance [bold]{data['balance']}[/bold], grade [bold]{data['grade']}[/bold]"
         )
-        table = Table(title="entries")
-        for column in ("record", "category", "occurred", "rule", "points", "counts until", "basis"):
-            table.add_column(column)
-        for e in data["entries"]:
-            table.add_row(
-                str(e["record_id"]),
-                e["category"] or "",
-                e["occurred_on"],
-                e["rule"],
-                f"{e['points']:+d}",
-                e["counts_until"],
-                e["legal_basis"],
-            )
-        out.print(table)
+        print_table(
+            "entries",
+            ("record", "category", "occurred", "rule", "points", "counts until", "basis"),
+            (
+                (
+                    str(e["record_id"]),
+                    e["category"] or "",
+                    e["occurred_on"],
+                    e["rule"],
+                    f"{e['points']:+d}",
+                    e["counts_until"],
+                    e["legal_basis"],
+                )
+                for e in data["entries"]
+            ),
+        )
         for h in data["history"]:
             out.print(
                 f"earlier: grade {h['grade']} ({h['balance']}) under v{h['policy_version']} "

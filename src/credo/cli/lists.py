@@ -5,16 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
-from credo.cli.common import console, emit_json, handle_errors, parse_date, transaction
+from credo.cli.common import handle_errors, transaction
+from credo.cli.options import as_of_option, group, json_option, parse_date
+from credo.cli.output import emit, emit_json, print_table
 
 
 def register(app: typer.Typer) -> None:
     """Add the ``lists`` command group to the credo CLI."""
-    lists_app = typer.Typer(help="List rules, entries and refresh.", no_args_is_help=True)
-    app.add_typer(lists_app, name="lists")
+    lists_app = group(app, "lists", "List rules, entries and refresh.")
 
     @lists_app.command("show")
     @handle_errors
@@ -24,7 +23,7 @@ def register(app: typer.Typer) -> None:
         ),
         state: str | None = typer.Option(None, "--state", help="pending, active, ended, refused."),
         limit: int = typer.Option(50, "--limit", help="Most entries to print."),
-        as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+        as_json: bool = json_option(),
     ) -> None:
         """Print the lists' rules and entry counts, or one list's entries."""
         from sqlalchemy import func, select
@@ -59,18 +58,20 @@ def register(app: typer.Typer) -> None:
                 if as_json:
                     emit_json({"lists": data})
                     return
-                table = Table(title="credo lists")
-                for column in ("list", "enters by", "ends by", "restricts / grants", "entries"):
-                    table.add_column(column)
-                for row in data:
-                    table.add_row(
-                        f"{row['id']}\n{row['title']}",
-                        row["enters_by"],
-                        row["ends_by"],
-                        ", ".join(row["restricts"] or row["benefits"]),
-                        ", ".join(f"{k} {v}" for k, v in sorted(row["entries"].items())) or "-",
-                    )
-                Console().print(table)
+                print_table(
+                    "credo lists",
+                    ("list", "enters by", "ends by", "restricts / grants", "entries"),
+                    (
+                        (
+                            f"{row['id']}\n{row['title']}",
+                            row["enters_by"],
+                            row["ends_by"],
+                            ", ".join(row["restricts"] or row["benefits"]),
+                            ", ".join(f"{k} {v}" for k, v in sorted(row["entries"].items())) or "-",
+                        )
+                        for row in data
+                    ),
+                )
                 return
             total, rows = service.entries_of_list(
                 session=session, list_id=list_id, state=state, limit=limit
@@ -79,42 +80,40 @@ def register(app: typer.Typer) -> None:
         if as_json:
             emit_json({"list": list_id, "total": total, "entries": entries})
             return
-        table = Table(title=f"{list_id}: {total} entries (first {len(entries)})")
-        for column in ("id", "subject", "rule", "ref", "state", "starts", "ends", "reason"):
-            table.add_column(column)
-        for e, entry in zip(entries, rows, strict=True):
-            table.add_row(
-                str(e["id"]),
-                str(entry.subject_id),
-                e["rule"],
-                e["ref"],
-                e["state"],
-                e["starts_on"],
-                e["ended_on"] or e["scheduled_end"] or "no fixed term",
-                e["removal_reason"] or "",
-            )
-        Console().print(table)
+        print_table(
+            f"{list_id}: {total} entries (first {len(entries)})",
+            ("id", "subject", "rule", "ref", "state", "starts", "ends", "reason"),
+            (
+                (
+                    str(e["id"]),
+                    str(entry.subject_id),
+                    e["rule"],
+                    e["ref"],
+                    e["state"],
+                    e["starts_on"],
+                    e["ended_on"] or e["scheduled_end"] or "no fixed term",
+                    e["removal_reason"] or "",
+                )
+                for e, entry in zip(entries, rows, strict=True)
+            ),
+        )
 
     @lists_app.command("refresh")
     @handle_errors
     def refresh(
-        as_of: str | None = typer.Option(
-            None, "--as-of", help="Date to derive lists on (default today)."
-        ),
-        as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
+        as_of: str | None = as_of_option("Date to derive lists on (default today)."),
+        as_json: bool = json_option("Print the summary as JSON."),
     ) -> None:
         """Re-derive every list entry from the records; only differences are written."""
         from credo.lists.service import refresh_lists
 
         with transaction() as session:
             summary = refresh_lists(session=session, as_of=parse_date(as_of))
-        if as_json:
-            emit_json(summary)
-        else:
-            console.print(
-                f"lists as of {summary['as_of']}: {summary['entered']} entered, "
-                f"{summary['removed']} removed, {summary['refused']} refused, "
-                f"{summary['changed']} changed in {summary['seconds']} s"
-            )
-            for key, n in summary["entries"].items():
-                console.print(f"  {key}: {n}")
+        emit(
+            as_json,
+            summary,
+            f"lists as of {summary['as_of']}: {summary['entered']} entered, "
+            f"{summary['removed']} removed, {summary['refused']} refused, "
+            f"{summary['changed']} changed in {summary['seconds']} s",
+            *(f"  {key}: {n}" for key, n in summary["entries"].items()),
+        )

@@ -5,20 +5,20 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from credo.catalogue import get_catalogue
 from credo.cli.access import register as register_access
 from credo.cli.audit import register as register_audit
 from credo.cli.batch import register as register_batch
-from credo.cli.common import console, emit_json, factory, handle_errors, transaction
+from credo.cli.common import factory, handle_errors, transaction
 from credo.cli.demo import register as register_demo
 from credo.cli.integrity import register as register_integrity
 from credo.cli.keys import register as register_keys
 from credo.cli.ledgers import register as register_ledgers
 from credo.cli.lists import register as register_lists
 from credo.cli.notices import register as register_notices
+from credo.cli.options import group, json_option
+from credo.cli.output import console, counting, emit, emit_json, iso, print_table
 from credo.cli.register import register as register_register
 from credo.cli.rights import register as register_rights
 from credo.cli.synth import register as register_synth
@@ -29,10 +29,8 @@ from credo.records.bulk import ingest_file
 from credo.records.readers import count_rows
 
 app = typer.Typer(help="credo: an accountable credit and trust registry.", no_args_is_help=True)
-furnishers_app = typer.Typer(help="Register and list furnishers.", no_args_is_help=True)
-app.add_typer(furnishers_app, name="furnishers")
-subjects_app = typer.Typer(help="Issue and revoke subject tokens.", no_args_is_help=True)
-app.add_typer(subjects_app, name="subjects")
+furnishers_app = group(app, "furnishers", "Register and list furnishers.")
+subjects_app = group(app, "subjects", "Issue and revoke subject tokens.")
 
 
 @app.command()
@@ -63,39 +61,38 @@ def serve(
 
 
 @app.command()
-def catalogue(as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
+def catalogue(as_json: bool = json_option()) -> None:
     """Print the closed catalogue: categories, who furnishes them, fields and rules."""
     cat = get_catalogue()
     if as_json:
         emit_json(cat.to_dict())
         return
-    from rich.table import Table
-
-    table = Table(title="credo catalogue")
-    for column in (
-        "category",
-        "furnished by",
-        "subjects",
-        "dimension",
-        "keep",
-        "public",
-        "legal basis",
-        "fields",
-    ):
-        table.add_column(column)
-    for c in cat.categories.values():
-        fields = ", ".join(f.name + ("" if f.required else "?") for f in c.fields)
-        table.add_row(
-            c.id,
-            ", ".join(c.furnisher_kinds),
-            ", ".join(c.subject_kinds),
-            c.dimension,
-            f"{c.retention_years} y",
-            "yes" if c.public else "no",
-            "required" if c.legal_basis_required else "-",
-            fields,
-        )
-    Console().print(table)
+    print_table(
+        "credo catalogue",
+        (
+            "category",
+            "furnished by",
+            "subjects",
+            "dimension",
+            "keep",
+            "public",
+            "legal basis",
+            "fields",
+        ),
+        (
+            (
+                c.id,
+                ", ".join(c.furnisher_kinds),
+                ", ".join(c.subject_kinds),
+                c.dimension,
+                f"{c.retention_years} y",
+                "yes" if c.public else "no",
+                "required" if c.legal_basis_required else "-",
+                ", ".join(f.name + ("" if f.required else "?") for f in c.fields),
+            )
+            for c in cat.categories.values()
+        ),
+    )
 
 
 @furnishers_app.command("add")
@@ -104,7 +101,7 @@ def furnishers_add(
     name: str,
     kind: str = typer.Option(..., help="Furnisher kind, e.g. bank, court, regulator."),
     categories: str = typer.Option(..., help="Comma-separated catalogue category ids."),
-    as_json: bool = typer.Option(False, "--json", help="Print {id, api_key} as JSON."),
+    as_json: bool = json_option("Print {id, api_key} as JSON."),
 ) -> None:
     """Register a furnisher and print its API key (shown once, stored hashed)."""
     with transaction() as session:
@@ -114,28 +111,27 @@ def furnishers_add(
             kind=kind,
             categories=[c.strip() for c in categories.split(",") if c.strip()],
         )
-    if as_json:
-        emit_json({"id": furnisher.id, "api_key": key})
-    else:
-        console.print(f"furnisher {furnisher.id} ({furnisher.name}); API key: {key}")
+    emit(
+        as_json,
+        {"id": furnisher.id, "api_key": key},
+        f"furnisher {furnisher.id} ({furnisher.name}); API key: {key}",
+    )
 
 
 @furnishers_app.command("list")
 @handle_errors
-def furnishers_list(as_json: bool = typer.Option(False, "--json")) -> None:
+def furnishers_list(as_json: bool = json_option(None)) -> None:
     """List furnishers and their categories."""
     with transaction() as session:
         rows = [
             {"id": f.id, "name": f.name, "kind": f.kind, "categories": f.categories}
             for f in furnishers.list_all(session=session)
         ]
-    if as_json:
-        emit_json({"furnishers": rows})
-    else:
-        for row in rows:
-            console.print(
-                f"{row['id']}  {row['name']}  ({row['kind']}): {', '.join(row['categories'])}"
-            )
+    emit(
+        as_json,
+        {"furnishers": rows},
+        *(f"{r['id']}  {r['name']}  ({r['kind']}): {', '.join(r['categories'])}" for r in rows),
+    )
 
 
 @app.command()
@@ -146,36 +142,27 @@ def ingest(
     all_or_nothing: bool = typer.Option(
         False, "--all-or-nothing", help="Accept no row if any row is refused."
     ),
-    as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON last."),
+    as_json: bool = json_option("Print the summary as JSON last."),
 ) -> None:
     """Bulk intake with a per-row error report beside the file; re-running accepts nothing new."""
     try:
         total = count_rows(file)
     except CredoError:
         total = None  # ingest_file says why (and writes the report)
-    columns = [
-        TextColumn("ingest {task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-    ]
-    with Progress(*columns, console=console, transient=as_json) as bar:
-        task = bar.add_task(file.name, total=total)
+    with counting(file.name, total, label="ingest {task.description}", transient=as_json) as step:
         summary = ingest_file(
             factory=factory(),
             path=file,
             furnisher_id=furnisher,
             all_or_nothing=all_or_nothing,
-            progress=lambda n: bar.advance(task, n),
+            progress=step,
         )
-    if as_json:
-        emit_json(summary.to_dict())
-    else:
-        console.print(
-            f"accepted {summary.accepted}, duplicates {summary.duplicates}, "
-            f"rejected {summary.rejected}"
-            + (f"; report: {summary.report}" if summary.report else "")
-        )
+    emit(
+        as_json,
+        summary.to_dict(),
+        f"accepted {summary.accepted}, duplicates {summary.duplicates}, "
+        f"rejected {summary.rejected}" + (f"; report: {summary.report}" if summary.report else ""),
+    )
     if summary.rejected and all_or_nothing:
         raise typer.Exit(1)
 
@@ -185,7 +172,7 @@ def ingest(
 def subjects_token(
     scheme: str,
     identifier: str,
-    as_json: bool = typer.Option(False, "--json", help="Print {id, token, expires_at} as JSON."),
+    as_json: bool = json_option("Print {id, token, expires_at} as JSON."),
 ) -> None:
     """Issue a sign-in token for a subject (shown once, stored hashed; expires)."""
     from credo.subjects import tokens
@@ -197,29 +184,29 @@ def subjects_token(
         subject_id, display = subject.id, subject.display_id
     token, token_id, expires = issued.text, issued.id, issued.expires_at
     assert expires is not None
-    if as_json:
-        at = expires.isoformat()
-        emit_json({"id": subject_id, "token_id": token_id, "token": token, "expires_at": at})
-    else:
-        console.print(f"token {token_id} for {display} (valid until {expires:%Y-%m-%d}): {token}")
+    emit(
+        as_json,
+        {"id": subject_id, "token_id": token_id, "token": token, "expires_at": iso(expires)},
+        f"token {token_id} for {display} (valid until {expires:%Y-%m-%d}): {token}",
+    )
 
 
 @subjects_app.command("revoke-token")
 @handle_errors
 def subjects_revoke_token(
     token_id: str = typer.Argument(..., help="The token's id: the part between st_ and '.'."),
-    as_json: bool = typer.Option(False, "--json"),
+    as_json: bool = json_option(None),
 ) -> None:
     """Revoke a subject's sign-in token at once; revoking twice changes nothing."""
     from credo.subjects import tokens
 
     with transaction() as session:
-        credential = tokens.revoke(session=session, token_id=token_id)
-        revoked_at = credential.revoked_at.isoformat() if credential.revoked_at else None
-    if as_json:
-        emit_json({"token_id": token_id, "revoked_at": revoked_at})
-    else:
-        console.print(f"token {token_id} revoked at {revoked_at}")
+        revoked_at = iso(tokens.revoke(session=session, token_id=token_id).revoked_at)
+    emit(
+        as_json,
+        {"token_id": token_id, "revoked_at": revoked_at},
+        f"token {token_id} revoked at {revoked_at}",
+    )
 
 
 register_synth(app)

@@ -10,7 +10,9 @@ from typing import Any
 import typer
 from sqlalchemy.orm import Session
 
-from credo.cli.common import console, emit_json, factory, handle_errors, transaction
+from credo.cli.common import factory, handle_errors, transaction
+from credo.cli.options import group, json_option
+from credo.cli.output import console, emit, emit_json
 from credo.config import get_settings
 
 
@@ -51,10 +53,7 @@ def register(app: typer.Typer) -> None:
         console.print(f"worker {runner.name} delivering; SMTP {smtp}")
         runner.run(stop, poll=poll)
 
-    webhooks_app = typer.Typer(
-        help="Where furnishers and parties get webhooks.", no_args_is_help=True
-    )
-    app.add_typer(webhooks_app, name="webhooks")
+    webhooks_app = group(app, "webhooks", "Where furnishers and parties get webhooks.")
 
     @webhooks_app.command("set")
     @handle_errors
@@ -62,7 +61,7 @@ def register(app: typer.Typer) -> None:
         owner_type: str = typer.Argument(..., help="furnisher or party."),
         owner_id: str = typer.Argument(..., help="The furnisher's or relying party's id."),
         url: str = typer.Argument(..., help="http(s) address that receives the POSTs."),
-        as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+        as_json: bool = json_option(),
     ) -> None:
         """Set (or replace, rotating its secret) an owner's webhook endpoint; prints the secret
         once."""
@@ -78,18 +77,18 @@ def register(app: typer.Typer) -> None:
             )
             data = {"owner_type": owner_type, "owner_id": owner_id, "url": endpoint.url}
         data["secret"] = secret
-        if as_json:
-            emit_json(data)
-        else:
-            console.print(f"webhooks for {owner_type} {owner_id} go to {url}")
-            console.print(f"signing secret (shown once): {secret}")
+        emit(
+            as_json,
+            data,
+            f"webhooks for {owner_type} {owner_id} go to {url}",
+            f"signing secret (shown once): {secret}",
+        )
 
-    notices_app = typer.Typer(help="The outbox: failed notices.", no_args_is_help=True)
-    app.add_typer(notices_app, name="notices")
+    notices_app = group(app, "notices", "The outbox: failed notices.")
 
     @notices_app.command("failed")
     @handle_errors
-    def notices_failed(as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
+    def notices_failed(as_json: bool = json_option()) -> None:
         """List the notices that could not be delivered after every attempt."""
         from credo.notices import service
 

@@ -16,7 +16,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from credo.cli.common import console, factory
+from credo.cli.common import factory
+from credo.cli.output import console
 from credo.config import get_settings
 
 ADDRESS = "demo.person@example.org"

@@ -6,18 +6,16 @@ from pathlib import Path
 
 import typer
 
-from credo.cli.common import console, emit_json, handle_errors, parse_date, transaction
+from credo.cli.common import handle_errors, transaction
+from credo.cli.options import as_of_option, group, parse_date
+from credo.cli.output import console, emit_json
 from credo.config import get_settings
 
 
 def register(app: typer.Typer) -> None:
     """Add the ``publish`` and ``register`` command groups to the credo CLI."""
-    publish_app = typer.Typer(help="Publish open data.", no_args_is_help=True)
-    app.add_typer(publish_app, name="publish")
-    register_app = typer.Typer(
-        help="Organisations' grades, safety ratings, appeals.", no_args_is_help=True
-    )
-    app.add_typer(register_app, name="register")
+    publish_app = group(app, "publish", "Publish open data.")
+    register_app = group(app, "register", "Organisations' grades, safety ratings, appeals.")
 
     @publish_app.command("open-data")
     @handle_errors
@@ -25,7 +23,7 @@ def register(app: typer.Typer) -> None:
         out: Path | None = typer.Option(
             None, "--out", help="Folder for dated exports (default CREDO_DATA_DIR/open-data)."
         ),
-        as_of: str | None = typer.Option(None, "--as-of", help="Export date (YYYY-MM-DD)."),
+        as_of: str | None = as_of_option("Export date (YYYY-MM-DD)."),
         regrade: bool = typer.Option(
             True, "--regrade/--no-regrade", help="Recompute grades and ratings first."
         ),
@@ -45,7 +43,7 @@ def register(app: typer.Typer) -> None:
 
     @register_app.command("grade")
     @handle_errors
-    def grade(as_of: str | None = typer.Option(None, "--as-of", help="YYYY-MM-DD")) -> None:
+    def grade(as_of: str | None = as_of_option("YYYY-MM-DD")) -> None:
         """Recompute and publish every organisation's grade and safety ratings."""
         from credo.register import service
 

@@ -7,7 +7,9 @@ from typing import Any
 import typer
 from rich.console import Console
 
-from credo.cli.common import emit_json, handle_errors, transaction
+from credo.cli.common import handle_errors, transaction
+from credo.cli.options import json_option
+from credo.cli.output import emit_json
 from credo.notices.texts import activities
 
 
@@ -19,7 +21,7 @@ def register(app: typer.Typer) -> None:
     def report_command(
         scheme: str,
         identifier: str,
-        as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
+        as_json: bool = json_option("Print the report as JSON."),
     ) -> None:
         """A subject's full report: records, score and reasons, lists, inquiries, disputes."""
         from credo.rights import report

@@ -6,7 +6,9 @@ from pathlib import Path
 
 import typer
 
-from credo.cli.common import console, emit_json, factory, handle_errors, parse_date, progress
+from credo.cli.common import factory, handle_errors
+from credo.cli.options import as_of_option, json_option, parse_date
+from credo.cli.output import counting, emit
 
 
 def register(app: typer.Typer) -> None:
@@ -25,16 +27,13 @@ def register(app: typer.Typer) -> None:
         ),
         seed: int = typer.Option(0, "--seed", help="Random seed: same arguments, same bytes."),
         fmt: str = typer.Option("parquet", "--format", help="parquet or jsonl."),
-        as_of: str | None = typer.Option(
-            None, "--as-of", help="Last day of the records (default 2026-06-30)."
-        ),
-        json_output: bool = typer.Option(False, "--json", help="Print the manifest as JSON."),
+        as_of: str | None = as_of_option("Last day of the records (default 2026-06-30)."),
+        json_output: bool = json_option("Print the manifest as JSON."),
     ) -> None:
         """Write a synthetic population, its records and the planted ground truth."""
         from credo.synth import synthesise
 
-        with progress() as bar:
-            task = bar.add_task("synthesising subjects", total=persons + organisations)
+        with counting("synthesising subjects", persons + organisations) as step:
             manifest = synthesise(
                 out=out,
                 persons_n=persons,
@@ -43,37 +42,33 @@ def register(app: typer.Typer) -> None:
                 seed=seed,
                 fmt=fmt,
                 as_of=parse_date(as_of),
-                progress=lambda n: bar.advance(task, n),
+                progress=step,
             )
-        if json_output:
-            emit_json(manifest)
-        else:
-            console.print(
-                f"wrote {manifest['counts']['records']:,} records about "
-                f"{persons + organisations:,} subjects to {out}"
-            )
+        emit(
+            json_output,
+            manifest,
+            f"wrote {manifest['counts']['records']:,} records about "
+            f"{persons + organisations:,} subjects to {out}",
+        )
 
     @app.command("load")
     @handle_errors
     def load(
         directory: Path = typer.Argument(..., help="A directory written by credo synth."),
-        json_output: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
+        json_output: bool = json_option("Print the summary as JSON."),
     ) -> None:
         """Register a synth directory's furnishers and ingest all their record files."""
         from credo.synth.load import load_directory, total_rows
 
-        with progress() as bar:
-            task = bar.add_task("ingesting records", total=total_rows(directory))
-            result = load_directory(
-                factory=factory(), folder=directory, progress=lambda n: bar.advance(task, n)
-            )
-        if json_output:
-            emit_json(result)
-        else:
-            console.print(
-                f"accepted {result['accepted']:,}, duplicates "
-                f"{result['duplicates']:,}, rejected {result['rejected']:,}"
-            )
-            for furnisher in result["furnishers"]:
-                key = furnisher["api_key"] or "(already registered)"
-                console.print(f"  {furnisher['id']}  {furnisher['name']}  {key}")
+        with counting("ingesting records", total_rows(directory)) as step:
+            result = load_directory(factory=factory(), folder=directory, progress=step)
+        emit(
+            json_output,
+            result,
+            f"accepted {result['accepted']:,}, duplicates "
+            f"{result['duplicates']:,}, rejected {result['rejected']:,}",
+            *(
+                f"  {f['id']}  {f['name']}  {f['api_key'] or '(already registered)'}"
+                for f in result["furnishers"]
+            ),
+        )

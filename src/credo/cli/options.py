@@ -1,0 +1,40 @@
+"""The options and groups every CLI command is built from, and how their values are read."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import typer
+
+from credo.errors import InvalidInput
+
+
+def group(app: typer.Typer, name: str, help: str) -> typer.Typer:
+    """The command group ``credo NAME`` (called bare, it prints its help)."""
+    sub = typer.Typer(help=help, no_args_is_help=True)
+    app.add_typer(sub, name=name)
+    return sub
+
+
+def json_option(help: str | None = "Print JSON.") -> Any:
+    """The ``--json`` flag: print the result as one JSON line instead of text."""
+    return typer.Option(False, "--json", help=help)
+
+
+def as_of_option(help: str) -> Any:
+    """The ``--as-of YYYY-MM-DD`` option (read with :func:`parse_date`)."""
+    return typer.Option(None, "--as-of", help=help)
+
+
+def parse_date(value: str | None, option: str = "--as-of") -> dt.date | None:
+    """A date option's value, or InvalidInput naming the option and the value."""
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise InvalidInput(
+            f"{option} {value!r} is not a date YYYY-MM-DD",
+            details=[{"field": option.lstrip("-").replace("-", "_"), "value": value}],
+        ) from None

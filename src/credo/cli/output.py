@@ -1,0 +1,73 @@
+"""How CLI commands answer: one JSON line on stdout, or text, tables and progress for a person."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+console = Console(stderr=True)
+
+
+def emit_json(data: Any) -> None:
+    """Print one JSON line on stdout (scripts read the last line)."""
+    sys.stdout.write(json.dumps(data, default=str, ensure_ascii=False) + "\n")
+    sys.stdout.flush()
+
+
+def emit(as_json: bool, data: Any, *lines: str) -> None:
+    """``data`` as one JSON line on stdout when asked, else ``lines`` for a person (stderr)."""
+    if as_json:
+        emit_json(data)
+        return
+    for line in lines:
+        console.print(line)
+
+
+def print_table(title: str, columns: Iterable[str], rows: Iterable[Iterable[str]]) -> None:
+    """A Rich table on stdout: a title, a header of ``columns`` and one line per row."""
+    table = Table(title=title)
+    for column in columns:
+        table.add_column(column)
+    for row in rows:
+        table.add_row(*row)
+    Console().print(table)
+
+
+def iso(moment: dt.date | None) -> str | None:
+    """A date or time as ISO 8601 text, None kept (for JSON output)."""
+    return moment.isoformat() if moment else None
+
+
+@contextmanager
+def counting(
+    description: str,
+    total: int | None,
+    *,
+    label: str = "{task.description}",
+    transient: bool = False,
+) -> Iterator[Callable[[int], None]]:
+    """A progress bar of one task, and the ``progress(n)`` callback that advances it by n."""
+    with progress(label, transient=transient) as bar:
+        task = bar.add_task(description, total=total)
+        yield lambda n: bar.advance(task, n)
+
+
+def progress(label: str = "{task.description}", *, transient: bool = False) -> Progress:
+    """The progress bar every long command shows (on stderr); ``transient`` bars vanish when
+    done (under ``--json``)."""
+    return Progress(
+        TextColumn(label),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=transient,
+    )
