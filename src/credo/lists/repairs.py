@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from credo.core import audit, clock
+from credo.core import audit, clock, decisions
 from credo.errors import Conflict, InvalidInput, NotFound
 from credo.lists import events, notify
 from credo.lists import rules as R
@@ -91,32 +91,27 @@ def apply(
         decide_by=R.add_working_days(today, decision_days),
         state="applied",
     )
-    session.add(repair)
-    session.flush()
-    audit.append(
+    return decisions.filed(
         session,
-        events.RepairApplied(repair.id, entry_id, subject_id, repair.decide_by.isoformat()),
+        repair,
+        lambda r: events.RepairApplied(r.id, entry_id, subject_id, r.decide_by.isoformat()),
         actor=actor or f"subject:{subject_id}",
     )
-    return repair
 
 
 def decide(
     *, session: Session, repair_id: int, approve: bool, reason: str, actor: str = "operator"
 ) -> RepairApplication:
     """Approve (the entry ends today) or reject (a reason is required) an open application."""
-    repair = session.get(RepairApplication, repair_id)
-    if repair is None:
-        raise NotFound(
-            f"no repair application {repair_id}",
-            details=[{"field": "repair_id", "value": repair_id}],
-        )
-    if repair.state != "applied":
-        raise Conflict(
-            f"repair application {repair_id} was already {repair.state}",
-            code="repair_decided",
-            details=[{"field": "repair_id", "value": repair_id}],
-        )
+    repair = decisions.open_request(
+        session.get(RepairApplication, repair_id),
+        field="repair_id",
+        value=repair_id,
+        missing=f"no repair application {repair_id}",
+        decided=f"repair application {repair_id} was already {{state}}",
+        open_state="applied",
+        code="repair_decided",
+    )
     if not approve and not reason.strip():
         raise InvalidInput(
             "a rejection needs a reason the organisation can act on",

@@ -151,12 +151,12 @@ def request(
         inspection_record_id=current.inspection_record_id,
         opened_at=clock.now(),
     )
-    session.add(row)
-    session.flush()
-    audit.append(
-        session, RatingRequested(row.id, subject_id, domain, kind), actor=f"subject:{subject_id}"
+    return decisions.filed(
+        session,
+        row,
+        lambda r: RatingRequested(r.id, subject_id, domain, kind),
+        actor=f"subject:{subject_id}",
     )
-    return row
 
 
 def requests_of(*, session: Session, subject_id: int) -> list[RatingRequest]:

@@ -81,12 +81,11 @@ def open_dispute(
         opened_at=now,
         deadline=now.date() + dt.timedelta(days=days),
     )
-    session.add(dispute)
     record.state = "disputed"
-    session.flush()
-    audit.append(
+    decisions.filed(
         session,
-        DisputeOpened(dispute.id, record.id, subject_id, dispute.deadline.isoformat()),
+        dispute,
+        lambda d: DisputeOpened(d.id, record.id, subject_id, d.deadline.isoformat()),
         actor=f"subject:{subject_id}",
     )
     notify.dispute_changed(session, dispute)

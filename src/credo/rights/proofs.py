@@ -18,9 +18,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from credo.core import audit, clock, db
+from credo.core import audit, clock, db, decisions
 from credo.core.types import free_text
-from credo.errors import Conflict, Forbidden, InvalidInput, NotFound, TooLarge
+from credo.errors import Forbidden, InvalidInput, TooLarge
 from credo.lists import rules as list_rules
 from credo.records import service as records
 from credo.records.binding import content_hash
@@ -123,11 +123,10 @@ def submit(
         submitted_at=now,
         deadline=list_rules.add_working_days(now.date(), ANSWER_WORKING_DAYS),
     )
-    session.add(proof)
-    session.flush()
-    audit.append(
+    decisions.filed(
         session,
-        ProofSubmitted(proof.id, record.id, subject_id, proof.sha256, proof.deadline.isoformat()),
+        proof,
+        lambda p: ProofSubmitted(p.id, record.id, subject_id, p.sha256, p.deadline.isoformat()),
         actor=f"subject:{subject_id}",
     )
     notify.proof_submitted(session, proof)
@@ -164,14 +163,15 @@ def decide(
     Accepted, a ``court.fulfilment`` record for the case is stored from the record's
     furnisher and list removals apply at once.
     """
-    proof = session.get(Proof, proof_id)
-    if proof is None or (furnisher_id is not None and proof.furnisher_id != furnisher_id):
-        raise NotFound(f"no proof {proof_id}", details=[{"field": "proof_id", "value": proof_id}])
-    if proof.state != "submitted":
-        raise Conflict(
-            f"proof {proof_id} was already decided ({proof.state})",
-            details=[{"field": "proof_id", "value": proof_id}],
-        )
+    found = session.get(Proof, proof_id)
+    proof = decisions.open_request(
+        found if found is not None and furnisher_id in (None, found.furnisher_id) else None,
+        field="proof_id",
+        value=proof_id,
+        missing=f"no proof {proof_id}",
+        decided=f"proof {proof_id} was already decided ({{state}})",
+        open_state="submitted",
+    )
     if furnisher_id is None and proof.deadline >= clock.today():
         raise Forbidden(
             f"proof {proof_id} is in its furnisher's queue until {proof.deadline.isoformat()}",

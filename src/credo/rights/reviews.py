@@ -109,12 +109,12 @@ def request(*, session: Session, subject_id: int, decision_id: str, reason: str)
         state="open",
         requested_at=clock.now(),
     )
-    session.add(review)
-    session.flush()
-    audit.append(
-        session, ReviewRequested(review.id, decision_id, subject_id), actor=f"subject:{subject_id}"
+    return decisions.filed(
+        session,
+        review,
+        lambda r: ReviewRequested(r.id, decision_id, subject_id),
+        actor=f"subject:{subject_id}",
     )
-    return review
 
 
 def decide(*, session: Session, review_id: int, outcome: str, note: str) -> Review:
