@@ -17,15 +17,12 @@ def _split(text: str) -> list[str]:
     return [part.strip() for part in text.split(",") if part.strip()]
 
 
+#: What the commands print of a program.
+PROGRAM_FIELDS = ("id", "name", "purpose", "benefit", "conditions")
+
+
 def _program(p: Any) -> dict[str, Any]:
-    """A program as the commands print it."""
-    return {
-        "id": p.id,
-        "name": p.name,
-        "purpose": p.purpose,
-        "benefit": p.benefit,
-        "conditions": p.conditions,
-    }
+    return {name: getattr(p, name) for name in PROGRAM_FIELDS}
 
 
 def register(app: typer.Typer) -> None:
