@@ -45,14 +45,34 @@ def create_table(
     )
 
 
-def timestamp(name: str, *, nullable: bool = False) -> sa.Column[dt.datetime]:
-    """A point in time, stored with its time zone."""
-    return sa.Column(name, sa.DateTime(timezone=True), nullable=nullable)
+def integer_id() -> sa.Column[int]:
+    """The ``id`` most tables are keyed by: an integer (SQLite's rowid)."""
+    return sa.Column("id", sa.Integer(), nullable=False)
 
 
 def big_id(name: str = "id") -> sa.Column[int]:
     """A 64-bit key on PostgreSQL; on SQLite an INTEGER, so that it is the rowid."""
     return sa.Column(name, sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False)
+
+
+def subject_id(*, nullable: bool = False) -> sa.Column[int]:
+    """The subject a row is about (its reference is named in ``create_table``)."""
+    return sa.Column("subject_id", sa.Integer(), nullable=nullable)
+
+
+def state() -> sa.Column[str]:
+    """Where a row stands in its workflow (open, decided, sent, ...)."""
+    return sa.Column("state", sa.String(length=16), nullable=False)
+
+
+def created_at() -> sa.Column[dt.datetime]:
+    """When the row was made."""
+    return timestamp("created_at")
+
+
+def timestamp(name: str, *, nullable: bool = False) -> sa.Column[dt.datetime]:
+    """A point in time, stored with its time zone."""
+    return sa.Column(name, sa.DateTime(timezone=True), nullable=nullable)
 
 
 def key_columns(*, nullable: bool = False) -> tuple[sa.Column[str], sa.Column[str]]:

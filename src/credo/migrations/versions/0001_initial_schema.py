@@ -5,7 +5,16 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-from credo.migrations.ddl import big_id, create_table, key_columns, timestamp
+from credo.migrations.ddl import (
+    big_id,
+    create_table,
+    created_at,
+    integer_id,
+    key_columns,
+    state,
+    subject_id,
+    timestamp,
+)
 
 revision = "0001"
 down_revision = None
@@ -15,10 +24,10 @@ def create_subject_tokens() -> None:
     """The subject tokens table; revision 0010's downgrade puts it back with this."""
     create_table(
         "subject_tokens",
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("subject_id", sa.Integer(), nullable=False),
+        integer_id(),
+        subject_id(),
         *key_columns(),
-        timestamp("created_at"),
+        created_at(),
         timestamp("expires_at"),
         sa.Column("revoked", sa.Boolean(), nullable=False),
         references={"subject_id": "subjects"},
@@ -30,7 +39,7 @@ def create_subject_tokens() -> None:
 def upgrade() -> None:
     create_table(
         "audit_head",
-        sa.Column("id", sa.Integer(), nullable=False),
+        integer_id(),
         sa.Column("seq", sa.BigInteger(), nullable=False),
         sa.Column("hash", sa.String(length=64), nullable=False),
     )
@@ -53,34 +62,34 @@ def upgrade() -> None:
         sa.Column("categories", sa.JSON(), nullable=False),
         *key_columns(),
         sa.Column("active", sa.Boolean(), nullable=False),
-        timestamp("created_at"),
+        created_at(),
         unique=[("key_id",), ("name",)],
     )
     create_table(
         "subjects",
-        sa.Column("id", sa.Integer(), nullable=False),
+        integer_id(),
         sa.Column("kind", sa.String(length=16), nullable=False),
         sa.Column("scheme", sa.String(length=32), nullable=False),
         sa.Column("lookup_key", sa.String(length=64), nullable=False),
         sa.Column("display_id", sa.String(length=64), nullable=False),
         sa.Column("name", sa.String(length=200), nullable=True),
         sa.Column("birth_date", sa.Date(), nullable=True),
-        timestamp("created_at"),
+        created_at(),
         unique=[("scheme", "lookup_key")],
     )
     create_table(
         "records",
-        sa.Column("id", sa.Integer(), nullable=False),
+        integer_id(),
         sa.Column("furnisher_id", sa.String(length=32), nullable=False),
         sa.Column("external_id", sa.String(length=128), nullable=False),
         sa.Column("category", sa.String(length=32), nullable=False),
-        sa.Column("subject_id", sa.Integer(), nullable=False),
+        subject_id(),
         sa.Column("occurred_on", sa.Date(), nullable=False),
         sa.Column("amount_minor", sa.BigInteger(), nullable=True),
         sa.Column("currency", sa.String(length=3), nullable=True),
         sa.Column("legal_basis", sa.String(length=256), nullable=True),
         sa.Column("fields", sa.Text(), nullable=False),
-        sa.Column("state", sa.String(length=16), nullable=False),
+        state(),
         sa.Column("version", sa.Integer(), nullable=False),
         sa.Column("content_hash", sa.String(length=64), nullable=False),
         timestamp("received_at"),
@@ -90,10 +99,10 @@ def upgrade() -> None:
     op.create_index("ix_records_subject_id", "records", ["subject_id"])
     create_table(
         "record_versions",
-        sa.Column("id", sa.Integer(), nullable=False),
+        integer_id(),
         sa.Column("record_id", sa.Integer(), nullable=False),
         sa.Column("version", sa.Integer(), nullable=False),
-        sa.Column("state", sa.String(length=16), nullable=False),
+        state(),
         sa.Column("content", sa.Text(), nullable=False),
         sa.Column("content_hash", sa.String(length=64), nullable=False),
         timestamp("superseded_at"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-from credo.migrations.ddl import create_table, timestamp
+from credo.migrations.ddl import create_table, created_at, integer_id, subject_id, timestamp
 
 revision = "0002"
 down_revision = "0001"
@@ -17,17 +17,17 @@ DIMENSIONS = ("history", "capacity", "compliance", "payments", "identity")
 def upgrade() -> None:
     create_table(
         "model_versions",
-        sa.Column("id", sa.Integer(), nullable=False),
+        integer_id(),
         sa.Column("version", sa.String(length=32), nullable=False),
         sa.Column("model", sa.Text(), nullable=False),
-        timestamp("created_at"),
+        created_at(),
         sa.Column("active", sa.Boolean(), nullable=False),
         sa.Column("metrics", sa.JSON(), nullable=False),
         unique=[("version",)],
     )
     create_table(
         "score_runs",
-        sa.Column("id", sa.Integer(), nullable=False),
+        integer_id(),
         timestamp("started_at"),
         timestamp("finished_at", nullable=True),
         sa.Column("engine", sa.String(length=16), nullable=False),
@@ -43,8 +43,8 @@ def upgrade() -> None:
     )
     create_table(
         "scores",
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("subject_id", sa.Integer(), nullable=False),
+        integer_id(),
+        subject_id(),
         sa.Column("model_version_id", sa.Integer(), nullable=False),
         sa.Column("run_id", sa.Integer(), nullable=False),
         sa.Column("as_of", sa.Date(), nullable=False),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-from credo.migrations.ddl import create_table, timestamp
+from credo.migrations.ddl import create_table, integer_id, state, subject_id, timestamp
 
 revision = "0003"
 down_revision = "0002"
@@ -14,9 +14,9 @@ down_revision = "0002"
 def upgrade() -> None:
     create_table(
         "list_entries",
-        sa.Column("id", sa.Integer(), nullable=False),
+        integer_id(),
         sa.Column("list_id", sa.String(length=32), nullable=False),
-        sa.Column("subject_id", sa.Integer(), nullable=False),
+        subject_id(),
         sa.Column("rule_id", sa.String(length=64), nullable=False),
         sa.Column("ref", sa.String(length=128), nullable=False),
         sa.Column("record_ids", sa.Text(), nullable=False),
@@ -25,7 +25,7 @@ def upgrade() -> None:
         sa.Column("scheduled_end", sa.Date(), nullable=True),
         sa.Column("ended_on", sa.Date(), nullable=True),
         sa.Column("removal_reason", sa.String(length=64), nullable=True),
-        sa.Column("state", sa.String(length=16), nullable=False),
+        state(),
         sa.Column("basis", sa.Text(), nullable=False),
         timestamp("updated_at"),
         references={"subject_id": "subjects"},
@@ -35,13 +35,13 @@ def upgrade() -> None:
     op.create_index("ix_list_entries_subject_id", "list_entries", ["subject_id"])
     create_table(
         "list_repairs",
-        sa.Column("id", sa.Integer(), nullable=False),
+        integer_id(),
         sa.Column("entry_id", sa.Integer(), nullable=False),
-        sa.Column("subject_id", sa.Integer(), nullable=False),
+        subject_id(),
         sa.Column("applied_on", sa.Date(), nullable=False),
         sa.Column("statement", sa.Text(), nullable=False),
         sa.Column("decide_by", sa.Date(), nullable=False),
-        sa.Column("state", sa.String(length=16), nullable=False),
+        state(),
         sa.Column("decided_on", sa.Date(), nullable=True),
         sa.Column("decided_by", sa.String(length=128), nullable=True),
         sa.Column("decision_reason", sa.Text(), nullable=True),

@@ -5,7 +5,14 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-from credo.migrations.ddl import big_id, create_table, key_columns, timestamp
+from credo.migrations.ddl import (
+    big_id,
+    create_table,
+    created_at,
+    key_columns,
+    subject_id,
+    timestamp,
+)
 
 revision = "0004"
 down_revision = "0003"
@@ -20,7 +27,7 @@ def upgrade() -> None:
         sa.Column("purposes", sa.JSON(), nullable=False),
         *key_columns(),
         sa.Column("active", sa.Boolean(), nullable=False),
-        timestamp("created_at"),
+        created_at(),
         unique=[("key_id",), ("name",)],
     )
     create_table(
@@ -32,14 +39,14 @@ def upgrade() -> None:
         sa.Column("benefit", sa.Text(), nullable=False),
         sa.Column("conditions", sa.JSON(), nullable=False),
         sa.Column("active", sa.Boolean(), nullable=False),
-        timestamp("created_at"),
+        created_at(),
         references={"party_id": "relying_parties"},
     )
     op.create_index(op.f("ix_programs_party_id"), "programs", ["party_id"])
     create_table(
         "consents",
         sa.Column("id", sa.String(length=32), nullable=False),
-        sa.Column("subject_id", sa.Integer(), nullable=False),
+        subject_id(),
         sa.Column("party_id", sa.String(length=32), nullable=True),
         sa.Column("scope", sa.String(length=80), nullable=False),
         timestamp("granted_at"),
@@ -55,7 +62,7 @@ def upgrade() -> None:
         sa.Column("decision_id", sa.String(length=40), nullable=False),
         timestamp("at"),
         sa.Column("party_id", sa.String(length=32), nullable=False),
-        sa.Column("subject_id", sa.Integer(), nullable=True),
+        subject_id(nullable=True),
         sa.Column("kind", sa.String(length=16), nullable=False),
         sa.Column("purpose", sa.String(length=32), nullable=False),
         sa.Column("program_id", sa.String(length=32), nullable=True),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-from credo.migrations.ddl import create_table, timestamp
+from credo.migrations.ddl import create_table, integer_id, state, subject_id, timestamp
 
 revision = "0005"
 down_revision = "0004"
@@ -14,10 +14,10 @@ down_revision = "0004"
 def upgrade() -> None:
     create_table(
         "integrity_flags",
-        sa.Column("id", sa.Integer(), nullable=False),
+        integer_id(),
         sa.Column("detector", sa.String(length=32), nullable=False),
         sa.Column("fingerprint", sa.String(length=64), nullable=False),
-        sa.Column("state", sa.String(length=16), nullable=False),
+        state(),
         sa.Column("strength", sa.Float(), nullable=False),
         sa.Column("evidence", sa.Text(), nullable=False),
         timestamp("raised_at"),
@@ -30,7 +30,7 @@ def upgrade() -> None:
     create_table(
         "integrity_flag_subjects",
         sa.Column("flag_id", sa.Integer(), nullable=False),
-        sa.Column("subject_id", sa.Integer(), nullable=False),
+        subject_id(),
         references={"flag_id": "integrity_flags", "subject_id": "subjects"},
         primary_key=["flag_id", "subject_id"],
     )

@@ -7,7 +7,7 @@ from typing import Any
 import sqlalchemy as sa
 from alembic import op
 
-from credo.migrations.ddl import big_id, create_table, timestamp
+from credo.migrations.ddl import big_id, create_table, integer_id, subject_id, timestamp
 
 revision = "0008"
 down_revision = "0007"
@@ -17,7 +17,7 @@ def _grade() -> list[sa.Column[Any]]:
     """A subject's grade under a scheme's policy, as balances and their history hold it."""
     return [
         sa.Column("scheme", sa.String(length=32), nullable=False),
-        sa.Column("subject_id", sa.Integer(), nullable=False),
+        subject_id(),
         sa.Column("policy_version", sa.Integer(), nullable=False),
         sa.Column("balance", sa.Integer(), nullable=False),
         sa.Column("grade", sa.String(length=3), nullable=False),
@@ -28,7 +28,7 @@ def _grade() -> list[sa.Column[Any]]:
 def upgrade() -> None:
     create_table(
         "ledger_policies",
-        sa.Column("id", sa.Integer(), nullable=False),
+        integer_id(),
         sa.Column("scheme", sa.String(length=32), nullable=False),
         sa.Column("version", sa.Integer(), nullable=False),
         sa.Column("title", sa.String(length=200), nullable=False),
@@ -44,7 +44,7 @@ def upgrade() -> None:
         big_id(),
         sa.Column("scheme", sa.String(length=32), nullable=False),
         sa.Column("policy_version", sa.Integer(), nullable=False),
-        sa.Column("subject_id", sa.Integer(), nullable=False),
+        subject_id(),
         sa.Column("record_id", sa.BigInteger(), nullable=False),
         sa.Column("rule_id", sa.String(length=48), nullable=False),
         sa.Column("points", sa.Integer(), nullable=False),

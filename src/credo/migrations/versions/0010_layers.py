@@ -13,7 +13,7 @@ from typing import Any
 import sqlalchemy as sa
 from alembic import op
 
-from credo.migrations.ddl import create_table, key_columns, timestamp
+from credo.migrations.ddl import create_table, created_at, key_columns, timestamp
 
 revision = "0010"
 down_revision = "0009"
@@ -61,7 +61,7 @@ def upgrade() -> None:
         sa.Column("holder", sa.String(length=64), nullable=False),
         sa.Column("secret_hash", sa.String(length=64), nullable=False),
         sa.Column("single_use", sa.Boolean(), nullable=False),
-        timestamp("created_at"),
+        created_at(),
         timestamp("expires_at", nullable=True),
         timestamp("revoked_at", nullable=True),
         timestamp("used_at", nullable=True),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-from credo.migrations.ddl import create_table
+from credo.migrations.ddl import create_table, integer_id
 
 revision = "0011"
 down_revision = "0010"
@@ -14,7 +14,7 @@ down_revision = "0010"
 def upgrade() -> None:
     create_table(
         "score_drift",
-        sa.Column("id", sa.Integer(), nullable=False),
+        integer_id(),
         sa.Column("run_id", sa.Integer(), nullable=False),
         sa.Column("model_version_id", sa.Integer(), nullable=False),
         sa.Column("measure", sa.String(length=64), nullable=False),

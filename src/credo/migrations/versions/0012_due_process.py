@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-from credo.migrations.ddl import create_table, timestamp
+from credo.migrations.ddl import create_table, integer_id, state, subject_id, timestamp
 
 revision = "0012"
 down_revision = "0011"
@@ -29,9 +29,9 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("withdrawn_on", sa.Date(), nullable=True))
     create_table(
         "proofs",
-        sa.Column("id", sa.Integer(), nullable=False),
+        integer_id(),
         sa.Column("record_id", sa.Integer(), nullable=False),
-        sa.Column("subject_id", sa.Integer(), nullable=False),
+        subject_id(),
         sa.Column("furnisher_id", sa.String(length=32), nullable=False),
         sa.Column("note", sa.Text(), nullable=False),
         sa.Column("filename", sa.String(length=200), nullable=False),
@@ -39,7 +39,7 @@ def upgrade() -> None:
         sa.Column("size", sa.Integer(), nullable=False),
         sa.Column("sha256", sa.String(length=64), nullable=False),
         sa.Column("document", sa.LargeBinary(), nullable=False),
-        sa.Column("state", sa.String(length=16), nullable=False),
+        state(),
         timestamp("submitted_at"),
         sa.Column("deadline", sa.Date(), nullable=False),
         timestamp("decided_at", nullable=True),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-from credo.migrations.ddl import create_table, timestamp
+from credo.migrations.ddl import create_table, created_at, integer_id, state, subject_id, timestamp
 
 revision = "0014"
 down_revision = "0013"
@@ -14,16 +14,16 @@ down_revision = "0013"
 def upgrade() -> None:
     create_table(
         "outbox",
-        sa.Column("id", sa.Integer(), nullable=False),
+        integer_id(),
         sa.Column("idempotency_key", sa.String(length=200), nullable=False),
         sa.Column("kind", sa.String(length=48), nullable=False),
         sa.Column("channel", sa.String(length=16), nullable=False),
         sa.Column("recipient_type", sa.String(length=16), nullable=False),
         sa.Column("recipient_id", sa.String(length=64), nullable=False),
         sa.Column("payload", sa.Text(), nullable=False),
-        sa.Column("state", sa.String(length=16), nullable=False),
+        state(),
         sa.Column("attempts", sa.Integer(), nullable=False),
-        timestamp("created_at"),
+        created_at(),
         timestamp("due_at"),
         timestamp("lease_until", nullable=True),
         sa.Column("leased_by", sa.String(length=64), nullable=True),
@@ -36,7 +36,7 @@ def upgrade() -> None:
     op.create_index("ix_outbox_recipient", "outbox", ["recipient_type", "recipient_id", "channel"])
     create_table(
         "notice_attempts",
-        sa.Column("id", sa.Integer(), nullable=False),
+        integer_id(),
         sa.Column("notice_id", sa.Integer(), nullable=False),
         sa.Column("number", sa.Integer(), nullable=False),
         sa.Column("worker", sa.String(length=64), nullable=False),
@@ -49,7 +49,7 @@ def upgrade() -> None:
     op.create_index(op.f("ix_notice_attempts_notice_id"), "notice_attempts", ["notice_id"])
     create_table(
         "notice_preferences",
-        sa.Column("subject_id", sa.Integer(), nullable=False),
+        subject_id(),
         sa.Column("inquiries", sa.Boolean(), nullable=False),
         timestamp("updated_at"),
         references={"subject_id": "subjects"},
@@ -57,17 +57,17 @@ def upgrade() -> None:
     )
     create_table(
         "webhook_endpoints",
-        sa.Column("id", sa.Integer(), nullable=False),
+        integer_id(),
         sa.Column("owner_type", sa.String(length=16), nullable=False),
         sa.Column("owner_id", sa.String(length=64), nullable=False),
         sa.Column("url", sa.String(length=500), nullable=False),
         sa.Column("nonce", sa.String(length=32), nullable=False),
-        timestamp("created_at"),
+        created_at(),
         unique=[("owner_type", "owner_id")],
     )
     create_table(
         "signin_requests",
-        sa.Column("id", sa.Integer(), nullable=False),
+        integer_id(),
         sa.Column("identifier_hash", sa.String(length=64), nullable=False),
         sa.Column("address_hash", sa.String(length=64), nullable=False),
         timestamp("requested_at"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-from credo.migrations.ddl import create_table, timestamp
+from credo.migrations.ddl import create_table, created_at, integer_id, state, subject_id, timestamp
 
 revision = "0015"
 down_revision = "0014"
@@ -14,7 +14,7 @@ down_revision = "0014"
 def upgrade() -> None:
     create_table(
         "register_grades",
-        sa.Column("subject_id", sa.Integer(), nullable=False),
+        subject_id(),
         sa.Column("grade", sa.String(length=1), nullable=False),
         sa.Column("score", sa.Integer(), nullable=False),
         sa.Column("policy_version", sa.Integer(), nullable=False),
@@ -26,8 +26,8 @@ def upgrade() -> None:
     )
     create_table(
         "register_ratings",
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("subject_id", sa.Integer(), nullable=False),
+        integer_id(),
+        subject_id(),
         sa.Column("domain", sa.String(length=16), nullable=False),
         sa.Column("rating", sa.Integer(), nullable=False),
         sa.Column("inspection_record_id", sa.Integer(), nullable=False),
@@ -40,22 +40,22 @@ def upgrade() -> None:
     )
     create_table(
         "register_replies",
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("subject_id", sa.Integer(), nullable=False),
+        integer_id(),
+        subject_id(),
         sa.Column("domain", sa.String(length=16), nullable=False),
         sa.Column("text", sa.Text(), nullable=False),
-        timestamp("created_at"),
+        created_at(),
         timestamp("withdrawn_at", nullable=True),
         references={"subject_id": "subjects"},
     )
     create_table(
         "register_requests",
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("subject_id", sa.Integer(), nullable=False),
+        integer_id(),
+        subject_id(),
         sa.Column("domain", sa.String(length=16), nullable=False),
         sa.Column("kind", sa.String(length=16), nullable=False),
         sa.Column("reason", sa.Text(), nullable=False),
-        sa.Column("state", sa.String(length=16), nullable=False),
+        state(),
         sa.Column("rating_at_open", sa.Integer(), nullable=False),
         sa.Column("inspection_record_id", sa.Integer(), nullable=False),
         timestamp("opened_at"),
