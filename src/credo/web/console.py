@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -24,27 +25,10 @@ from credo.scores import service as scores
 from credo.scores.models import ScoreRun
 from credo.web import sessions
 from credo.web.deps import SessionDep, SettingsDep
-from credo.web.render import (
-    OPERATOR_COOKIE,
-    check_csrf,
-    csrf_token,
-    form,
-    operator_cookie,
-    operator_key_ok,
-    page,
-    redirect,
-)
+from credo.web.render import OPERATOR_COOKIE, operator_cookie, operator_key_ok, page, redirect
+from credo.web.sessions import Action, Post
 
 router = APIRouter(prefix="/admin", include_in_schema=False)
-
-
-def is_operator(request: Request, settings: Settings) -> bool:
-    """Whether the cookie is a live operator session (web/sessions.py) while a key is set."""
-    cookie = request.cookies.get(OPERATOR_COOKIE)
-    if not cookie or operator_cookie(settings) is None:
-        return False
-    with request.app.state.factory() as session:
-        return sessions.holder(session=session, kind=sessions.OPERATOR, cookie=cookie) is not None
 
 
 def _lists(session: Session) -> list[dict[str, Any]]:
@@ -174,113 +158,65 @@ def console(*, session: Session) -> dict[str, Any]:
     }
 
 
-@router.get("/signin", response_class=HTMLResponse)
-def signin_form(request: Request, settings: SettingsDep) -> HTMLResponse:
-    return sessions.signin_page(request, settings, {"area": "admin", "error": None})
+def _check_key(data: dict[str, str], _session: Session, settings: Settings) -> tuple[str, str]:
+    if operator_cookie(settings) is None or not operator_key_ok(settings, data.get("key", "")):
+        raise Unauthenticated("the operator key is missing or wrong")
+    return "operator", "operator:web"
 
 
-@router.post("/signin", response_model=None)
-async def signin(request: Request, session: SessionDep, settings: SettingsDep) -> Response:
-    """Check the operator key, then start a server-side session (a fresh random cookie per
-    sign-in, stored hashed, ended by sign-out); the key never goes into the cookie."""
-
-    def check(data: dict[str, str]) -> tuple[str, str]:
-        if operator_cookie(settings) is None or not operator_key_ok(settings, data.get("key", "")):
-            raise Unauthenticated("the operator key is missing or wrong")
-        return "operator", "operator:web"
-
-    return await sessions.sign_in(
-        request,
-        session=session,
-        settings=settings,
-        kind=sessions.OPERATOR,
-        key_of=lambda _data: "key:operator",
-        check=check,
-    )
-
-
-@router.post("/signout", response_model=None)
-async def signout(request: Request, session: SessionDep, settings: SettingsDep) -> Response:
-    """End the session: revoked in the store, so the old cookie stops working."""
-    return await sessions.sign_out(
-        request, session=session, settings=settings, kind=sessions.OPERATOR, actor="operator:web"
-    )
+sessions.signin_routes(
+    router,
+    kind=sessions.OPERATOR,
+    key_of=lambda _data: "key:operator",
+    check=_check_key,
+    actor="operator:web",
+)
 
 
 @router.get("", response_class=HTMLResponse, response_model=None)
 def admin(request: Request, session: SessionDep, settings: SettingsDep) -> Response:
     """Furnishers, parties, programs, lists, the model, queues and the last refresh."""
-    if not is_operator(request, settings):
+    if not sessions.operator_signed_in(request, session, settings):
         return redirect("/admin/signin")
-    context = console(session=session)
-    context["csrf"] = csrf_token(settings, request.cookies.get(OPERATOR_COOKIE, ""))
-    context["done"] = request.query_params.get("done", "")
+    context = console(session=session) | sessions.form_context(request, settings, OPERATOR_COOKIE)
     return page(request, "admin.html", context, private=True)
 
 
-async def _operator_form(request: Request, settings: Settings) -> dict[str, str]:
-    """The operator's form, CSRF-checked (Unauthenticated if signed out)."""
-    if not is_operator(request, settings):
-        raise Unauthenticated("sign in with the operator key first")
-    data = await form(request)
-    check_csrf(settings, request.cookies.get(OPERATOR_COOKIE, ""), data.get("csrf"))
-    return data
+# --- the operator's decisions: a CSRF-checked form, one domain call, back to the console ----
+
+ACTOR = "operator:web"
 
 
-@router.post("/notices/{notice_id}/retry", response_model=None)
-async def retry_notice(
-    request: Request, notice_id: int, session: SessionDep, settings: SettingsDep
-) -> Response:
+def _decision(path: str, done: str) -> Callable[[Action], Action]:
+    return sessions.form_post(router, path, sessions.operator_form, f"/admin?done={done}")
+
+
+@_decision("/notices/{notice_id:int}/retry", "notice#notices")
+def retry_notice(post: Post[str], notice_id: int) -> None:
     """Send an undeliverable notice again (its attempts start over)."""
-    await _operator_form(request, settings)
-    notices.retry(session=session, notice_id=notice_id)
-    return redirect("/admin?done=notice#notices")
+    notices.retry(session=post.session, notice_id=notice_id)
 
 
-@router.post("/repairs/{repair_id}", response_model=None)
-async def decide_repair(
-    request: Request, repair_id: int, session: SessionDep, settings: SettingsDep
-) -> Response:
+@_decision("/repairs/{repair_id:int}", "repair#repairs")
+def decide_repair(post: Post[str], repair_id: int) -> None:
     """Approve (the entry ends today) or reject (with a reason) a credit-repair application."""
-    data = await _operator_form(request, settings)
-    from credo.lists import repairs
-
-    repairs.decide(
-        session=session,
-        repair_id=repair_id,
-        approve=data.get("decision") == "approve",
-        reason=data.get("reason", ""),
-        actor="operator:web",
+    approve, reason = post.data.get("decision") == "approve", post.data.get("reason", "")
+    list_repairs.decide(
+        session=post.session, repair_id=repair_id, approve=approve, reason=reason, actor=ACTOR
     )
-    return redirect("/admin?done=repair#repairs")
 
 
-@router.post("/reviews/{review_id}", response_model=None)
-async def resolve_review(
-    request: Request, review_id: int, session: SessionDep, settings: SettingsDep
-) -> Response:
+@_decision("/reviews/{review_id:int}", "review#reviews")
+def resolve_review(post: Post[str], review_id: int) -> None:
     """Record a human review's outcome (``rights.reviews.decide``)."""
-    data = await _operator_form(request, settings)
-    reviews.decide(
-        session=session,
-        review_id=review_id,
-        outcome=data.get("outcome", ""),
-        note=data.get("note", ""),
-    )
-    return redirect("/admin?done=review#reviews")
+    outcome, note = post.data.get("outcome", ""), post.data.get("note", "")
+    reviews.decide(session=post.session, review_id=review_id, outcome=outcome, note=note)
 
 
-@router.post("/flags/{flag_id}", response_model=None)
-async def decide_flag(
-    request: Request, flag_id: int, session: SessionDep, settings: SettingsDep
-) -> Response:
+@_decision("/flags/{flag_id:int}", "flag#flags")
+def decide_flag(post: Post[str], flag_id: int) -> None:
     """Clear or confirm an integrity flag (``integrity.service.decide``)."""
-    data = await _operator_form(request, settings)
+    decision, note = post.data.get("decision", ""), post.data.get("note") or None
     integrity.decide(
-        session=session,
-        flag_id=flag_id,
-        decision=data.get("decision", ""),
-        note=data.get("note") or None,
-        actor="operator:web",
+        session=post.session, flag_id=flag_id, decision=decision, note=note, actor=ACTOR
     )
-    return redirect("/admin?done=flag#flags")

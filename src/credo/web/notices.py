@@ -7,10 +7,11 @@ from fastapi.responses import HTMLResponse, Response
 
 from credo.errors import InvalidInput, Unauthenticated
 from credo.notices import service, signin
+from credo.subjects.models import Subject
 from credo.web import sessions
 from credo.web.deps import SessionDep, SettingsDep
 from credo.web.portal import signed_in
-from credo.web.render import SUBJECT_COOKIE, check_csrf, csrf_token, form, page, redirect
+from credo.web.render import SUBJECT_COOKIE, form, page, redirect
 
 router = APIRouter(prefix="/me", include_in_schema=False)
 SCHEMES = ("cn_ric", "cn_uscc")
@@ -31,21 +32,16 @@ def inbox(request: Request, session: SessionDep, settings: SettingsDep) -> Respo
         "subject": subject,
         "notices": notices,
         "contact": service.contact_view(session=session, subject_id=subject.id),
-        "csrf": csrf_token(settings, request.cookies.get(SUBJECT_COOKIE, "")),
-        "done": request.query_params.get("done", ""),
+        **sessions.form_context(request, settings, SUBJECT_COOKIE),
     }
     return page(request, "inbox.html", context, private=True)
 
 
-@router.post("/inbox/preferences", response_model=None)
-async def preferences(request: Request, session: SessionDep, settings: SettingsDep) -> Response:
-    subject = signed_in(request, session)
-    if subject is None:
-        raise Unauthenticated("sign in first")
-    data = await form(request)
-    check_csrf(settings, request.cookies.get(SUBJECT_COOKIE, ""), data.get("csrf"))
-    service.set_inquiries(session=session, subject_id=subject.id, on=data.get("inquiries") == "on")
-    return redirect("/me/inbox?done=preferences")
+@sessions.form_post(router, "/inbox/preferences", sessions.authorised, "/me/inbox?done=preferences")
+def preferences(post: sessions.Post[Subject]) -> None:
+    """Opt in to (or out of) a notice for every inquiry."""
+    on = post.data.get("inquiries") == "on"
+    service.set_inquiries(session=post.session, subject_id=post.who.id, on=on)
 
 
 @router.post("/signin/email", response_model=None)

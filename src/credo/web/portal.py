@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 from starlette.datastructures import UploadFile
 
+from credo.access import consents
 from credo.config import Settings
 from credo.errors import CredoError, InvalidInput, Unauthenticated
 from credo.rights import disputes, proofs, statements
@@ -16,8 +18,8 @@ from credo.subjects import tokens
 from credo.subjects.models import Subject
 from credo.web import charts, sessions, views
 from credo.web.deps import SessionDep, SettingsDep
-from credo.web.render import SUBJECT_COOKIE, check_csrf, csrf_token, page, redirect
-from credo.web.sessions import authorised as _authorised
+from credo.web.render import SUBJECT_COOKIE, check_csrf, page, redirect
+from credo.web.sessions import Action, Post, authorised
 from credo.web.sessions import signed_in as signed_in
 
 router = APIRouter(prefix="/me", include_in_schema=False)
@@ -38,8 +40,7 @@ def _charts(context: dict[str, object]) -> dict[str, str]:
 def _context(request: Request, session: Session, settings: Settings, subject: Subject) -> dict:
     context = views.portal(session=session, subject=subject)
     context["charts"] = _charts(context)
-    context["csrf"] = csrf_token(settings, request.cookies.get(SUBJECT_COOKIE, ""))
-    context["done"] = request.query_params.get("done", "")
+    context |= sessions.form_context(request, settings, SUBJECT_COOKIE)
     context["detached_statements"] = [
         s
         for s in statements.of_author(session=session, subject_id=subject.id)
@@ -54,55 +55,38 @@ def _context(request: Request, session: Session, settings: Settings, subject: Su
     return context
 
 
-@router.get("/signin", response_class=HTMLResponse)
-def signin_form(request: Request, settings: SettingsDep) -> HTMLResponse:
-    return sessions.signin_page(request, settings, {"area": "me", "error": None})
+def _check_token(data: dict[str, str], session: Session, _settings: Settings) -> tuple[str, str]:
+    subject = tokens.authenticate(session=session, token=data.get("token", "").strip())
+    return str(subject.id), f"subject:{subject.id}"
 
 
-@router.post("/signin", response_model=None)
-async def signin(request: Request, session: SessionDep, settings: SettingsDep) -> Response:
-    """Check the token, then start a server-side session (web/sessions.py) in an HttpOnly,
-    SameSite=Strict cookie scoped to /me; the token itself never goes into the cookie."""
-
-    def check(data: dict[str, str]) -> tuple[str, str]:
-        subject = tokens.authenticate(session=session, token=data.get("token", "").strip())
-        return str(subject.id), f"subject:{subject.id}"
-
-    return await sessions.sign_in(
-        request,
-        session=session,
-        settings=settings,
-        kind=sessions.SUBJECT,
-        key_of=lambda data: sessions.token_key(data.get("token", "").strip()),
-        check=check,
-    )
+sessions.signin_routes(
+    router,
+    kind=sessions.SUBJECT,
+    key_of=lambda data: sessions.token_key(data.get("token", "").strip()),
+    check=_check_token,
+    actor="subject:web",
+)
 
 
-@router.post("/signout", response_model=None)
-async def signout(request: Request, session: SessionDep, settings: SettingsDep) -> Response:
-    """End the session: it is revoked in the store, so the old cookie stops working."""
-    return await sessions.sign_out(
-        request, session=session, settings=settings, kind=sessions.SUBJECT, actor="subject:web"
-    )
+def _file(request: Request, session: Session, settings: Settings, template: str) -> Response:
+    """The signed-in subject's file in ``template`` (else the sign-in page)."""
+    subject = signed_in(request, session)
+    if subject is None:
+        return redirect("/me/signin")
+    return page(request, template, _context(request, session, settings, subject), private=True)
 
 
 @router.get("", response_class=HTMLResponse, response_model=None)
 def me(request: Request, session: SessionDep, settings: SettingsDep) -> Response:
     """The subject's score, records, disputes, inquiries, consents and list entries."""
-    subject = signed_in(request, session)
-    if subject is None:
-        return redirect("/me/signin")
-    return page(request, "me.html", _context(request, session, settings, subject), private=True)
+    return _file(request, session, settings, "me.html")
 
 
 @router.get("/report", response_class=HTMLResponse, response_model=None)
 def report(request: Request, session: SessionDep, settings: SettingsDep) -> Response:
     """The same file as one printable page (print stylesheet, no forms)."""
-    subject = signed_in(request, session)
-    if subject is None:
-        return redirect("/me/signin")
-    context = _context(request, session, settings, subject)
-    return page(request, "report.html", context, private=True)
+    return _file(request, session, settings, "report.html")
 
 
 def _int(data: dict[str, str], name: str) -> int:
@@ -114,31 +98,27 @@ def _int(data: dict[str, str], name: str) -> int:
         ) from exc
 
 
-@router.post("/disputes", response_model=None)
-async def dispute(request: Request, session: SessionDep, settings: SettingsDep) -> Response:
+def _change(path: str, done: str) -> Callable[[Action], Action]:
+    return sessions.form_post(router, path, authorised, f"/me?done={done}")
+
+
+@_change("/disputes", "dispute#records")
+def dispute(post: Post[Subject]) -> None:
     """Open a dispute through ``rights.disputes.open_dispute``; the record shows it pending."""
-    subject, data = await _authorised(request, session, settings)
     disputes.open_dispute(
-        session=session,
-        subject_id=subject.id,
-        record_id=_int(data, "record_id"),
-        reason=data.get("reason", ""),
-        days=settings.dispute_days,
+        session=post.session,
+        subject_id=post.who.id,
+        record_id=_int(post.data, "record_id"),
+        reason=post.data.get("reason", ""),
+        days=post.settings.dispute_days,
     )
-    return redirect("/me?done=dispute#records")
 
 
-@router.post("/statements", response_model=None)
-async def statement(request: Request, session: SessionDep, settings: SettingsDep) -> Response:
+@_change("/statements", "statement#records")
+def statement(post: Post[Subject]) -> None:
     """Attach the subject's statement (right of reply) through ``rights.statements.attach``."""
-    subject, data = await _authorised(request, session, settings)
-    statements.attach(
-        session=session,
-        subject_id=subject.id,
-        record_id=_int(data, "record_id"),
-        text=data.get("text", ""),
-    )
-    return redirect("/me?done=statement#records")
+    record_id, text = _int(post.data, "record_id"), post.data.get("text", "")
+    statements.attach(session=post.session, subject_id=post.who.id, record_id=record_id, text=text)
 
 
 @router.post("/proofs", response_model=None)
@@ -173,12 +153,10 @@ def _text(data: object, name: str) -> str:
     return value if isinstance(value, str) else ""
 
 
-@router.post("/consents", response_model=None)
-async def grant(request: Request, session: SessionDep, settings: SettingsDep) -> Response:
-    subject, data = await _authorised(request, session, settings)
-    from credo.access import consents
-
-    expires = data.get("expires_on") or None
+@_change("/consents", "consent#consents")
+def grant(post: Post[Subject]) -> None:
+    """Consent to a program until the chosen date (``access.consents.grant``)."""
+    expires = post.data.get("expires_on") or None
     try:
         expires_on = dt.date.fromisoformat(expires) if expires else None
     except ValueError as exc:
@@ -186,24 +164,16 @@ async def grant(request: Request, session: SessionDep, settings: SettingsDep) ->
             "expires_on must be a date (YYYY-MM-DD)",
             details=[{"field": "expires_on", "value": expires}],
         ) from exc
+    program_id = post.data.get("program_id", "")
     consents.grant(
-        session=session,
-        subject_id=subject.id,
-        program_id=data.get("program_id", ""),
-        expires_on=expires_on,
+        session=post.session, subject_id=post.who.id, program_id=program_id, expires_on=expires_on
     )
-    return redirect("/me?done=consent#consents")
 
 
-@router.post("/consents/{consent_id}/revoke", response_model=None)
-async def revoke(
-    request: Request, consent_id: str, session: SessionDep, settings: SettingsDep
-) -> Response:
-    subject, _data = await _authorised(request, session, settings)
-    from credo.access import consents
-
-    consents.revoke(session=session, subject_id=subject.id, consent_id=consent_id)
-    return redirect("/me?done=revoked#consents")
+@_change("/consents/{consent_id}/revoke", "revoked#consents")
+def revoke(post: Post[Subject], consent_id: str) -> None:
+    """End a consent now (``access.consents.revoke``)."""
+    consents.revoke(session=post.session, subject_id=post.who.id, consent_id=consent_id)
 
 
 __all__ = ["CredoError", "router"]

@@ -14,12 +14,11 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
-from credo.config import Settings
 from credo.register import appeals, public, service
 from credo.subjects.models import Subject
 from credo.web.deps import SessionDep, SettingsDep
-from credo.web.render import environment, page, redirect
-from credo.web.sessions import authorised as _authorised
+from credo.web.render import environment, page
+from credo.web.sessions import Post, authorised, form_post
 
 STATIC = Path(__file__).parent / "static"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
@@ -85,34 +84,29 @@ def portal_section(*, session: Session, subject: Subject) -> dict[str, Any] | No
     return {**summary, "requests": appeals.requests_of(session=session, subject_id=subject.id)}
 
 
-async def _answer(request: Request, session: Session, settings: Settings, domain: str,
-                  kind: str) -> Response:
-    subject, data = await _authorised(request, session, settings)
-    if kind == "reply":
-        appeals.reply(session=session, subject_id=subject.id, domain=domain,
-                      text=data.get("text", ""))
-    else:
-        appeals.request(session=session, subject_id=subject.id, domain=domain, kind=kind,
-                        reason=data.get("reason", ""))
-    return redirect(f"/me?done={kind}#ratings")
+@form_post(router, "/me/ratings/{domain}/reply", authorised, "/me?done=reply#ratings")
+def reply(post: Post[Subject], domain: str) -> None:
+    """Publish the organisation's reply beside one of its safety ratings."""
+    text = post.data.get("text", "")
+    appeals.reply(session=post.session, subject_id=post.who.id, domain=domain, text=text)
 
 
-@router.post("/me/ratings/{domain}/reply", response_model=None)
-async def reply(domain: str, request: Request, session: SessionDep,
-                settings: SettingsDep) -> Response:
-    return await _answer(request, session, settings, domain, "reply")
+def _request_route(kind: str) -> None:
+    """``POST /me/ratings/{domain}/<kind>``: an appeal or a request to be re-rated."""
+
+    def ask(post: Post[Subject], domain: str) -> None:
+        subject_id, reason = post.who.id, post.data.get("reason", "")
+        appeals.request(
+            session=post.session, subject_id=subject_id, domain=domain, kind=kind, reason=reason
+        )
+
+    ask.__name__ = kind
+    done = f"/me?done={kind}#ratings"
+    form_post(router, f"/me/ratings/{{domain}}/{kind}", authorised, done)(ask)
 
 
-@router.post("/me/ratings/{domain}/appeal", response_model=None)
-async def appeal(domain: str, request: Request, session: SessionDep,
-                 settings: SettingsDep) -> Response:
-    return await _answer(request, session, settings, domain, "appeal")
-
-
-@router.post("/me/ratings/{domain}/rerating", response_model=None)
-async def rerating(domain: str, request: Request, session: SessionDep,
-                   settings: SettingsDep) -> Response:
-    return await _answer(request, session, settings, domain, "rerating")
+_request_route("appeal")
+_request_route("rerating")
 
 
 __all__ = ["portal_section", "router", "service"]

@@ -15,10 +15,11 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
 
-from fastapi import Request
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
@@ -26,13 +27,14 @@ from credo.config import Settings
 from credo.core import credentials
 from credo.errors import InvalidInput, NotFound, Unauthenticated
 from credo.subjects.models import Subject
-from credo.web.deps import client_address, retry_after
+from credo.web.deps import SessionDep, SettingsDep, client_address, retry_after
 from credo.web.render import (
     OPERATOR_COOKIE,
     SUBJECT_COOKIE,
     check_csrf,
     csrf_token,
     form,
+    operator_cookie,
     page,
     redirect,
     set_cookie,
@@ -196,6 +198,19 @@ def signed_in(request: Request, session: Session) -> Subject | None:
     return session.get(Subject, int(owner)) if owner is not None else None
 
 
+def operator_signed_in(request: Request, session: Session, settings: Settings) -> bool:
+    """Whether the cookie is a live operator session while an operator key is set."""
+    cookie = request.cookies.get(OPERATOR_COOKIE)
+    live = holder(session=session, kind=OPERATOR, cookie=cookie) is not None
+    return live and operator_cookie(settings) is not None
+
+
+async def _checked_form(request: Request, settings: Settings, cookie: str) -> dict[str, str]:
+    data = await form(request)
+    check_csrf(settings, request.cookies.get(cookie, ""), data.get("csrf"))
+    return data
+
+
 async def authorised(
     request: Request, session: Session, settings: Settings
 ) -> tuple[Subject, dict[str, str]]:
@@ -203,6 +218,104 @@ async def authorised(
     subject = signed_in(request, session)
     if subject is None:
         raise Unauthenticated("sign in with your subject token first")
-    data = await form(request)
-    check_csrf(settings, request.cookies.get(SUBJECT_COOKIE, ""), data.get("csrf"))
-    return subject, data
+    return subject, await _checked_form(request, settings, SUBJECT_COOKIE)
+
+
+async def operator_form(
+    request: Request, session: Session, settings: Settings
+) -> tuple[str, dict[str, str]]:
+    """The operator and its form, CSRF-checked (Unauthenticated if signed out)."""
+    if not operator_signed_in(request, session, settings):
+        raise Unauthenticated("sign in with the operator key first")
+    return "operator", await _checked_form(request, settings, OPERATOR_COOKIE)
+
+
+def form_context(request: Request, settings: Settings, cookie: str) -> dict[str, str]:
+    """What every signed-in page's forms need: the CSRF token and which change was just done."""
+    return {
+        "csrf": csrf_token(settings, request.cookies.get(cookie, "")),
+        "done": request.query_params.get("done", ""),
+    }
+
+
+# --- the routes both areas share ---------------------------------------------------------
+
+Who = TypeVar("Who")
+
+
+@dataclass(frozen=True)
+class Post(Generic[Who]):
+    """A signed-in form post: the unit of work, the settings, who posted and the form."""
+
+    session: Session
+    settings: Settings
+    who: Who
+    data: dict[str, str]
+
+
+Holder = Callable[[Request, Session, Settings], Awaitable[tuple[Any, dict[str, str]]]]
+Action = TypeVar("Action", bound=Callable[..., object])
+
+
+def form_post(
+    router: APIRouter, path: str, holder_of: Holder, done: str
+) -> Callable[[Action], Action]:
+    """Register ``POST path`` for a signed-in form (a decorator).
+
+    ``holder_of`` proves the caller and reads its CSRF-checked form; the decorated function
+    makes the one domain call from the :class:`Post` and the path parameters; the browser is
+    then sent on to ``done`` (303, formatted with the path parameters).
+    """
+
+    def register(action: Action) -> Action:
+        async def endpoint(
+            request: Request, session: SessionDep, settings: SettingsDep
+        ) -> Response:
+            who, data = await holder_of(request, session, settings)
+            action(Post(session, settings, who, data), **request.path_params)
+            return redirect(done.format(**request.path_params))
+
+        endpoint.__doc__ = action.__doc__
+        router.add_api_route(
+            path, endpoint, methods=["POST"], response_model=None, name=action.__name__
+        )
+        return action
+
+    return register
+
+
+def signin_routes(
+    router: APIRouter,
+    *,
+    kind: str,
+    key_of: Callable[[dict[str, str]], str | None],
+    check: Callable[[dict[str, str], Session, Settings], tuple[str, str]],
+    actor: str,
+) -> None:
+    """An area's ``GET``/``POST /signin`` and ``POST /signout``: the same pages and throttle for
+    both areas; ``check`` proves a sign-in form (the holder and the new session's actor, or
+    Unauthenticated saying why), ``actor`` names who signs out in the audit log."""
+    area = COOKIES[kind][1].lstrip("/")
+
+    def signin_form(request: Request, settings: SettingsDep) -> HTMLResponse:
+        return signin_page(request, settings, {"area": area, "error": None})
+
+    async def signin(request: Request, session: SessionDep, settings: SettingsDep) -> Response:
+        """Check the form, then start a server-side session (a fresh random cookie per sign-in,
+        stored hashed, ended by sign-out); the key or token never goes into the cookie."""
+        return await sign_in(
+            request,
+            session=session,
+            settings=settings,
+            kind=kind,
+            key_of=key_of,
+            check=lambda data: check(data, session, settings),
+        )
+
+    async def signout(request: Request, session: SessionDep, settings: SettingsDep) -> Response:
+        """End the session: it is revoked in the store, so the old cookie stops working."""
+        return await sign_out(request, session=session, settings=settings, kind=kind, actor=actor)
+
+    router.add_api_route("/signin", signin_form, methods=["GET"], response_class=HTMLResponse)
+    router.add_api_route("/signin", signin, methods=["POST"], response_model=None)
+    router.add_api_route("/signout", signout, methods=["POST"], response_model=None)
