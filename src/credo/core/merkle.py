@@ -77,6 +77,13 @@ def consistency_proof(first: int, leaves: Sequence[bytes]) -> list[bytes]:
     return _subproof(first, leaves, 0, len(leaves), True)
 
 
+def _to_odd(fn: int, sn: int) -> tuple[int, int]:
+    """RFC 9162's inner step: shift both right until ``fn`` is odd or 0."""
+    while not fn & 1 and fn != 0:
+        fn, sn = fn >> 1, sn >> 1
+    return fn, sn
+
+
 def verify_inclusion(
     index: int, size: int, leaf: bytes, proof: Sequence[bytes], expected_root: bytes
 ) -> bool:
@@ -89,14 +96,10 @@ def verify_inclusion(
             return False
         if fn & 1 or fn == sn:
             r = node_hash(p, r)
-            if not fn & 1:
-                while not fn & 1 and fn != 0:
-                    fn >>= 1
-                    sn >>= 1
+            fn, sn = _to_odd(fn, sn)
         else:
             r = node_hash(r, p)
-        fn >>= 1
-        sn >>= 1
+        fn, sn = fn >> 1, sn >> 1
     return sn == 0 and r == expected_root
 
 
@@ -115,21 +118,15 @@ def verify_consistency(
         return False
     fn, sn = first - 1, second - 1
     while fn & 1:
-        fn >>= 1
-        sn >>= 1
+        fn, sn = fn >> 1, sn >> 1
     fr = sr = path[0]
     for c in path[1:]:
         if sn == 0:
             return False
         if fn & 1 or fn == sn:
-            fr = node_hash(c, fr)
-            sr = node_hash(c, sr)
-            if not fn & 1:
-                while not fn & 1 and fn != 0:
-                    fn >>= 1
-                    sn >>= 1
+            fr, sr = node_hash(c, fr), node_hash(c, sr)
+            fn, sn = _to_odd(fn, sn)
         else:
             sr = node_hash(sr, c)
-        fn >>= 1
-        sn >>= 1
+        fn, sn = fn >> 1, sn >> 1
     return fr == first_root and sr == second_root and sn == 0
