@@ -21,7 +21,7 @@ from credo.errors import InvalidInput
 from credo.synth import conduct, manipulation, records, risk
 from credo.synth.frame import Part
 from credo.synth.furnishers import BY_SLUG, FURNISHERS, INFLATING
-from credo.synth.population import Population, Timeline, age_bands, organisations, persons
+from credo.synth.population import Population, Timeline, age_bands, population
 from credo.synth.writer import (
     AUDIT_SCHEMA,
     SUBJECT_SCHEMA,
@@ -145,10 +145,10 @@ def synthesise(
     salt = seed * 7_919 + 17
     try:
         for kind, total in (("person", persons_n), ("organisation", organisations_n)):
-            build = persons if kind == "person" else organisations
             for number, begin in enumerate(range(0, total, chunk)):
                 index = np.arange(begin, min(begin + chunk, total), dtype=np.int64)
-                pop = build(
+                pop = population(
+                    kind,
                     chunk=number,
                     index=index,
                     rng=_rng(seed, kind, number, "subjects"),

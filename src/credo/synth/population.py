@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
@@ -133,49 +134,66 @@ def _start_months(rng: np.random.Generator, n: int, timeline: Timeline) -> np.nd
     return np.where(late, rng.integers(0, max(timeline.months - 6, 1), n), 0)
 
 
-def persons(
-    *, chunk: int, index: np.ndarray, rng: np.random.Generator, timeline: Timeline, salt: int
-) -> Population:
+def _risk(rng: np.random.Generator, n: int, tilt: Any = 0.0) -> tuple[np.ndarray, np.ndarray]:
+    """Latent risk ``z`` (standard normal plus ``tilt``) and ``z_post``, its drift after the
+    cut-off (correlated at ``RISK_PERSISTENCE`` with fresh noise)."""
+    z = rng.standard_normal(n) + tilt
+    z_post = RISK_PERSISTENCE * z + np.sqrt(1 - RISK_PERSISTENCE**2) * rng.standard_normal(n)
+    return z, z_post
+
+
+#: What a kind's drawing returns: ids, names, (z, z_post), and the fields only it has.
+Drawn = tuple[pa.Array, pa.Array, tuple[np.ndarray, np.ndarray], dict[str, Any]]
+
+
+def _persons(index: np.ndarray, rng: np.random.Generator, tl: Timeline, salt: int) -> Drawn:
+    """Persons: the young a little riskier; income bands from risk and age."""
     ids, names, born, sex = identities.persons(
-        index, rng, as_of=timeline.as_of, years=timeline.years, salt=salt
+        index, rng, as_of=tl.as_of, years=tl.years, salt=salt
     )
     n = len(index)
-    age = (np.datetime64(timeline.cutoff, "D") - born).astype(np.int64) / 365.25
-    z = rng.standard_normal(n) + 0.3 * np.clip((40 - age) / 15, -1.5, 1.5)
-    z_post = RISK_PERSISTENCE * z + np.sqrt(1 - RISK_PERSISTENCE**2) * rng.standard_normal(n)
+    age = (np.datetime64(tl.cutoff, "D") - born).astype(np.int64) / 365.25
+    z, z_post = _risk(rng, n, 0.3 * np.clip((40 - age) / 15, -1.5, 1.5))
     income_score = (
         -0.45 * z + 0.5 * np.clip(1 - np.abs(age - 45) / 20, -1, 1) + 0.85 * rng.standard_normal(n)
     )
     income = np.searchsorted(INCOME_CUTS, income_score)
-    population = Population(
-        kind="person",
-        scheme="cn_ric",
-        chunk=chunk,
-        index=index,
-        ids=ids,
-        names=names,
-        z=z,
-        z_post=z_post,
-        start=_start_months(rng, n, timeline),
-        income=income,
-        minor=identities.is_minor(index),
-        born=born,
-        sex=sex,
-    )
-    population.credit_active = (~population.minor) & (rng.random(n) < 0.8)
-    return population
+    traits = {"income": income, "minor": identities.is_minor(index), "born": born, "sex": sex}
+    return ids, names, (z, z_post), traits
 
 
-def organisations(
-    *, chunk: int, index: np.ndarray, rng: np.random.Generator, timeline: Timeline, salt: int
-) -> Population:
+def _organisations(index: np.ndarray, rng: np.random.Generator, tl: Timeline, salt: int) -> Drawn:
+    """Organisations: an industry each; no income band, never minors."""
     ids, names, industry = identities.organisations(index, rng, salt=salt)
     n = len(index)
-    z = rng.standard_normal(n)
-    z_post = RISK_PERSISTENCE * z + np.sqrt(1 - RISK_PERSISTENCE**2) * rng.standard_normal(n)
-    population = Population(
-        kind="organisation",
-        scheme="cn_uscc",
+    no_income, no_minors = np.zeros(n, dtype=np.int64), np.zeros(n, dtype=bool)
+    traits = {"income": no_income, "minor": no_minors, "industry": industry}
+    return ids, names, _risk(rng, n), traits
+
+
+#: Per kind: its identifier scheme, how it is drawn, and the share with credit.
+KINDS = {
+    "person": ("cn_ric", _persons, 0.8),
+    "organisation": ("cn_uscc", _organisations, 0.5),
+}
+
+
+def population(
+    kind: str,
+    *,
+    chunk: int,
+    index: np.ndarray,
+    rng: np.random.Generator,
+    timeline: Timeline,
+    salt: int,
+) -> Population:
+    """One chunk of subjects of ``kind`` (person or organisation), drawn from ``rng``."""
+    scheme, draw, active_share = KINDS[kind]
+    ids, names, (z, z_post), traits = draw(index, rng, timeline, salt)
+    n = len(index)
+    pop = Population(
+        kind=kind,
+        scheme=scheme,
         chunk=chunk,
         index=index,
         ids=ids,
@@ -183,12 +201,10 @@ def organisations(
         z=z,
         z_post=z_post,
         start=_start_months(rng, n, timeline),
-        income=np.zeros(n, dtype=np.int64),
-        minor=np.zeros(n, dtype=bool),
-        industry=industry,
+        **traits,
     )
-    population.credit_active = rng.random(n) < 0.5
-    return population
+    pop.credit_active = (~pop.minor) & (rng.random(n) < active_share)
+    return pop
 
 
 def age_bands(ages: np.ndarray) -> np.ndarray:
