@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -55,6 +55,27 @@ class Detector(Protocol):
     def name(self) -> str: ...
 
     def detect(self, inputs: Inputs) -> list[Flag]: ...
+
+
+class Flagging:
+    """What every detector shares: its ``name``, its ``rule`` in words, and flags carrying both.
+
+    A detector is a frozen dataclass of its thresholds that inherits this and defines ``rule``.
+    """
+
+    name: str
+
+    @property
+    def rule(self) -> str:
+        """The rule a flagged subject broke, in words, with this detector's thresholds."""
+        raise NotImplementedError
+
+    def flag(
+        self, subjects: Iterable[int], strength: float, *, key: str = "", **evidence: Any
+    ) -> Flag:
+        """A finding of this detector on ``subjects``: the evidence, then the rule in words."""
+        body = {**evidence, "rule": self.rule}
+        return Flag(self.name, tuple(subjects), body, strength, key=key)
 
 
 def by_detector(flags: Sequence[Flag]) -> dict[str, list[Flag]]:

@@ -17,7 +17,7 @@ import ibis
 import ibis.expr.types as ir
 
 from credo.catalogue import get_catalogue
-from credo.integrity.flags import Flag, Inputs, days_before
+from credo.integrity.flags import Flag, Flagging, Inputs, days_before
 
 #: Mixed-polarity categories and the field value that makes a record positive.
 MIXED_POSITIVE = {
@@ -63,14 +63,25 @@ def scored(t: ir.Table) -> ir.Table:
 
 
 @dataclass(frozen=True)
-class FurnisherDetector:
+class FurnisherDetector(Flagging):
     """Subjects a furnisher pads with positive records (see the module docstring)."""
 
     name: str = "furnisher"
     window_days: int = 1095
+    """Days of records read, ending on the as-of date."""
     min_z: float = 10.0
+    """Robust z-score within the furnisher from which a subject is an outlier."""
     min_subjects: int = 30
+    """Furnishers with fewer subjects are not judged (no baseline)."""
     max_share: float = 0.01
+    """Most outliers, as a share of the furnisher's subjects, that are still flagged."""
+
+    @property
+    def rule(self) -> str:
+        return (
+            f"robust z >= {self.min_z} within the furnisher, for at most "
+            f"{self.max_share:.0%} of its subjects"
+        )
 
     def detect(self, inputs: Inputs) -> list[Flag]:
         t = scored(yearly_positives(inputs, self.window_days))
@@ -81,22 +92,17 @@ class FurnisherDetector:
         high = high.filter(high.outliers <= ibis.greatest(high.subjects * self.max_share, 1))
         rows = high.order_by(["furnisher_id", "subject_id"]).to_pyarrow().to_pylist()
         return [
-            Flag(
-                self.name,
+            self.flag(
                 (int(row["subject_id"]),),
-                {
-                    "furnisher_id": row["furnisher_id"],
-                    "peak_positive_records_per_year": int(row["peak"]),
-                    "furnisher_median": float(row["median"]),
-                    "furnisher_scale": round(float(row["scale"]), 3),
-                    "z": round(float(row["z"]), 2),
-                    "furnisher_subjects": int(row["subjects"]),
-                    "furnisher_outliers": int(row["outliers"]),
-                    "rule": f"robust z >= {self.min_z} within the furnisher, for at most "
-                    f"{self.max_share:.0%} of its subjects",
-                },
                 round(float(row["z"]), 2),
                 key=str(row["furnisher_id"]),
+                furnisher_id=row["furnisher_id"],
+                peak_positive_records_per_year=int(row["peak"]),
+                furnisher_median=float(row["median"]),
+                furnisher_scale=round(float(row["scale"]), 3),
+                z=round(float(row["z"]), 2),
+                furnisher_subjects=int(row["subjects"]),
+                furnisher_outliers=int(row["outliers"]),
             )
             for row in rows
         ]

@@ -10,15 +10,20 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from credo.integrity.flags import Flag, Inputs
+from credo.integrity.flags import Flag, Flagging, Inputs
 
 
 @dataclass(frozen=True)
-class JumpDetector:
+class JumpDetector(Flagging):
     """Score rises of ``max_rise`` points or more between two runs."""
 
     name: str = "score_jump"
     max_rise: int = 150
+    """Points a score may rise between two runs before it is flagged."""
+
+    @property
+    def rule(self) -> str:
+        return f"score rose by >= {self.max_rise} points between two runs"
 
     def detect(self, inputs: Inputs) -> list[Flag]:
         s = inputs.scores
@@ -29,17 +34,13 @@ class JumpDetector:
         old = s.column("previous").to_numpy().astype(np.int64)
         rise = new - old
         return [
-            Flag(
-                self.name,
+            self.flag(
                 (int(subject[i]),),
-                {
-                    "previous": int(old[i]),
-                    "new": int(new[i]),
-                    "rise": int(rise[i]),
-                    "rule": f"score rose by >= {self.max_rise} points between two runs",
-                },
                 float(rise[i]),
                 key=f"{old[i]}->{new[i]}",
+                previous=int(old[i]),
+                new=int(new[i]),
+                rise=int(rise[i]),
             )
             for i in np.flatnonzero(rise >= self.max_rise)
         ]

@@ -17,7 +17,7 @@ import numpy as np
 import pyarrow as pa
 
 from credo.integrity import graph
-from credo.integrity.flags import Flag, Inputs, days_before
+from credo.integrity.flags import Flag, Flagging, Inputs, days_before
 
 TRANSFER = "payment.transfer"
 
@@ -139,15 +139,27 @@ def find_rings(
 
 
 @dataclass(frozen=True)
-class RingDetector:
+class RingDetector(Flagging):
     """Collusive payment rings (see the module docstring for the rule)."""
 
     name: str = "ring"
     window_days: int = 730
+    """Days of transfers read, ending on the as-of date."""
     min_transfers: int = 3
+    """Transfers from one subject to another that make a recurring flow (an edge)."""
     min_size: int = 3
     max_size: int = 12
+    """Smallest and largest groups that count as a ring."""
     min_internal_share: float = 0.5
+    """Share of the volume touching the members that must stay inside the group."""
+
+    @property
+    def rule(self) -> str:
+        return (
+            f"strongly connected group of {self.min_size}-{self.max_size} subjects joined by "
+            f"flows of >= {self.min_transfers} transfers, with a cycle of 3 or more and "
+            f">= {self.min_internal_share:.0%} of their volume inside the group"
+        )
 
     def flows(self, inputs: Inputs) -> pa.Table:
         """The pair flows of the window, computed in the batch engine."""
@@ -172,22 +184,15 @@ class RingDetector:
             min_internal_share=self.min_internal_share,
         )
         return [
-            Flag(
-                self.name,
+            self.flag(
                 ring.members,
-                {
-                    "members": len(ring.members),
-                    "internal_transfers": ring.internal_transfers,
-                    "internal_volume_minor": ring.internal_volume,
-                    "boundary_volume_minor": ring.boundary_volume,
-                    "internal_share": round(ring.internal_share, 4),
-                    "window_days": self.window_days,
-                    "rule": f"strongly connected group of {self.min_size}-{self.max_size} "
-                    f"subjects joined by flows of >= {self.min_transfers} transfers, "
-                    f"with a cycle of 3 or more and >= {self.min_internal_share:.0%} of "
-                    "their volume inside the group",
-                },
                 round(ring.internal_share, 4),
+                members=len(ring.members),
+                internal_transfers=ring.internal_transfers,
+                internal_volume_minor=ring.internal_volume,
+                boundary_volume_minor=ring.boundary_volume,
+                internal_share=round(ring.internal_share, 4),
+                window_days=self.window_days,
             )
             for ring in rings
         ]

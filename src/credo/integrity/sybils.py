@@ -15,7 +15,7 @@ import ibis.expr.types as ir
 import numpy as np
 
 from credo.integrity import graph
-from credo.integrity.flags import Flag, Inputs, days_before
+from credo.integrity.flags import Flag, Flagging, Inputs, days_before
 
 KINDS = ("phone_hash", "address_hash", "device_hash")
 
@@ -50,14 +50,25 @@ def shared_pairs(
 
 
 @dataclass(frozen=True)
-class SybilDetector:
+class SybilDetector(Flagging):
     """Clusters of fresh accounts sharing identity details (see the module docstring)."""
 
     name: str = "sybil"
     fresh_days: int = 240
+    """A subject is fresh when its first record is at most this many days old."""
     min_shared_kinds: int = 2
+    """Identity details (of phone, address, device) two fresh subjects share to be linked."""
     min_members: int = 3
+    """Linked fresh subjects that make a cluster."""
     max_group: int = 500
+    """A detail shared by more subjects is ignored (a shop's address, a shared phone line)."""
+
+    @property
+    def rule(self) -> str:
+        return (
+            f"{self.min_members}+ subjects whose first record is within {self.fresh_days} days, "
+            f"linked by sharing >= {self.min_shared_kinds} of phone, address and device hashes"
+        )
 
     def detect(self, inputs: Inputs) -> list[Flag]:
         pairs = shared_pairs(
@@ -83,19 +94,13 @@ class SybilDetector:
             members = tuple(int(x) for x in np.sort(nodes[label == c]))
             links = label[ia] == c
             flags.append(
-                Flag(
-                    self.name,
+                self.flag(
                     members,
-                    {
-                        "members": len(members),
-                        "links": int(links.sum()),
-                        "max_shared_kinds": int(kinds[links].max()),
-                        "fresh_days": self.fresh_days,
-                        "rule": f"{self.min_members}+ subjects whose first record is within "
-                        f"{self.fresh_days} days, linked by sharing >= "
-                        f"{self.min_shared_kinds} of phone, address and device hashes",
-                    },
                     float(len(members)),
+                    members=len(members),
+                    links=int(links.sum()),
+                    max_shared_kinds=int(kinds[links].max()),
+                    fresh_days=self.fresh_days,
                 )
             )
         return flags
