@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, is_dataclass
 from functools import cached_property
 from typing import Any, Literal
 
@@ -30,16 +30,7 @@ class FieldSpec:
     identifier_scheme: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "name": self.name,
-            "type": self.type,
-            "required": self.required,
-            "choices": list(self.choices) if self.choices is not None else None,
-            "min": self.min,
-            "max": self.max,
-            "max_length": self.max_length,
-            "identifier_scheme": self.identifier_scheme,
-        }
+        return _as_dict(self)
 
 
 @dataclass(frozen=True)
@@ -63,16 +54,18 @@ class Category:
         return {f.name: f for f in self.fields}
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "description": self.description,
-            "furnisher_kinds": list(self.furnisher_kinds),
-            "subject_kinds": list(self.subject_kinds),
-            "dimension": self.dimension,
-            "polarity": self.polarity,
-            "amount": self.amount,
-            "retention_years": self.retention_years,
-            "public": self.public,
-            "legal_basis_required": self.legal_basis_required,
-            "fields": [f.to_dict() for f in self.fields],
-        }
+        return _as_dict(self)
+
+
+def _as_dict(spec: Any) -> dict[str, Any]:
+    """A spec as JSON wants it, field by field in declared order (see ``_plain``)."""
+    return {f.name: _plain(getattr(spec, f.name)) for f in fields(spec)}
+
+
+def _plain(value: Any) -> Any:
+    """Tuples as lists and nested specs as dicts; everything else as it is."""
+    if isinstance(value, tuple):
+        return [_plain(v) for v in value]
+    if is_dataclass(value):
+        return _as_dict(value)
+    return value
