@@ -211,21 +211,21 @@ INDUSTRIES = (
     "Logistics Co., Ltd.",
     "Technology Co., Ltd.",
 )
-# (registration authority, type code, weight): GB 32100 codes incl. the letter authorities.
-AUTHORITIES = (
-    ("9", "1", 0.62),
-    ("9", "2", 0.08),
-    ("9", "3", 0.04),
-    ("1", "1", 0.03),
-    ("1", "2", 0.02),
-    ("5", "1", 0.04),
-    ("5", "2", 0.03),
-    ("5", "3", 0.02),
-    ("3", "1", 0.02),
-    ("A", "1", 0.03),
-    ("N", "1", 0.03),
-    ("N", "2", 0.02),
-    ("Y", "1", 0.04),
+# Registration authority -> {type code: weight}: GB 32100 codes incl. the letter authorities.
+AUTHORITY_TYPES = {
+    "9": {"1": 0.62, "2": 0.08, "3": 0.04},
+    "1": {"1": 0.03, "2": 0.02},
+    "5": {"1": 0.04, "2": 0.03, "3": 0.02},
+    "3": {"1": 0.02},
+    "A": {"1": 0.03},
+    "N": {"1": 0.03, "2": 0.02},
+    "Y": {"1": 0.04},
+}
+# (authority, type code, weight), in the order above.
+AUTHORITIES = tuple(
+    (authority, code, weight)
+    for authority, types in AUTHORITY_TYPES.items()
+    for code, weight in types.items()
 )
 USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 RIC_WEIGHTS = np.array([7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2], dtype=np.int64)
