@@ -25,6 +25,10 @@ channel="inbox", due_at=None) -> Notice``
 notice and, where the subject has a verified e-mail contact, the e-mail notice, with keys
 ``<idempotency_key>/inbox`` and ``<idempotency_key>/email``.
 
+``notify_owner(*, session, owner_type, owner_id, kind, payload, idempotency_key)`` is how a
+furnisher (``owner_type="furnisher"``) or a relying party (``"party"``) hears: one signed
+webhook notice, retried by the worker.
+
 ``notify_subjects(*, session, notices=[(subject_id, kind, payload, idempotency_key), ...])``
 does the same for many at once (batch jobs: one look-up of keys, one of addresses,
 multi-row inserts); keys already written are skipped.
@@ -44,7 +48,7 @@ from credo.errors import InvalidInput
 from credo.notices import contacts
 from credo.notices.models import CHANNELS, RECIPIENT_TYPES, Notice
 
-__all__ = ["dumps", "enqueue", "notify_subject", "notify_subjects"]
+__all__ = ["dumps", "enqueue", "notify_owner", "notify_subject", "notify_subjects"]
 
 
 def dumps(payload: dict[str, Any]) -> str:
@@ -135,6 +139,27 @@ def notify_subject(
         )
         for channel in channels
     ]
+
+
+def notify_owner(
+    *,
+    session: Session,
+    owner_type: str,
+    owner_id: str,
+    kind: str,
+    payload: dict[str, Any],
+    idempotency_key: str,
+) -> Notice:
+    """A furnisher or relying party hears by signed webhook (retried and idempotent)."""
+    return enqueue(
+        session=session,
+        kind=kind,
+        recipient_type=owner_type,
+        recipient_id=owner_id,
+        payload=payload,
+        idempotency_key=idempotency_key,
+        channel="webhook",
+    )
 
 
 def webhook_payload(notice: Notice) -> dict[str, Any]:

@@ -30,26 +30,6 @@ def _record(record: Record | None) -> dict[str, object]:
     }
 
 
-def _to_furnisher(
-    session: Session,
-    *,
-    kind: str,
-    furnisher_id: str,
-    payload: dict[str, object],
-    idempotency_key: str,
-) -> None:
-    """A furnisher hears by signed webhook (retried and idempotent)."""
-    outbox.enqueue(
-        session=session,
-        kind=kind,
-        recipient_type="furnisher",
-        recipient_id=furnisher_id,
-        payload=payload,
-        idempotency_key=idempotency_key,
-        channel="webhook",
-    )
-
-
 def dispute_changed(session: Session, dispute: Dispute) -> None:
     """The subject hears that its dispute was opened or how it was answered."""
     record = session.get(Record, dispute.record_id)
@@ -69,10 +49,11 @@ def dispute_changed(session: Session, dispute: Dispute) -> None:
         idempotency_key=f"dispute/{dispute.id}/{dispute.state}",
     )
     if dispute.state == "open":
-        _to_furnisher(
-            session,
+        outbox.notify_owner(
+            session=session,
+            owner_type="furnisher",
+            owner_id=dispute.furnisher_id,
             kind="dispute.opened",
-            furnisher_id=dispute.furnisher_id,
             payload={
                 "dispute_id": dispute.id,
                 **_furnisher_ref(record),
@@ -136,10 +117,11 @@ def dispute_deadlines(session: Session) -> int:
         if key in known:
             continue
         record = session.get(Record, dispute.record_id)
-        _to_furnisher(
-            session,
+        outbox.notify_owner(
+            session=session,
+            owner_type="furnisher",
+            owner_id=dispute.furnisher_id,
             kind="dispute.deadline",
-            furnisher_id=dispute.furnisher_id,
             payload={
                 "dispute_id": dispute.id,
                 "external_id": record.external_id if record is not None else None,
@@ -155,10 +137,11 @@ def dispute_deadlines(session: Session) -> int:
 def proof_submitted(session: Session, proof: Proof) -> None:
     """The furnisher hears of a proof of fulfilment on its record, with its deadline."""
     record = session.get(Record, proof.record_id)
-    _to_furnisher(
-        session,
+    outbox.notify_owner(
+        session=session,
+        owner_type="furnisher",
+        owner_id=proof.furnisher_id,
         kind="proof.submitted",
-        furnisher_id=proof.furnisher_id,
         payload={
             "proof_id": proof.id,
             **_furnisher_ref(record),

@@ -168,12 +168,11 @@ def _tell_party(session: Session, review: Review) -> None:
     inquiry = session.execute(
         select(Inquiry).where(Inquiry.decision_id == review.decision_id)
     ).scalar_one()
-    outbox.enqueue(
+    outbox.notify_owner(
         session=session,
+        owner_type="party",
+        owner_id=inquiry.party_id,
         kind="decision.reviewed",
-        recipient_type="party",
-        recipient_id=inquiry.party_id,
-        channel="webhook",
         payload=outcome_of(session=session, inquiry=inquiry),
         idempotency_key=f"review/{review.id}/party",
     )
