@@ -8,7 +8,7 @@ with NumPy, inserted with ``credo.core.db.insert_rows``), indexes them with
 page's path: sync check, MATCH, join to subjects, organisation filter) and through a bare
 ``SELECT rowid FROM org_search WHERE org_search MATCH ? ORDER BY rank LIMIT 20`` on sqlite3.
 It also times the public register's search (``GET /v1/public/organisations`` without the
-HTTP layer: the search, the code-to-id look-up and each hit's grade and safety ratings),
+HTTP layer: ``register.search.graded_page``, each hit's grade and safety ratings),
 with a grade for every organisation and a food rating for one in three.
 """
 
@@ -24,7 +24,6 @@ from pathlib import Path
 
 import numpy as np
 
-from credo.api.routers import public
 from credo.core.db import insert_rows, make_engine, session_factory
 from credo.models import metadata
 from credo.register import search
@@ -128,7 +127,7 @@ def main() -> None:
     public_ms: list[float] = []
     with factory() as s:
         search.search(session=s, query="warm up")
-        public.hits(session=s, q="warm up")
+        search.graded_page(session=s, query="warm up")
         for q in queries:
             expr = search.sqlite_match(search.tokens(q))
             t = time.perf_counter()
@@ -138,7 +137,7 @@ def main() -> None:
             search.search(session=s, query=q)
             service_ms.append((time.perf_counter() - t) * 1000)
             t = time.perf_counter()
-            public.hits(session=s, q=q)
+            search.graded_page(session=s, query=q)
             public_ms.append((time.perf_counter() - t) * 1000)
     raw.close()
     size_mb = (folder / "bench.db").stat().st_size / 1e6

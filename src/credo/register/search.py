@@ -17,6 +17,7 @@ import re
 import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import Connection, Engine, TextClause, text
 from sqlalchemy.exc import OperationalError
@@ -84,6 +85,24 @@ SQLITE_QUERY = text(
     "ORDER BY f.rank, s.id LIMIT :n"
 )
 
+# --- the public register's search: one statement per page ----------------------------------
+# The same match, filter and order as the plain query, then each hit's grade, safety ratings
+# and open appeals by primary-key joins.
+
+_GRADED = (
+    "SELECT h.display_id, h.name, g.grade, r.domain, r.rating, r.inspection_on, "
+    "(SELECT 1 FROM register_requests q WHERE q.subject_id = h.id AND q.domain = r.domain "
+    "AND q.kind = 'appeal' AND q.state = 'open' LIMIT 1) "
+    "FROM hits h LEFT JOIN register_grades g ON g.subject_id = h.id "
+    "LEFT JOIN register_ratings r ON r.subject_id = h.id ORDER BY h.pos, h.id, r.domain"
+)
+SQLITE_GRADED = text(
+    "WITH hits AS (SELECT s.id, s.display_id, coalesce(s.name, '') AS name, f.rank AS pos "
+    f"FROM {FTS_TABLE} f JOIN subjects s ON s.id = f.rowid "
+    f"WHERE {FTS_TABLE} MATCH :q AND s.kind = 'organisation' "
+    "ORDER BY f.rank, s.id LIMIT :n OFFSET :o) " + _GRADED
+)
+
 # --- PostgreSQL -------------------------------------------------------------------------
 
 PG_DOCUMENT = "to_tsvector('simple', coalesce(name, '') || ' ' || display_id)"
@@ -96,22 +115,32 @@ PG_QUERY = text(
     f"WHERE kind = 'organisation' AND {PG_DOCUMENT} @@ to_tsquery('simple', :q) "
     f"ORDER BY ts_rank({PG_DOCUMENT}, to_tsquery('simple', :q)) DESC, id LIMIT :n"
 )
+PG_GRADED = text(
+    "WITH hits AS (SELECT id, display_id, coalesce(name, '') AS name, "
+    f"-ts_rank({PG_DOCUMENT}, to_tsquery('simple', :q)) AS pos "
+    f"FROM subjects WHERE kind = 'organisation' AND {PG_DOCUMENT} @@ "
+    f"to_tsquery('simple', :q) ORDER BY ts_rank({PG_DOCUMENT}, "
+    "to_tsquery('simple', :q)) DESC, id LIMIT :n OFFSET :o) " + _GRADED
+)
 
 
 @dataclass(frozen=True)
 class Dialect:
-    """What one database needs: its DDL, how to catch up, how to ask."""
+    """What one database needs: its DDL, how to catch up, how to ask (names, or a graded page)."""
 
     ddl: tuple[str, ...]
     behind: TextClause | None
     sync: tuple[TextClause, ...]
     query: TextClause
+    graded: TextClause
     expression: Callable[[list[str]], str]
 
 
 DIALECTS: dict[str, Dialect] = {
-    "sqlite": Dialect(SQLITE_DDL, SQLITE_BEHIND, SQLITE_SYNC, SQLITE_QUERY, sqlite_match),
-    "postgresql": Dialect(PG_DDL, None, (), PG_QUERY, pg_tsquery),
+    "sqlite": Dialect(
+        SQLITE_DDL, SQLITE_BEHIND, SQLITE_SYNC, SQLITE_QUERY, SQLITE_GRADED, sqlite_match
+    ),
+    "postgresql": Dialect(PG_DDL, None, (), PG_QUERY, PG_GRADED, pg_tsquery),
 }
 
 _ready: weakref.WeakSet[Engine] = weakref.WeakSet()
@@ -178,3 +207,36 @@ def search(*, session: Session, query: str, limit: int = LIMIT) -> list[Hit]:
         {"q": dialect.expression(words), "n": limit},
     )
     return [Hit(code, name) for code, name in rows]
+
+
+def graded_page(
+    *, session: Session, query: str, page: int = 1, per_page: int = LIMIT
+) -> dict[str, Any]:
+    """One page of the public register's search: the organisations matching ``query`` (as
+    :func:`search`), each with its grade and safety ratings, and the next page's number."""
+    words = tokens(query)
+    rows: list[Any] = []
+    if words:
+        engine = _engine(session)
+        sync(engine)
+        dialect = _dialect(engine)
+        asked = {"q": dialect.expression(words), "n": per_page + 1, "o": (page - 1) * per_page}
+        rows = list(session.execute(dialect.graded, asked))
+    found: dict[str, dict[str, Any]] = {}
+    for code, name, grade, domain, rating, inspected, appealed in rows:
+        hit = found.setdefault(code, {"uscc": code, "name": name, "grade": grade, "ratings": {}})
+        if domain is not None:
+            hit["ratings"][domain] = {
+                "rating": rating,
+                "inspection_on": str(inspected)[:10],
+                "status": "under appeal" if appealed else "rated",
+            }
+    hits = list(found.values())
+    more = len(hits) > per_page
+    return {
+        "query": query,
+        "page": page,
+        "per_page": per_page,
+        "hits": hits[:per_page],
+        "next_page": page + 1 if more else None,
+    }

@@ -14,7 +14,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, Response
 from pydantic import BaseModel, Field
-from sqlalchemy import Engine, select, text
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from credo.access.ratelimit import Limiter, held, retry_after
@@ -28,7 +28,6 @@ from credo.register import search as org_search
 from credo.register.policy import load
 
 MAX_QUERY = 200
-PER_PAGE = 20
 MAX_PAGE = 50
 CACHE = "public, max-age=60, must-revalidate"
 
@@ -182,68 +181,7 @@ def search_organisations(
     not_modified = _cached(request, response, session)[1]
     if not_modified is not None:
         return not_modified
-    return hits(session=session, q=q, page=page)
-
-
-# One statement per search: the full-text match (the same expression, filter and order as
-# ``register.search``), then each hit's grade, ratings and open appeals by primary-key joins.
-_EXTRAS = (
-    "SELECT h.display_id, h.name, g.grade, r.domain, r.rating, r.inspection_on, "
-    "(SELECT 1 FROM register_requests q WHERE q.subject_id = h.id AND q.domain = r.domain "
-    "AND q.kind = 'appeal' AND q.state = 'open' LIMIT 1) "
-    "FROM hits h LEFT JOIN register_grades g ON g.subject_id = h.id "
-    "LEFT JOIN register_ratings r ON r.subject_id = h.id ORDER BY h.pos, h.id, r.domain"
-)
-HIT_QUERIES = {
-    "sqlite": text(
-        "WITH hits AS (SELECT s.id, s.display_id, coalesce(s.name, '') AS name, f.rank AS pos "
-        f"FROM {org_search.FTS_TABLE} f JOIN subjects s ON s.id = f.rowid "
-        f"WHERE {org_search.FTS_TABLE} MATCH :q AND s.kind = 'organisation' "
-        "ORDER BY f.rank, s.id LIMIT :n OFFSET :o) " + _EXTRAS
-    ),
-    "postgresql": text(
-        "WITH hits AS (SELECT id, display_id, coalesce(name, '') AS name, "
-        f"-ts_rank({org_search.PG_DOCUMENT}, to_tsquery('simple', :q)) AS pos "
-        f"FROM subjects WHERE kind = 'organisation' AND {org_search.PG_DOCUMENT} @@ "
-        f"to_tsquery('simple', :q) ORDER BY ts_rank({org_search.PG_DOCUMENT}, "
-        "to_tsquery('simple', :q)) DESC, id LIMIT :n OFFSET :o) " + _EXTRAS
-    ),
-}
-EXPRESSIONS = {"sqlite": org_search.sqlite_match, "postgresql": org_search.pg_tsquery}
-
-
-def hits(*, session: Session, q: str, page: int = 1) -> SearchOut:
-    """One page of organisations matching ``q``, each with its grade and safety ratings."""
-    words = org_search.tokens(q)
-    rows: list[Any] = []
-    if words:
-        bind = session.get_bind()
-        engine = bind if isinstance(bind, Engine) else bind.engine
-        org_search.sync(engine)
-        dialect = engine.dialect.name
-        params = {
-            "q": EXPRESSIONS[dialect](words),
-            "n": PER_PAGE + 1,
-            "o": (page - 1) * PER_PAGE,
-        }
-        rows = list(session.execute(HIT_QUERIES[dialect], params))
-    found: dict[str, Hit] = {}
-    for code, name, grade, domain, rating, inspected, appealed in rows:
-        hit = found.get(code)
-        if hit is None:
-            hit = found[code] = Hit(uscc=code, name=name, grade=grade, ratings={})
-        if domain is not None:
-            hit.ratings[domain] = {
-                "rating": rating,
-                "inspection_on": str(inspected)[:10],
-                "status": "under appeal" if appealed else "rated",
-            }
-    out = list(found.values())
-    more = len(out) > PER_PAGE
-    return SearchOut(
-        query=q, page=page, per_page=PER_PAGE, hits=out[:PER_PAGE],
-        next_page=page + 1 if more else None,
-    )
+    return SearchOut(**org_search.graded_page(session=session, query=q, page=page))
 
 
 @router.get(
