@@ -21,38 +21,12 @@ from sqlalchemy.orm import Session
 
 from credo.core import audit
 from credo.records.models import Record, RecordVersion
+from credo.records.validation import content_hash
 from credo.subjects.models import Subject
 
 
 def _dumps(data: Any) -> str:
     return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-
-
-def content_hash(
-    *,
-    category: str,
-    scheme: str,
-    key: str,
-    occurred_on: str,
-    amount_minor: int | None,
-    currency: str | None,
-    legal_basis: str | None,
-    fields_json: str,
-) -> str:
-    """The content hash intake computes (``records.validation``), from stored values."""
-    content = "\x1f".join(
-        (
-            category,
-            scheme,
-            key,
-            occurred_on,
-            str(amount_minor),
-            str(currency),
-            _dumps(legal_basis),
-            fields_json,
-        )
-    )
-    return hashlib.sha256(content.encode()).hexdigest()
 
 
 def _logged(session: Session) -> tuple[dict[tuple[str, str], list[tuple[int, str]]], list[Any]]:

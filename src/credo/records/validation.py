@@ -11,7 +11,7 @@ import hashlib
 import json
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -69,11 +69,42 @@ class ValidRecord:
     currency: str | None
     legal_basis: str | None
     fields_json: str
-    content_hash: str
+    content_hash: str = field(init=False)
+    """What the audit log binds the record's content by (``content_hash``)."""
+
+    def __post_init__(self) -> None:
+        self.content_hash = content_hash(
+            category=self.category,
+            scheme=self.identity.scheme,
+            key=self.identity.key,
+            occurred_on=self.occurred_on.isoformat(),
+            amount_minor=self.amount_minor,
+            currency=self.currency,
+            legal_basis=self.legal_basis,
+            fields_json=self.fields_json,
+        )
 
 
 def _dumps(data: Any) -> str:
     return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def content_hash(
+    *,
+    category: str,
+    scheme: str,
+    key: str,
+    occurred_on: str,
+    amount_minor: int | None,
+    currency: str | None,
+    legal_basis: str | None,
+    fields_json: str,
+) -> str:
+    """SHA-256 of a record's content: intake computes it, ``records.binding`` recomputes it
+    from stored values to check the store against the audit log."""
+    parts = (category, scheme, key, occurred_on, str(amount_minor), str(currency))
+    content = "\x1f".join((*parts, _dumps(legal_basis), fields_json))
+    return hashlib.sha256(content.encode()).hexdigest()
 
 
 def _valid_currency(currency: Any) -> bool:
@@ -259,19 +290,6 @@ class Validator:
         if errors:
             return errors
         assert category is not None and identity is not None and occurred is not None
-        fields_json = _dumps(fields)
-        content = "\x1f".join(
-            (
-                category.id,
-                identity.scheme,
-                identity.key,
-                occurred.isoformat(),
-                str(amount_minor),
-                str(currency),
-                _dumps(legal_basis),
-                fields_json,
-            )
-        )
         return ValidRecord(
             external_id=str(external_id),
             category=category.id,
@@ -281,8 +299,7 @@ class Validator:
             amount_minor=amount_minor,
             currency=currency,
             legal_basis=legal_basis,
-            fields_json=fields_json,
-            content_hash=hashlib.sha256(content.encode()).hexdigest(),
+            fields_json=_dumps(fields),
         )
 
     def _category(self, value: Any, errors: list[RowError]) -> Category | None:

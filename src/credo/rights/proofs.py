@@ -23,7 +23,6 @@ from credo.core.types import free_text
 from credo.errors import Forbidden, InvalidInput, TooLarge
 from credo.lists import rules as list_rules
 from credo.records import service as records
-from credo.records.binding import content_hash
 from credo.records.models import Record
 from credo.records.service import own_record
 from credo.records.validation import ValidRecord
@@ -220,16 +219,6 @@ def _fulfil(session: Session, proof: Proof, record: Record, actor: str) -> Recor
         currency=None,
         legal_basis=legal_basis,
         fields_json=fields_json,
-        content_hash=content_hash(
-            category="court.fulfilment",
-            scheme=subject.scheme,
-            key=subject.lookup_key,
-            occurred_on=today.isoformat(),
-            amount_minor=None,
-            currency=None,
-            legal_basis=legal_basis,
-            fields_json=fields_json,
-        ),
     )
     statuses = records.classify(session=session, furnisher_id=record.furnisher_id, records=[valid])
     records.store(
