@@ -107,20 +107,23 @@ H = TypeVar("H", bound=KeyHolder)
 
 
 @dataclass(frozen=True)
-class KeyIssued(audit.AuditEvent):
-    type = "key.issued"
+class _KeyEvent(audit.AuditEvent):
+    """Every key event names the holder, the kind of credential (its role) and its id."""
+
     holder: str
     role: str
     key_id: str
+
+
+@dataclass(frozen=True)
+class KeyIssued(_KeyEvent):
+    type = "key.issued"
     expires_at: str | None = None
 
 
 @dataclass(frozen=True)
-class KeyRevoked(audit.AuditEvent):
+class KeyRevoked(_KeyEvent):
     type = "key.revoked"
-    holder: str
-    role: str
-    key_id: str
 
 
 @dataclass(frozen=True)

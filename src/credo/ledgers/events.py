@@ -8,24 +8,28 @@ from credo.core import audit
 
 
 @dataclass(frozen=True)
-class PolicyInstalled(audit.AuditEvent):
+class _PolicyEvent(audit.AuditEvent):
+    """Every policy event names the scheme and the version of its policy."""
+
+    scheme: str
+    version: int
+
+
+@dataclass(frozen=True)
+class PolicyInstalled(_PolicyEvent):
     """A scheme's policy version was installed (it is in force from the next computation)."""
 
     type = "ledger.policy_installed"
-    scheme: str
-    version: int
     digest: str
     file: str
     rules: list[str]
 
 
 @dataclass(frozen=True)
-class LedgerComputed(audit.AuditEvent):
+class LedgerComputed(_PolicyEvent):
     """A scheme's ledgers were recomputed from scratch and published."""
 
     type = "ledger.computed"
-    scheme: str
-    version: int
     as_of: str
     subjects: int
     entries: int

@@ -25,18 +25,22 @@ OUTCOMES = ("upheld", "overturned")
 
 
 @dataclass(frozen=True)
-class ReviewRequested(audit.AuditEvent):
-    type = "review.requested"
+class _ReviewEvent(audit.AuditEvent):
+    """Every review event names the review and the decision under review."""
+
     review_id: int
     decision_id: str
+
+
+@dataclass(frozen=True)
+class ReviewRequested(_ReviewEvent):
+    type = "review.requested"
     subject_id: int
 
 
 @dataclass(frozen=True)
-class ReviewDecided(audit.AuditEvent):
+class ReviewDecided(_ReviewEvent):
     type = "review.decided"
-    review_id: int
-    decision_id: str
     outcome: str
 
 

@@ -25,19 +25,22 @@ MAX_STATEMENT = 500
 
 
 @dataclass(frozen=True)
-class StatementAttached(audit.AuditEvent):
-    type = "statement.attached"
+class _StatementEvent(audit.AuditEvent):
+    """Every statement event names the statement, its record and its author."""
+
     statement_id: int
     record_id: int
     subject_id: int
 
 
 @dataclass(frozen=True)
-class StatementDetached(audit.AuditEvent):
+class StatementAttached(_StatementEvent):
+    type = "statement.attached"
+
+
+@dataclass(frozen=True)
+class StatementDetached(_StatementEvent):
     type = "statement.detached"
-    statement_id: int
-    record_id: int
-    subject_id: int
     new_subject_id: int
 
 
