@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Mapping
 from typing import Any
 
@@ -155,3 +156,159 @@ def test_rows_sharing_a_plan_get_their_own_copies(fitted, split) -> None:
 
 def test_empty_frame_explains_to_nothing(fitted, split) -> None:
     assert fitted.explain_frame(split["X_test"].head(0)) == []
+
+
+# ---- drawn rows: every bin, split edges, ties, missing and unseen values (issue 21) ---------
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from credo.scoring.explainer import SMALL, explainer_for  # noqa: E402
+
+
+def _cell(fb: Any) -> st.SearchStrategy[Any]:
+    """A value for one feature: an example of any bin, a split edge and its neighbours, missing."""
+    examples = [fb.example(b) for b in range(fb.n_bins)]
+    if fb.kind == "numerical":
+        edges = [x for s in fb.splits for x in (s, np.nextafter(s, -np.inf), s + 0.5)]
+        return st.one_of(
+            st.sampled_from(examples),
+            st.sampled_from(edges or [0.0]),
+            st.sampled_from([-0.0, 0.0, -1e9, 1e9, None]),
+            st.floats(-1e4, 1e5, allow_infinity=False),
+            st.just(float("nan")),
+        )
+    return st.one_of(st.sampled_from(examples), st.sampled_from(["never seen", None]))
+
+
+@st.composite
+def _frames(draw: st.DrawFn, sc: Scorecard) -> pd.DataFrame:
+    """1 to 60 rows (a few take the small path, more the factorized one), some repeated."""
+    n = draw(st.integers(1, 60))
+    distinct = draw(st.integers(1, n))
+    cols = {}
+    for fb in sc.bins_:
+        cells = draw(st.lists(_cell(fb), min_size=distinct, max_size=distinct))
+        picks = draw(st.lists(st.integers(0, distinct - 1), min_size=n, max_size=n))
+        values = [cells[p] for p in picks]
+        if fb.kind == "numerical":
+            col = pd.Series(values, dtype="float64")
+            if not col.isna().any() and (col == col.round()).all() and draw(st.booleans()):
+                col = col.astype("int64")  # whole numbers as integers, as the German data has
+        else:
+            col = pd.Series(values, dtype=draw(st.sampled_from(["str", "object"])))
+        cols[fb.name] = col
+    return pd.DataFrame(cols)
+
+
+@settings(max_examples=50, deadline=None, suppress_health_check=list(HealthCheck))
+@given(data=st.data())
+def test_drawn_frames_explain_as_the_reference_does(fitted, data) -> None:
+    X = data.draw(_frames(fitted))
+    assert _typed(fitted.explain_frame(X)) == _typed(reference_explain_frame(fitted, X))
+
+
+def _twins_card() -> Scorecard:
+    """A card whose features come in identical pairs: every loss ties with its twin's."""
+    rng = np.random.default_rng(7)
+    n = 3000
+    risk = rng.normal(size=n)
+    a = np.rint(5 + 2 * risk + rng.normal(0, 1, n))
+    b = np.where(rng.random(n) < 0.2, np.nan, np.rint(10 - 3 * risk + rng.normal(0, 2, n)))
+    X = pd.DataFrame({"a1": a, "a2": a, "b1": b, "b2": b, "c": rng.integers(0, 3, n) * 1.0})
+    y = (rng.random(n) < 1 / (1 + np.exp(-(-1 + risk)))).astype(int)
+    return Scorecard(actionable={"a1", "b2", "c"}).fit(X, y)
+
+
+def test_ties_keep_the_feature_order() -> None:
+    sc = _twins_card()
+    assert [fb.points.tolist() for fb in sc.bins_[:2]] == [sc.bins_[0].points.tolist()] * 2
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame(
+        {
+            fb.name: [fb.example(int(b)) for b in rng.integers(0, fb.n_bins, 500)]
+            for fb in sc.bins_
+        }
+    ).astype("float64")
+    new = sc.explain_frame(X)
+    assert _typed(new) == _typed(reference_explain_frame(sc, X))
+    tied = [e for e in new if len({r["points_lost"] for r in e["reasons"]}) < len(e["reasons"])]
+    assert len(tied) > 100
+    position = {fb.name: j for j, fb in enumerate(sc.bins_)}
+    for e in tied:
+        for a, b in itertools.pairwise(e["reasons"]):
+            assert a["points_lost"] >= b["points_lost"]
+            if a["points_lost"] == b["points_lost"]:
+                assert position[a["feature"]] < position[b["feature"]]
+
+
+@pytest.mark.parametrize("card", ["german", "registry", "twins"])
+def test_every_plan_of_every_actionable_pattern_is_the_reference_plan(
+    card, fitted, registry_card
+) -> None:
+    """What-if tables against ``reasons.counterfactual``: each pattern, needs up to 600 points."""
+    sc = {"german": fitted, "registry": registry_card}.get(card) or _twins_card()
+    planner = explainer_for(sc).planner
+    units = {n: t.get("unit", "number") for n, t in sc.descriptions_.items() if isinstance(t, dict)}
+    patterns = list(itertools.product(*[range(sc.bins_[j].n_bins) for j in planner.cols]))
+    rng = np.random.default_rng(1)
+    some = [patterns[i] for i in rng.permutation(len(patterns))[:150]]
+    longest = 0
+    for pattern in some:
+        index = [fb.missing_bin for fb in sc.bins_]
+        for j, b in zip(planner.cols, pattern, strict=True):
+            index[j] = b
+        for raw in range(150, 1000, 11):
+            score = int(clip_scores(np.array([raw]))[0])
+            want = rs.counterfactual(
+                sc.bins_, index, raw, score, set(sc.actionable_), sc.directions_, units
+            )
+            assert planner.plan(pattern, raw, score) == want, (pattern, raw)
+            longest = max(longest, len(want))
+    if card != "twins":
+        assert longest > rs.MAX_EXHAUSTIVE_CHANGES  # the greedy plans were compared too
+
+
+def test_what_would_raise_reads_plain_values_as_a_frame_would(fitted, split) -> None:
+    """Plain values skip pandas; others (NumPy scalars, text for numbers, inf) take the frame."""
+    X = split["X_test"].head(60)
+    numeric = [fb.name for fb in fitted.bins_ if fb.kind == "numerical"]
+    for i in range(len(X)):
+        values = {k: _value(v) for k, v in X.iloc[i].items()}
+        if i % 3 == 1:
+            values[numeric[i % len(numeric)]] = None
+        if i % 5 == 2:
+            values.pop(fitted.bins_[i % len(fitted.bins_)].name)
+        if i % 7 == 3:
+            values[fitted.bins_[0].name] = "no such status"
+        frame = pd.DataFrame([{n: values.get(n) for n in fitted.features_}])
+        for name in numeric:
+            frame[name] = pd.to_numeric(frame[name], errors="coerce").astype("float64")
+        expected = reference_explain_frame(fitted, frame)[0]["counterfactual"]
+        assert explainer_for(fitted).what_would_raise(values) == expected
+        assert what_would_raise(fitted, values) == expected
+        odd = dict(values)
+        odd[numeric[0]] = np.float64(odd.get(numeric[0]) or 12.0)  # not plain: frame path
+        odd[numeric[1]] = str(odd.get(numeric[1]) or 3)
+        assert explainer_for(fitted).what_would_raise(odd) is None
+        assert what_would_raise(fitted, odd) == what_would_raise(
+            fitted, {**odd, numeric[0]: float(odd[numeric[0]]), numeric[1]: float(odd[numeric[1]])}
+        )
+    with pytest.raises(ValueError, match="inf"):
+        what_would_raise(fitted, {**values, numeric[0]: float("inf")})
+
+
+def test_tables_are_kept_per_model_and_rebuilt_when_it_changes(fitted, split) -> None:
+    from credo.scoring import dumps, loads
+
+    ex = explainer_for(fitted)
+    assert explainer_for(fitted) is ex
+    again = loads(dumps(fitted))
+    assert explainer_for(again) is ex  # the same model loaded afresh: same tables
+    X = split["X_test"].head(SMALL + 30)
+    fb = again.bins_[0]
+    fb.points = fb.points.copy()
+    fb.points[fb.points.argmax()] += 40  # an edit: new best bin, new losses, new plans
+    assert explainer_for(again) is not ex
+    assert _typed(again.explain_frame(X)) == _typed(reference_explain_frame(again, X))
+    assert again.explain_frame(X) != fitted.explain_frame(X)

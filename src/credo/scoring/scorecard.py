@@ -8,7 +8,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import gc
-import math
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -20,11 +19,11 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 from credo.scoring import reasons as rs
 from credo.scoring.binning import FeatureBins, fit_bins
 from credo.scoring.directions import LEARN, check_directions, contradiction
+from credo.scoring.explainer import explainer_for, value_of
 from credo.scoring.logistic import collapse, fit_logistic
 from credo.scoring.metrics import discrimination
 from credo.scoring.protected import check_features
 from credo.scoring.scaling import (
-    band,
     bin_points,
     clip_scores,
     factor_offset,
@@ -284,73 +283,24 @@ class Scorecard(ClassifierMixin, BaseEstimator):
     def explain_frame(self, X: Any) -> list[dict[str, Any]]:
         """Score, band, dimension sub-scores, four reasons, counterfactual and points per row.
 
-        Vectorised over the bin indices: points lost per feature is the feature's best points
-        less the points of the row's bin, the four largest losses come from one stable sort
-        (ties in feature order), sentences are rendered once per (feature, bin, value) and the
-        counterfactual once per distinct (actionable bins, raw points) pattern. The dicts are
-        then assembled column by column, with the cyclic garbage collector paused (they hold
-        no cycles, and its passes over millions of fresh containers cost more than the rest).
+        Gathered from the bin indices with tables built once per model (see ``explainer``):
+        points lost per feature are the feature's best points less the row's, the four largest
+        come from one stable sort (ties in feature order), each reason and points entry is built
+        once per distinct value and copied to its rows, and the counterfactual is looked up in
+        the plans of the row's actionable bins. The dicts are assembled column by column with
+        the cyclic garbage collector paused (they hold no cycles, and its passes over millions
+        of fresh containers cost more than the rest).
         """
         check_is_fitted(self)
         frame, checked = as_frame(X, fitting=False)
         validate_data(self, checked, reset=False, skip_check_array=True)
         if len(frame) == 0:
             return []
-        index = self._index_of(frame)
+        cols = [col for _, col in frame.items()]
+        index = self._index_of(frame, cols)
+        explainer = explainer_for(self)
         with _collector_paused():
-            return self._explained(frame, index)
-
-    def _explained(self, frame: pd.DataFrame, index: np.ndarray) -> list[dict[str, Any]]:
-        bins = self.bins_
-        n = len(index)
-        pts = self._points(index)
-        raw = self.intercept_points_ + pts.sum(axis=1)
-        scores = clip_scores(raw)
-        subs = rs.dimension_scores(pts, bins, self.dimensions_, DIMENSIONS)
-        names = [fb.name for fb in bins]
-        values = [_values(col) for _, col in frame.items()]
-        points_cols = []
-        for j, fb in enumerate(bins):
-            labels = np.array([fb.label(b) for b in range(fb.n_bins)], dtype=object)
-            points = np.array([int(p) for p in fb.points], dtype=object)
-            col = index[:, j]
-            points_cols.append(
-                [
-                    {"value": v, "bin": lab, "points": p}
-                    for v, lab, p in zip(
-                        values[j], labels[col].tolist(), points[col].tolist(), strict=True
-                    )
-                ]
-            )
-        reasons = self._reasons(index, pts, values, names)
-        counterfactuals = self._counterfactuals(index, raw, scores)
-        score_list = scores.tolist()
-        clip_list = (scores - raw).tolist()
-        band_of = {s: band(s) for s in set(score_list)}
-        dim_names = list(subs)
-        dim_cols = [[None] * n if v is None else v.tolist() for v in subs.values()]
-        intercept = self.intercept_points_
-        return [
-            {
-                "score": score,
-                "band": band_of[score],
-                "dimensions": dict(zip(dim_names, dims, strict=True)),
-                "reasons": why,
-                "counterfactual": [dict(m) for m in plan],
-                "points": dict(zip(names, row, strict=True)),
-                "intercept": intercept,
-                "clip_adjustment": clip,
-            }
-            for score, clip, dims, why, plan, row in zip(
-                score_list,
-                clip_list,
-                zip(*dim_cols, strict=True),
-                reasons,
-                counterfactuals,
-                zip(*points_cols, strict=True),
-                strict=True,
-            )
-        ]
+            return explainer.explain(cols, index)
 
     def explain(self, X_row: Any) -> dict[str, Any]:
         """``explain_frame`` for one subject: a one-row frame, a Series or a dict of values."""
@@ -367,110 +317,11 @@ class Scorecard(ClassifierMixin, BaseEstimator):
 
     # ---- internals -----------------------------------------------------------------------
 
-    def _reasons(
-        self,
-        index: np.ndarray,
-        pts: np.ndarray,
-        values: list[list[Any]],
-        names: list[str],
-    ) -> list[list[dict[str, Any]]]:
-        """Top reasons of every row: largest points lost first, ties in feature order."""
-        bins = self.bins_
-        best = np.array([fb.points.max() for fb in bins], dtype=np.int64)
-        lost = best[None, :] - pts
-        k = min(rs.N_REASONS, lost.shape[1])
-        order = np.argsort(-lost, axis=1, kind="stable")[:, :k]
-        counted = (lost > 0).sum(axis=1)
-        # every (feature, bin) as one flat position: its name, label, points and points lost
-        offsets = np.cumsum([0] + [fb.n_bins for fb in bins])
-        flat_name = np.array([fb.name for fb in bins for _ in range(fb.n_bins)], dtype=object)
-        flat_label = np.array([fb.label(b) for fb in bins for b in range(fb.n_bins)], dtype=object)
-        flat_points = np.array([int(p) for fb in bins for p in fb.points], dtype=object)
-        flat_lost = np.array(
-            [int(fb.points.max() - p) for fb in bins for p in fb.points], dtype=object
-        )
-        templates = [self.descriptions_.get(name) for name in names]
-        texts: dict[tuple[int, int, type, Any], str] = {}
-        out: list[list[dict[str, Any]]] = [[] for _ in range(len(index))]
-        for r in range(k):
-            rows = np.flatnonzero(counted > r)
-            if len(rows) == 0:
-                break
-            js = order[rows, r]
-            bs = index[rows, js]
-            flat = offsets[js] + bs
-            for i, j, b, name, label, points, drop in zip(
-                rows.tolist(),
-                js.tolist(),
-                bs.tolist(),
-                flat_name[flat].tolist(),
-                flat_label[flat].tolist(),
-                flat_points[flat].tolist(),
-                flat_lost[flat].tolist(),
-                strict=True,
-            ):
-                value = values[j][i]
-                try:
-                    key = (j, b, type(value), value)
-                    text = texts.get(key)
-                    if text is None:
-                        text = texts[key] = rs.sentence(name, value, drop, templates[j])
-                except TypeError:  # an unhashable value: render it directly
-                    text = rs.sentence(name, value, drop, templates[j])
-                out[i].append(
-                    {
-                        "feature": name,
-                        "value": value,
-                        "bin": label,
-                        "points": points,
-                        "points_lost": drop,
-                        "text": text,
-                    }
-                )
-        return out
-
-    def _counterfactuals(
-        self, index: np.ndarray, raw: np.ndarray, scores: np.ndarray
-    ) -> list[list[dict[str, Any]]]:
-        """The counterfactual of every row, computed once per (actionable bins, raw) pattern."""
-        actionable = set(self.actionable_)
-        directions = getattr(self, "directions_", None)
-        units = {
-            name: t.get("unit", "number")
-            for name, t in self.descriptions_.items()
-            if isinstance(t, Mapping)
-        }
-        cols = [j for j, fb in enumerate(self.bins_) if fb.name in actionable]
-        span = int(raw.max() - raw.min()) + 1
-        if math.prod([self.bins_[j].n_bins for j in cols]) * span < 2**62:
-            # one integer per (actionable bins, raw points): mixed radix over the bins, then raw
-            key = np.zeros(len(index), dtype=np.int64)
-            for j in cols:
-                key = key * self.bins_[j].n_bins + index[:, j]
-            key = key * span + (raw - raw.min())
-            _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
-        else:
-            keys = np.column_stack([index[:, cols].astype(np.int64), raw.astype(np.int64)])
-            _, first, inverse = np.unique(keys, axis=0, return_index=True, return_inverse=True)
-            inverse = np.asarray(inverse).reshape(-1)
-        plans = [
-            rs.counterfactual(
-                self.bins_,
-                index[i],
-                int(raw[i]),
-                int(scores[i]),
-                actionable,
-                directions,
-                units,
-            )
-            for i in first.tolist()
-        ]
-        return [plans[u] for u in inverse.tolist()]
-
-    def _index_of(self, frame: pd.DataFrame) -> np.ndarray:
+    def _index_of(self, frame: pd.DataFrame, cols: list[pd.Series] | None = None) -> np.ndarray:
         if len(frame) == 0:
             return np.zeros((0, len(self.bins_)), dtype=np.intp)
-        cols = [col for _, col in frame.items()]
+        if cols is None:
+            cols = [col for _, col in frame.items()]
         return np.column_stack(
             [
                 fb.assign(numeric_values(col) if fb.kind == NUMERICAL else col)
@@ -517,21 +368,7 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _values(col: pd.Series) -> list[Any]:
-    """A column's values as plain Python scalars, missing as None (``_value`` of each)."""
-    if col.dtype == np.float64:
-        return [None if x != x else x for x in col.to_numpy().tolist()]
-    if col.dtype == np.int64:
-        return col.to_numpy().tolist()
-    return [v if v.__class__ is str else _value(v) for v in col.tolist()]
-
-
-def _value(v: Any) -> Any:
-    if isinstance(v, np.generic):
-        v = v.item()
-    if v is None or (isinstance(v, float) and np.isnan(v)) or v is pd.NA:
-        return None
-    return v
+_value = value_of
 
 
 def what_would_raise(scorecard: Scorecard, values: Mapping[str, Any]) -> list[dict[str, Any]]:
@@ -540,9 +377,13 @@ def what_would_raise(scorecard: Scorecard, values: Mapping[str, Any]) -> list[di
     ``values`` are the subject's feature values as published with its score. Only actionable
     features appear, each moved in its better direction to a bin seen in training, with the
     points it gives (``points_gained``), the score and band it alone would reach, and
-    ``band_after`` once every listed move is made. Empty when already excellent.
+    ``band_after`` once every listed move is made. Empty when already excellent. Plain values
+    (numbers, text, None) are binned without pandas; any other goes through a one-row frame.
     """
     check_is_fitted(scorecard)
+    plan = explainer_for(scorecard).what_would_raise(values)
+    if plan is not None:
+        return plan
     row = pd.DataFrame([{name: values.get(name) for name in scorecard.features_}])
     kinds = {fb.name: fb.kind for fb in scorecard.bins_}
     for name in scorecard.features_:
