@@ -55,20 +55,26 @@ class LedgerEntry(Base):
     counts_until: Mapped[dt.date] = mapped_column(Date)
 
 
-class LedgerBalance(Base):
-    """A subject's balance and grade in a scheme as of the last computation."""
+class _Graded:
+    """A balance and the grade it earned under one policy version on one day (these columns
+    follow the class's own in the table)."""
 
-    __tablename__ = "ledger_balances"
-
-    scheme: Mapped[str] = mapped_column(String(32), primary_key=True)
-    subject_id: Mapped[int] = mapped_column(ForeignKey("subjects.id"), primary_key=True)
     policy_version: Mapped[int] = mapped_column(Integer)
     balance: Mapped[int] = mapped_column(Integer)
     grade: Mapped[str] = mapped_column(String(3))
     as_of: Mapped[dt.date] = mapped_column(Date)
 
 
-class LedgerGradeHistory(Base):
+class LedgerBalance(_Graded, Base):
+    """A subject's balance and grade in a scheme as of the last computation."""
+
+    __tablename__ = "ledger_balances"
+
+    scheme: Mapped[str] = mapped_column(String(32), primary_key=True)
+    subject_id: Mapped[int] = mapped_column(ForeignKey("subjects.id"), primary_key=True)
+
+
+class LedgerGradeHistory(_Graded, Base):
     """A grade a subject held, kept when a recomputation or a new policy version replaced it."""
 
     __tablename__ = "ledger_grade_history"
@@ -77,9 +83,5 @@ class LedgerGradeHistory(Base):
     id: Mapped[int] = mapped_column(_ID, primary_key=True)
     scheme: Mapped[str] = mapped_column(String(32))
     subject_id: Mapped[int] = mapped_column(ForeignKey("subjects.id"))
-    policy_version: Mapped[int] = mapped_column(Integer)
-    balance: Mapped[int] = mapped_column(Integer)
-    grade: Mapped[str] = mapped_column(String(3))
-    as_of: Mapped[dt.date] = mapped_column(Date)
-    replaced_on: Mapped[dt.date] = mapped_column(Date)
-    reason: Mapped[str] = mapped_column(String(16))
+    replaced_on: Mapped[dt.date] = mapped_column(Date, sort_order=1)  # after the grade
+    reason: Mapped[str] = mapped_column(String(16), sort_order=1)
