@@ -9,6 +9,10 @@ Sign-in forms carry a login-CSRF token: the form's GET sets a random ``credo_sig
 cookie (SameSite=Strict, so a cross-site post never carries it) and a hidden field with an
 HMAC of it; the POST must bring both. Failed sign-ins count against the address and the
 key in ``app.state.throttle`` (``api/limits.py``), as refused API keys do.
+
+Both areas' sign-in routes come from :func:`signin_routes`, and every signed-in form post
+(the console's decisions, the portal's disputes, statements, consents and rating answers)
+from :func:`form_post`: the holder's CSRF-checked form, one domain call, a redirect.
 """
 
 from __future__ import annotations
@@ -264,7 +268,7 @@ def form_post(
 
     ``holder_of`` proves the caller and reads its CSRF-checked form; the decorated function
     makes the one domain call from the :class:`Post` and the path parameters; the browser is
-    then sent on to ``done`` (303, formatted with the path parameters).
+    then sent on to ``done`` (303).
     """
 
     def register(action: Action) -> Action:
@@ -273,7 +277,7 @@ def form_post(
         ) -> Response:
             who, data = await holder_of(request, session, settings)
             action(Post(session, settings, who, data), **request.path_params)
-            return redirect(done.format(**request.path_params))
+            return redirect(done)
 
         endpoint.__doc__ = action.__doc__
         router.add_api_route(
