@@ -7,7 +7,7 @@ from typing import Any
 
 import typer
 
-from credo.cli.common import handle_errors, transaction
+from credo.cli.common import command, transaction
 from credo.cli.options import group, json_option
 from credo.cli.output import console, emit, emit_json
 from credo.errors import InvalidInput
@@ -32,8 +32,7 @@ def register(app: typer.Typer) -> None:
     parties_app = group(app, "parties", "Register and list relying parties.")
     programs_app = group(app, "programs", "Define and list relying parties' programs.")
 
-    @parties_app.command("add")
-    @handle_errors
+    @command(parties_app, "add")
     def parties_add(
         name: str,
         activities: str = typer.Option(
@@ -59,8 +58,7 @@ def register(app: typer.Typer) -> None:
             f"relying party {party_id} ({party_name}); API key: {key}",
         )
 
-    @parties_app.command("list")
-    @handle_errors
+    @command(parties_app, "list")
     def parties_list(as_json: bool = json_option()) -> None:
         """List relying parties with their activities and purposes."""
         with transaction() as session:
@@ -83,8 +81,7 @@ def register(app: typer.Typer) -> None:
                 f"  purposes: {', '.join(row['purposes']) or '-'}"
             )
 
-    @programs_app.command("add")
-    @handle_errors
+    @command(programs_app, "add")
     def programs_add(
         party: str = typer.Argument(..., help="Relying party id (rp_...)."),
         name: str = typer.Argument(..., help="Program name, unique for the party."),
@@ -117,8 +114,7 @@ def register(app: typer.Typer) -> None:
             out = {**_program(program), "party": owner.id}
         emit(as_json, out, f"program {out['id']} ({out['name']}) for {out['party']}")
 
-    @programs_app.command("list")
-    @handle_errors
+    @command(programs_app, "list")
     def programs_list(
         party: str = typer.Argument(..., help="Relying party id (rp_...)."),
         as_json: bool = json_option(),

@@ -8,7 +8,7 @@ from typing import Any
 import typer
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-from credo.cli.common import handle_errors, transaction
+from credo.cli.common import command, transaction
 from credo.cli.options import json_option
 from credo.cli.output import console, emit, emit_json
 from credo.config import get_settings
@@ -67,8 +67,7 @@ def check_remote(url: str, public: Ed25519PublicKey | None, samples: int = 32) -
     return problems
 
 
-@audit_app.command("verify")
-@handle_errors
+@command(audit_app, "verify")
 def audit_verify(
     as_json: bool = json_option(None),
     public_key: str = typer.Option(
@@ -114,8 +113,7 @@ def audit_verify(
         raise typer.Exit(1)
 
 
-@audit_app.command("checkpoint")
-@handle_errors
+@command(audit_app, "checkpoint")
 def audit_checkpoint(as_json: bool = json_option(None)) -> None:
     """Sign the Merkle tree's current size and root with the registry key and store it."""
     key = audit.load_or_create_key(audit.key_path(get_settings()))

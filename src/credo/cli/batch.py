@@ -9,7 +9,7 @@ from pathlib import Path
 
 import typer
 
-from credo.cli.common import factory, handle_errors, transaction
+from credo.cli.common import command, factory, transaction
 from credo.cli.options import as_of_option, json_option, parse_date
 from credo.cli.output import console, emit, emit_json, progress
 from credo.config import get_settings
@@ -86,8 +86,7 @@ TABLE_HELP = "CSV or Parquet file (.parquet/.pq), one row per subject."
 AUDIT_HELP = "Comma-separated columns kept out of the model, used only for fairness metrics."
 
 
-@model_app.command("fit")
-@handle_errors
+@command(model_app, "fit")
 def model_fit(
     registry: bool = typer.Option(
         False, "--registry", help="Fit on the registry's own records and activate the model."
@@ -190,8 +189,7 @@ def _fit_table(
     )
 
 
-@model_app.command("apply")
-@handle_errors
+@command(model_app, "apply")
 def model_apply(
     model: Path = typer.Option(..., "--model", help="Scorecard JSON from credo model fit --out."),
     table: Path = typer.Option(..., "--table", help=TABLE_HELP),
@@ -228,8 +226,7 @@ def model_apply(
     )
 
 
-@model_app.command("psi")
-@handle_errors
+@command(model_app, "psi")
 def model_psi(
     model: Path = typer.Option(..., "--model", help="Scorecard JSON from credo model fit --out."),
     table: Path = typer.Option(..., "--table", help="New data to compare. " + TABLE_HELP),
@@ -254,8 +251,7 @@ def model_psi(
         console.print(f"  {name}: {entry['psi']:.4f} ({entry['status']})")
 
 
-@model_app.command("card")
-@handle_errors
+@command(model_app, "card")
 def model_card_command(
     model: Path = typer.Option(
         None, "--model", help="Scorecard JSON file (default: the registry's active model)."
@@ -331,6 +327,6 @@ def model_card_command(
 
 def register(app: typer.Typer) -> None:
     """Add ``score``, ``refresh`` and the ``model`` sub-app to the ``credo`` command."""
-    app.command("score")(handle_errors(score))
-    app.command("refresh")(handle_errors(refresh_command))
+    command(app, "score")(score)
+    command(app, "refresh")(refresh_command)
     app.add_typer(model_app, name="model")

@@ -59,6 +59,20 @@ def transaction() -> Iterator[Session]:
         yield session
 
 
+def command(
+    app: typer.Typer, name: str | None = None
+) -> Callable[[Callable[P, R]], Callable[P, R]]:
+    """Register a command on ``app`` (named after the function unless ``name``) whose
+    CredoErrors become a message and exit code 1 (``handle_errors``)."""
+
+    def register(func: Callable[P, R]) -> Callable[P, R]:
+        wrapped = handle_errors(func)
+        app.command(name)(wrapped)
+        return wrapped
+
+    return register
+
+
 def handle_errors(func: Callable[P, R]) -> Callable[P, R]:
     """Turn a CredoError into a red message on stderr and exit code 1."""
 

@@ -22,7 +22,7 @@ from rich.console import Console
 from sqlalchemy import select
 
 from credo.cli import notices_demo
-from credo.cli.common import factory, handle_errors
+from credo.cli.common import command, factory
 from credo.cli.ledgers import demo_step
 from credo.cli.output import console, counting
 from credo.config import get_settings
@@ -249,8 +249,7 @@ def _where_to_look(ctx: DemoContext, host: str, port: int) -> None:
 def register(app: typer.Typer) -> None:
     """Add ``credo demo``."""
 
-    @app.command("demo")
-    @handle_errors
+    @command(app, "demo")
     def demo(
         persons: int = typer.Option(10_000, help="Synthetic persons."),
         organisations: int = typer.Option(1_000, help="Synthetic organisations."),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from credo.cli.common import handle_errors, transaction
+from credo.cli.common import command, transaction
 from credo.cli.options import as_of_option, group, json_option, parse_date
 from credo.cli.output import console, emit_json
 
@@ -13,8 +13,7 @@ def register(app: typer.Typer) -> None:
     """Add the ``integrity`` command group to the credo CLI."""
     integrity_app = group(app, "integrity", "Manipulation detectors and review.")
 
-    @integrity_app.command("scan")
-    @handle_errors
+    @command(integrity_app, "scan")
     def scan(
         as_of: str | None = as_of_option("Date the windows end on (default today)."),
         dry_run: bool = typer.Option(

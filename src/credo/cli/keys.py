@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from credo.cli.common import handle_errors, transaction
+from credo.cli.common import command, transaction
 from credo.cli.options import group, json_option
 from credo.cli.output import emit, iso
 from credo.errors import InvalidInput
@@ -20,8 +20,7 @@ def register(app: typer.Typer) -> None:
 
     keys_app = group(app, "keys", "Issue, list and revoke API keys.")
 
-    @keys_app.command("issue")
-    @handle_errors
+    @command(keys_app, "issue")
     def keys_issue(
         kind: str = typer.Argument(..., help="furnisher or relying_party."),
         holder: str = typer.Argument(..., help="The furnisher's or relying party's id."),
@@ -45,8 +44,7 @@ def register(app: typer.Typer) -> None:
             f"key {key_id} for {holder}: {key}",
         )
 
-    @keys_app.command("list")
-    @handle_errors
+    @command(keys_app, "list")
     def keys_list(
         holder: str = typer.Argument(..., help="The furnisher's or relying party's id."),
         as_json: bool = json_option(None),
@@ -74,8 +72,7 @@ def register(app: typer.Typer) -> None:
             ),
         )
 
-    @keys_app.command("revoke")
-    @handle_errors
+    @command(keys_app, "revoke")
     def keys_revoke(
         key_id: str = typer.Argument(..., help="The key's id: the part between fk_/rk_ and '.'."),
         as_json: bool = json_option(None),

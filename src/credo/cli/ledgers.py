@@ -18,7 +18,7 @@ from rich.console import Console
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from credo.cli.common import factory, handle_errors, transaction
+from credo.cli.common import command, factory, transaction
 from credo.cli.options import group, json_option, parse_date
 from credo.cli.output import console, emit_json, print_table
 from credo.ledgers import policy as P
@@ -114,8 +114,7 @@ def register(app: typer.Typer) -> None:
             markup=False,
         )
 
-    @ledgers_app.command("apply")
-    @handle_errors
+    @command(ledgers_app, "apply")
     def apply(
         file: str = typer.Argument(..., help="Policy file (TOML)."),
         as_json: bool = json_option(),
@@ -134,8 +133,7 @@ def register(app: typer.Typer) -> None:
             markup=False,
         )
 
-    @ledgers_app.command("policies")
-    @handle_errors
+    @command(ledgers_app, "policies")
     def policies(as_json: bool = json_option()) -> None:
         """List installed policy versions (the newest of each scheme is in force)."""
         with transaction() as session:
@@ -158,8 +156,7 @@ def register(app: typer.Typer) -> None:
             ),
         )
 
-    @ledgers_app.command("show")
-    @handle_errors
+    @command(ledgers_app, "show")
     def show(
         scheme: str = typer.Argument(..., help="Ledger scheme, e.g. city."),
         subject_scheme: str = typer.Argument(..., help="Identifier scheme: cn_ric, cn_uscc, ..."),

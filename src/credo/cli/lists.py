@@ -6,7 +6,7 @@ from typing import Any
 
 import typer
 
-from credo.cli.common import handle_errors, transaction
+from credo.cli.common import command, transaction
 from credo.cli.options import as_of_option, group, json_option, parse_date
 from credo.cli.output import emit, emit_json, print_table
 
@@ -15,8 +15,7 @@ def register(app: typer.Typer) -> None:
     """Add the ``lists`` command group to the credo CLI."""
     lists_app = group(app, "lists", "List rules, entries and refresh.")
 
-    @lists_app.command("show")
-    @handle_errors
+    @command(lists_app, "show")
     def show(
         list_id: str | None = typer.Argument(
             None, help="defaulter, serious_violator or red (default: every list's rule)."
@@ -98,8 +97,7 @@ def register(app: typer.Typer) -> None:
             ),
         )
 
-    @lists_app.command("refresh")
-    @handle_errors
+    @command(lists_app, "refresh")
     def refresh(
         as_of: str | None = as_of_option("Date to derive lists on (default today)."),
         as_json: bool = json_option("Print the summary as JSON."),

@@ -10,7 +10,7 @@ from credo.catalogue import get_catalogue
 from credo.cli.access import register as register_access
 from credo.cli.audit import register as register_audit
 from credo.cli.batch import register as register_batch
-from credo.cli.common import factory, handle_errors, transaction
+from credo.cli.common import command, factory, transaction
 from credo.cli.demo import register as register_demo
 from credo.cli.integrity import register as register_integrity
 from credo.cli.keys import register as register_keys
@@ -33,8 +33,7 @@ furnishers_app = group(app, "furnishers", "Register and list furnishers.")
 subjects_app = group(app, "subjects", "Issue and revoke subject tokens.")
 
 
-@app.command()
-@handle_errors
+@command(app)
 def init() -> None:
     """Create or migrate the store to the latest schema."""
     from credo.migrations import upgrade
@@ -95,8 +94,7 @@ def catalogue(as_json: bool = json_option()) -> None:
     )
 
 
-@furnishers_app.command("add")
-@handle_errors
+@command(furnishers_app, "add")
 def furnishers_add(
     name: str,
     kind: str = typer.Option(..., help="Furnisher kind, e.g. bank, court, regulator."),
@@ -118,8 +116,7 @@ def furnishers_add(
     )
 
 
-@furnishers_app.command("list")
-@handle_errors
+@command(furnishers_app, "list")
 def furnishers_list(as_json: bool = json_option(None)) -> None:
     """List furnishers and their categories."""
     with transaction() as session:
@@ -134,8 +131,7 @@ def furnishers_list(as_json: bool = json_option(None)) -> None:
     )
 
 
-@app.command()
-@handle_errors
+@command(app)
 def ingest(
     file: Path = typer.Argument(..., exists=True, dir_okay=False, help="CSV, JSONL or Parquet."),
     furnisher: str = typer.Option(..., help="Furnisher id the records come from."),
@@ -167,8 +163,7 @@ def ingest(
         raise typer.Exit(1)
 
 
-@subjects_app.command("token")
-@handle_errors
+@command(subjects_app, "token")
 def subjects_token(
     scheme: str,
     identifier: str,
@@ -191,8 +186,7 @@ def subjects_token(
     )
 
 
-@subjects_app.command("revoke-token")
-@handle_errors
+@command(subjects_app, "revoke-token")
 def subjects_revoke_token(
     token_id: str = typer.Argument(..., help="The token's id: the part between st_ and '.'."),
     as_json: bool = json_option(None),

@@ -10,7 +10,7 @@ from typing import Any
 import typer
 from sqlalchemy.orm import Session
 
-from credo.cli.common import factory, handle_errors, transaction
+from credo.cli.common import command, factory, transaction
 from credo.cli.options import group, json_option
 from credo.cli.output import console, emit, emit_json
 from credo.config import get_settings
@@ -27,8 +27,7 @@ def sweeps() -> list[Callable[[Session], int]]:
 def register(app: typer.Typer) -> None:
     """Add ``worker``, ``webhooks`` and ``notices`` to the credo CLI."""
 
-    @app.command()
-    @handle_errors
+    @command(app)
     def worker(
         once: bool = typer.Option(False, "--once", help="Deliver what is due now, then exit."),
         poll: float = typer.Option(1.0, "--poll", help="Seconds to wait when nothing is due."),
@@ -55,8 +54,7 @@ def register(app: typer.Typer) -> None:
 
     webhooks_app = group(app, "webhooks", "Where furnishers and parties get webhooks.")
 
-    @webhooks_app.command("set")
-    @handle_errors
+    @command(webhooks_app, "set")
     def webhooks_set(
         owner_type: str = typer.Argument(..., help="furnisher or party."),
         owner_id: str = typer.Argument(..., help="The furnisher's or relying party's id."),
@@ -86,8 +84,7 @@ def register(app: typer.Typer) -> None:
 
     notices_app = group(app, "notices", "The outbox: failed notices.")
 
-    @notices_app.command("failed")
-    @handle_errors
+    @command(notices_app, "failed")
     def notices_failed(as_json: bool = json_option()) -> None:
         """List the notices that could not be delivered after every attempt."""
         from credo.notices import service
@@ -105,8 +102,7 @@ def register(app: typer.Typer) -> None:
         if not rows:
             console.print("no undeliverable notices")
 
-    @notices_app.command("retry")
-    @handle_errors
+    @command(notices_app, "retry")
     def notices_retry(notice_id: int = typer.Argument(..., help="The notice's id.")) -> None:
         """Try an undeliverable notice again (its attempts start over)."""
         from credo.notices import service

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from credo.cli.common import handle_errors, transaction
+from credo.cli.common import command, transaction
 from credo.cli.options import as_of_option, group, parse_date
 from credo.cli.output import console, emit_json
 from credo.config import get_settings
@@ -17,8 +17,7 @@ def register(app: typer.Typer) -> None:
     publish_app = group(app, "publish", "Publish open data.")
     register_app = group(app, "register", "Organisations' grades, safety ratings, appeals.")
 
-    @publish_app.command("open-data")
-    @handle_errors
+    @command(publish_app, "open-data")
     def open_data(
         out: Path | None = typer.Option(
             None, "--out", help="Folder for dated exports (default CREDO_DATA_DIR/open-data)."
@@ -41,8 +40,7 @@ def register(app: typer.Typer) -> None:
         console.print(f"open data written to {manifest['path']} ({manifest['rows']})")
         emit_json({"path": manifest["path"], "rows": manifest["rows"], "files": manifest["files"]})
 
-    @register_app.command("grade")
-    @handle_errors
+    @command(register_app, "grade")
     def grade(as_of: str | None = as_of_option("YYYY-MM-DD")) -> None:
         """Recompute and publish every organisation's grade and safety ratings."""
         from credo.register import service
@@ -58,8 +56,7 @@ def register(app: typer.Typer) -> None:
 
         typer.echo(load().source, nl=False)
 
-    @register_app.command("requests")
-    @handle_errors
+    @command(register_app, "requests")
     def requests() -> None:
         """List open appeals and re-rating requests."""
         from credo.register import appeals
@@ -75,8 +72,7 @@ def register(app: typer.Typer) -> None:
                 ]
             )
 
-    @register_app.command("decide")
-    @handle_errors
+    @command(register_app, "decide")
     def decide(
         request_id: int = typer.Argument(..., help="The request's id."),
         outcome: str = typer.Argument(

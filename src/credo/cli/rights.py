@@ -7,7 +7,7 @@ from typing import Any
 import typer
 from rich.console import Console
 
-from credo.cli.common import handle_errors, transaction
+from credo.cli.common import command, transaction
 from credo.cli.options import json_option
 from credo.cli.output import emit_json
 from credo.notices.texts import activities
@@ -16,8 +16,7 @@ from credo.notices.texts import activities
 def register(app: typer.Typer) -> None:
     """Add ``credo report``."""
 
-    @app.command("report")
-    @handle_errors
+    @command(app, "report")
     def report_command(
         scheme: str,
         identifier: str,

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from credo.cli.common import factory, handle_errors
+from credo.cli.common import command, factory
 from credo.cli.options import as_of_option, json_option, parse_date
 from credo.cli.output import counting, emit
 
@@ -14,8 +14,7 @@ from credo.cli.output import counting, emit
 def register(app: typer.Typer) -> None:
     """Add the ``synth`` and ``load`` commands to the credo CLI."""
 
-    @app.command("synth")
-    @handle_errors
+    @command(app, "synth")
     def synth(
         out: Path = typer.Option(..., "--out", help="Directory to write (created if missing)."),
         persons: int = typer.Option(10_000, "--persons", help="Persons (cn_ric) to create."),
@@ -51,8 +50,7 @@ def register(app: typer.Typer) -> None:
             f"{persons + organisations:,} subjects to {out}",
         )
 
-    @app.command("load")
-    @handle_errors
+    @command(app, "load")
     def load(
         directory: Path = typer.Argument(..., help="A directory written by credo synth."),
         json_output: bool = json_option("Print the summary as JSON."),
