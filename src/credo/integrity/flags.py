@@ -6,7 +6,7 @@ import datetime as dt
 import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, ClassVar, Protocol
 
 import ibis
 import pyarrow as pa
@@ -60,15 +60,17 @@ class Detector(Protocol):
 class Flagging:
     """What every detector shares: its ``name``, its ``rule`` in words, and flags carrying both.
 
-    A detector is a frozen dataclass of its thresholds that inherits this and defines ``rule``.
+    A detector is a frozen dataclass of its thresholds that inherits this and states ``RULE``.
     """
 
     name: str
+    #: The rule in words: a ``str.format`` template over the detector's thresholds.
+    RULE: ClassVar[str]
 
     @property
     def rule(self) -> str:
-        """The rule a flagged subject broke, in words, with this detector's thresholds."""
-        raise NotImplementedError
+        """The rule a flagged subject broke, with this detector's thresholds filled in."""
+        return self.RULE.format_map(vars(self))
 
     def flag(
         self, subjects: Iterable[int], strength: float, *, key: str = "", **evidence: Any

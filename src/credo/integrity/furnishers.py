@@ -66,6 +66,7 @@ def scored(t: ir.Table) -> ir.Table:
 class FurnisherDetector(Flagging):
     """Subjects a furnisher pads with positive records (see the module docstring)."""
 
+    RULE = "robust z >= {min_z} within the furnisher, for at most {max_share:.0%} of its subjects"
     name: str = "furnisher"
     window_days: int = 1095
     """Days of records read, ending on the as-of date."""
@@ -75,13 +76,6 @@ class FurnisherDetector(Flagging):
     """Furnishers with fewer subjects are not judged (no baseline)."""
     max_share: float = 0.01
     """Most outliers, as a share of the furnisher's subjects, that are still flagged."""
-
-    @property
-    def rule(self) -> str:
-        return (
-            f"robust z >= {self.min_z} within the furnisher, for at most "
-            f"{self.max_share:.0%} of its subjects"
-        )
 
     def detect(self, inputs: Inputs) -> list[Flag]:
         t = scored(yearly_positives(inputs, self.window_days))

@@ -17,13 +17,10 @@ from credo.integrity.flags import Flag, Flagging, Inputs
 class JumpDetector(Flagging):
     """Score rises of ``max_rise`` points or more between two runs."""
 
+    RULE = "score rose by >= {max_rise} points between two runs"
     name: str = "score_jump"
     max_rise: int = 150
     """Points a score may rise between two runs before it is flagged."""
-
-    @property
-    def rule(self) -> str:
-        return f"score rose by >= {self.max_rise} points between two runs"
 
     def detect(self, inputs: Inputs) -> list[Flag]:
         s = inputs.scores

@@ -142,6 +142,11 @@ def find_rings(
 class RingDetector(Flagging):
     """Collusive payment rings (see the module docstring for the rule)."""
 
+    RULE = (
+        "strongly connected group of {min_size}-{max_size} subjects joined by flows of "
+        ">= {min_transfers} transfers, with a cycle of 3 or more and "
+        ">= {min_internal_share:.0%} of their volume inside the group"
+    )
     name: str = "ring"
     window_days: int = 730
     """Days of transfers read, ending on the as-of date."""
@@ -152,14 +157,6 @@ class RingDetector(Flagging):
     """Smallest and largest groups that count as a ring."""
     min_internal_share: float = 0.5
     """Share of the volume touching the members that must stay inside the group."""
-
-    @property
-    def rule(self) -> str:
-        return (
-            f"strongly connected group of {self.min_size}-{self.max_size} subjects joined by "
-            f"flows of >= {self.min_transfers} transfers, with a cycle of 3 or more and "
-            f">= {self.min_internal_share:.0%} of their volume inside the group"
-        )
 
     def flows(self, inputs: Inputs) -> pa.Table:
         """The pair flows of the window, computed in the batch engine."""

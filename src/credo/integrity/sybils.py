@@ -53,6 +53,10 @@ def shared_pairs(
 class SybilDetector(Flagging):
     """Clusters of fresh accounts sharing identity details (see the module docstring)."""
 
+    RULE = (
+        "{min_members}+ subjects whose first record is within {fresh_days} days, "
+        "linked by sharing >= {min_shared_kinds} of phone, address and device hashes"
+    )
     name: str = "sybil"
     fresh_days: int = 240
     """A subject is fresh when its first record is at most this many days old."""
@@ -62,13 +66,6 @@ class SybilDetector(Flagging):
     """Linked fresh subjects that make a cluster."""
     max_group: int = 500
     """A detail shared by more subjects is ignored (a shop's address, a shared phone line)."""
-
-    @property
-    def rule(self) -> str:
-        return (
-            f"{self.min_members}+ subjects whose first record is within {self.fresh_days} days, "
-            f"linked by sharing >= {self.min_shared_kinds} of phone, address and device hashes"
-        )
 
     def detect(self, inputs: Inputs) -> list[Flag]:
         pairs = shared_pairs(
