@@ -13,7 +13,8 @@ counts), sampled every 50 ms:
 - features: credo's Ibis features, written to Parquet by the engine;
 - score: the compiled scorecard (score, band, sub-scores, reasons), written to Parquet;
 - publish: the scores into a SQLite store (subjects loaded beforehand, not timed), in chunks
-  of 250k rows: ``publish_rows`` (reasons as JSON) and one ``executemany`` each.
+  of 250k rows: ``publish_table`` (rows and their JSON built in DuckDB) and one
+  ``executemany`` each, straight from the Arrow columns.
 
 DuckDB runs with a memory limit (``--memory-gb``) and a temp folder, so a size over the limit
 spills to disk; Spark spills by itself. Before each size the bench checks the free disk and
@@ -36,6 +37,7 @@ import threading
 import time
 import warnings
 from collections.abc import Callable
+from itertools import repeat
 from pathlib import Path
 from typing import Any
 
@@ -49,8 +51,8 @@ from bench_batch import AS_OF, synthesise
 from credo.batch import engines
 from credo.batch.compile import score_expr
 from credo.batch.features import features, scorecard_params
-from credo.batch.pipeline import publish_rows
-from credo.scoring import Scorecard
+from credo.batch.pipeline import publish_table
+from credo.scoring import DIMENSIONS, Scorecard
 
 warnings.simplefilter("ignore")
 CHUNK = 1_000_000
@@ -202,18 +204,23 @@ def store(folder: Path, n: int) -> Any:
 
 
 def publish(engine: Any, ids: tuple[int, int], scores_path: Path, sc: Scorecard) -> None:
-    from credo.core.db import insert_rows, session_factory
-    from credo.scores.models import Score
-
+    """The scores into the store, 250k at a time: ``publish_table`` builds the rows (JSON
+    included) in DuckDB and SQLite's ``executemany`` takes them straight from Arrow's
+    columns, with the run's constants repeated (what ``insert_rows`` would write)."""
     model_id, run_id = ids
-    table = pq.ParquetFile(scores_path)
-    with session_factory(engine)() as s, s.begin():
-        for batch in table.iter_batches(PUBLISH_CHUNK):
-            rows = publish_rows(pa.Table.from_batches([batch]), sc)
-            for row in rows:
-                row.update(model_version_id=model_id, run_id=run_id, as_of=AS_OF)
-                row.setdefault("withdrawn_on", None)
-            insert_rows(s, Score.__table__, rows)
+    names = ["subject_id", "score", "band", "reasons", "features", *DIMENSIONS]
+    extra = ["model_version_id", "run_id", "as_of", "withdrawn_on"]
+    as_of = AS_OF.isoformat()  # the text SQLite keeps for a date
+    marks = ", ".join("?" for _ in names + extra)
+    sql = f"INSERT INTO scores ({', '.join(names + extra)}) VALUES ({marks})"
+    constants = (repeat(model_id), repeat(run_id), repeat(as_of), repeat(None))
+    with engine.begin() as connection:
+        cursor = connection.connection.driver_connection.cursor()
+        for batch in pq.ParquetFile(scores_path).iter_batches(PUBLISH_CHUNK):
+            rows = publish_table(pa.Table.from_batches([batch]), sc)
+            columns = [rows.column(name).to_pylist() for name in names]
+            cursor.executemany(sql, zip(*columns, *constants, strict=False))
+        cursor.close()
 
 
 def checksum(path: Path) -> str:
