@@ -119,12 +119,8 @@ def build(*, session: Session, subject: Subject, today: dt.date | None = None) -
     today = today or clock.today()
     held = _records(session, subject)
     current, history = _score(session, subject.id)
-    entries = statements.annotate_entries(
-        session=session,
-        entries=[
-            lists.describe(session=session, entry=e)
-            for e in lists.entries_for(session=session, subject_id=subject.id)
-        ],
+    entries = statements.described_entries(
+        session=session, entries=lists.entries_for(session=session, subject_id=subject.id)
     )
     since = dt.date(today.year - INQUIRY_YEARS, today.month, min(today.day, 28))
     party_names = {p.id: p.name for p in parties.list_all(session=session)}

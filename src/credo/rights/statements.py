@@ -8,7 +8,7 @@ subject (nor can the new subject overwrite it), and its author still sees it, as
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,6 +17,8 @@ from sqlalchemy.orm import Session
 
 from credo.core import audit, clock
 from credo.errors import InvalidInput
+from credo.lists import service as lists
+from credo.lists.models import ListEntry
 from credo.records.models import Record
 from credo.records.service import own_record
 from credo.rights.models import Statement
@@ -138,14 +140,16 @@ def of_author(*, session: Session, subject_id: int) -> list[dict[str, Any]]:
     ]
 
 
-def annotate_entries(*, session: Session, entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Add each cited record's attached statement to described list entries (in place)."""
-    ids = [r["id"] for e in entries for r in e.get("records", [])]
+def described_entries(*, session: Session, entries: Iterable[ListEntry]) -> list[dict[str, Any]]:
+    """List entries that explain themselves (``lists.describe``), each cited record with the
+    subject's statement on it: what the portal, the report and ``GET /v1/me/lists`` show."""
+    described = [lists.describe(session=session, entry=e) for e in entries]
+    ids = [r["id"] for e in described for r in e.get("records", [])]
     said = for_records(session=session, record_ids=ids) if ids else {}
-    for entry in entries:
+    for entry in described:
         for record in entry.get("records", []):
             record["statement"] = said.get(record["id"])
-    return entries
+    return described
 
 
 def _iso(value: dt.datetime | None) -> str | None:

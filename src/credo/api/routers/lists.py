@@ -33,9 +33,7 @@ admin_router = audience("/v1/admin", "lists", "operator")
 
 
 def _entries(session: Session, rows: Iterable[ListEntry]) -> list[EntryOut]:
-    """Entries that explain themselves, each cited record with the subject's statement on it."""
-    described = [service.describe(session=session, entry=e) for e in rows]
-    return [EntryOut(**e) for e in statements.annotate_entries(session=session, entries=described)]
+    return [EntryOut(**e) for e in statements.described_entries(session=session, entries=rows)]
 
 
 def _repair(repair: RepairApplication) -> RepairOut:
