@@ -10,8 +10,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 import secrets
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any, Protocol, cast
 
 from sqlalchemy import Date, and_, bindparam, case, func, literal, or_, select, true
 from sqlalchemy.orm import Session
@@ -40,6 +41,14 @@ class Decision:
     answer: bool
     decision_id: str
     reason: str
+
+
+@dataclass(frozen=True)
+class Checked:
+    """A decision not yet answered: its inquiry row must be logged (``inquirylog``) first."""
+
+    decision: Decision
+    inquiry: dict[str, Any]
 
 
 # The hot path's statements, built once (SQLAlchemy caches their compiled form; psycopg
@@ -115,9 +124,13 @@ _FACTS = select(
 
 def _facts(session: Session, subject_id: int, on: dt.date) -> tuple[int | None, tuple[str, ...]]:
     """The subject's latest score and the ids of the lists it is on, for a day."""
-    rows = session.connection().execute(_FACTS, {"sid": subject_id, "on": on}).all()
-    score = rows[0].score if rows else None
-    return score, tuple(sorted({r.list_id for r in rows if r.list_id is not None}))
+    return facts_of(session.connection().execute(_FACTS, {"sid": subject_id, "on": on}).all())
+
+
+def facts_of(rows: Sequence[Sequence[Any]]) -> tuple[int | None, tuple[str, ...]]:
+    """``_FACTS``'s rows (score, list id) as the score and the sorted list ids."""
+    score = rows[0][0] if rows else None
+    return score, tuple(sorted({r[1] for r in rows if r[1] is not None}))
 
 
 def _lookup_key(scheme: str, value: str) -> str:
@@ -125,10 +138,9 @@ def _lookup_key(scheme: str, value: str) -> str:
     return identify(scheme, value).key
 
 
-def _log(
-    session: Session,
+def _inquiry(
     *,
-    party: RelyingParty,
+    party: Party,
     subject_id: int | None,
     kind: str,
     purpose: str,
@@ -138,45 +150,91 @@ def _log(
     program_id: str | None = None,
     activity: str | None = None,
     consent_id: str | None = None,
-) -> Decision:
-    """Log the inquiry durably (group commit), then answer."""
+) -> Checked:
+    """The decision and the inquiry row that must be durable before it is answered."""
     decision_id = "dec_" + secrets.token_hex(10)
-    inquirylog.write(
-        session,
-        {
-            "decision_id": decision_id,
-            "at": clock.now(),
-            "party_id": party.id,
-            "subject_id": subject_id,
-            "kind": kind,
-            "purpose": purpose,
-            "program_id": program_id,
-            "activity": activity,
-            "consent_id": consent_id,
-            "answer": answer,
-            "reason": reason,
-            "inputs": json.dumps(used, sort_keys=True, default=str),
-        },
-    )
-    return Decision(answer, decision_id, reason)
+    row = {
+        "decision_id": decision_id,
+        "at": clock.now(),
+        "party_id": party.id,
+        "subject_id": subject_id,
+        "kind": kind,
+        "purpose": purpose,
+        "program_id": program_id,
+        "activity": activity,
+        "consent_id": consent_id,
+        "answer": answer,
+        "reason": reason,
+        "inputs": json.dumps(used, sort_keys=True, default=str),
+    }
+    return Checked(Decision(answer, decision_id, reason), row)
 
 
 def eligibility(
     *, session: Session, party: RelyingParty, scheme: str, value: str, program_id: str
 ) -> Decision:
-    """Is the subject eligible for the party's program? Needs the subject's live consent."""
-    program = parties.program_view(session=session, program_id=program_id, party_id=party.id)
+    """Is the subject eligible for the party's program? Needs the subject's live consent.
+    Answered once its inquiry is logged durably."""
+    checked = decide_eligibility(
+        session=session, party=party, scheme=scheme, value=value, program_id=program_id
+    )
+    inquirylog.write(session, checked.inquiry)
+    return checked.decision
+
+
+def decide_eligibility(
+    *, session: Session, party: RelyingParty, scheme: str, value: str, program_id: str
+) -> Checked:
+    """The eligibility decision and its inquiry, not yet logged (the caller logs it)."""
+    connection = session.connection
+
+    def gate(params: dict[str, Any]) -> tuple[int, str | None]:
+        sid, consent = connection().execute(_GATE, params).one()
+        return sid, consent
+
+    def grade(subject_id: int, scheme: str, on: dt.date) -> str | None:
+        return inputs.ledger_grade(session, subject_id, scheme, on)
+
+    return decide_eligibility_from(
+        party=party,
+        program=parties.program_view(session=session, program_id=program_id, party_id=party.id),
+        scheme=scheme,
+        value=value,
+        gate=gate,
+        facts=lambda subject_id, on: _facts(session, subject_id, on),
+        grade=grade,
+    )
+
+
+class Party(Protocol):
+    """What a check reads of a relying party (an ORM row or ``hotpath.Party``)."""
+
+    @property
+    def id(self) -> str: ...
+
+
+def decide_eligibility_from(
+    *,
+    party: Party,
+    program: parties.ProgramView,
+    scheme: str,
+    value: str,
+    gate: Callable[[dict[str, Any]], tuple[int, str | None]],
+    facts: Callable[[int, dt.date], tuple[int | None, tuple[str, ...]]],
+    grade: Callable[[int, str, dt.date], str | None],
+) -> Checked:
+    """The decision from its reads: ``gate`` runs ``_GATE``, ``facts`` answers ``_facts``,
+    ``grade`` a ledger grade (the session path and ``hotpath`` give their own)."""
     today = clock.today()
-    subject_id, consent_id = session.connection().execute(
-        _GATE,
+    subject_id, consent_id = gate(
         {
             "scheme": scheme,
             "key": _lookup_key(scheme, value),
             "scope": consents.program_scope(program.id),
             "party": party.id,
             "today": today,
-        },
-    ).one()
+        }
+    )
     if subject_id == -1:  # the neighbour's consent, read only to take the same time
         consent_id = None
     if consent_id is None:  # an unknown subject looks like one not consenting, in time too
@@ -184,22 +242,21 @@ def eligibility(
             NO_CONSENT, code="consent_required", details=[{"field": "subject.id", "value": value}]
         )
     need = rules.needs(program.conditions)
-    score, lists = _facts(session, subject_id, today) if need.score or need.lists else (None, ())
-    facts = rules.Facts(
+    score, lists = facts(subject_id, today) if need.score or need.lists else (None, ())
+    found = rules.Facts(
         score=score if need.score else None,
         lists=lists if need.lists else (),
-        grades={s: inputs.ledger_grade(session, subject_id, s, today) for s in need.ledgers},
+        grades={s: grade(subject_id, s, today) for s in need.ledgers},
     )
-    eligible, reason = rules.evaluate(program.conditions, facts)
+    eligible, reason = rules.evaluate(program.conditions, found)
     used: dict[str, Any] = {"conditions": program.conditions, "on": today.isoformat()}
     if need.score:
-        used["score"] = facts.score
+        used["score"] = found.score
     if need.lists:
-        used["lists"] = list(facts.lists)
+        used["lists"] = list(found.lists)
     if need.ledgers:
-        used["grades"] = dict(facts.grades)
-    return _log(
-        session,
+        used["grades"] = dict(found.grades)
+    return _inquiry(
         party=party,
         subject_id=subject_id,
         kind="eligibility",
@@ -215,7 +272,19 @@ def eligibility(
 def restriction(
     *, session: Session, party: RelyingParty, scheme: str, value: str, activity: str
 ) -> Decision:
-    """Is an activity restricted for the subject today? Legally mandated: no consent needed."""
+    """Is an activity restricted for the subject today? Legally mandated: no consent needed.
+    Answered once its inquiry is logged durably."""
+    checked = decide_restriction(
+        session=session, party=party, scheme=scheme, value=value, activity=activity
+    )
+    inquirylog.write(session, checked.inquiry)
+    return checked.decision
+
+
+def decide_restriction(
+    *, session: Session, party: RelyingParty, scheme: str, value: str, activity: str
+) -> Checked:
+    """The restriction decision and its inquiry, not yet logged (the caller logs it)."""
     if activity not in list_rules.RESTRICTIONS:
         raise InvalidInput(
             f"unknown activity {activity!r}; known: {', '.join(list_rules.RESTRICTIONS)}",
@@ -247,8 +316,7 @@ def restriction(
         "entry": entry,
         "subject_known": subject_id is not None,
     }
-    return _log(
-        session,
+    return _inquiry(
         party=party,
         subject_id=subject_id,
         kind="restriction",

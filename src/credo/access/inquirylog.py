@@ -3,13 +3,17 @@ caller returns only once its own inquiry is durable.
 
 A writer thread per engine takes whatever inquiries are waiting, inserts them with one
 ``executemany`` in one transaction and commits, then wakes their callers; while it commits,
-the next group gathers. A failed group is retried row by row so one bad row fails only its
+the next group gathers. A caller waits in its thread (``write``) or, on an event loop,
+awaits (``write_async``: no thread is held while the group commits; the writer wakes each
+loop once per group). A failed group is retried row by row so one bad row fails only its
 own request. In-memory stores (one shared connection, tests) write in the caller's session
 instead, inside its unit of work.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import threading
 from collections.abc import Mapping
 from typing import Any
@@ -37,12 +41,26 @@ def _ended(session: Session) -> None:
 
 
 class _Waiter:
-    __slots__ = ("done", "error", "row")
+    __slots__ = ("done", "error", "future", "row")
 
-    def __init__(self, row: Mapping[str, Any]) -> None:
+    def __init__(
+        self, row: Mapping[str, Any], future: asyncio.Future[None] | None = None
+    ) -> None:
         self.row = row
-        self.done = threading.Event()
+        self.future = future  # awaited on its loop; else ``done`` is waited on in a thread
+        self.done = threading.Event() if future is None else None
         self.error: BaseException | None = None
+
+
+def _settle(waiters: list[_Waiter]) -> None:
+    """On a loop: resolve the futures of a committed group (a cancelled one is left)."""
+    for waiter in waiters:
+        future = waiter.future
+        if future is not None and not future.done():
+            if waiter.error is None:
+                future.set_result(None)
+            else:
+                future.set_exception(waiter.error)
 
 
 class GroupCommit:
@@ -59,12 +77,22 @@ class GroupCommit:
     def write(self, row: Mapping[str, Any]) -> None:
         """Insert one inquiry; returns once it is committed (raises what its insert raised)."""
         waiter = _Waiter(row)
-        with self._ready:
-            self._pending.append(waiter)
-            self._ready.notify()
+        self._add(waiter)
+        assert waiter.done is not None
         waiter.done.wait()
         if waiter.error is not None:
             raise waiter.error
+
+    async def write_async(self, row: Mapping[str, Any]) -> None:
+        """As ``write``, awaited on the running loop instead of blocking a thread."""
+        future = asyncio.get_running_loop().create_future()
+        self._add(_Waiter(row, future))
+        await future
+
+    def _add(self, waiter: _Waiter) -> None:
+        with self._ready:
+            self._pending.append(waiter)
+            self._ready.notify()
 
     def _run(self) -> None:
         while True:
@@ -82,8 +110,16 @@ class GroupCommit:
                             connection.execute(_INSERT, [waiter.row])
                     except Exception as error:
                         waiter.error = error
+            loops: dict[asyncio.AbstractEventLoop, list[_Waiter]] = {}
             for waiter in group:
-                waiter.done.set()
+                if waiter.done is not None:
+                    waiter.done.set()
+                elif waiter.future is not None:
+                    loops.setdefault(waiter.future.get_loop(), []).append(waiter)
+            for loop, waiters in loops.items():
+                # a loop that has closed has no one waiting any more
+                with contextlib.suppress(RuntimeError):
+                    loop.call_soon_threadsafe(_settle, waiters)
 
 
 _writers: dict[Engine, GroupCommit] = {}
@@ -95,19 +131,34 @@ def _engine(session: Session) -> Engine:
     return bind if isinstance(bind, Engine) else bind.engine
 
 
-def write(session: Session, row: Mapping[str, Any]) -> None:
-    """Log one inquiry durably: grouped with concurrent ones, or in the session's own unit
-    of work where another connection could not see or wait for that unit's own writes (an
-    in-memory store, or a session that has written)."""
-    engine = _engine(session)
-    if isinstance(engine.pool, StaticPool) or _has_written(session):
-        session.connection().execute(_INSERT, [row])
-        return
+def _writer(engine: Engine) -> GroupCommit:
     writer = _writers.get(engine)
     if writer is None:
         with _lock:
             writer = _writers.get(engine) or _writers.setdefault(engine, GroupCommit(engine))
-    writer.write(row)
+    return writer
+
+
+def in_session(session: Session) -> bool:
+    """Whether an inquiry must be written in the session's own unit of work: where another
+    connection could not see or wait for that unit's own writes (an in-memory store, or a
+    session that has written)."""
+    return isinstance(_engine(session).pool, StaticPool) or _has_written(session)
+
+
+def write(session: Session, row: Mapping[str, Any]) -> None:
+    """Log one inquiry durably: grouped with concurrent ones, or in the session's own unit
+    of work where ``in_session`` says so (then it is durable when that unit commits)."""
+    if in_session(session):
+        session.connection().execute(_INSERT, [row])
+        return
+    _writer(_engine(session)).write(row)
+
+
+async def write_async(engine: Engine, row: Mapping[str, Any]) -> None:
+    """Log one inquiry durably in a group, awaited on the running loop (for a session that
+    ``in_session`` does not hold to its own unit of work)."""
+    await _writer(engine).write_async(row)
 
 
 def _has_written(session: Session) -> bool:

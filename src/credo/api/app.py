@@ -41,6 +41,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     app.include_router(public_routes.me_router)
     app.include_router(public_routes.admin_router)
     public_routes.install(app)
+    access.install(app)  # the checks' fast path, inside the guard that limits
     web.install(app)
     limits.install(app, max_body=settings.max_body, auth_failures=settings.auth_failures)
     return app

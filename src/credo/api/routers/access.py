@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
-from typing import Annotated, Any, TypeVar
+import inspect
+from collections.abc import Awaitable, Callable
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials
+from pydantic import BaseModel, ValidationError
 from sqlalchemy.orm import Session
 
-from credo.access import checks, consents, parties, rules
+from credo.access import checks, consents, hotpath, inquirylog, parties, rules
 from credo.access.models import Consent, Program, RelyingParty
 from credo.access.ratelimit import Limiter, held, retry_after
 from credo.access.schemas import (
@@ -39,30 +41,37 @@ party_router = APIRouter(
 )
 me_router = APIRouter(prefix="/v1/me", tags=["subject"], responses=ERROR_RESPONSES)
 
-_T = TypeVar("_T")
-
-
-def limiter(request: Request) -> Limiter:
+def limiter(state: Any) -> Limiter:
     """The per-key token buckets every process of this store shares (CREDO_PARTY_RATE/_BURST)."""
-    settings = request.app.state.settings
-    return held(request.app.state, "access_limiter", settings.party_rate, settings.party_burst)
+    settings = state.settings
+    return held(state, "access_limiter", settings.party_rate, settings.party_burst)
 
 
-def _authorize(
-    request: Request, session: Session, credentials: HTTPAuthorizationCredentials | None
-) -> RelyingParty:
+def _authorize(state: Any, session: Session, token: str | None) -> RelyingParty:
     """The relying party a key names, within its rate; other roles' credentials are 401."""
-    if credentials is None or credentials.scheme.lower() != "bearer" or not credentials.credentials:
+    if not token:
         raise Unauthenticated("an Authorization: Bearer relying-party key is required")
-    party = parties.authenticate(session=session, token=credentials.credentials)
-    wait = limiter(request).take(party.id)
+    party = parties.authenticate(session=session, token=token)
+    _limit(state, party.id)
+    return party
+
+
+def _limit(state: Any, party_id: str) -> None:
+    """Spend one of the party's tokens, or refuse with 429 and Retry-After."""
+    wait = limiter(state).take(party_id)
     if wait:
         raise HTTPException(
             429,
             f"rate limit for this key exceeded; retry in {retry_after(wait)} s",
             headers={"Retry-After": retry_after(wait)},
         )
-    return party
+
+
+def _bearer(credentials: HTTPAuthorizationCredentials | None) -> str | None:
+    """The presented token of a ``Bearer`` credential (None for anything else)."""
+    if credentials is None or credentials.scheme.lower() != "bearer":
+        return None
+    return credentials.credentials or None
 
 
 def get_party(
@@ -71,28 +80,45 @@ def get_party(
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
 ) -> RelyingParty:
     """The relying party a key names, within its rate; other roles' credentials are 401."""
-    return _authorize(request, session, credentials)
+    return _authorize(request.app.state, session, _bearer(credentials))
 
 
-def _in_one_hop(
-    request: Request,
-    credentials: HTTPAuthorizationCredentials | None,
-    work: Callable[[Session, RelyingParty], _T],
-) -> _T:
-    """A whole check in one worker thread: the unit of work (as ``get_session``: one commit
-    after success, a rollback on error), authentication and rate limit, the check and its
-    inquiry. The session's connection is taken and given back within this one call, never
-    held while the request waits for another thread (with the pool smaller than the thread
-    pool, requests holding connections while waiting for a thread, and threads waiting for
-    connections, starved each other until the pool's timeout)."""
-    with request.app.state.factory() as session:
+Decide = Callable[[Session, RelyingParty], checks.Checked]
+
+
+def _decide(state: Any, token: str | None, decide: Decide) -> tuple[checks.Checked, bool]:
+    """A check's unit of work in one call (as ``get_session``: one commit after success, a
+    rollback on error): authentication and rate limit, the decision, and its inquiry when
+    it must be written in this unit (``inquirylog.in_session``; the flag says so). The
+    session's connection is taken and given back within this call, so a request never
+    holds one while it waits for a thread (that starved the pool, docs/access.md)."""
+    with state.factory() as session:
         try:
-            result = work(session, _authorize(request, session, credentials))
+            checked = decide(session, _authorize(state, session, token))
+            logged = inquirylog.in_session(session)
+            if logged:
+                inquirylog.write(session, checked.inquiry)
         except BaseException:
             session.rollback()
             raise
         session.commit()
-    return result
+    return checked, logged
+
+
+async def _answer(state: Any, work: Callable[[], tuple[checks.Checked, bool]]) -> checks.Decision:
+    """Decide (``work``), then answer once the inquiry is durable: awaited on the loop,
+    grouped with concurrent ones, so no thread waits for the commit. On SQLite the
+    decision's few local indexed reads run on the loop itself (no thread hop); on a server
+    store in one worker thread, since a round trip over the network must not stall the
+    loop."""
+    engine = state.engine
+    if engine.dialect.name == "sqlite":
+        checked, logged = work()
+    else:
+        checked, logged = await run_in_threadpool(work)
+    if not logged:
+        await inquirylog.write_async(engine, checked.inquiry)
+    return checked.decision
 
 
 PartyDep = Annotated[RelyingParty, Depends(get_party)]
@@ -164,23 +190,32 @@ async def check_eligibility(
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
 ) -> EligibilityOut:
     """The answer and a reason category, never the score or the file; logged as an inquiry."""
+    return await _eligibility(request.app.state, _bearer(credentials), body)
 
-    def work(session: Session, party: RelyingParty) -> EligibilityOut:
-        decision = checks.eligibility(
-            session=session,
-            party=party,
-            scheme=body.subject.scheme,
-            value=body.subject.id,
-            program_id=body.program,
-        )
-        return EligibilityOut(
-            eligible=decision.answer,
-            decision_id=decision.decision_id,
-            reason=decision.reason,
-            review=rules.REVIEW,
+
+async def _eligibility(state: Any, token: str | None, body: EligibilityIn) -> EligibilityOut:
+    scheme, value, program = body.subject.scheme, body.subject.id, body.program
+
+    def decide(session: Session, party: RelyingParty) -> checks.Checked:
+        return checks.decide_eligibility(
+            session=session, party=party, scheme=scheme, value=value, program_id=program
         )
 
-    return await run_in_threadpool(_in_one_hop, request, credentials, work)
+    def work() -> tuple[checks.Checked, bool]:
+        if not token:
+            raise Unauthenticated("an Authorization: Bearer relying-party key is required")
+        fast = hotpath.decide(
+            state.engine, token, scheme, value, program, lambda party: _limit(state, party)
+        )
+        return fast or _decide(state, token, decide)
+
+    decision = await _answer(state, work)
+    return EligibilityOut(
+        eligible=decision.answer,
+        decision_id=decision.decision_id,
+        reason=decision.reason,
+        review=rules.REVIEW,
+    )
 
 
 @party_router.post(
@@ -194,20 +229,23 @@ async def check_restriction(
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
 ) -> RestrictionOut:
     """Legally mandated: no consent needed, for activities the party enforces; logged."""
+    return await _restriction(request.app.state, _bearer(credentials), body)
 
-    def work(session: Session, party: RelyingParty) -> RestrictionOut:
-        decision = checks.restriction(
+
+async def _restriction(state: Any, token: str | None, body: RestrictionIn) -> RestrictionOut:
+    def decide(session: Session, party: RelyingParty) -> checks.Checked:
+        return checks.decide_restriction(
             session=session,
             party=party,
             scheme=body.subject.scheme,
             value=body.subject.id,
             activity=body.activity,
         )
-        return RestrictionOut(
-            restricted=decision.answer, decision_id=decision.decision_id, reason=decision.reason
-        )
 
-    return await run_in_threadpool(_in_one_hop, request, credentials, work)
+    decision = await _answer(state, lambda: _decide(state, token, decide))
+    return RestrictionOut(
+        restricted=decision.answer, decision_id=decision.decision_id, reason=decision.reason
+    )
 
 
 def _consent_out(session: SessionDep, consent: Consent) -> ConsentOut:
@@ -266,3 +304,112 @@ def revoke_consent(consent_id: str, subject: SubjectDep, session: SessionDep) ->
 router = APIRouter()
 router.include_router(party_router)
 router.include_router(me_router)
+
+# The check endpoints' fast path: the same functions, reached without FastAPI's routing,
+# dependency solving and response validation (about half of a check's CPU through the
+# framework). Anything it does not take exactly as FastAPI would goes to the route.
+_FAST: dict[str, tuple[type[BaseModel], Callable[[Any, str | None, Any], Awaitable[BaseModel]]]]
+_FAST = {
+    "/v1/checks/eligibility": (EligibilityIn, _eligibility),
+    "/v1/checks/restriction": (RestrictionIn, _restriction),
+}
+_JSON_HEADERS = [(b"content-type", b"application/json")]
+
+
+class FastChecks:
+    """ASGI middleware answering ``POST /v1/checks/*`` directly.
+
+    It takes a request only when FastAPI would parse it the same way: a JSON
+    ``Content-Type`` and a body the endpoint's model validates. The bearer token is read as
+    FastAPI's ``HTTPBearer`` reads it, the check runs through the same ``_eligibility`` /
+    ``_restriction`` as the routes, errors are answered by the app's own exception handlers,
+    and the answer is the response model's JSON (the bytes FastAPI sends). Anything else
+    (no or another content type, a body that does not validate) is replayed to the route,
+    which answers it as before. It sits inside the body-size and strict-JSON guard.
+    """
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        route = None
+        if scope["type"] == "http" and scope["method"] == "POST" and not scope.get("root_path"):
+            route = _FAST.get(scope["path"])
+        if route is None:
+            await self.app(scope, receive, send)
+            return
+        authorization = content_type = None
+        for name, value in scope["headers"]:
+            if name == b"authorization" and authorization is None:
+                authorization = value
+            elif name == b"content-type" and content_type is None:
+                content_type = value
+        chunks, more = [], True
+        while more:
+            message = await receive()
+            if message["type"] != "http.request":  # the client went away
+                return
+            chunks.append(message.get("body", b""))
+            more = message.get("more_body", False)
+        body = b"".join(chunks)
+        sent = False
+
+        async def replay() -> dict[str, Any]:
+            nonlocal sent
+            if not sent:
+                sent = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            message: dict[str, Any] = await receive()
+            return message
+
+        model, answer = route
+        try:
+            if content_type is None or not body:
+                raise ValueError("not for the fast path")
+            if content_type.partition(b";")[0].strip().lower() != b"application/json":
+                raise ValueError("not for the fast path")
+            parsed = model.model_validate_json(body)
+        except (ValueError, ValidationError):
+            await self.app(scope, replay, send)
+            return
+        try:
+            out = await answer(scope["app"].state, _token(authorization), parsed)
+        except Exception as exc:
+            handler = _handler(scope["app"], exc)
+            if handler is None:
+                raise
+            request = Request(scope, replay)
+            response = handler(request, exc)
+            if inspect.isawaitable(response):  # credo's handlers are async (api/errors.py)
+                response = await response
+            await response(scope, replay, send)
+            return
+        data = type(out).__pydantic_serializer__.to_json(out)
+        headers = [(b"content-length", str(len(data)).encode()), *_JSON_HEADERS]
+        await send({"type": "http.response.start", "status": 200, "headers": headers})
+        await send({"type": "http.response.body", "body": data})
+
+
+def _token(authorization: bytes | None) -> str | None:
+    """The token of an ``Authorization: Bearer`` header, as FastAPI's ``HTTPBearer`` reads it."""
+    if not authorization:
+        return None
+    scheme, _, param = authorization.decode("latin-1").partition(" ")
+    param = param.strip()
+    if not scheme or not param or scheme.lower() != "bearer":
+        return None
+    return param
+
+
+def _handler(app: Any, exc: Exception) -> Any:
+    """The app's exception handler for ``exc`` (by class, most specific first), or None."""
+    handlers = app.exception_handlers
+    for cls in type(exc).__mro__:
+        if cls in handlers:
+            return handlers[cls]
+    return None
+
+
+def install(app: Any) -> None:
+    """Put the check endpoints' fast path in front of the router (see :class:`FastChecks`)."""
+    app.add_middleware(FastChecks)
