@@ -158,10 +158,13 @@ def console(*, session: Session) -> dict[str, Any]:
     }
 
 
+ACTOR = "operator:web"
+
+
 def _check_key(data: dict[str, str], _session: Session, settings: Settings) -> tuple[str, str]:
     if operator_cookie(settings) is None or not operator_key_ok(settings, data.get("key", "")):
         raise Unauthenticated("the operator key is missing or wrong")
-    return "operator", "operator:web"
+    return "operator", ACTOR
 
 
 sessions.signin_routes(
@@ -169,7 +172,7 @@ sessions.signin_routes(
     kind=sessions.OPERATOR,
     key_of=lambda _data: "key:operator",
     check=_check_key,
-    actor="operator:web",
+    actor=ACTOR,
 )
 
 
@@ -183,8 +186,6 @@ def admin(request: Request, session: SessionDep, settings: SettingsDep) -> Respo
 
 
 # --- the operator's decisions: a CSRF-checked form, one domain call, back to the console ----
-
-ACTOR = "operator:web"
 
 
 def _decision(path: str, done: str) -> Callable[[Action], Action]:
