@@ -8,14 +8,9 @@ from typing import Any
 import typer
 
 from credo.cli.common import command, transaction
-from credo.cli.options import group, json_option
-from credo.cli.output import console, emit, emit_json
+from credo.cli.options import group, json_option, split_list
+from credo.cli.output import console, emit, emit_json, emit_registered
 from credo.errors import InvalidInput
-
-
-def _split(text: str) -> list[str]:
-    return [part.strip() for part in text.split(",") if part.strip()]
-
 
 #: What the commands print of a program.
 PROGRAM_FIELDS = ("id", "name", "purpose", "benefit", "conditions")
@@ -48,15 +43,11 @@ def register(app: typer.Typer) -> None:
             party, key = parties.add(
                 session=session,
                 name=name,
-                activities=_split(activities),
-                purposes=_split(purposes),
+                activities=split_list(activities),
+                purposes=split_list(purposes),
             )
             party_id, party_name = party.id, party.name
-        emit(
-            as_json,
-            {"id": party_id, "api_key": key},
-            f"relying party {party_id} ({party_name}); API key: {key}",
-        )
+        emit_registered(as_json, "relying party", party_id, party_name, key)
 
     @command(parties_app, "list")
     def parties_list(as_json: bool = json_option()) -> None:

@@ -17,8 +17,8 @@ from credo.cli.keys import register as register_keys
 from credo.cli.ledgers import register as register_ledgers
 from credo.cli.lists import register as register_lists
 from credo.cli.notices import register as register_notices
-from credo.cli.options import group, json_option
-from credo.cli.output import console, counting, emit, emit_json, iso, print_table
+from credo.cli.options import group, json_option, split_list
+from credo.cli.output import console, counting, emit, emit_json, emit_registered, iso, print_table
 from credo.cli.register import register as register_register
 from credo.cli.rights import register as register_rights
 from credo.cli.synth import register as register_synth
@@ -107,13 +107,9 @@ def furnishers_add(
             session=session,
             name=name,
             kind=kind,
-            categories=[c.strip() for c in categories.split(",") if c.strip()],
+            categories=split_list(categories),
         )
-    emit(
-        as_json,
-        {"id": furnisher.id, "api_key": key},
-        f"furnisher {furnisher.id} ({furnisher.name}); API key: {key}",
-    )
+    emit_registered(as_json, "furnisher", furnisher.id, furnisher.name, key)
 
 
 @command(furnishers_app, "list")

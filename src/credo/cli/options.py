@@ -27,6 +27,11 @@ def as_of_option(help: str) -> Any:
     return typer.Option(None, "--as-of", help=help)
 
 
+def split_list(text: str) -> list[str]:
+    """A comma-separated option's items, stripped, empty ones dropped."""
+    return [part.strip() for part in text.split(",") if part.strip()]
+
+
 def parse_date(value: str | None, option: str = "--as-of") -> dt.date | None:
     """A date option's value, or InvalidInput naming the option and the value."""
     if value is None:

@@ -31,6 +31,11 @@ def emit(as_json: bool, data: Any, *lines: str) -> None:
         console.print(line)
 
 
+def emit_registered(as_json: bool, what: str, holder_id: str, name: str, key: str) -> None:
+    """A newly registered furnisher or relying party: its id and its API key (shown once)."""
+    emit(as_json, {"id": holder_id, "api_key": key}, f"{what} {holder_id} ({name}); API key: {key}")
+
+
 def print_table(title: str, columns: Iterable[str], rows: Iterable[Iterable[str]]) -> None:
     """A Rich table on stdout: a title, a header of ``columns`` and one line per row."""
     table = Table(title=title)
