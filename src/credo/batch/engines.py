@@ -7,12 +7,13 @@ are data in this module, not branches elsewhere.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import ibis
+import pyarrow as pa
 from ibis.backends import BaseBackend
 
 from credo.errors import InvalidInput
@@ -98,6 +99,16 @@ def connect(engine: str = DEFAULT_ENGINE, *, threads: int | None = None) -> Base
 def name(con: BaseBackend) -> str:
     """The engine a backend is (``duckdb`` or ``spark``)."""
     return "spark" if con.name == "pyspark" else con.name
+
+
+def batches(con: BaseBackend, expr: ibis.Table, size: int) -> Iterator[pa.RecordBatch]:
+    """An expression's rows as Arrow batches of at most ``size`` rows, streamed (Ibis's own
+    ``to_pyarrow_batches`` calls a DuckDB method that DuckDB 2.0 removed)."""
+    if name(con) == "duckdb":
+        reader = con.con.sql(ibis.to_sql(expr, dialect="duckdb")).to_arrow_reader(size)
+        yield from reader
+        return
+    yield from expr.to_pyarrow_batches(chunk_size=size)
 
 
 def read_snapshot(con: BaseBackend, folder: str | Path) -> Snapshot:
