@@ -225,10 +225,7 @@ def test_ties_keep_the_feature_order() -> None:
     assert [fb.points.tolist() for fb in sc.bins_[:2]] == [sc.bins_[0].points.tolist()] * 2
     rng = np.random.default_rng(0)
     X = pd.DataFrame(
-        {
-            fb.name: [fb.example(int(b)) for b in rng.integers(0, fb.n_bins, 500)]
-            for fb in sc.bins_
-        }
+        {fb.name: [fb.example(int(b)) for b in rng.integers(0, fb.n_bins, 500)] for fb in sc.bins_}
     ).astype("float64")
     new = sc.explain_frame(X)
     assert _typed(new) == _typed(reference_explain_frame(sc, X))

@@ -25,7 +25,7 @@ import pandas as pd
 from credo.scoring import reasons as rs
 from credo.scoring.binning import FeatureBins
 from credo.scoring.scaling import SCORE_MAX, SCORE_MIN, band, clip_scores, next_band_floor
-from credo.scoring.validation import DIMENSIONS, NUMERICAL
+from credo.scoring.validation import DIMENSIONS, NUMERICAL, numeric_values
 
 if TYPE_CHECKING:
     from credo.scoring.scorecard import Scorecard
@@ -56,6 +56,12 @@ class Explainer:
         self.lost = [[int(fb.points.max() - p) for p in fb.points] for fb in bins]
         self.templates = [sc.descriptions_.get(name) for name in self.names]
         self.bin_of = [_string_bins(fb) for fb in bins]
+        self.by_dimension = []  # (name, feature positions, lowest, highest) as dimension_scores
+        for dim in DIMENSIONS:
+            js = [j for j, fb in enumerate(bins) if self.dimensions[fb.name] == dim]
+            lo = sum(int(bins[j].points.min()) for j in js)
+            hi = sum(int(bins[j].points.max()) for j in js)
+            self.by_dimension.append((dim, js, lo, hi))
         self.texts: dict[tuple[int, int, type, Any], str] = {}
         directions = getattr(sc, "directions_", None) or {}
         units = {
@@ -82,6 +88,68 @@ class Explainer:
         raw = self.intercept + sum(p[b] for p, b in zip(self.points, index, strict=True))
         pattern = tuple(index[j] for j in self.planner.cols)
         return self.planner.plan(pattern, raw, _clip(raw))
+
+    # ---- a few rows: plain Python over the same tables --------------------------------------
+
+    def explain_few(self, cols: Sequence[pd.Series]) -> list[dict[str, Any]]:
+        """``explain`` for a frame of up to ``SMALL`` rows, row by row without NumPy."""
+        values, index = zip(
+            *(
+                self._read(fb, j, col)
+                for j, (fb, col) in enumerate(zip(self.bins, cols, strict=True))
+            ),
+            strict=True,
+        )
+        out = []
+        for vals, bins in zip(zip(*values, strict=True), zip(*index, strict=True), strict=True):
+            points = [p[b] for p, b in zip(self.points, bins, strict=True)]
+            raw = self.intercept + sum(points)
+            score = _clip(raw)
+            lost = [lo[b] for lo, b in zip(self.lost, bins, strict=True)]
+            ranked = sorted((j for j in range(len(bins)) if lost[j] > 0), key=lambda j: -lost[j])
+            pattern = tuple(bins[j] for j in self.planner.cols)
+            out.append(
+                {
+                    "score": score,
+                    "band": band(score),
+                    "dimensions": {
+                        dim: _sub_score(sum(points[j] for j in js), lo, hi) if js else None
+                        for dim, js, lo, hi in self.by_dimension
+                    },
+                    "reasons": [self._reason(j, vals[j], bins[j]) for j in ranked[: rs.N_REASONS]],
+                    "counterfactual": self.planner.plan(pattern, raw, score),
+                    "points": {
+                        name: {"value": v, "bin": labels[b], "points": p[b]}
+                        for name, v, b, labels, p in zip(
+                            self.names, vals, bins, self.labels, self.points, strict=True
+                        )
+                    },
+                    "intercept": self.intercept,
+                    "clip_adjustment": score - raw,
+                }
+            )
+        return out
+
+    def _read(self, fb: FeatureBins, j: int, col: pd.Series) -> tuple[list[Any], list[int]]:
+        """A few rows of one column: (values as plain Python scalars, bins), as the frame path
+        reads and bins them."""
+        dtype = col.dtype
+        if fb.kind == NUMERICAL and (dtype == np.float64 or dtype == np.int64):
+            vals = _values(col)
+            if not any(math.isinf(v) for v in vals if v is not None):
+                miss = fb.missing_bin
+                return vals, [
+                    miss if v is None else bisect.bisect_right(fb.splits, float(v)) for v in vals
+                ]
+        elif fb.kind != NUMERICAL and dtype != np.float64 and dtype != np.int64:
+            plain = col.tolist()
+            vals = [v if v.__class__ is str else value_of(v) for v in plain]
+            if all(v.__class__ is str for v in plain):
+                bin_of, miss = self.bin_of[j], fb.missing_bin
+                return vals, [bin_of.get(v, miss) for v in plain]
+            return vals, fb.assign(col).tolist()
+        values = numeric_values(col) if fb.kind == NUMERICAL else col
+        return _values(col), fb.assign(values).tolist()
 
     # ---- one frame -----------------------------------------------------------------------
 
@@ -386,6 +454,11 @@ def _plain_bin(fb: FeatureBins, bin_of: dict[str, int], v: Any) -> int | None:
     if v.__class__ is str:
         return bin_of.get(v, fb.missing_bin)
     return None
+
+
+def _sub_score(earned: int, lo: int, hi: int) -> int:
+    """One dimension's 0-100 sub-score, as ``reasons.dimension_scores`` rounds it."""
+    return 100 if hi == lo else round((earned - lo) / (hi - lo) * 100)
 
 
 def _clip(x: int) -> int:

@@ -19,7 +19,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 from credo.scoring import reasons as rs
 from credo.scoring.binning import FeatureBins, fit_bins
 from credo.scoring.directions import LEARN, check_directions, contradiction
-from credo.scoring.explainer import explainer_for, value_of
+from credo.scoring.explainer import SMALL, explainer_for, value_of
 from credo.scoring.logistic import collapse, fit_logistic
 from credo.scoring.metrics import discrimination
 from credo.scoring.protected import check_features
@@ -297,8 +297,10 @@ class Scorecard(ClassifierMixin, BaseEstimator):
         if len(frame) == 0:
             return []
         cols = [col for _, col in frame.items()]
-        index = self._index_of(frame, cols)
         explainer = explainer_for(self)
+        if len(frame) <= SMALL:
+            return explainer.explain_few(cols)
+        index = self._index_of(frame, cols)
         with _collector_paused():
             return explainer.explain(cols, index)
 
@@ -324,7 +326,7 @@ class Scorecard(ClassifierMixin, BaseEstimator):
             cols = [col for _, col in frame.items()]
         return np.column_stack(
             [
-                fb.assign(numeric_values(col) if fb.kind == NUMERICAL else col)
+                fb.assign(_numbers(col) if fb.kind == NUMERICAL else col)
                 for fb, col in zip(self.bins_, cols, strict=True)
             ]
         )
@@ -354,6 +356,15 @@ def _names(est: Scorecard, frame: pd.DataFrame) -> list[str]:
 def _column(fb: FeatureBins, frame: pd.DataFrame, j: int) -> Any:
     col = frame.iloc[:, j]
     return numeric_values(col) if fb.kind == NUMERICAL else col
+
+
+def _numbers(col: pd.Series) -> np.ndarray:
+    """``numeric_values`` for binning, without its missing-value pass on NumPy number columns."""
+    if col.dtype == np.float64 or col.dtype == np.int64:
+        x = col.to_numpy().astype(np.float64, copy=False)  # read, never written
+        if not np.isinf(x).any():
+            return x
+    return numeric_values(col)  # converts the rest, and refuses inf naming the column
 
 
 @contextlib.contextmanager
