@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import select
@@ -52,6 +53,15 @@ def _records(session: Session, subject: Subject) -> list[dict[str, Any]]:
         .where(Record.subject_id == subject.id)
         .order_by(Record.occurred_on.desc(), Record.id)
     ).all()
+    return described_records(session=session, subject=subject, rows=rows)
+
+
+def described_records(
+    *, session: Session, subject: Subject, rows: Sequence[tuple[Record, str]]
+) -> list[dict[str, Any]]:
+    """Records of ``subject`` (each with its furnisher's name) as the report shows them: the
+    envelope, id, furnisher, receipt time, the subject's statement and every version. The
+    furnisher's view of one record (``GET /v1/records/{external_id}``) is the same item."""
     ids = [r.id for r, _ in rows]
     notes = statements.for_records(session=session, record_ids=ids)
     history: dict[int, list[dict[str, Any]]] = {}

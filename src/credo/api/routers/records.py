@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import json
-
 from fastapi import APIRouter
 
 from credo.api.deps import FurnisherDep, SessionDep, SettingsDep
 from credo.api.schemas import ERROR_RESPONSES
+from credo.furnishers.models import Furnisher
 from credo.records import service
 from credo.records.models import Record
 from credo.records.schemas import (
@@ -16,9 +15,8 @@ from credo.records.schemas import (
     RecordDetail,
     RecordResult,
     RecordResults,
-    RecordVersionOut,
 )
-from credo.rights import disputes, statements
+from credo.rights import disputes, report
 from credo.subjects.models import Subject
 
 router = APIRouter(prefix="/v1", tags=["furnisher"], responses=ERROR_RESPONSES)
@@ -41,24 +39,15 @@ def submit_records(
     return RecordResults(results=[RecordResult(external_id=e, status=s) for e, s in results])
 
 
-def _detail(session: SessionDep, record: Record, changed: bool | None = None) -> RecordDetail:
+def _detail(
+    session: SessionDep, furnisher: Furnisher, record: Record, changed: bool | None = None
+) -> RecordDetail:
+    """The record as the report shows it (envelope, statement, every version)."""
     subject = session.get(Subject, record.subject_id)
     assert subject is not None
-    envelope = service.to_envelope(record, {"scheme": subject.scheme, "id": subject.display_id})
-    history = [
-        RecordVersionOut(
-            version=v.version,
-            state=v.state,
-            reason=v.reason,
-            superseded_at=v.superseded_at.isoformat(),
-            content=json.loads(v.content),
-        )
-        for v in service.versions(session=session, record_id=record.id)
-    ]
-    said = statements.for_records(session=session, record_ids=[record.id])
-    return RecordDetail(
-        **envelope, changed=changed, history=history, statement=said.get(record.id)
-    )
+    rows = [(record, furnisher.name)]
+    (item,) = report.described_records(session=session, subject=subject, rows=rows)
+    return RecordDetail(**item, changed=changed)
 
 
 @router.get(
@@ -66,7 +55,7 @@ def _detail(session: SessionDep, record: Record, changed: bool | None = None) ->
 )
 def read_record(external_id: str, furnisher: FurnisherDep, session: SessionDep) -> RecordDetail:
     record = service.get(session=session, furnisher_id=furnisher.id, external_id=external_id)
-    return _detail(session, record)
+    return _detail(session, furnisher, record)
 
 
 @router.put("/records/{external_id}", response_model=RecordDetail, summary="Correct a record")
@@ -87,7 +76,7 @@ def correct_record(
         envelope=body.envelope(),
         actor=f"furnisher:{furnisher.id}",
     )
-    return _detail(session, record, changed)
+    return _detail(session, furnisher, record, changed)
 
 
 @router.delete("/records/{external_id}", response_model=RecordDetail, summary="Delete a record")
@@ -99,4 +88,4 @@ def delete_record(external_id: str, furnisher: FurnisherDep, session: SessionDep
         external_id=external_id,
         actor=f"furnisher:{furnisher.id}",
     )
-    return _detail(session, record)
+    return _detail(session, furnisher, record)
