@@ -11,6 +11,7 @@ inspection is published (or the operator closes it).
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -157,6 +158,16 @@ def request(
         lambda r: RatingRequested(r.id, subject_id, domain, kind),
         actor=f"subject:{subject_id}",
     )
+
+
+def own_ratings(
+    *, session: Session, subject_id: int
+) -> tuple[list[dict[str, Any]], list[RatingRequest]]:
+    """An organisation's own safety ratings and its appeals and re-rating requests, newest
+    first (Forbidden for a person: only an organisation answers its ratings)."""
+    _organisation(session, subject_id)
+    ratings = service.ratings_of(session=session, subject_ids=[subject_id]).get(subject_id, [])
+    return ratings, requests_of(session=session, subject_id=subject_id)
 
 
 def requests_of(*, session: Session, subject_id: int) -> list[RatingRequest]:

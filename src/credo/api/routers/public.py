@@ -263,16 +263,8 @@ def _request_out(r: Any) -> RequestOut:
 
 @me_router.get("", summary="Your organisation's safety ratings, replies and requests")
 def my_ratings(subject: SubjectDep, session: SessionDep) -> dict[str, Any]:
-    appeals._organisation(session, subject.id)
-    return {
-        "ratings": service.ratings_of(session=session, subject_ids=[subject.id]).get(
-            subject.id, []
-        ),
-        "requests": [
-            _request_out(r).model_dump()
-            for r in appeals.requests_of(session=session, subject_id=subject.id)
-        ],
-    }
+    ratings, requests = appeals.own_ratings(session=session, subject_id=subject.id)
+    return {"ratings": ratings, "requests": [_request_out(r).model_dump() for r in requests]}
 
 
 @me_router.post("/{domain}/reply", status_code=201, summary="Publish a reply beside a rating")
