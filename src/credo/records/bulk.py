@@ -246,7 +246,7 @@ def _store(
         session=session, furnisher_id=furnisher_id, chunk=chunk, actor=actor, cache=cache
     )
     if accepted:
-        external_ids = [row[1] for row in chunk.rows]
+        external_ids = chunk.table()["external_id"].to_pylist()
         hooks.records_changed(session=session, furnisher_id=furnisher_id, external_ids=external_ids)
         if after_store is not None:
             after_store(session, furnisher_id, external_ids)

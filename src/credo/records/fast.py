@@ -20,18 +20,27 @@ import hashlib
 import hmac
 import json
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from itertools import repeat
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 from sqlalchemy.orm import Session
 
 from credo.catalogue import Category, FieldSpec
 from credo.core import audit, clock
-from credo.core.db import insert_rows
+from credo.core.db import (
+    bound_once,
+    copy_block,
+    copy_literal,
+    copy_text,
+    executemany,
+    insert_rows,
+)
 from credo.errors import CredoError
 from credo.records import service
 from credo.records.models import Record
@@ -47,7 +56,6 @@ from credo.records.validation import (
 from credo.subjects import service as subjects
 from credo.subjects.identifiers import get_scheme, normalise_cn_ric, ric_valid_many
 from credo.subjects.identifiers import mask as masked
-from credo.subjects.service import Identity
 
 COLUMNS = frozenset(
     {
@@ -258,19 +266,56 @@ def _take(judged: list[Any], index: pa.Array, pick: int, kind: pa.DataType) -> p
     return values.take(index)
 
 
+ROW_SCHEMA = pa.schema(
+    [
+        ("number", pa.int64()),
+        ("external_id", pa.string()),
+        ("category", pa.string()),
+        ("scheme", pa.string()),
+        ("lookup_key", pa.string()),
+        ("name", pa.string()),
+        ("occurred_on", pa.string()),
+        ("amount_minor", pa.int64()),
+        ("currency", pa.string()),
+        ("legal_basis", pa.string()),
+        ("fields", pa.string()),
+        ("content_hash", pa.string()),
+        ("kind", pa.string()),
+        ("display_id", pa.string()),
+        ("birth_date", pa.date32()),
+    ]
+)
+"""A chunk's accepted rows as columns: a :data:`StoredRow`, then the subject's identity."""
+
+IDENTITY_SCHEMA = pa.schema(
+    [
+        ("kind", pa.string()),
+        ("scheme", pa.string()),
+        ("lookup_key", pa.string()),
+        ("display_id", pa.string()),
+        ("birth_date", pa.date32()),
+    ]
+)
+
+
 @dataclass
 class Chunk:
-    """A chunk's valid rows in file order, the identities they name, and its refusals."""
+    """A chunk's valid rows in file order (columns), and its refusals.
 
-    rows: list[StoredRow] = field(default_factory=list)
-    identities: dict[tuple[str, str], Identity] = field(default_factory=dict)
+    Rows proven valid in bulk arrive as one Arrow table; rows the per-row Validator accepted
+    are added one by one; :meth:`table` gives both in file order.
+    """
+
+    accepted: pa.Table | None = None
+    slow: list[tuple[Any, ...]] = field(default_factory=list)
     refused: list[tuple[int, Any, list[RowError]]] = field(default_factory=list)
     fast: int = 0
+    _table: pa.Table | None = None
 
     def add(self, number: int, record: ValidRecord) -> None:
         identity = record.identity
-        self.identities.setdefault((identity.scheme, identity.key), identity)
-        self.rows.append(
+        self._table = None
+        self.slow.append(
             (
                 number,
                 record.external_id,
@@ -284,8 +329,38 @@ class Chunk:
                 record.legal_basis,
                 record.fields_json,
                 record.content_hash,
+                identity.kind,
+                identity.display,
+                identity.birth_date,
             )
         )
+
+    def table(self) -> pa.Table:
+        """Every accepted row, in file order (:data:`ROW_SCHEMA`)."""
+        if self._table is None:
+            parts = [] if self.accepted is None else [self.accepted]
+            if self.slow:
+                columns = list(zip(*self.slow, strict=True))
+                parts.append(
+                    pa.Table.from_arrays(
+                        [pa.array(c, f.type) for c, f in zip(columns, ROW_SCHEMA, strict=True)],
+                        schema=ROW_SCHEMA,
+                    )
+                )
+            if not parts:
+                self._table = _empty(ROW_SCHEMA)
+            else:
+                both = pa.concat_tables(parts)
+                if len(parts) > 1:
+                    both = both.take(pc.sort_indices(both["number"]))
+                self._table = both.combine_chunks()
+        return self._table
+
+    @property
+    def rows(self) -> list[StoredRow]:
+        """The accepted rows as tuples, in file order."""
+        table = self.table()
+        return list(zip(*(table.column(i).to_pylist() for i in range(12)), strict=True))
 
 
 def _slow(validator: Validator, number: int, envelope: dict[str, Any] | str, chunk: Chunk) -> None:
@@ -301,6 +376,15 @@ def _slow(validator: Validator, number: int, envelope: dict[str, Any] | str, chu
         chunk.add(number, result)
 
 
+def _empty(schema: pa.Schema) -> pa.Table:
+    """An empty table (``Schema.empty_table`` imports pandas: seconds on a cold start)."""
+    return pa.Table.from_arrays([pa.array([], f.type) for f in schema], schema=schema)
+
+
+_RIC = "cn_ric\x1f"
+MAX_PROVEN = 200_000  # identities kept proven across chunks (then forgotten, and proven again)
+
+
 class FastValidator:
     """Validates whole chunks: Arrow batches in bulk where it can, rows one by one otherwise."""
 
@@ -312,7 +396,10 @@ class FastValidator:
             for c in sorted(validator.permitted & set(catalogue.categories))
             if _fast_category(catalogue.categories[c])
         }
-        self._subjects: dict[str, tuple[Any, ...]] = {}  # valid identifiers seen, by pair
+        # identities proven valid, by "scheme\x1fvalue": a row of self._proven
+        self._at: dict[str, int] = {}
+        self._parts: list[pa.Table] = []
+        self._proven = _empty(IDENTITY_SCHEMA)
 
     def rows(self, rows: Sequence[tuple[int, dict[str, Any] | str]]) -> Chunk:
         """A chunk of envelopes (JSONL), validated row by row."""
@@ -323,79 +410,100 @@ class FastValidator:
 
     def batch(self, batch: pa.RecordBatch, first: int) -> Chunk:
         """A columnar chunk whose first row is row number ``first`` of the file."""
-        ok: list[bool] = [False] * batch.num_rows
-        fast: dict[int, StoredRow] = {}
         chunk = Chunk()
-        if self.categories and batch.num_rows and _fits(batch):
-            fast = self._judge(batch, first, chunk)
-        for index in range(batch.num_rows):
-            ok[index] = index in fast
-        slow = [i for i, good in enumerate(ok) if not good]
-        envelopes = iter(batch.take(pa.array(slow, pa.int64())).to_pylist()) if slow else iter(())
-        rows = chunk.rows
-        for index, good in enumerate(ok):
-            if good:
-                rows.append(fast[index])
-            else:
-                _slow(self.validator, first + index, from_columns(next(envelopes)), chunk)
-        chunk.fast = len(fast)
+        size = batch.num_rows
+        if self.categories and size and _fits(batch):
+            chunk.accepted = self._judge(batch, first)
+            chunk.fast = chunk.accepted.num_rows
+        taken = np.zeros(size, np.bool_)
+        if chunk.accepted is not None:
+            taken[np.asarray(chunk.accepted["number"]) - first] = True
+        slow = np.flatnonzero(~taken)
+        if len(slow):
+            envelopes = batch.take(pa.array(slow, pa.int64())).to_pylist()
+            for index, envelope in zip(slow.tolist(), envelopes, strict=True):
+                _slow(self.validator, first + index, from_columns(envelope), chunk)
         return chunk
 
-    def _prove_ric(self, pairs: pa.Array) -> None:
-        """Prove a chunk's new ``cn_ric`` identifiers in one vectorised pass (check digits,
-        province, birth date), the HMAC once per distinct number; the rest stay for
-        ``Validator.identity`` (which alone refuses)."""
-        scheme = get_scheme("cn_ric")
-        if scheme.normalise is not normalise_cn_ric or scheme.kind != "person":
-            return
-        seen = self._subjects
-        prefix = "cn_ric\x1f"
-        new = [
-            p[len(prefix) :]
-            for p in pc.unique(pairs).to_pylist()
-            if p is not None and p.startswith(prefix) and p not in seen
-        ]
-        if len(seen) + len(new) > 200_000:
-            seen.clear()
-        secret, digest = self.validator.secret, hmac.digest
-        for number, born in zip(new, ric_valid_many(new, today=self.validator.today), strict=True):
-            if born is not None:
-                key = digest(secret, b"cn_ric:" + number.encode(), "sha256").hex()
-                identity = Identity("cn_ric", "person", key, masked(number), born)
-                seen[prefix + number] = (True, "person", "cn_ric", key, identity)
+    def _subjects(self, pairs: pa.Array) -> pa.Array:
+        """Each row's identity as a row of ``self._proven`` (null: not proven here).
 
-    def _judge(self, batch: pa.RecordBatch, first: int, chunk: Chunk) -> dict[int, StoredRow]:
-        """Rows proven valid, by index in the batch, with their stored values."""
+        Each distinct "scheme\\x1fvalue" pair is looked up once; new ``cn_ric`` numbers
+        are proven in one vectorised pass (check digits, province, birth date) with the HMAC
+        once per number, other pairs by ``Validator.identity``; a pair neither proves stays
+        null and its rows go to the Validator (which alone refuses).
+        """
+        if len(self._at) > MAX_PROVEN:
+            self._at, self._parts = {}, []
+            self._proven = _empty(IDENTITY_SCHEMA)
+        distinct = pc.unique(pairs)
+        listed = distinct.to_pylist()
+        get = self._at.get
+        at = [get(p) for p in listed] if listed else []
+        new = [p for p, a in zip(listed, at, strict=True) if a is None and p is not None]
+        if new:
+            self._prove(new)
+            at = [get(p) for p in listed]
+        return pa.array(at, pa.int64()).take(pc.index_in(pairs, value_set=distinct))
+
+    def _prove(self, pairs: list[str]) -> None:
+        validator = self.validator
+        scheme = get_scheme("cn_ric")
+        fast_ric = scheme.normalise is normalise_cn_ric and scheme.kind == "person"
+        numbers = [p[len(_RIC) :] for p in pairs if fast_ric and p.startswith(_RIC)]
+        born = ric_valid_many(numbers, today=validator.today)
+        proven = [(n, b) for n, b in zip(numbers, born, strict=True) if b is not None]
+        rics = {_RIC + n for n, _ in proven}
+        secret, digest = validator.secret, hmac.digest
+        columns: list[list[Any]] = [
+            ["person"] * len(proven),
+            ["cn_ric"] * len(proven),
+            [digest(secret, b"cn_ric:" + n.encode(), "sha256").hex() for n, _ in proven],
+            [masked(n) for n, _ in proven],
+            [b for _, b in proven],
+        ]
+        names = [_RIC + n for n, _ in proven]
+        for pair in pairs:
+            if pair in rics or pair.count("\x1f") != 1:
+                continue
+            try:
+                identity = validator.identity(*pair.split("\x1f"))
+            except CredoError:
+                continue
+            for column, value in zip(
+                columns,
+                (
+                    identity.kind,
+                    identity.scheme,
+                    identity.key,
+                    identity.display,
+                    identity.birth_date,
+                ),
+                strict=True,
+            ):
+                column.append(value)
+            names.append(pair)
+        if not names:
+            return
+        base = self._proven.num_rows
+        self._at.update(zip(names, range(base, base + len(names)), strict=True))
+        self._parts.append(
+            pa.Table.from_arrays(
+                [pa.array(c, f.type) for c, f in zip(columns, IDENTITY_SCHEMA, strict=True)],
+                schema=IDENTITY_SCHEMA,
+            )
+        )
+        self._proven = pa.concat_tables([self._proven, self._parts[-1]]).combine_chunks()
+
+    def _judge(self, batch: pa.RecordBatch, first: int) -> pa.Table:
+        """Rows proven valid, with their stored values (:data:`ROW_SCHEMA`, not in order)."""
         validator = self.validator
         external = _column(batch, "external_id")
         name = _column(batch, "subject_name")
         scheme, ident = _column(batch, "subject_scheme"), _column(batch, "subject_id")
-
-        identities = chunk.identities
-
-        seen = self._subjects
-
-        def subject(pair: str | None) -> tuple[Any, ...]:
-            known = seen.get(pair) if pair is not None else None
-            if known is not None:
-                identities.setdefault((known[2], known[3]), known[4])
-                return known
-            if pair is None or pair.count("\x1f") != 1:
-                return False, None, None, None
-            try:
-                identity = validator.identity(*pair.split("\x1f"))
-            except CredoError:
-                return False, None, None, None
-            identities.setdefault((identity.scheme, identity.key), identity)
-            if len(seen) > 200_000:
-                seen.clear()
-            seen[pair] = (True, identity.kind, identity.scheme, identity.key, identity)
-            return seen[pair]
-
-        pairs = pc.binary_join_element_wise(scheme, ident, "\x1f")
-        self._prove_ric(pairs)
-        index, judged = _lookup(pairs, subject)
-        subject_ok = _take(judged, index, 0, pa.bool_())
+        at = self._subjects(pc.binary_join_element_wise(scheme, ident, "\x1f"))
+        proven = self._proven
+        subject_ok = pc.is_valid(at)
 
         def occurred(value: Any) -> tuple[bool, str | None]:
             try:
@@ -430,23 +538,28 @@ class FastValidator:
         fields = pc.fill_null(_column(batch, "fields"), "{}")
         amount, currency = _column(batch, "amount"), _column(batch, "currency")
         minor = _amounts(amount, currency)
-        kind = _take(judged, index, 1, pa.string())
+        kind = proven["kind"].take(at)
         nonblank = _take(judged_bases, bases, 1, pa.bool_())
         parts: list[tuple[pa.Array, pa.Array]] = []
         for value in pc.unique(category).to_pylist():
             spec = self.categories.get(value)
             if spec is None:
                 continue
-            at = pc.indices_nonzero(
+            where = pc.indices_nonzero(
                 pc.and_kleene(pre, pc.fill_null(pc.equal(category, value), False))
             )
-            if not len(at):
+            if not len(where):
                 continue
-            text = fields.take(at)
+            text = fields.take(where)
             flat = _full(text, FLAT_OBJECT)
             good, canon = _fields(spec, pc.if_else(flat, text, "{}"))
-            checks = [flat, good, pc.is_in(kind.take(at), value_set=pa.array(spec.subject_kinds))]
-            sub_minor, sub_amount, sub_currency = minor.take(at), amount.take(at), currency.take(at)
+            checks = [
+                flat,
+                good,
+                pc.is_in(kind.take(where), value_set=pa.array(spec.subject_kinds)),
+            ]
+            sub_minor = minor.take(where)
+            sub_amount, sub_currency = amount.take(where), currency.take(where)
             if spec.amount == "required":
                 checks.append(pc.is_valid(sub_minor))
             else:
@@ -455,16 +568,15 @@ class FastValidator:
                     bare if spec.amount == "none" else pc.or_kleene(pc.is_valid(sub_minor), bare)
                 )
             if spec.legal_basis_required:
-                checks.append(nonblank.take(at))
+                checks.append(nonblank.take(where))
             ok = pc.fill_null(_all(*checks), False)
-            parts.append((pc.filter(at, ok), pc.filter(canon, ok)))
+            parts.append((pc.filter(where, ok), pc.filter(canon, ok)))
         if not parts:
-            return {}
+            return _empty(ROW_SCHEMA)
         picked = pa.chunked_array([p[0] for p in parts], pa.uint64()).combine_chunks()
         fields_json = pa.chunked_array([p[1] for p in parts], pa.string()).combine_chunks()
+        who = proven.take(at.take(picked))
         cats = category.take(picked)
-        schemes = _take(judged, index, 2, pa.string()).take(picked)
-        keys = _take(judged, index, 3, pa.string()).take(picked)
         isos = _take(judged_days, days, 1, pa.string()).take(picked)
         minors = minor.take(picked)
         currencies = pc.if_else(
@@ -472,8 +584,8 @@ class FastValidator:
         )
         content = pc.binary_join_element_wise(
             cats,
-            schemes,
-            keys,
+            who["scheme"],
+            who["lookup_key"],
             isos,
             pc.fill_null(pc.cast(minors, pa.string()), "None"),
             pc.fill_null(currencies, "None"),
@@ -483,22 +595,26 @@ class FastValidator:
         )
         sha = hashlib.sha256
         hashes = [sha(c).hexdigest() for c in content.cast(pa.binary()).to_pylist()]
-        values = zip(
-            (first + i for i in picked.to_pylist()),
-            external.take(picked).to_pylist(),
-            cats.to_pylist(),
-            schemes.to_pylist(),
-            keys.to_pylist(),
-            name.take(picked).to_pylist(),
-            isos.to_pylist(),
-            minors.to_pylist(),
-            currencies.to_pylist(),
-            _column(batch, "legal_basis").take(picked).to_pylist(),
-            fields_json.to_pylist(),
-            hashes,
-            strict=True,
+        return pa.Table.from_arrays(
+            [
+                pc.add(pc.cast(picked, pa.int64()), first),
+                external.take(picked),
+                cats,
+                who["scheme"],
+                who["lookup_key"],
+                name.take(picked),
+                isos,
+                minors,
+                currencies,
+                _column(batch, "legal_basis").take(picked),
+                fields_json,
+                pa.array(hashes, pa.string()),
+                who["kind"],
+                who["display_id"],
+                who["birth_date"],
+            ],
+            schema=ROW_SCHEMA,
         )
-        return {row[0] - first: row for row in values}
 
 
 def _held(session: Session, furnisher_id: str, external_ids: list[str]) -> dict[str, str]:
@@ -532,6 +648,35 @@ def _held(session: Session, furnisher_id: str, external_ids: list[str]) -> dict[
         cursor.close()
 
 
+def _new_rows(
+    table: pa.Table, known: dict[str, str]
+) -> tuple[pa.Table, int, list[tuple[int, str]]]:
+    """(rows to store, duplicates, conflicts): a held external id with the same content hash
+    is a duplicate, with other content a conflict; a repeat within the chunk counts against
+    its first occurrence."""
+    external = table["external_id"]
+    if not known and pc.count_distinct(external).as_py() == table.num_rows:
+        return table, 0, []
+    keep: list[bool] = []
+    duplicates = 0
+    conflicts: list[tuple[int, str]] = []
+    for number, external_id, digest in zip(
+        table["number"].to_pylist(),
+        external.to_pylist(),
+        table["content_hash"].to_pylist(),
+        strict=True,
+    ):
+        held = known.get(external_id)
+        keep.append(held is None)
+        if held is None:
+            known[external_id] = digest
+        elif held == digest:
+            duplicates += 1
+        else:
+            conflicts.append((number, external_id))
+    return table.filter(pa.array(keep, pa.bool_())), duplicates, conflicts
+
+
 def store_chunk(
     *,
     session: Session,
@@ -546,55 +691,69 @@ def store_chunk(
     content a conflict; a repeat within the chunk counts against its first occurrence), same
     subject resolution, same row values and the same one ``records.accepted`` audit event.
     """
-    rows = chunk.rows
-    if not rows:
+    table = chunk.table()
+    if not table.num_rows:
         return 0, 0, []
-    known = _held(session, furnisher_id, [r[1] for r in rows])
-    new: list[StoredRow] = []
-    duplicates = 0
-    conflicts: list[tuple[int, str]] = []
-    for row in rows:
-        held = known.get(row[1])
-        if held is None:
-            new.append(row)
-            known[row[1]] = row[11]
-        elif held == row[11]:
-            duplicates += 1
-        else:
-            conflicts.append((row[0], row[1]))
-    if not new:
+    known = _held(session, furnisher_id, table["external_id"].to_pylist())
+    new, duplicates, conflicts = _new_rows(table, known)
+    if not new.num_rows:
         return 0, duplicates, conflicts
-    identities = chunk.identities
-    ids = subjects.resolve_many(
-        session=session,
-        identities=((identities[(r[3], r[4])], r[5]) for r in new),
-        cache=cache,
+    ids = subjects.resolve_columns(
+        session=session, rows=new.select(list(subjects.IDENTITY_COLUMNS)), cache=cache
     )
     _insert(session, furnisher_id, new, ids)
-    digest = hashlib.sha256("".join(f"{r[1]}\t{r[11]}\n" for r in new).encode()).hexdigest()
+    lines = pc.binary_join_element_wise(
+        new["external_id"].combine_chunks(), new["content_hash"].combine_chunks(), "\t"
+    )
+    listed = pa.ListArray.from_arrays(pa.array([0, new.num_rows], pa.int32()), lines)
+    text = pc.binary_join(listed, "\n")[0].as_py() + "\n"
+    digest = hashlib.sha256(text.encode()).hexdigest()
+    external = new["external_id"]
     audit.append(
         session,
-        service.RecordsAccepted(furnisher_id, len(new), new[0][1], new[-1][1], digest),
+        service.RecordsAccepted(
+            furnisher_id, new.num_rows, external[0].as_py(), external[-1].as_py(), digest
+        ),
         actor=actor,
     )
-    return len(new), duplicates, conflicts
+    return new.num_rows, duplicates, conflicts
 
 
 _ISO_PROBE = dt.date(2024, 1, 2)
+_COLUMNS = (
+    "furnisher_id, external_id, category, subject_id, occurred_on, amount_minor, currency,"
+    " legal_basis, fields, state, version, content_hash, received_at"
+)
 
 
-def _insert(
-    session: Session,
-    furnisher_id: str,
-    new: list[StoredRow],
-    ids: Mapping[tuple[str, str], int],
-) -> None:
+def _insert(session: Session, furnisher_id: str, new: pa.Table, ids: pa.Array) -> None:
+    """Insert the new rows: SQLite one ``executemany`` of tuples zipped from the columns,
+    PostgreSQL one ``COPY`` of a block formatted in Arrow (no Python object per row)."""
     table = Record.__table__
     now = clock.now()
     connection = session.connection()
     dialect = connection.dialect
+    if dialect.name == "postgresql":
+        block = copy_text(
+            [
+                copy_literal(furnisher_id),
+                new["external_id"].combine_chunks(),
+                new["category"].combine_chunks(),
+                ids,
+                new["occurred_on"].combine_chunks(),
+                new["amount_minor"].combine_chunks(),
+                new["currency"].combine_chunks(),
+                new["legal_basis"].combine_chunks(),
+                new["fields"].combine_chunks(),
+                "active",
+                "1",
+                new["content_hash"].combine_chunks(),
+                copy_literal(now.isoformat()),
+            ]
+        )
+        copy_block(session, f"COPY records ({_COLUMNS}) FROM STDIN", block, new.num_rows)
+        return
     day = table.c.occurred_on.type.bind_processor(dialect)
-    when = table.c.received_at.type.bind_processor(dialect)
     others = [
         table.c[name].type.bind_processor(dialect)
         for name in ("external_id", "category", "currency", "legal_basis", "fields")
@@ -611,53 +770,41 @@ def _insert(
             [
                 {
                     "furnisher_id": furnisher_id,
-                    "external_id": r[1],
-                    "category": r[2],
-                    "subject_id": ids[(r[3], r[4])],
-                    "occurred_on": dt.date.fromisoformat(r[6]),
-                    "amount_minor": r[7],
-                    "currency": r[8],
-                    "legal_basis": r[9],
-                    "fields": r[10],
+                    "external_id": r["external_id"],
+                    "category": r["category"],
+                    "subject_id": i,
+                    "occurred_on": dt.date.fromisoformat(r["occurred_on"]),
+                    "amount_minor": r["amount_minor"],
+                    "currency": r["currency"],
+                    "legal_basis": r["legal_basis"],
+                    "fields": r["fields"],
                     "state": "active",
                     "version": 1,
-                    "content_hash": r[11],
+                    "content_hash": r["content_hash"],
                     "received_at": now,
                 }
-                for r in new
+                for r, i in zip(new.to_pylist(), ids.to_pylist(), strict=True)
             ],
         )
         return
     # SQLite: what insert_rows would bind (ISO text is what the Date type or the driver's
-    # date adapter makes of a date).
-    received = when(now) if when is not None else now
-    if isinstance(received, dt.datetime):  # as sqlite3's datetime adapter would, once
-        received = received.isoformat(" ")
-    params = [
-        (
-            furnisher_id,
-            r[1],
-            r[2],
-            ids[(r[3], r[4])],
-            r[6],
-            r[7],
-            r[8],
-            r[9],
-            r[10],
-            r[11],
-            received,
-        )
-        for r in new
-    ]
-    raw = connection.connection.driver_connection
-    assert raw is not None
-    cursor = raw.cursor()
-    try:
-        cursor.executemany(
-            "INSERT INTO records (furnisher_id, external_id, category, subject_id, occurred_on,"
-            " amount_minor, currency, legal_basis, fields, state, version, content_hash,"
-            " received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', 1, ?, ?)",
-            params,
-        )
-    finally:
-        cursor.close()
+    # date adapter makes of a date), zipped from the columns.
+    received = bound_once(table.c.received_at, dialect, now)
+    columns = [new[c].to_pylist() for c in ("external_id", "category")]
+    params = zip(
+        repeat(furnisher_id),
+        *columns,
+        ids.to_pylist(),
+        *(
+            new[c].to_pylist()
+            for c in ("occurred_on", "amount_minor", "currency", "legal_basis", "fields")
+        ),
+        new["content_hash"].to_pylist(),
+        repeat(received),
+        strict=False,
+    )
+    executemany(
+        session,
+        f"INSERT INTO records ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', 1, ?, ?)",
+        params,
+    )

@@ -6,14 +6,18 @@ import datetime as dt
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
+from itertools import repeat
 from typing import Any
 
-from sqlalchemy import select
+import pyarrow as pa
+import pyarrow.compute as pc
+from sqlalchemy import select, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Session
 
 from credo.config import get_settings
 from credo.core import clock
+from credo.core.db import bound_once, copy_block, copy_text, executemany
 from credo.errors import NotFound
 from credo.subjects.identifiers import get_scheme, lookup_key, mask, ric_birth_date
 from credo.subjects.models import Subject
@@ -60,6 +64,12 @@ def _day(processor: Any, value: dt.date) -> Any:
     return value.isoformat() if processor is None else processor(value)
 
 
+_INSERT_SQLITE = (
+    "INSERT INTO subjects (kind, scheme, lookup_key, display_id, name, birth_date, created_at)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (scheme, lookup_key) DO NOTHING"
+)
+
+
 def _insert_new(session: Session, rows: list[tuple[Identity, str | None]]) -> None:
     """Insert subjects, skipping any (scheme, key) already stored: one statement."""
     table = Subject.__table__
@@ -88,11 +98,8 @@ def _insert_new(session: Session, rows: list[tuple[Identity, str | None]]) -> No
         )
         return
     # SQLite: the values the column types would bind, the timestamp converted once
-    when = table.c.created_at.type.bind_processor(dialect)
     day = table.c.birth_date.type.bind_processor(dialect)
-    created = when(now) if when is not None else now
-    if isinstance(created, dt.datetime):  # as sqlite3's datetime adapter would, once
-        created = created.isoformat(" ")
+    created = bound_once(table.c.created_at, dialect, now)
     params = [
         (
             i.kind,
@@ -105,17 +112,7 @@ def _insert_new(session: Session, rows: list[tuple[Identity, str | None]]) -> No
         )
         for i, name in rows
     ]
-    raw = connection.connection.driver_connection
-    assert raw is not None
-    cursor = raw.cursor()
-    try:
-        cursor.executemany(
-            "INSERT INTO subjects (kind, scheme, lookup_key, display_id, name, birth_date,"
-            " created_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (scheme, lookup_key) DO NOTHING",
-            params,
-        )
-    finally:
-        cursor.close()
+    executemany(session, _INSERT_SQLITE, params)
 
 
 def _lookup_all(
@@ -177,6 +174,113 @@ def resolve_many(
     for scheme, keys in by_scheme.items():
         _lookup_all(session, scheme, keys, found)
     return found
+
+
+IDENTITY_COLUMNS = ("scheme", "lookup_key", "kind", "display_id", "name", "birth_date")
+"""The columns :func:`resolve_columns` reads: text, but ``birth_date`` (date32)."""
+
+_PROBE = dt.date(2024, 1, 2)
+_STAGE = "credo_new_subjects"
+
+
+def resolve_columns(
+    *, session: Session, rows: pa.Table, cache: dict[tuple[str, str], int]
+) -> pa.Array:
+    """:func:`resolve_many` for Arrow columns: the subject id of each row (int64).
+
+    ``rows`` has :data:`IDENTITY_COLUMNS`, one row per record, identities already validated.
+    The identity mapping is an Arrow join: the distinct (scheme, key) pairs, their first
+    row (whose name a new subject gets, as in :func:`resolve_many`), the ids of the pairs
+    not in ``cache`` inserted and read in one statement each, then taken back per row.
+    """
+    rows = rows.combine_chunks()
+    pairs = pc.binary_join_element_wise(
+        rows["scheme"].combine_chunks(), rows["lookup_key"].combine_chunks(), "\x1f"
+    )
+    distinct = pc.unique(pairs)
+    heads = rows.take(pc.index_in(distinct, value_set=pairs))  # first row of each pair
+    keys = list(zip(heads["scheme"].to_pylist(), heads["lookup_key"].to_pylist(), strict=True))
+    ids = [cache.get(k) for k in keys]
+    missing = [i for i, found in enumerate(ids) if found is None]
+    if missing:
+        todo = heads.take(pa.array(missing, pa.int64()))
+        _insert_columns(session, todo)
+        by_scheme: dict[str, list[str]] = {}
+        for i in missing:
+            by_scheme.setdefault(keys[i][0], []).append(keys[i][1])
+        for scheme, wanted in by_scheme.items():
+            _lookup_all(session, scheme, wanted, cache)
+        for i in missing:
+            ids[i] = cache[keys[i]]
+    return pa.array(ids, pa.int64()).take(pc.index_in(pairs, value_set=distinct))
+
+
+def _insert_columns(session: Session, rows: pa.Table) -> None:
+    """Insert new subjects from Arrow columns, skipping any (scheme, key) already stored.
+
+    SQLite: one ``executemany`` of tuples zipped from the columns. PostgreSQL: one ``COPY``
+    of a pre-formatted block into a temporary table, then one ``INSERT ... SELECT ... ON
+    CONFLICT DO NOTHING`` in the rows' order.
+    """
+    table = Subject.__table__
+    now = clock.now()
+    session.flush()  # subjects added to the session count as held
+    connection = session.connection()
+    dialect = connection.dialect
+    birth = rows["birth_date"]
+    if dialect.name == "postgresql":
+        session.execute(
+            text(
+                f"CREATE TEMPORARY TABLE IF NOT EXISTS {_STAGE} (ord integer, kind text,"
+                " scheme text, lookup_key text, display_id text, name text, birth_date date)"
+                " ON COMMIT DELETE ROWS"
+            )
+        )
+        session.execute(text(f"TRUNCATE {_STAGE}"))  # a whole-file transaction reuses it
+        order = pa.array(range(rows.num_rows), pa.int64())
+        columns = [rows[c].combine_chunks() for c in ("kind", "scheme", "lookup_key")]
+        block = copy_text(
+            [order, *columns, rows["display_id"].combine_chunks(), rows["name"].combine_chunks(),
+             birth.combine_chunks()]
+        )  # fmt: skip
+        copy_block(
+            session,
+            f"COPY {_STAGE} (ord, kind, scheme, lookup_key, display_id, name, birth_date)"
+            " FROM STDIN",
+            block,
+            rows.num_rows,
+        )
+        session.execute(
+            text(
+                "INSERT INTO subjects (kind, scheme, lookup_key, display_id, name, birth_date,"
+                " created_at) SELECT kind, scheme, lookup_key, display_id, name, birth_date,"
+                f" :now FROM {_STAGE} ORDER BY ord ON CONFLICT (scheme, lookup_key) DO NOTHING"
+            ),
+            {"now": now},
+        )
+        return
+    if dialect.name != "sqlite":
+        _insert_new(session, [(_identity(r), r["name"]) for r in rows.to_pylist()])
+        return
+    day = table.c.birth_date.type.bind_processor(dialect)
+    created = bound_once(table.c.created_at, dialect, now)
+    if _day(day, _PROBE) == _PROBE.isoformat():  # ISO text: Arrow writes it so
+        births = pc.cast(birth, pa.string()).to_pylist()
+    else:
+        births = [None if b is None else _day(day, b) for b in birth.to_pylist()]
+    params = zip(
+        *(rows[c].to_pylist() for c in ("kind", "scheme", "lookup_key", "display_id", "name")),
+        births,
+        repeat(created),
+        strict=False,
+    )
+    executemany(session, _INSERT_SQLITE, params)
+
+
+def _identity(row: dict[str, Any]) -> Identity:
+    return Identity(
+        row["scheme"], row["kind"], row["lookup_key"], row["display_id"], row["birth_date"]
+    )
 
 
 def find(*, session: Session, scheme: str, value: str) -> Subject:
