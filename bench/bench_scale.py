@@ -36,28 +36,35 @@ import tempfile
 import threading
 import time
 import warnings
+from collections import Counter
 from collections.abc import Callable
 from itertools import repeat
 from pathlib import Path
 from typing import Any
 
+import duckdb
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
+import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_batch import AS_OF, synthesise
+from bench_batch import AS_OF, _days, synthesise
 from credo.batch import engines
 from credo.batch.compile import score_expr
 from credo.batch.features import features, scorecard_params
+from credo.batch.lists import derive_batches
 from credo.batch.pipeline import publish_table
+from credo.batch.snapshot import PARTITIONING, RECORD_SCHEMA, SUBJECT_SCHEMA
+from credo.lists.rules import GROUNDS
 from credo.scoring import DIMENSIONS, Scorecard
 
 warnings.simplefilter("ignore")
 CHUNK = 1_000_000
 BYTES_PER_RECORD = 40  # compressed Parquet on disk, measured at 1M subjects
 PUBLISH_CHUNK = 250_000
+ORG_BASE = 10**10
 
 
 class PeakRss:
@@ -123,20 +130,150 @@ def preflight(n: int, folder: Path, memory_gb: float) -> None:
         )
 
 
+def list_records(folder: Path, size: int, seed: int, offset: int, tag: str) -> tuple[int, pa.Table]:
+    """List facts for one chunk, in categories no score feature reads (so the scores and
+    their checksums stay those of ``synthesise`` alone): court listings on 1% of the persons'
+    case J (a fifth extended later), commendations for 0.5%, and one organisation per 50
+    persons (ids from 10^10, never scored) with a safety penalty (half of them) and four
+    inspections (half of them). Returns the record count and the organisations' rows."""
+    rng = np.random.default_rng(10_000 + seed)
+    ids = np.arange(offset + 1, offset + size + 1)
+    orgs = ORG_BASE + ids[: size // 50]
+    end = _days(AS_OF)
+    parts: list[tuple[str, np.ndarray, np.ndarray, pa.Array]] = []
+
+    def text(*pieces: Any) -> pa.Array:
+        return pc.binary_join_element_wise(
+            *[p if isinstance(p, str) else pa.array(p).cast(pa.string()) for p in pieces], ""
+        )
+
+    listed = ids[rng.random(size) < 0.01]
+    grounds = rng.choice(np.array(list(GROUNDS)), len(listed))
+    case = '{"case_number":"J","court_name":"C","ground":"'
+    parts.append(
+        (
+            "court.listing",
+            listed,
+            end - rng.integers(30, 400, len(listed)),
+            text(case, grounds, '"}'),
+        )
+    )
+    again = listed[rng.random(len(listed)) < 0.2]
+    parts.append(
+        (
+            "court.listing",
+            again,
+            np.full(len(again), end - 10),
+            text(case, np.full(len(again), "obstructing_execution"), '","term_months":12}'),
+        )
+    )
+    praised = ids[rng.random(size) < 0.005]
+    parts.append(
+        (
+            "commendation",
+            praised,
+            end - rng.integers(30, 1500, len(praised)),
+            pa.array(['{"authority":"City","level":"city","title":"Model"}'] * len(praised)),
+        )
+    )
+    fined = orgs[rng.random(len(orgs)) < 0.5]
+    severity = rng.choice(np.array(["minor", "general", "serious"]), len(fined))
+    parts.append(
+        (
+            "penalty.imposed",
+            fined,
+            end - rng.integers(30, 1500, len(fined)),
+            text(
+                '{"authority":"R","decision_number":"D',
+                fined,
+                '","domain":"food_safety","severity":"',
+                severity,
+                '"}',
+            ),
+        )
+    )
+    inspected = orgs[rng.random(len(orgs)) < 0.5]
+    for k in range(4):
+        grade = rng.choice(np.array(["A", "A", "A", "B"]), len(inspected))
+        parts.append(
+            (
+                "inspection.result",
+                inspected,
+                np.full(len(inspected), end - 90 * (4 - k)),
+                text('{"grade":"', grade, '","inspection_id":"I', inspected, f'-{k}"}}'),
+            )
+        )
+    tables, total = [], 0
+    for category, subjects, days, fields in parts:
+        k = len(subjects)
+        dates = pa.array(days.astype(np.int32), pa.int32()).cast(pa.date32())
+        month = pc.cast(pc.add(pc.multiply(pc.year(dates), 100), pc.month(dates)), pa.int32())
+        first = offset * 20 + 15 * size + total  # after the chunk's own records, before the next
+        tables.append(
+            pa.table(
+                {
+                    "record_id": pa.array(np.arange(first, first + k), pa.int64()),
+                    "subject_id": pa.array(subjects, pa.int64()),
+                    "furnisher_id": pa.array(["f"] * k, pa.string()),
+                    "category": pa.array([category] * k, pa.string()),
+                    "occurred_on": dates,
+                    "amount_minor": pa.nulls(k, pa.int64()),
+                    "fields": fields,
+                    "month": month,
+                },
+                schema=RECORD_SCHEMA,
+            )
+        )
+        total += k
+    ds.write_dataset(
+        pa.concat_tables(tables),
+        folder / "records",
+        format="parquet",
+        partitioning=PARTITIONING,
+        basename_template=tag + "lists-{i}.parquet",
+        existing_data_behavior="overwrite_or_ignore",
+        max_partitions=100_000,
+    )
+    kinds = pa.array(["organisation"] * len(orgs))
+    people = pa.table(
+        [pa.array(orgs, pa.int64()), kinds, pa.nulls(len(orgs), pa.date32())],
+        schema=SUBJECT_SCHEMA,
+    )
+    return total, people
+
+
 def population(folder: Path, n: int) -> int:
-    """Write n subjects in chunks of 1M; returns the record count."""
+    """Write n subjects in chunks of 1M (and their list facts); returns the record count.
+    With ``--data`` a complete population is kept and reused (``records.txt`` marks it)."""
+    done = folder / "records.txt"
+    if done.exists():
+        return int(done.read_text())
     records = 0
     subjects = []
     for c, start in enumerate(range(0, n, CHUNK)):
         size = min(CHUNK, n - start)
         count, _ = synthesise(folder, size, seed=c, offset=start, tag=f"c{c:03d}-")
-        records += count
-        subjects.append(folder / f"subjectsc{c:03d}-.parquet")
-    everyone = pa.concat_tables(pq.read_table(s) for s in subjects)
-    pq.write_table(everyone, folder / "subjects.parquet")
-    for s in subjects:
-        s.unlink()
+        extra, orgs = list_records(folder, size, seed=c, offset=start, tag=f"c{c:03d}-")
+        records += count + extra
+        subjects += [pq.read_table(folder / f"subjectsc{c:03d}-.parquet"), orgs]
+        (folder / f"subjectsc{c:03d}-.parquet").unlink()
+    pq.write_table(pa.concat_tables(subjects), folder / "subjects.parquet")
+    done.write_text(str(records))
     return records
+
+
+def lists(snap: engines.Snapshot) -> tuple[Counter[str], str]:
+    """Every list entry the snapshot calls for on AS_OF (``credo.batch.lists``: the engine
+    selects, ``derive`` decides), counted per list and state, with a checksum over the
+    entries (key, state, dates) that must match across engines."""
+    tally: Counter[str] = Counter()
+    entries = []
+    for batch in derive_batches(snap, AS_OF):
+        for e in batch:
+            tally[f"{e.list_id}.{e.state}"] += 1
+            entries.append(f"{e.key}|{e.state}|{e.starts_on}|{e.scheduled_end}|{e.ended_on}")
+    digest = hashlib.sha256("\n".join(sorted(entries)).encode()).hexdigest()[:16]
+    return tally, digest
 
 
 def fit(folder: Path, con: Any, snap: engines.Snapshot) -> Scorecard:
@@ -149,7 +286,7 @@ def fit(folder: Path, con: Any, snap: engines.Snapshot) -> Scorecard:
         int
     )
     params = scorecard_params()
-    return Scorecard(**params).fit(  # type: ignore[arg-type]
+    return Scorecard(**params).fit(
         frame.drop(columns="subject_id").astype("float64"), bad
     )
 
@@ -216,10 +353,15 @@ def publish(engine: Any, ids: tuple[int, int], scores_path: Path, sc: Scorecard)
     constants = (repeat(model_id), repeat(run_id), repeat(as_of), repeat(None))
     with engine.begin() as connection:
         cursor = connection.connection.driver_connection.cursor()
+        started, done = time.perf_counter(), 0
         for batch in pq.ParquetFile(scores_path).iter_batches(PUBLISH_CHUNK):
             rows = publish_table(pa.Table.from_batches([batch]), sc)
             columns = [rows.column(name).to_pylist() for name in names]
             cursor.executemany(sql, zip(*columns, *constants, strict=False))
+            done += rows.num_rows
+            if done % (40 * PUBLISH_CHUNK) == 0:
+                rate = done / (time.perf_counter() - started)
+                print(f"    published {done:,} ({rate:,.0f}/s)", flush=True)
         cursor.close()
 
 
@@ -232,15 +374,39 @@ def checksum(path: Path) -> str:
     return digest.hexdigest()[:16]
 
 
+class Figures(list[dict[str, Any]]):
+    """Each stage's figures, appended to the --json file as soon as the stage ends (a run
+    stopped later keeps them)."""
+
+    def __init__(self, path: Path | None, engine: str) -> None:
+        super().__init__()
+        self.path, self.engine = path, engine
+
+    def append(self, figure: dict[str, Any]) -> None:
+        super().append(figure)
+        if self.path is not None:
+            with self.path.open("a") as out:
+                out.write(json.dumps({**figure, "engine": self.engine}) + "\n")
+
+
 def stage(name: str, n: int, fn: Callable[[], Any], results: list[dict[str, Any]]) -> Any:
     with PeakRss() as peak:
         t = time.perf_counter()
-        value = fn()
+        try:
+            value = fn()
+        except duckdb.OutOfMemoryException as exc:
+            raise SystemExit(
+                f"{name} at {n:,} subjects needs more memory than DuckDB may use and could not "
+                f"spill it ({exc}). Raise --memory-gb or run a smaller size."
+            ) from exc
         seconds = time.perf_counter() - t
-    results.append({"stage": name, "n": n, "seconds": seconds, "peak_gib": peak.peak / 2**30})
+    load = os.getloadavg()[0]
+    results.append(
+        {"stage": name, "n": n, "seconds": seconds, "peak_gib": peak.peak / 2**30, "load": load}
+    )
     print(
         f"  {name:9s} {seconds:8.1f} s  {n / seconds:12,.0f} subjects/s  peak RSS "
-        f"{peak.peak / 2**30:5.1f} GiB (load average {os.getloadavg()[0]:.1f})",
+        f"{peak.peak / 2**30:5.1f} GiB (load average {load:.1f})",
         flush=True,
     )
     return value
@@ -257,12 +423,14 @@ def run(n: int, args: argparse.Namespace, base: Path) -> list[dict[str, Any]]:
         f"{time.perf_counter() - t:.0f} s, not timed):",
         flush=True,
     )
+    if args.engine == "spark":
+        engines.SPARK_CONF["spark.driver.memory"] = f"{args.spark_driver_gb}g"
     con = engines.connect(args.engine)
     if args.engine == "duckdb":
         con.raw_sql(f"SET memory_limit = '{args.memory_gb}GB'")
         con.raw_sql(f"SET temp_directory = '{folder / 'spill'}'")
         con.raw_sql("SET preserve_insertion_order = false")
-    results: list[dict[str, Any]] = []
+    results = Figures(args.json, args.engine)
     snap = stage(
         "read",
         n,
@@ -276,13 +444,21 @@ def run(n: int, args: argparse.Namespace, base: Path) -> list[dict[str, Any]]:
     scored = score_expr(table, sc, keep=tuple(sc.features_))
     stage("score", n, lambda: con.to_parquet(scored, folder / "scores.parquet"), results)
     print(f"  checksum (subject, score): {checksum(folder / 'scores.parquet')}", flush=True)
+    if not args.no_lists:
+        tally, digest = stage("lists", n, lambda: lists(snap), results)
+        print(f"  lists: {dict(sorted(tally.items()))}; checksum {digest}", flush=True)
     if not args.no_publish:
         engine, ids = store(folder, n)
         stage("publish", n, lambda: publish(engine, ids, folder / "scores.parquet", sc), results)
         engine.dispose()
     if args.engine == "spark":
         con.disconnect()
-    shutil.rmtree(folder, ignore_errors=True)
+    if args.data is None:
+        shutil.rmtree(folder, ignore_errors=True)
+    else:  # keep the synthetic snapshot for the next run, drop what this run wrote
+        for name in ("features.parquet", "scores.parquet", "store.db", "spill"):
+            path = folder / name
+            shutil.rmtree(path) if path.is_dir() else path.unlink(missing_ok=True)
     return results
 
 
@@ -324,6 +500,11 @@ def main() -> None:
     parser.add_argument("--engine", choices=engines.ENGINES, default="duckdb")
     parser.add_argument("--memory-gb", type=float, default=6.0)
     parser.add_argument("--no-publish", action="store_true")
+    parser.add_argument("--no-lists", action="store_true")
+    parser.add_argument("--spark-driver-gb", type=int, default=2, help="Spark local mode memory")
+    parser.add_argument(
+        "--data", type=Path, help="keep the synthetic snapshots here and reuse them (not timed)"
+    )
     parser.add_argument("--json", type=Path, help="append each stage's figures to this file")
     parser.add_argument("--chart", type=Path, help="draw the figures in --json as an SVG; no run")
     args = parser.parse_args()
@@ -333,11 +514,7 @@ def main() -> None:
         return
     with tempfile.TemporaryDirectory(prefix="credo-scale-") as tmp:
         for n in args.subjects:
-            results = run(n, args, Path(tmp))
-            if args.json:
-                with args.json.open("a") as out:
-                    for r in results:
-                        out.write(json.dumps({**r, "engine": args.engine}) + "\n")
+            run(n, args, args.data or Path(tmp))
 
 
 if __name__ == "__main__":
