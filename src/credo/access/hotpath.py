@@ -16,15 +16,16 @@ import datetime as dt
 import hmac
 import threading
 import weakref
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import ClauseElement, Engine, Select, bindparam, insert, select
+from sqlalchemy import Engine, bindparam, select
 from sqlalchemy.pool import StaticPool
 
-from credo.access import checks, parties, rules
-from credo.access.models import Inquiry, Program, RelyingParty
+from credo.access import checks, inquirylog, parties, rules
+from credo.access.driver import Statement
+from credo.access.models import Program, RelyingParty
 from credo.core import clock, credentials
 from credo.core.audit import AuditHead
 from credo.core.credentials import Credential
@@ -38,54 +39,6 @@ class Party:
     id: str
     activities: list[str]
     purposes: list[str]
-
-
-class Statement:
-    """A Core statement compiled once per dialect, run on a DBAPI connection with its
-    columns' bind and result processors (so values match what Core would give)."""
-
-    def __init__(self, statement: ClauseElement) -> None:
-        self.statement = statement
-        self._forms: dict[str, tuple[str, Sequence[str] | None, dict[str, Any], Any, Any]] = {}
-
-    def _form(self, dialect: Any) -> tuple[str, Sequence[str] | None, dict[str, Any], Any, Any]:
-        form = self._forms.get(dialect.name)
-        if form is None:
-            compiled: Any = self.statement.compile(dialect=dialect)
-            binds = {
-                name: processor
-                for name, bind in compiled.binds.items()
-                if (processor := bind.type.bind_processor(dialect)) is not None
-            }
-            # the statement with any IN list of fixed values expanded, and those values
-            given = {name: None for name, bind in compiled.binds.items() if bind.required}
-            expanded = compiled.construct_expanded_state(given)
-            statement = self.statement
-            columns = list(statement.selected_columns) if isinstance(statement, Select) else []
-            results = [column.type.result_processor(dialect, None) for column in columns]
-            names = expanded.positiontup if dialect.positional else None
-            fixed = dict(expanded.parameters)
-            form = self._forms[dialect.name] = (expanded.statement, names, fixed, binds, results)
-        return form
-
-    def rows(self, raw: Any, dialect: Any, values: Mapping[str, Any]) -> list[tuple[Any, ...]]:
-        sql, names, fixed, binds, results = self._form(dialect)
-        params = {**fixed, **values}
-        for name, processor in binds.items():
-            if params.get(name) is not None:
-                params[name] = processor(params[name])
-        cursor = raw.cursor()
-        try:
-            cursor.execute(sql, tuple(params[n] for n in names) if names is not None else params)
-            rows = cursor.fetchall() if results else []
-        finally:
-            cursor.close()
-        if any(results):
-            return [
-                tuple(v if p is None else p(v) for p, v in zip(results, row, strict=True))
-                for row in rows
-            ]
-        return [tuple(row) for row in rows]
 
 
 _head = AuditHead.__table__
@@ -106,9 +59,6 @@ _KEY = Statement(
 _PROGRAM = Statement(
     select(Program.id, Program.party_id, Program.purpose, Program.conditions, Program.active)
     .where(Program.id == bindparam("program_id"))
-)
-_INSERT = Statement(
-    insert(Inquiry).values({c.key: bindparam(c.key) for c in Inquiry.__table__.c if c.key != "id"})
 )
 _GATE = Statement(checks._GATE)
 _FACTS = Statement(checks._FACTS)
@@ -189,7 +139,7 @@ def decide(
         checked = _decide(engine, raw, token, scheme, value, program_id, limit)
         if checked is None or not isinstance(engine.pool, StaticPool):
             return None if checked is None else (checked, False)
-        _INSERT.rows(raw, engine.dialect, checked.inquiry)
+        inquirylog.INSERT.rows(raw, engine.dialect, checked.inquiry)
         raw.commit()
         return checked, True
     finally:

@@ -18,14 +18,19 @@ import threading
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import Engine, event, insert
+from sqlalchemy import Engine, bindparam, event, insert
 from sqlalchemy.orm import Session
 from sqlalchemy.pool import StaticPool
 
+from credo.access.driver import Statement
 from credo.access.models import Inquiry
 from credo.core.db import make_engine
 
 _INSERT = insert(Inquiry)
+# the writer's insert on its DBAPI connection: every column but the generated id
+INSERT = Statement(
+    insert(Inquiry).values({c.key: bindparam(c.key) for c in Inquiry.__table__.c if c.key != "id"})
+)
 _WROTE = "credo.access.wrote"
 
 
@@ -94,6 +99,19 @@ class GroupCommit:
             self._pending.append(waiter)
             self._ready.notify()
 
+    def _insert(self, rows: list[Mapping[str, Any]]) -> None:
+        """One transaction inserting ``rows`` on the writer's DBAPI connection, committed."""
+        raw = self.engine.raw_connection()
+        try:
+            try:
+                INSERT.execute_many(raw, self.engine.dialect, rows)
+                raw.commit()
+            except BaseException:
+                raw.rollback()
+                raise
+        finally:
+            raw.close()
+
     def _run(self) -> None:
         while True:
             with self._ready:
@@ -101,13 +119,11 @@ class GroupCommit:
                     self._ready.wait()
                 group, self._pending = self._pending, []
             try:
-                with self.engine.begin() as connection:
-                    connection.execute(_INSERT, [w.row for w in group])
+                self._insert([w.row for w in group])
             except Exception:  # retried alone below; errors go to each caller
                 for waiter in group:
                     try:
-                        with self.engine.begin() as connection:
-                            connection.execute(_INSERT, [waiter.row])
+                        self._insert([waiter.row])
                     except Exception as error:
                         waiter.error = error
             loops: dict[asyncio.AbstractEventLoop, list[_Waiter]] = {}
