@@ -11,7 +11,7 @@ from typing import Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
-from sqlalchemy import select, text
+from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Session
 
@@ -204,10 +204,11 @@ def resolve_columns(
     missing = [i for i, found in enumerate(ids) if found is None]
     if missing:
         todo = heads.take(pa.array(missing, pa.int64()))
-        _insert_columns(session, todo)
+        cache.update(_insert_columns(session, todo))
         by_scheme: dict[str, list[str]] = {}
         for i in missing:
-            by_scheme.setdefault(keys[i][0], []).append(keys[i][1])
+            if keys[i] not in cache:  # held before (SQLite), or stored meanwhile by another run
+                by_scheme.setdefault(keys[i][0], []).append(keys[i][1])
         for scheme, wanted in by_scheme.items():
             _lookup_all(session, scheme, wanted, cache)
         for i in missing:
@@ -215,12 +216,14 @@ def resolve_columns(
     return pa.array(ids, pa.int64()).take(pc.index_in(pairs, value_set=distinct))
 
 
-def _insert_columns(session: Session, rows: pa.Table) -> None:
-    """Insert new subjects from Arrow columns, skipping any (scheme, key) already stored.
+def _insert_columns(session: Session, rows: pa.Table) -> dict[tuple[str, str], int]:
+    """Insert new subjects from Arrow columns, skipping any (scheme, key) already stored;
+    the ids it learnt on the way (PostgreSQL: every row's; SQLite: none, look them up).
 
     SQLite: one ``executemany`` of tuples zipped from the columns. PostgreSQL: one ``COPY``
-    of a pre-formatted block into a temporary table, then one ``INSERT ... SELECT ... ON
-    CONFLICT DO NOTHING`` in the rows' order.
+    of a pre-formatted block into a temporary table, then one statement that inserts them
+    in the rows' order (``INSERT ... SELECT ... ON CONFLICT DO NOTHING RETURNING``) and
+    reads the ids of those already held.
     """
     table = Subject.__table__
     now = clock.now()
@@ -229,39 +232,10 @@ def _insert_columns(session: Session, rows: pa.Table) -> None:
     dialect = connection.dialect
     birth = rows["birth_date"]
     if dialect.name == "postgresql":
-        session.execute(
-            text(
-                f"CREATE TEMPORARY TABLE IF NOT EXISTS {_STAGE} (ord integer, kind text,"
-                " scheme text, lookup_key text, display_id text, name text, birth_date date)"
-                " ON COMMIT DELETE ROWS"
-            )
-        )
-        session.execute(text(f"TRUNCATE {_STAGE}"))  # a whole-file transaction reuses it
-        order = pa.array(range(rows.num_rows), pa.int64())
-        columns = [rows[c].combine_chunks() for c in ("kind", "scheme", "lookup_key")]
-        block = copy_text(
-            [order, *columns, rows["display_id"].combine_chunks(), rows["name"].combine_chunks(),
-             birth.combine_chunks()]
-        )  # fmt: skip
-        copy_block(
-            session,
-            f"COPY {_STAGE} (ord, kind, scheme, lookup_key, display_id, name, birth_date)"
-            " FROM STDIN",
-            block,
-            rows.num_rows,
-        )
-        session.execute(
-            text(
-                "INSERT INTO subjects (kind, scheme, lookup_key, display_id, name, birth_date,"
-                " created_at) SELECT kind, scheme, lookup_key, display_id, name, birth_date,"
-                f" :now FROM {_STAGE} ORDER BY ord ON CONFLICT (scheme, lookup_key) DO NOTHING"
-            ),
-            {"now": now},
-        )
-        return
+        return _stage(session, rows, now)
     if dialect.name != "sqlite":
         _insert_new(session, [(_identity(r), r["name"]) for r in rows.to_pylist()])
-        return
+        return {}
     day = table.c.birth_date.type.bind_processor(dialect)
     created = bound_once(table.c.created_at, dialect, now)
     if _day(day, _PROBE) == _PROBE.isoformat():  # ISO text: Arrow writes it so
@@ -275,6 +249,39 @@ def _insert_columns(session: Session, rows: pa.Table) -> None:
         strict=False,
     )
     executemany(session, _INSERT_SQLITE, params)
+    return {}
+
+
+def _stage(session: Session, rows: pa.Table, now: dt.datetime) -> dict[tuple[str, str], int]:
+    """PostgreSQL: new subjects through a staging table, three round trips in all."""
+    raw = session.connection().connection.driver_connection
+    assert raw is not None
+    with raw.cursor() as cursor:  # no parameters: one round trip for both statements
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE IF NOT EXISTS {_STAGE} (ord integer, kind text,"
+            " scheme text, lookup_key text, display_id text, name text, birth_date date)"
+            f" ON COMMIT DELETE ROWS; TRUNCATE {_STAGE}"  # a whole-file transaction reuses it
+        )
+    order = pa.array(range(rows.num_rows), pa.int64())
+    names = ("kind", "scheme", "lookup_key", "display_id", "name", "birth_date")
+    copy_block(
+        session,
+        f"COPY {_STAGE} (ord, {', '.join(names)}) FROM STDIN",
+        copy_text([order, *(rows[c] for c in names)]),
+        rows.num_rows,
+    )
+    with raw.cursor() as cursor:  # one snapshot: the join sees only subjects held before
+        cursor.execute(
+            "WITH added AS (INSERT INTO subjects (kind, scheme, lookup_key, display_id, name,"
+            " birth_date, created_at) SELECT kind, scheme, lookup_key, display_id, name,"
+            f" birth_date, %s FROM {_STAGE} ORDER BY ord ON CONFLICT (scheme, lookup_key)"
+            " DO NOTHING RETURNING scheme, lookup_key, id)"
+            " SELECT scheme, lookup_key, id FROM added UNION ALL"
+            f" SELECT s.scheme, s.lookup_key, s.id FROM {_STAGE} t JOIN subjects s"
+            " ON s.scheme = t.scheme AND s.lookup_key = t.lookup_key",
+            (now,),
+        )
+        return {(scheme, key): id_ for scheme, key, id_ in cursor.fetchall()}
 
 
 def _identity(row: dict[str, Any]) -> Identity:
