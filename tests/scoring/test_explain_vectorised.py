@@ -309,3 +309,23 @@ def test_tables_are_kept_per_model_and_rebuilt_when_it_changes(fitted, split) ->
     assert explainer_for(again) is not ex
     assert _typed(again.explain_frame(X)) == _typed(reference_explain_frame(again, X))
     assert again.explain_frame(X) != fitted.explain_frame(X)
+
+
+def test_threads_loading_the_model_per_request_get_the_same_plans(fitted, split) -> None:
+    """Reports load the model per request, in a thread pool: each finds or builds the tables."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from credo.scoring import dumps, loads
+    from credo.scoring import explainer as ex
+
+    text = dumps(fitted)
+    X = split["X_test"].head(40)
+    rows = [{k: _value(v) for k, v in X.iloc[i].items()} for i in range(len(X))]
+    expected = [
+        reference_explain_frame(fitted, X.iloc[[i]])[0]["counterfactual"] for i in range(40)
+    ]
+    ex._by_content.clear()
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        got = list(pool.map(lambda i: what_would_raise(loads(text), rows[i % 40]), range(160)))
+    assert got == [expected[i % 40] for i in range(160)]
+    assert len(ex._by_content) == 1

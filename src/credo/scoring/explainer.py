@@ -15,6 +15,7 @@ import bisect
 import hashlib
 import itertools
 import math
+import threading
 import weakref
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
@@ -32,8 +33,10 @@ if TYPE_CHECKING:
 
 #: Up to this many rows, a column's values are read one by one instead of factorized.
 SMALL = 16
-#: Entries a model's caches of sentences and plans may hold before they are emptied.
+#: Entries a model's caches of sentences and chosen plans may hold before they are emptied.
 CACHE_LIMIT = 200_000
+#: Patterns of actionable bins whose plan tables (a few kB each) a model keeps.
+PATTERN_LIMIT = 1024
 
 _copy = dict.copy
 Move = tuple[int, int, int]  # (feature position, points gained, target bin)
@@ -373,7 +376,7 @@ class Planner:
     def _choose(self, pattern: tuple[int, ...], need: int) -> list[Move]:
         tables = self.tables.get(pattern)
         if tables is None:
-            if len(self.tables) >= CACHE_LIMIT // 100:
+            if len(self.tables) >= PATTERN_LIMIT:
                 self.tables.clear()
             tables = self.tables[pattern] = [
                 _Plans(combos) for combos in _combinations(self._options(pattern))
@@ -526,6 +529,7 @@ _explainers: weakref.WeakKeyDictionary[Any, tuple[tuple[Any, ...], Explainer]] =
 #: Tables by the model's content, for a model loaded afresh per request (its JSON).
 _by_content: dict[str, Explainer] = {}
 CONTENT_LIMIT = 8
+_building = threading.Lock()
 
 
 def explainer_for(sc: Scorecard) -> Explainer:
@@ -542,13 +546,14 @@ def explainer_for(sc: Scorecard) -> Explainer:
     if held is not None and held[0] == key:
         return held[1]
     digest = _content(sc)
-    ex = _by_content.get(digest)
-    if ex is None:
-        ex = Explainer(sc)
-        if len(_by_content) >= CONTENT_LIMIT:
-            _by_content.pop(next(iter(_by_content)), None)
-        _by_content[digest] = ex
-    _explainers[sc] = (key, ex)
+    with _building:  # only on a miss: once per model object
+        ex = _by_content.get(digest)
+        if ex is None:
+            ex = Explainer(sc)
+            if len(_by_content) >= CONTENT_LIMIT:
+                _by_content.pop(next(iter(_by_content)))
+            _by_content[digest] = ex
+        _explainers[sc] = (key, ex)
     return ex
 
 
