@@ -16,8 +16,11 @@ Lua script that builds each POST body from a random subject:
   p50/p99 are wrk's, from each send.
 
 Every credo check is logged as an inquiry; the run checks that the inquiry count equals the
-answers received. ``--timing`` measures refused checks of known and unknown subjects in
-process (interleaved) and prints their medians, Mann-Whitney U and Kolmogorov-Smirnov tests.
+answers received, prints the disk's fsync latency (the floor of a durable answer) and, with
+more than one worker, how many checks a low rate limit lets through (one bucket per key
+shared by the workers, not one each). ``--timing`` measures refused checks of known and
+unknown subjects in process through ``access.hotpath`` (interleaved) and prints their
+medians, Mann-Whitney U and Kolmogorov-Smirnov tests.
 """
 
 from __future__ import annotations
@@ -248,14 +251,17 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def serve(target: str, url: str, workers: int) -> tuple[subprocess.Popen[bytes], str]:
+def serve(
+    target: str, url: str, workers: int, rate: float = 1e6, burst: int = 1_000_000
+) -> tuple[subprocess.Popen[bytes], str]:
     port = free_port()
     env = {
         **os.environ,
         "CREDO_DATABASE_URL": url,
         "PYTHONPATH": str(ROOT),
-        "CREDO_PARTY_RATE": "1000000",  # on and shared across workers, but never refusing
-        "CREDO_PARTY_BURST": "1000000",
+        # on and shared across workers; by default never refusing
+        "CREDO_PARTY_RATE": repr(rate),
+        "CREDO_PARTY_BURST": str(burst),
     }
     process = subprocess.Popen(
         [
@@ -378,6 +384,45 @@ def measure(
     }
 
 
+def rate_limit(
+    url: str, key: str, program: str, values: list[str], workers: int, folder: Path
+) -> str:
+    """With a low rate, how many checks N workers answer 200: one shared bucket per key
+    allows burst + rate x seconds, N separate ones up to N times that."""
+    rate, burst, seconds = 50.0, 50, 4
+    process, base = serve("credo", url, workers, rate, burst)
+    try:
+        got = wrk(base, lua(folder, "closed", key, program, values, 0), seconds, 8)
+    finally:
+        process.terminate()
+        process.wait(60)
+    answered = got["requests"] - got["errors"]
+    allowed = burst + rate * seconds
+    return (
+        f"rate limit {rate:.0f}/s, burst {burst}, {workers} worker(s), {seconds} s: "
+        f"{answered} answered, {got['errors']} refused (one shared bucket allows about "
+        f"{allowed:.0f}; {workers} separate ones up to {workers * allowed:.0f})"
+    )
+
+
+def fsync_floor(folder: Path, n: int = 200) -> str:
+    """The disk's fsync latency where the store lives: the floor of a durable answer."""
+    path = folder / "fsync.probe"
+    took = []
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT)
+    try:
+        for _ in range(n):
+            os.write(fd, b"x" * 4096)
+            start = time.perf_counter()
+            os.fsync(fd)
+            took.append((time.perf_counter() - start) * 1000)
+    finally:
+        os.close(fd)
+        path.unlink()
+    q = statistics.quantiles(took, n=100)
+    return f"fsync of 4 KiB here: p50 {q[49]:.1f} ms, p99 {q[98]:.1f} ms"
+
+
 def run(label: str, url: str, args: argparse.Namespace, folder: Path) -> None:
     key, program, values = populate(url, args.subjects)
     from credo.core.db import make_engine
@@ -411,6 +456,9 @@ def run(label: str, url: str, args: argparse.Namespace, folder: Path) -> None:
             f"  ratio to bare: throughput {credo['rps'] / bare['rps']:.2f}, CPU per request "
             f"{bare['cpu_ms'] / credo['cpu_ms']:.2f}"
         )
+        print(f"  {fsync_floor(folder)} (every answer waits for its inquiry's)")
+        if workers > 1:
+            print("  " + rate_limit(url, key, program, values, workers, folder))
 
 
 def timing(url: str, args: argparse.Namespace) -> None:
@@ -418,15 +466,14 @@ def timing(url: str, args: argparse.Namespace) -> None:
     from scipy import stats
     from tests.api.helpers import make_ric
 
-    from credo.access import checks, parties
-    from credo.core.db import make_engine, session_factory
+    from credo.access import hotpath
+    from credo.core.db import make_engine
     from credo.errors import Forbidden
 
     key, program, values = populate(url, args.subjects)
     engine = make_engine(url)
     with engine.begin() as conn:
         conn.execute(text("DELETE FROM consents"))  # everyone known, no one consenting
-    factory = session_factory(engine)
     rng = random.Random(11)
     unknown = [make_ric(rng) for _ in range(args.subjects)]
     times: dict[str, list[float]] = {"known": [], "unknown": []}
@@ -434,18 +481,14 @@ def timing(url: str, args: argparse.Namespace) -> None:
     rng.shuffle(order)
     for i, who in enumerate(["known", "unknown"] * 50 + order):
         value = rng.choice(values if who == "known" else unknown)
-        with factory() as s:
-            party = parties.authenticate(session=s, token=key)
-            start = time.perf_counter_ns()
-            try:
-                checks.eligibility(
-                    session=s, party=party, scheme="cn_ric", value=value, program_id=program
-                )
-            except Forbidden:
-                pass
-            else:
-                raise AssertionError("a check without consent was answered")
-            took = (time.perf_counter_ns() - start) / 1000
+        start = time.perf_counter_ns()
+        try:  # the path that serves: authentication from the cache, the gate, no answer
+            hotpath.decide(engine, key, "cn_ric", value, program, lambda _party: None)
+        except Forbidden:
+            pass
+        else:
+            raise AssertionError("a check without consent was answered")
+        took = (time.perf_counter_ns() - start) / 1000
         if i >= 100:  # the first 100 warm up
             times[who].append(took)
     engine.dispose()

@@ -6,7 +6,7 @@ from fastapi import FastAPI
 from sqlalchemy import Engine
 
 from credo import __version__, web
-from credo.api import errors, limits
+from credo.api import admission, errors, limits
 from credo.api.routers import access, integrity, lists, meta, notices, records, rights
 from credo.api.routers import audit as audit_routes
 from credo.api.routers import public as public_routes
@@ -40,6 +40,8 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     app.include_router(public_routes.router)
     app.include_router(public_routes.me_router)
     app.include_router(public_routes.admin_router)
+    # innermost: requests past the pool's connections wait on the loop (api/admission.py)
+    admission.install(app, engine, reserved=access.reserved(engine))
     public_routes.install(app)
     access.install(app)  # the checks' fast path, inside the guard that limits
     web.install(app)

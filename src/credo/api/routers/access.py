@@ -108,17 +108,26 @@ def _decide(state: Any, token: str | None, decide: Decide) -> tuple[checks.Check
 
 
 def _slots(state: Any) -> asyncio.Semaphore:
-    """How many checks may hold a store connection at once: the pool's kept connections.
-    The rest wait on the loop, holding neither a thread nor a connection (more at once
-    only opened and closed overflow connections, about a third of a check's CPU on
-    PostgreSQL)."""
+    """How many checks may hold a store connection at once on a server store: the pool's
+    kept connections. The rest wait on the loop, holding neither a thread nor a connection
+    (more at once only opened and closed overflow connections, about a third of a check's
+    CPU on PostgreSQL)."""
     slots: asyncio.Semaphore | None = getattr(state, "check_slots", None)
     if slots is None:
-        pool = state.engine.pool
-        slots = state.check_slots = asyncio.Semaphore(
-            max(1, pool.size()) if isinstance(pool, QueuePool) else 8
-        )
+        slots = state.check_slots = asyncio.Semaphore(_kept(state.engine))
     return slots
+
+
+def _kept(engine: Any) -> int:
+    pool = engine.pool
+    return max(1, pool.size()) if isinstance(pool, QueuePool) else 8
+
+
+def reserved(engine: Any) -> int:
+    """Store connections held outside the app's admission (``api/admission.py``): one on
+    the event loop (a check on SQLite, the public 304 path), and the checks' ``_slots``
+    on a server store."""
+    return 1 if engine.dialect.name == "sqlite" else 1 + _kept(engine)
 
 
 async def _answer(state: Any, work: Callable[[], tuple[checks.Checked, bool]]) -> checks.Decision:
