@@ -54,9 +54,18 @@ def test_checkpoint_and_proofs_verify() -> None:
         body = client.get("/v1/audit/proof/consistency?first=37&second=42").json()
         proof = [bytes.fromhex(p) for p in body["proof"]]
         assert merkle.verify_consistency(37, 42, root, bytes.fromhex(later["root_hash"]), proof)
-        for bad in ("inclusion?seq=5&size=99", "inclusion?seq=9&size=3", "inclusion?seq=0&size=3",
-                    "consistency?first=9&second=3", "consistency?first=1&second=99"):  # fmt: skip
-            assert client.get(f"/v1/audit/proof/{bad}").status_code == 422, bad
+        refused = {
+            "inclusion?seq=5&size=99": "size=99 is larger than the log (42 entries)",
+            "inclusion?seq=5&size=3": "seq=5 is not in a tree of size 3",
+            "inclusion?seq=0&size=3": None,
+            "consistency?first=9&second=3": "first=9 is larger than second=3",
+            "consistency?first=1&second=99": "second=99 is larger than the log (42 entries)",
+        }
+        for bad, message in refused.items():
+            answer = client.get(f"/v1/audit/proof/{bad}")
+            assert answer.status_code == 422, bad
+            if message is not None:
+                assert answer.json()["error"]["message"] == message, bad
 
 
 def test_cli_verify_catches_a_rewritten_history(tmp_path: object) -> None:

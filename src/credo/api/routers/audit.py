@@ -48,21 +48,15 @@ class ConsistencyProof(BaseModel):
     proof: list[str]
 
 
-def _leaves(session: SessionDep, within: tuple[str, int], size: tuple[str, int]) -> list[bytes]:
-    """The leaf hashes of the tree of ``size`` entries, refused naming the field when ``within``
-    (an entry or an older size, as ``(field, value)``) exceeds it or the log is shorter."""
-    (inner, wanted), (outer, total) = within, size
-    if wanted > total:
+def _leaves(session: SessionDep, *, size: int, field: str) -> list[bytes]:
+    """The leaf hashes of the first ``size`` entries, refused naming ``field`` when the log is
+    shorter."""
+    leaves = audit.leaf_hashes(session, size)
+    if len(leaves) < size:
         raise InvalidInput(
-            f"{inner}={wanted} is larger than {outer}={total}",
-            details=[{"field": inner, "value": wanted, "reason": f"must be <= {outer}"}],
-        )
-    leaves = audit.leaf_hashes(session, total)
-    if len(leaves) < total:
-        raise InvalidInput(
-            f"{outer}={total} is larger than the log ({len(leaves)} entries)",
+            f"{field}={size} is larger than the log ({len(leaves)} entries)",
             code="tree_too_small",
-            details=[{"field": outer, "value": total, "reason": "beyond the log's size"}],
+            details=[{"field": field, "value": size, "reason": "beyond the log's size"}],
         )
     return leaves
 
@@ -94,7 +88,12 @@ def inclusion(
     seq: Annotated[int, Query(ge=1, le=2**62, description="Entry number (1-based).")],
     size: Annotated[int, Query(ge=1, le=2**62, description="Tree size (a checkpoint's).")],
 ) -> InclusionProof:
-    leaves = _leaves(session, ("seq", seq), ("size", size))
+    if seq > size:
+        raise InvalidInput(
+            f"seq={seq} is not in a tree of size {size}",
+            details=[{"field": "seq", "value": seq, "reason": "must be <= size"}],
+        )
+    leaves = _leaves(session, size=size, field="size")
     proof = merkle.inclusion_proof(seq - 1, leaves)
     return InclusionProof(
         seq=seq,
@@ -112,7 +111,12 @@ def consistency(
     first: Annotated[int, Query(ge=1, le=2**62, description="The older tree size.")],
     second: Annotated[int, Query(ge=1, le=2**62, description="The newer tree size.")],
 ) -> ConsistencyProof:
-    leaves = _leaves(session, ("first", first), ("second", second))
+    if first > second:
+        raise InvalidInput(
+            f"first={first} is larger than second={second}",
+            details=[{"field": "first", "value": first, "reason": "must be <= second"}],
+        )
+    leaves = _leaves(session, size=second, field="second")
     return ConsistencyProof(
         first=first,
         second=second,
