@@ -128,6 +128,61 @@ def test_an_opted_in_subject_hears_of_every_inquiry_and_of_consents_ending(
     assert worker.sweep() == 0
 
 
+def test_a_sweep_counts_subjects_notified_and_builds_nothing_twice(
+    client: TestClient, factory: sessionmaker[Session], bank: dict[str, Any]
+) -> None:
+    from sqlalchemy import event
+
+    from credo.access import notify
+    from credo.notices.models import Notice, NoticePreference
+
+    clock.freeze(T0)
+    post(client, idp(factory), verification())  # the subject has an e-mail address too
+    post(client, bank, repayment("r-1"))
+    sid = subject_id(factory)
+    with factory() as s, s.begin():
+        party, _ = parties.add(
+            session=s, name="Car Rental", activities=[], purposes=["fast_checkout"]
+        )
+        program = parties.add_program(
+            session=s, party=party, name="no deposit", purpose="fast_checkout",
+            benefit="no deposit", conditions=[{"score_at_least": 600}],
+        )  # fmt: skip
+        consent = consents.grant(
+            session=s, subject_id=sid, program_id=program.id,
+            expires_on=T0.date() + dt.timedelta(days=5),
+        )  # fmt: skip
+        s.add(NoticePreference(subject_id=sid, inquiries=True, updated_at=T0))
+        s.add(Inquiry(
+            decision_id="dec_1", at=T0, party_id=party.id, subject_id=sid,
+            kind="eligibility", purpose="fast_checkout", program_id=program.id,
+            consent_id=consent.id, answer=True, reason="ok", inputs="{}",
+        ))  # fmt: skip
+    with factory() as s, s.begin():
+        assert [sweep(s) for sweep in notify.SWEEPS] == [1, 1]  # one subject each, two channels
+        rows = s.scalars(select(Notice.idempotency_key).where(Notice.recipient_id == str(sid)))
+        assert {k for k in rows if k.startswith(("consent/", "inquiry/"))} == {
+            f"consent/{consent.id}/expiring/inbox", f"consent/{consent.id}/expiring/email",
+            "inquiry/dec_1/inbox", "inquiry/dec_1/email",
+        }  # fmt: skip
+    statements: list[str] = []
+
+    def executed(conn: Any, cursor: Any, statement: str, *rest: Any) -> None:
+        statements.append(statement)
+
+    with factory() as s, s.begin():
+        engine = s.get_bind()
+        event.listen(engine, "before_cursor_execute", executed)
+        try:
+            assert [sweep(s) for sweep in notify.SWEEPS] == [0, 0]
+        finally:
+            event.remove(engine, "before_cursor_execute", executed)
+    # swept again, each sweep selects its rows and the keys already held: no program looked up,
+    # no address, nothing written
+    assert len(statements) == 4, statements
+    assert all(q.lstrip().startswith("SELECT") for q in statements), statements
+
+
 def test_a_decided_review_is_noticed(
     client: TestClient, factory: sessionmaker[Session], bank: dict[str, Any]
 ) -> None:

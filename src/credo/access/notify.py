@@ -2,14 +2,16 @@
 
 Both are sweeps the worker runs every few seconds rather than writes on the check's hot
 path (inquiries are group-committed outside the request's session). Each notice's
-idempotency key names its consent or inquiry and ``outbox.notify_subjects`` skips keys
-already written, so a sweep repeated, or run by two workers, writes nothing twice.
+idempotency key names its consent or inquiry; a sweep looks up the keys already in the
+outbox first (one query) and builds notices only for the others, so a sweep repeated, or run
+by two workers, builds and writes nothing twice.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar, cast
 
 from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
@@ -22,6 +24,25 @@ from credo.notices.models import NoticePreference
 from credo.notices.texts import activities
 
 LOOKBACK = dt.timedelta(days=2)
+
+Row = TypeVar("Row")
+
+
+def _notify_new(
+    session: Session,
+    rows: Sequence[Row],
+    key: Callable[[Row], str],
+    notice: Callable[[Row, str], tuple[int, str, dict[str, Any], str]],
+) -> int:
+    """Notify the subject of each row whose key is not in the outbox yet, building only those
+    notices; the notices sent (one per subject and event, whatever its channels)."""
+    keys = [key(row) for row in rows]
+    held = outbox.known_keys(session, [f"{k}/inbox" for k in keys])
+    notices = [
+        notice(row, k) for row, k in zip(rows, keys, strict=True) if f"{k}/inbox" not in held
+    ]
+    outbox.notify_subjects(session=session, notices=notices)
+    return len(notices)
 
 
 def _program_name(session: Session, scope: str) -> str | None:
@@ -42,8 +63,8 @@ def _expiring(session: Session, consent: Consent, party: str | None) -> dict[str
 
 
 def consent_notices(session: Session) -> int:
-    """Tell subjects their consents end within ``CREDO_CONSENT_NOTICE_DAYS``; the notices
-    written (``outbox.notify_subjects`` skips those written before)."""
+    """Tell subjects their consents end within ``CREDO_CONSENT_NOTICE_DAYS``; the subjects
+    notified (each consent once, however often the sweep runs)."""
     today = clock.today()
     until = today + dt.timedelta(days=get_settings().consent_notice_days)
     rows = session.execute(
@@ -56,11 +77,12 @@ def consent_notices(session: Session) -> int:
             Consent.expires_on <= until,
         )
     ).all()
-    notices = [
-        (c.subject_id, "consent.expiring", _expiring(session, c, party), f"consent/{c.id}/expiring")
-        for c, party in rows
-    ]
-    return outbox.notify_subjects(session=session, notices=notices)
+    return _notify_new(
+        session,
+        rows,
+        lambda row: f"consent/{row[0].id}/expiring",
+        lambda row, key: (row[0].subject_id, "consent.expiring", _expiring(session, *row), key),
+    )
 
 
 def question_text(kind: str, activity: str | None, program: str | None) -> str:
@@ -86,7 +108,8 @@ def _asked(session: Session, inquiry: Inquiry, party: str) -> dict[str, Any]:
 
 
 def inquiry_notices(session: Session) -> int:
-    """ "Someone checked your file" for subjects who opted in; the notices written."""
+    """ "Someone checked your file" for subjects who opted in; the subjects notified (each
+    inquiry once)."""
     since = clock.now() - LOOKBACK
     rows = session.execute(
         select(Inquiry, RelyingParty.name)
@@ -98,12 +121,12 @@ def inquiry_notices(session: Session) -> int:
         )
         .order_by(Inquiry.id)
     ).all()
-    notices = [
-        (i.subject_id, "inquiry.made", _asked(session, i, party), f"inquiry/{i.decision_id}")
-        for i, party in rows
-        if i.subject_id is not None
-    ]
-    return outbox.notify_subjects(session=session, notices=notices)
+    return _notify_new(
+        session,
+        [(i, party) for i, party in rows if i.subject_id is not None],
+        lambda row: f"inquiry/{row[0].decision_id}",
+        lambda row, key: (cast(int, row[0].subject_id), "inquiry.made", _asked(session, *row), key),
+    )
 
 
 SWEEPS = (consent_notices, inquiry_notices)
