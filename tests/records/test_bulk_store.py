@@ -137,3 +137,27 @@ def test_fast_chunk_is_in_file_order_with_slow_rows_between() -> None:
     assert 0 < chunk.fast < len(envelopes)  # both paths were taken
     assert [r[0] for r in chunk.rows] == [10, 11, 12, 13, 14]
     assert [r[1] for r in chunk.rows] == [f"r-{i}" for i in range(1, 6)]
+
+
+def test_copy_text_escapes_what_copy_reads_specially() -> None:
+    """COPY text format: backslash, newline, CR and tab escaped, null as \\N, numbers and
+    dates as PostgreSQL reads them, constants repeated on every row."""
+    import datetime as dt
+
+    from credo.core.db import copy_text
+
+    block = copy_text(
+        [
+            pa.array(["a\\b", "c\nd\re\tf", None, "plain"]),
+            pa.array([1, None, -3, 4], pa.int64()),
+            pa.array([dt.date(2024, 1, 2), None, dt.date(999, 12, 31), dt.date(2026, 1, 1)]),
+            "k\t1",
+        ]
+    )
+    assert bytes(block).decode().split("\n") == [
+        "a\\\\b\t1\t2024-01-02\tk\\t1",
+        "c\\nd\\re\\tf\t\\N\t\\N\tk\\t1",
+        "\\N\t-3\t0999-12-31\tk\\t1",
+        "plain\t4\t2026-01-01\tk\\t1",
+        "",
+    ]

@@ -152,8 +152,8 @@ def copy_text(columns: Sequence[pa.Array | pa.ChunkedArray | str]) -> memoryview
             text = pc.cast(column, pa.string())
         elif pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
             text = column.cast(pa.string())
-            for plain, escaped in _COPY_ESCAPES:
-                if pc.any(pc.match_substring(text, plain)).as_py():
+            if pc.any(pc.match_substring_regex(text, "[\\\\\n\r\t]")).as_py():
+                for plain, escaped in _COPY_ESCAPES:  # rare: one pass to find, then these
                     text = pc.replace_substring(text, plain, escaped)
         else:
             raise TypeError(f"copy_text: no COPY text for Arrow type {column.type}")
