@@ -25,6 +25,16 @@ def test_every_setting_has_help_text() -> None:
     assert all(f.description for f in Settings.model_fields.values())
 
 
+def test_setting_help_is_one_line_of_text() -> None:
+    """Docstrings wrap; the help text they become (and the JSON schema) does not."""
+    wrapped = {name: f.description for name, f in Settings.model_fields.items()
+               if f.description != " ".join((f.description or "").split())}
+    assert not wrapped, wrapped
+    schema = Settings.model_json_schema()["properties"]
+    assert not [n for n, p in schema.items() if "\n" in p["description"]]
+    assert "so a crash loses at most" in schema["ingest_chunk"]["description"]
+
+
 def _commands(app: typer.Typer, prefix: str = "credo") -> list[str]:
     names = [f"{prefix} {c.name or c.callback.__name__}" for c in app.registered_commands
              if c.callback is not None]

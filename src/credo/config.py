@@ -1,8 +1,9 @@
 """Settings: one pydantic-settings object, read from ``CREDO_*`` variables when asked for.
 
 Nothing is read at import time; call :func:`get_settings`. Every field carries its help text
-as the docstring under it (pydantic's ``use_attribute_docstrings``), and ``tests/test_docs.py``
-fails when one is missing or the setting is not in ``docs/settings.md``.
+as the docstring under it (pydantic's ``use_attribute_docstrings``; its wrapped lines are
+joined into one line after the class is built), and ``tests/test_docs.py`` fails when one is
+missing or the setting is not in ``docs/settings.md``.
 """
 
 from __future__ import annotations
@@ -163,6 +164,18 @@ class Settings(BaseSettings):
 
     port: int = 8000
     """Port `credo serve` listens on."""
+
+
+def _one_line_descriptions(model: type[BaseSettings]) -> None:
+    """Join the wrapped lines of each field's docstring into one line of help text, as the
+    descriptions were before they moved to docstrings, and rebuild the model's JSON schema."""
+    for field in model.model_fields.values():
+        if field.description:
+            field.description = " ".join(field.description.split())
+    model.model_rebuild(force=True)
+
+
+_one_line_descriptions(Settings)
 
 
 @lru_cache(maxsize=1)
