@@ -329,3 +329,19 @@ def test_threads_loading_the_model_per_request_get_the_same_plans(fitted, split)
         got = list(pool.map(lambda i: what_would_raise(loads(text), rows[i % 40]), range(160)))
     assert got == [expected[i % 40] for i in range(160)]
     assert len(ex._by_content) == 1
+
+
+@pytest.mark.parametrize("n", [5, 40])
+def test_nullable_and_category_columns_explain_as_the_reference_does(fitted, split, n) -> None:
+    """Columns of pandas' own dtypes take the value-by-value path on either side of SMALL."""
+    X = split["X_test"].head(n).copy()
+    numeric = [fb.name for fb in fitted.bins_ if fb.kind == "numerical"]
+    text = [fb.name for fb in fitted.bins_ if fb.kind != "numerical"]
+    X[numeric[0]] = X[numeric[0]].astype("Int64")
+    X.loc[::3, numeric[0]] = pd.NA
+    X[numeric[1]] = X[numeric[1]].astype("Float64")
+    X.loc[1::4, numeric[1]] = pd.NA
+    X[text[0]] = X[text[0]].astype("category")
+    X[text[1]] = X[text[1]].astype(object)
+    X.loc[2::5, text[1]] = None
+    assert _typed(fitted.explain_frame(X)) == _typed(reference_explain_frame(fitted, X))
