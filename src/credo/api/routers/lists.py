@@ -66,8 +66,9 @@ def apply_repair(
     repair = repairs.apply(
         session=session,
         subject_id=subject.id,
+        entry_id=body.entry_id,
+        statement=body.statement,
         decision_days=settings.repair_decision_days,
-        **body.model_dump(),
     )
     return _repair(repair)
 

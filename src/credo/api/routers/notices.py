@@ -53,7 +53,7 @@ class Preferences(BaseModel):
 
 class SigninRequestIn(BaseModel):
     scheme: str = Field(max_length=32, description="Identifier scheme, e.g. cn_ric")
-    identifier: str = Field(alias="id", max_length=64, description="Your identifier")
+    id: str = Field(max_length=64, description="Your identifier")
     email: str = Field(max_length=254, description="The e-mail address an identity check confirmed")
 
 
@@ -95,7 +95,13 @@ def signin_link(
 ) -> SigninAnswer | JSONResponse:
     """The same answer whether or not the identifier and address are on file together."""
     try:
-        answer = signin.request_link(session=session, settings=settings, **body.model_dump())
+        answer = signin.request_link(
+            session=session,
+            settings=settings,
+            scheme=body.scheme,
+            identifier=body.id,
+            email=body.email,
+        )
     except signin.RateLimited as exc:
         return JSONResponse(
             error_body(exc.code, exc.message, exc.details),

@@ -322,7 +322,13 @@ def decide(
     _: OperatorDep,
     session: SessionDep,
 ) -> RequestOut:
-    row = appeals.decide(session=session, request_id=request_id, **body.model_dump())
+    row = appeals.decide(
+        session=session,
+        request_id=request_id,
+        outcome=body.outcome,
+        rating=body.rating,
+        note=body.note,
+    )
     return _request_out(row)
 
 

@@ -51,7 +51,11 @@ def open_dispute(
     """The record is marked disputed at once; its furnisher must answer by the deadline."""
     return _dispute(
         disputes.open_dispute(
-            session=session, subject_id=subject.id, days=settings.dispute_days, **body.model_dump()
+            session=session,
+            subject_id=subject.id,
+            record_id=body.record_id,
+            reason=body.reason,
+            days=settings.dispute_days,
         )
     )
 
@@ -64,7 +68,9 @@ def my_disputes(subject: SubjectDep, session: SessionDep) -> list[DisputeOut]:
 @me_router.post("/statements", status_code=201, summary="Attach a statement to one of your records")
 def attach_statement(body: StatementIn, subject: SubjectDep, session: SessionDep) -> StatementOut:
     """Your right of reply: shown wherever the record is shown (500 characters at most)."""
-    said = statements.attach(session=session, subject_id=subject.id, **body.model_dump())
+    said = statements.attach(
+        session=session, subject_id=subject.id, record_id=body.record_id, text=body.text
+    )
     return StatementOut.model_validate(said, from_attributes=True)
 
 
@@ -80,7 +86,9 @@ def my_report(subject: SubjectDep, session: SessionDep) -> SubjectReport:
     "/reviews", status_code=201, summary="Ask for human review of an adverse decision"
 )
 def request_review(body: ReviewIn, subject: SubjectDep, session: SessionDep) -> ReviewOut:
-    review = reviews.request(session=session, subject_id=subject.id, **body.model_dump())
+    review = reviews.request(
+        session=session, subject_id=subject.id, decision_id=body.decision_id, reason=body.reason
+    )
     return ReviewOut(**reviews.describe(review))
 
 
@@ -172,6 +180,21 @@ def answer_proof(
     return _decide_proof(session, proof_id, body, furnisher.id)
 
 
+@admin_router.get("/reviews", summary="Open human reviews with their inputs")
+def review_queue(_operator: OperatorDep, session: SessionDep) -> list[dict[str, Any]]:
+    return reviews.queue(session=session)
+
+
+@admin_router.post("/reviews/{review_id}", summary="Record a review's outcome")
+def decide_review(
+    review_id: IdPath, body: ReviewDecision, _operator: OperatorDep, session: SessionDep
+) -> ReviewOut:
+    review = reviews.decide(
+        session=session, review_id=review_id, outcome=body.outcome, note=body.note
+    )
+    return ReviewOut(**reviews.describe(review))
+
+
 @admin_router.get("/proofs", summary="Proofs their furnishers did not answer by the deadline")
 def operator_proofs(_operator: OperatorDep, session: SessionDep) -> list[ProofOut]:
     return _proofs(proofs.queue(session=session, furnisher_id=None))
@@ -184,19 +207,6 @@ def decide_proof(
     proof_id: IdPath, body: ProofDecision, _operator: OperatorDep, session: SessionDep
 ) -> ProofOut:
     return _decide_proof(session, proof_id, body, None)
-
-
-@admin_router.get("/reviews", summary="Open human reviews with their inputs")
-def review_queue(_operator: OperatorDep, session: SessionDep) -> list[dict[str, Any]]:
-    return reviews.queue(session=session)
-
-
-@admin_router.post("/reviews/{review_id}", summary="Record a review's outcome")
-def decide_review(
-    review_id: IdPath, body: ReviewDecision, _operator: OperatorDep, session: SessionDep
-) -> ReviewOut:
-    review = reviews.decide(session=session, review_id=review_id, **body.model_dump())
-    return ReviewOut(**reviews.describe(review))
 
 
 @party_router.get(
