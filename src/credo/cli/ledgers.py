@@ -98,7 +98,7 @@ def register(app: typer.Typer) -> None:
     """Add the ``ledgers`` command group to the credo CLI."""
     ledgers_app = group(app, "ledgers", "City point-ledger policies and balances.")
 
-    @ledgers_app.command("validate")
+    @command(ledgers_app, "validate")
     def validate(
         file: str = typer.Argument(..., help="Policy file (TOML)."),
         as_json: bool = json_option(),

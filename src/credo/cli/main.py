@@ -43,7 +43,7 @@ def init() -> None:
     console.print(f"store ready at {url}")
 
 
-@app.command()
+@command(app)
 def serve(
     host: str = typer.Option(None, help="Address to listen on (default CREDO_HOST)."),
     port: int = typer.Option(None, help="Port to listen on (default CREDO_PORT)."),
@@ -59,7 +59,7 @@ def serve(
     )
 
 
-@app.command()
+@command(app)
 def catalogue(as_json: bool = json_option()) -> None:
     """Print the closed catalogue: categories, who furnishes them, fields and rules."""
     cat = get_catalogue()

@@ -49,7 +49,7 @@ def register(app: typer.Typer) -> None:
             done = service.publish(session=session, as_of=parse_date(as_of))
         emit_json(done)
 
-    @register_app.command("policy")
+    @command(register_app, "policy")
     def policy() -> None:
         """Print the grade policy in force (the file published at /v1/public/grade-policy)."""
         from credo.register.policy import load
