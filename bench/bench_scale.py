@@ -262,6 +262,22 @@ def population(folder: Path, n: int) -> int:
     return records
 
 
+def features_in_passes(
+    con: Any, snap: engines.Snapshot, folder: Path, n: int, size: int | None
+) -> None:
+    """Features written to Parquet in passes of ``size`` subjects (all at once by default).
+    A feature reads only its own subject's records, so each pass filters records and
+    subjects to an id range; Parquet's min/max statistics let the engine skip the other
+    chunks' files, and memory holds one pass's aggregates, not the whole population's."""
+    out = folder / "features.parquet"
+    out.mkdir()
+    step = size or n
+    for k, start in enumerate(range(0, n, step)):
+        records = snap.records.filter(snap.records.subject_id.between(start + 1, start + step))
+        subjects = snap.subjects.filter(snap.subjects.subject_id.between(start + 1, start + step))
+        con.to_parquet(features(records, subjects, AS_OF), out / f"part-{k:03d}.parquet")
+
+
 def lists(snap: engines.Snapshot) -> tuple[Counter[str], str]:
     """Every list entry the snapshot calls for on AS_OF (``credo.batch.lists``: the engine
     selects, ``derive`` decides), counted per list and state, with a checksum over the
@@ -279,16 +295,15 @@ def lists(snap: engines.Snapshot) -> tuple[Counter[str], str]:
 def fit(folder: Path, con: Any, snap: engines.Snapshot) -> Scorecard:
     """A scorecard on a 50k sample of the first chunk's features (not timed)."""
     sample_ids = snap.subjects.filter(snap.subjects.subject_id <= 50_000)
-    frame = features(snap.records, sample_ids, AS_OF).to_pandas()
+    sample = snap.records.filter(snap.records.subject_id <= 50_000)  # a feature reads its own
+    frame = features(sample, sample_ids, AS_OF).to_pandas()
     frame = frame.sort_values("subject_id", ignore_index=True)  # the same fit on every engine
     rng = np.random.default_rng(1)
     bad = (rng.random(len(frame)) < 0.1 + 0.3 * frame["late_30_24m"].fillna(0).clip(0, 1)).astype(
         int
     )
     params = scorecard_params()
-    return Scorecard(**params).fit(
-        frame.drop(columns="subject_id").astype("float64"), bad
-    )
+    return Scorecard(**params).fit(frame.drop(columns="subject_id").astype("float64"), bad)
 
 
 def store(folder: Path, n: int) -> Any:
@@ -438,9 +453,8 @@ def run(n: int, args: argparse.Namespace, base: Path) -> list[dict[str, Any]]:
         results,
     )[0]
     sc = fit(folder, con, snap)
-    feats = features(snap.records, snap.subjects, AS_OF)
-    stage("features", n, lambda: con.to_parquet(feats, folder / "features.parquet"), results)
-    table = con.read_parquet(str(folder / "features.parquet"))
+    stage("features", n, lambda: features_in_passes(con, snap, folder, n, args.pass_of), results)
+    table = con.read_parquet(str(folder / "features.parquet" / "*.parquet"))
     scored = score_expr(table, sc, keep=tuple(sc.features_))
     stage("score", n, lambda: con.to_parquet(scored, folder / "scores.parquet"), results)
     print(f"  checksum (subject, score): {checksum(folder / 'scores.parquet')}", flush=True)
@@ -501,6 +515,9 @@ def main() -> None:
     parser.add_argument("--memory-gb", type=float, default=6.0)
     parser.add_argument("--no-publish", action="store_true")
     parser.add_argument("--no-lists", action="store_true")
+    parser.add_argument(
+        "--pass-of", type=int, help="compute features in passes of this many subjects"
+    )
     parser.add_argument("--spark-driver-gb", type=int, default=2, help="Spark local mode memory")
     parser.add_argument(
         "--data", type=Path, help="keep the synthetic snapshots here and reuse them (not timed)"
