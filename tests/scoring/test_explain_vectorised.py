@@ -345,3 +345,78 @@ def test_nullable_and_category_columns_explain_as_the_reference_does(fitted, spl
     X[text[1]] = X[text[1]].astype(object)
     X.loc[2::5, text[1]] = None
     assert _typed(fitted.explain_frame(X)) == _typed(reference_explain_frame(fitted, X))
+
+
+# ---- the columnar form (issue 21): explain_frame is its to_records ------------------------
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
+@given(data=st.data())
+def test_drawn_frames_explain_by_columns_as_the_reference_does(fitted, data) -> None:
+    """Every row read from the columns, in any order, is the reference's row."""
+    X = data.draw(_frames(fitted))
+    got = fitted.explain_columns(X)
+    want = _typed(reference_explain_frame(fitted, X))
+    order = data.draw(st.permutations(range(len(X))))
+    assert [_typed([got.row(i)])[0] for i in order] == [want[i] for i in order]
+    assert _typed(got.to_records()) == want
+
+
+def test_columns_hold_what_the_rows_show(fitted, split) -> None:
+    X = _random_rows(fitted, split["X_train"], 2000, seed=5)
+    cols = fitted.explain_columns(X)
+    rows = reference_explain_frame(fitted, X)
+    assert len(cols) == 2000
+    assert cols.score.tolist() == fitted.credit_score(X).tolist() == [r["score"] for r in rows]
+    assert cols.bands().tolist() == [r["band"] for r in rows]
+    assert cols.band.dtype == np.int8
+    for d, v in cols.dimensions.items():
+        got = [None] * 2000 if v is None else v.tolist()
+        assert got == [r["dimensions"][d] for r in rows], d
+    names = cols.features
+    for i, r in enumerate(rows):
+        c = int(cols.reason_count[i])
+        assert c == len(r["reasons"])
+        assert [names[j] for j in cols.reason_feature[i, :c]] == [
+            x["feature"] for x in r["reasons"]
+        ]
+        assert (cols.reason_feature[i, c:] == -1).all()
+        assert cols.reason_points_lost[i, :c].tolist() == [x["points_lost"] for x in r["reasons"]]
+        labels = [
+            fitted.bins_[j].label(int(b))
+            for j, b in zip(cols.reason_feature[i, :c], cols.reason_bin[i, :c], strict=True)
+        ]
+        assert labels == [x["bin"] for x in r["reasons"]]
+        assert [cols.value(i, j) for j in range(len(names))] == [
+            r["points"][n]["value"] for n in names
+        ]
+        assert cols.counterfactual(int(cols.plan[i])) == r["counterfactual"]
+    assert 1 < len(cols.plan_rows) < 2000  # rows share plans
+    assert (cols.reason_count == 4).sum() > 500
+
+
+def test_rows_of_the_columns_are_fresh_and_indexed_as_a_list(fitted, split) -> None:
+    X = pd.concat([split["X_test"].head(SMALL + 4)] * 2, ignore_index=True)
+    cols = fitted.explain_columns(X)
+    n = len(cols)
+    assert _typed([cols.row(-1)]) == _typed([cols.row(n - 1)])
+    first = cols.row(0)
+    if first["counterfactual"]:
+        first["counterfactual"][0]["points_gained"] = -1
+        first["reasons"][0]["text"] = "changed"
+        assert cols.row(0)["counterfactual"][0]["points_gained"] != -1
+        assert cols.row(SMALL + 4)["counterfactual"] == cols.row(0)["counterfactual"]
+    first["points"][fitted.features_[0]]["points"] = 10_000
+    assert cols.row(0)["points"][fitted.features_[0]]["points"] != 10_000
+    for bad in (n, -n - 1):
+        with pytest.raises(IndexError, match=f"row {bad} is outside the {n} explained rows"):
+            cols.row(bad)
+
+
+def test_empty_frame_explains_to_empty_columns(fitted, split) -> None:
+    cols = fitted.explain_columns(split["X_test"].head(0))
+    assert len(cols) == 0
+    assert cols.to_records() == []
+    assert cols.reason_feature.shape == (0, rs.N_REASONS)
+    with pytest.raises(IndexError, match="row 0 is outside the 0 explained rows"):
+        cols.row(0)

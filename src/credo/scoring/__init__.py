@@ -6,6 +6,7 @@ on the 350–950 range; ``explain`` gives dimension sub-scores, reasons and a co
 """
 
 from credo.scoring.card import model_card
+from credo.scoring.explainer import Explanations
 from credo.scoring.metrics import discrimination
 from credo.scoring.persist import (
     FORMAT,
@@ -29,6 +30,7 @@ __all__ = [
     "FORMAT_VERSION",
     "SCORE_MAX",
     "SCORE_MIN",
+    "Explanations",
     "Scorecard",
     "ScoringInputError",
     "band",

@@ -12,12 +12,15 @@ compare this with, row by row.
 from __future__ import annotations
 
 import bisect
+import contextlib
+import gc
 import hashlib
 import itertools
 import math
 import threading
 import weakref
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -25,7 +28,14 @@ import pandas as pd
 
 from credo.scoring import reasons as rs
 from credo.scoring.binning import FeatureBins
-from credo.scoring.scaling import SCORE_MAX, SCORE_MIN, band, clip_scores, next_band_floor
+from credo.scoring.scaling import (
+    BANDS,
+    SCORE_MAX,
+    SCORE_MIN,
+    band,
+    clip_scores,
+    next_band_floor,
+)
 from credo.scoring.validation import DIMENSIONS, NUMERICAL, numeric_values
 
 if TYPE_CHECKING:
@@ -92,46 +102,66 @@ class Explainer:
         pattern = tuple(index[j] for j in self.planner.cols)
         return self.planner.plan(pattern, raw, _clip(raw))
 
-    # ---- a few rows: plain Python over the same tables --------------------------------------
+    # ---- a frame, as columns ----------------------------------------------------------------
 
-    def explain_few(self, cols: Sequence[pd.Series]) -> list[dict[str, Any]]:
-        """``explain`` for a frame of up to ``SMALL`` rows, row by row without NumPy."""
-        values, index = zip(
-            *(
-                self._read(fb, j, col)
-                for j, (fb, col) in enumerate(zip(self.bins, cols, strict=True))
-            ),
-            strict=True,
-        )
-        out = []
-        for vals, bins in zip(zip(*values, strict=True), zip(*index, strict=True), strict=True):
-            points = [p[b] for p, b in zip(self.points, bins, strict=True)]
-            raw = self.intercept + sum(points)
-            score = _clip(raw)
-            lost = [lo[b] for lo, b in zip(self.lost, bins, strict=True)]
-            ranked = sorted((j for j in range(len(bins)) if lost[j] > 0), key=lambda j: -lost[j])
-            pattern = tuple(bins[j] for j in self.planner.cols)
-            out.append(
-                {
-                    "score": score,
-                    "band": band(score),
-                    "dimensions": {
-                        dim: _sub_score(sum(points[j] for j in js), lo, hi) if js else None
-                        for dim, js, lo, hi in self.by_dimension
-                    },
-                    "reasons": [self._reason(j, vals[j], bins[j]) for j in ranked[: rs.N_REASONS]],
-                    "counterfactual": self.planner.plan(pattern, raw, score),
-                    "points": {
-                        name: {"value": v, "bin": labels[b], "points": p[b]}
-                        for name, v, b, labels, p in zip(
-                            self.names, vals, bins, self.labels, self.points, strict=True
-                        )
-                    },
-                    "intercept": self.intercept,
-                    "clip_adjustment": score - raw,
-                }
+    def columns(self, cols: Sequence[pd.Series], index: np.ndarray | None) -> Explanations:
+        """Every row's explanation as arrays (``Scorecard.explain_columns``).
+
+        ``index`` is the frame's bin indices (rows x features); None for a frame of up to
+        ``SMALL`` rows, whose values are then read and binned one by one in plain Python.
+        """
+        m = len(self.bins)
+        if index is None:
+            pairs = enumerate(zip(self.bins, cols, strict=True))
+            read = [self._read(fb, j, col) for j, (fb, col) in pairs]
+            n = len(cols[0]) if cols else 0
+            values = [vals for vals, _ in read]
+            codes: list[np.ndarray] = [np.arange(n, dtype=np.intp)] * m
+            index = (
+                np.array([b for _, b in read], dtype=np.intp).T.reshape(n, m)
+                if m
+                else np.zeros((n, 0), np.intp)
             )
-        return out
+        else:
+            n = len(index)
+            codes, values = (list(x) for x in zip(*(_codes(col) for col in cols), strict=True))
+        pts = self.flat_points[index + self.offsets[:-1]]
+        raw = self.intercept + pts.sum(axis=1)
+        scores = clip_scores(raw)
+        subs = {
+            dim: (
+                None
+                if not js
+                else np.full(n, 100, np.int64)
+                if hi == lo
+                else np.rint((pts[:, js].sum(axis=1) - lo) / (hi - lo) * 100).astype(np.int64)
+            )
+            for dim, js, lo, hi in self.by_dimension
+        }
+        lost = self.best[None, :] - pts
+        k = min(rs.N_REASONS, m)
+        order = np.argsort(-lost, axis=1, kind="stable")[:, :k]
+        counted = np.minimum((lost > 0).sum(axis=1), k)
+        rows = np.arange(n)[:, None]
+        none = np.arange(k)[None, :] >= counted[:, None]
+        feature = np.where(none, -1, order).astype(np.intp)
+        plan, first = self.planner.plan_ids(index, raw)
+        return Explanations(
+            tables=self,
+            score=scores,
+            raw=raw,
+            band=(np.searchsorted(BAND_FLOORS, scores, side="right") - 1).astype(np.int8),
+            dimensions=subs,
+            bins=index,
+            codes=codes,
+            values=values,
+            reason_feature=feature,
+            reason_bin=np.where(none, -1, index[rows, order]),
+            reason_points_lost=np.where(none, 0, lost[rows, order]),
+            reason_count=counted,
+            plan=plan,
+            plan_rows=first,
+        )
 
     def _read(self, fb: FeatureBins, j: int, col: pd.Series) -> tuple[list[Any], list[int]]:
         """A few rows of one column: (values as plain Python scalars, bins), as the frame path
@@ -154,104 +184,6 @@ class Explainer:
         values = numeric_values(col) if fb.kind == NUMERICAL else col
         return _values(col), fb.assign(values).tolist()
 
-    # ---- one frame -----------------------------------------------------------------------
-
-    def explain(self, cols: Sequence[pd.Series], index: np.ndarray) -> list[dict[str, Any]]:
-        """Every row's explanation (``Scorecard.explain_frame``): its columns and bin indices."""
-        n = len(index)
-        pts = self.flat_points[index + self.offsets[:-1]]
-        raw = self.intercept + pts.sum(axis=1)
-        scores = clip_scores(raw)
-        subs = rs.dimension_scores(pts, self.bins, self.dimensions, DIMENSIONS)
-        codes, values = zip(*(_codes(col) for col in cols), strict=True)
-        points = self._points(index, codes, values)
-        reasons = self._reasons(index, pts, codes, values)
-        plans = self.planner.plans(index, raw, scores)
-        score_list = scores.tolist()
-        band_of = {s: band(s) for s in set(score_list)}
-        dim_names = list(subs)
-        dim_cols = [[None] * n if v is None else v.tolist() for v in subs.values()]
-        names = self.names
-        intercept = self.intercept
-        return [
-            {
-                "score": score,
-                "band": band_of[score],
-                "dimensions": dict(zip(dim_names, dims, strict=True)),
-                "reasons": why,
-                "counterfactual": list(map(_copy, plan)),
-                "points": dict(zip(names, map(_copy, row), strict=True)),
-                "intercept": intercept,
-                "clip_adjustment": clip,
-            }
-            for score, clip, dims, why, plan, row in zip(
-                score_list,
-                (scores - raw).tolist(),
-                zip(*dim_cols, strict=True),
-                reasons,
-                plans,
-                zip(*points, strict=True),
-                strict=True,
-            )
-        ]
-
-    def _points(
-        self, index: np.ndarray, codes: Sequence[np.ndarray], values: Sequence[list[Any]]
-    ) -> list[list[dict[str, Any]]]:
-        """Per feature, each row's ``{"value", "bin", "points"}``: one dict per distinct value,
-        shared (each row takes a copy)."""
-        out = []
-        for j, (code, vals) in enumerate(zip(codes, values, strict=True)):
-            at = _first(code, len(vals))
-            labels, points = self.labels[j], self.points[j]
-            entries = np.empty(len(vals), dtype=object)
-            entries[:] = [
-                {"value": v, "bin": labels[b], "points": points[b]}
-                for v, b in zip(vals, index[at, j].tolist(), strict=True)
-            ]
-            out.append(entries[code].tolist())
-        return out
-
-    def _reasons(
-        self,
-        index: np.ndarray,
-        pts: np.ndarray,
-        codes: Sequence[np.ndarray],
-        values: Sequence[list[Any]],
-    ) -> list[list[dict[str, Any]]]:
-        """Top reasons of every row: largest points lost first, ties in feature order."""
-        n, m = index.shape
-        lost = self.best[None, :] - pts
-        k = min(rs.N_REASONS, m)
-        order = np.argsort(-lost, axis=1, kind="stable")[:, :k]
-        counted = np.minimum((lost > 0).sum(axis=1), k)
-        rows = np.arange(n)
-        # each reason is one dict per (feature, distinct value), built for those used
-        sizes = [len(v) for v in values]
-        starts = np.cumsum([0, *sizes]).astype(np.intp)
-        code_at = np.column_stack(codes) + starts[:-1] if m else np.zeros((n, 0), np.intp)
-        chosen = code_at[rows[:, None], order]
-        chosen[np.arange(k)[None, :] >= counted[:, None]] = -1
-        used = np.unique(chosen[chosen >= 0])
-        table = np.empty(starts[-1] + 1, dtype=object)  # the last entry: no reason (None)
-        js = np.searchsorted(starts, used, side="right") - 1
-        firsts = [_first(c, s) for c, s in zip(codes, sizes, strict=True)]
-        table[used] = [
-            self._reason(j, values[j][u], int(index[firsts[j][u], j]))
-            for j, u in zip(js.tolist(), (used - starts[js]).tolist(), strict=True)
-        ]
-        out: list[Any] = [None] * n
-        for c in range(k + 1):  # rows with c reasons: their c columns, zipped
-            at = np.flatnonzero(counted == c)
-            if c == 0:
-                for i in at.tolist():
-                    out[i] = []
-                continue
-            ranks = [map(_copy, table[chosen[at, r]].tolist()) for r in range(c)]
-            for i, why in zip(at.tolist(), zip(*ranks, strict=True), strict=True):
-                out[i] = list(why)
-        return out
-
     def _reason(self, j: int, value: Any, b: int) -> dict[str, Any]:
         name, drop, template = self.names[j], self.lost[j][b], self.templates[j]
         try:
@@ -271,6 +203,211 @@ class Explainer:
             "points_lost": drop,
             "text": text,
         }
+
+
+#: Lowest score of each band, ascending, and the band names in the same order.
+BAND_FLOORS = np.array(sorted(lower for lower, _ in BANDS), dtype=np.int64)
+BAND_NAMES: tuple[str, ...] = tuple(name for _, name in sorted(BANDS))
+
+
+@dataclass(frozen=True, eq=False)
+class Explanations:
+    """A frame's explanations as columns, one entry per row (``Scorecard.explain_columns``).
+
+    What ``explain_frame`` gives as one dict per row (about 27 containers each), kept as NumPy
+    arrays over the model's tables (``tables``, built once per model): the dicts are built
+    only for the rows read (``row``) or for all of them (``to_records``, which is
+    ``explain_frame``). ``k`` below is ``reasons.N_REASONS`` (fewer with fewer features).
+
+    - ``score``, ``raw`` (summed points before clipping), ``band`` (index into
+      ``BAND_NAMES``): one per row;
+    - ``dimensions``: each dimension's 0-100 sub-scores (None for a dimension without
+      features);
+    - ``bins``: the bin index of every (row, feature); ``codes[j]`` and ``values[j]``: the
+      feature's distinct values as plain Python scalars (None for missing) and which one each
+      row has;
+    - ``reason_feature`` (rows x k: feature position, -1 past the row's ``reason_count``),
+      ``reason_bin`` and ``reason_points_lost``: the top reasons, largest loss first;
+    - ``plan``: the what-if plan id of each row; rows with one id share the plan, built once
+      (``counterfactual``) from the first of them (``plan_rows``).
+    """
+
+    tables: Explainer
+    score: np.ndarray
+    raw: np.ndarray
+    band: np.ndarray
+    dimensions: dict[str, np.ndarray | None]
+    bins: np.ndarray
+    codes: list[np.ndarray]
+    values: list[list[Any]]
+    reason_feature: np.ndarray
+    reason_bin: np.ndarray
+    reason_points_lost: np.ndarray
+    reason_count: np.ndarray
+    plan: np.ndarray
+    plan_rows: np.ndarray
+    _plans: dict[int, list[dict[str, Any]]] = field(default_factory=dict, repr=False)
+
+    def __len__(self) -> int:
+        return len(self.score)
+
+    @property
+    def features(self) -> list[str]:
+        """Feature names, in the order of ``bins``' columns and of ``reason_feature``."""
+        return self.tables.names
+
+    def bands(self) -> np.ndarray:
+        """Band name of every row (an object array)."""
+        return np.asarray(BAND_NAMES, dtype=object)[self.band]
+
+    def value(self, i: int, j: int) -> Any:
+        """Row ``i``'s value of feature ``j`` (position), as a plain Python scalar."""
+        return self.values[j][int(self.codes[j][i])]
+
+    def counterfactual(self, plan: int) -> list[dict[str, Any]]:
+        """The what-if plan of id ``plan`` (shared: copy before changing it)."""
+        out = self._plans.get(plan)
+        if out is None:
+            i = int(self.plan_rows[plan])
+            planner = self.tables.planner
+            pattern = tuple(self.bins[i, planner.cols].tolist())
+            out = self._plans[plan] = planner.plan(pattern, int(self.raw[i]), int(self.score[i]))
+        return out
+
+    def row(self, i: int) -> dict[str, Any]:
+        """Row ``i``'s explanation, exactly as ``explain_frame`` gives it."""
+        n = len(self)
+        if not -n <= i < n:
+            raise IndexError(f"row {i} is outside the {n} explained rows")
+        i %= n
+        t = self.tables
+        bins = self.bins[i].tolist()
+        vals = [vs[int(c[i])] for vs, c in zip(self.values, self.codes, strict=True)]
+        score, raw = int(self.score[i]), int(self.raw[i])
+        why = self.reason_feature[i, : int(self.reason_count[i])].tolist()
+        return {
+            "score": score,
+            "band": BAND_NAMES[self.band[i]],
+            "dimensions": {d: None if v is None else int(v[i]) for d, v in self.dimensions.items()},
+            "reasons": [t._reason(j, vals[j], bins[j]) for j in why],
+            "counterfactual": list(map(_copy, self.counterfactual(int(self.plan[i])))),
+            "points": {
+                name: {"value": v, "bin": labels[b], "points": p[b]}
+                for name, v, b, labels, p in zip(
+                    t.names, vals, bins, t.labels, t.points, strict=True
+                )
+            },
+            "intercept": t.intercept,
+            "clip_adjustment": score - raw,
+        }
+
+    def to_records(self) -> list[dict[str, Any]]:
+        """Every row's explanation (``explain_frame``): built column by column, each reason
+        and points entry once per distinct value and copied to its rows, with the cyclic
+        garbage collector paused (the dicts hold no cycles)."""
+        n = len(self)
+        if n == 0:
+            return []
+        with collector_paused():
+            if n <= SMALL:
+                return [self.row(i) for i in range(n)]
+            return self._records(n)
+
+    def _records(self, n: int) -> list[dict[str, Any]]:
+        t = self.tables
+        points = self._points()
+        reasons = self._reasons()
+        distinct = [self.counterfactual(p) for p in range(len(self.plan_rows))]
+        plans = [distinct[p] for p in self.plan.tolist()]
+        names = BAND_NAMES
+        dim_names = list(self.dimensions)
+        dim_cols = [[None] * n if v is None else v.tolist() for v in self.dimensions.values()]
+        features = t.names
+        intercept = t.intercept
+        return [
+            {
+                "score": score,
+                "band": names[b],
+                "dimensions": dict(zip(dim_names, dims, strict=True)),
+                "reasons": why,
+                "counterfactual": list(map(_copy, plan)),
+                "points": dict(zip(features, map(_copy, row), strict=True)),
+                "intercept": intercept,
+                "clip_adjustment": clip,
+            }
+            for score, b, clip, dims, why, plan, row in zip(
+                self.score.tolist(),
+                self.band.tolist(),
+                (self.score - self.raw).tolist(),
+                zip(*dim_cols, strict=True),
+                reasons,
+                plans,
+                zip(*points, strict=True),
+                strict=True,
+            )
+        ]
+
+    def _points(self) -> list[list[dict[str, Any]]]:
+        """Per feature, each row's ``{"value", "bin", "points"}``: one dict per distinct value,
+        shared (each row takes a copy)."""
+        t = self.tables
+        out = []
+        for j, (code, vals) in enumerate(zip(self.codes, self.values, strict=True)):
+            at = _first(code, len(vals))
+            labels, points = t.labels[j], t.points[j]
+            entries = np.empty(len(vals), dtype=object)
+            entries[:] = [
+                {"value": v, "bin": labels[b], "points": points[b]}
+                for v, b in zip(vals, self.bins[at, j].tolist(), strict=True)
+            ]
+            out.append(entries[code].tolist())
+        return out
+
+    def _reasons(self) -> list[list[dict[str, Any]]]:
+        """Each row's reasons: one dict per (feature, distinct value) used, copied to its rows."""
+        n, k = self.reason_feature.shape
+        codes, values = self.codes, self.values
+        sizes = [len(v) for v in values]
+        starts = np.cumsum([0, *sizes]).astype(np.intp)
+        feature = self.reason_feature
+        chosen = np.full((n, k), -1, dtype=np.intp)
+        for j, code in enumerate(codes):
+            at = feature == j
+            if at.any():
+                chosen[at] = starts[j] + code[np.nonzero(at)[0]]
+        used = np.unique(chosen[chosen >= 0])
+        table = np.empty(starts[-1] + 1, dtype=object)  # the last entry: no reason (None)
+        js = np.searchsorted(starts, used, side="right") - 1
+        firsts = [_first(c, s) for c, s in zip(codes, sizes, strict=True)]
+        t = self.tables
+        table[used] = [
+            t._reason(j, values[j][u], int(self.bins[firsts[j][u], j]))
+            for j, u in zip(js.tolist(), (used - starts[js]).tolist(), strict=True)
+        ]
+        counted = self.reason_count
+        out: list[Any] = [None] * n
+        for c in range(k + 1):  # rows with c reasons: their c columns, zipped
+            at = np.flatnonzero(counted == c)
+            if c == 0:
+                for i in at.tolist():
+                    out[i] = []
+                continue
+            ranks = [map(_copy, table[chosen[at, r]].tolist()) for r in range(c)]
+            for i, why in zip(at.tolist(), zip(*ranks, strict=True), strict=True):
+                out[i] = list(why)
+        return out
+
+
+@contextlib.contextmanager
+def collector_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while acyclic results are built, then restore it."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 class Planner:
@@ -312,26 +449,25 @@ class Planner:
         self.tables: dict[tuple[int, ...], list[_Plans]] = {}
         self.chosen: dict[tuple[tuple[int, ...], int], list[Move]] = {}
 
-    def plans(
-        self, index: np.ndarray, raw: np.ndarray, scores: np.ndarray
-    ) -> list[list[dict[str, Any]]]:
-        """The plan of every row (shared between rows with the same bins and points: copy)."""
+    def plan_ids(self, index: np.ndarray, raw: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(plan id of every row, first row of each plan id): rows with the same actionable
+        bins and raw points share a plan."""
+        n = len(index)
+        if n <= 1:  # one subject: its own plan
+            return np.zeros(n, np.intp), np.zeros(n, np.intp)
         cols = self.cols
-        span = int(raw.max() - raw.min()) + 1
+        low = int(raw.min())
+        span = int(raw.max()) - low + 1
         if int(np.prod(self.radix, dtype=np.float64)) * span < 2**62:
-            key = np.zeros(len(index), dtype=np.int64)
+            key = np.zeros(n, dtype=np.int64)
             for j, r in zip(cols, self.radix, strict=True):
                 key = key * r + index[:, j]
-            key = key * span + (raw - raw.min())
+            key = key * span + (raw - low)
             _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
         else:
             keys = np.column_stack([index[:, cols].astype(np.int64), raw.astype(np.int64)])
             _, first, inverse = np.unique(keys, axis=0, return_index=True, return_inverse=True)
-        distinct = [
-            self.plan(tuple(index[i, cols].tolist()), int(raw[i]), int(scores[i]))
-            for i in first.tolist()
-        ]
-        return [distinct[u] for u in np.asarray(inverse).reshape(-1).tolist()]
+        return np.asarray(inverse).reshape(-1).astype(np.intp, copy=False), first
 
     def plan(self, pattern: tuple[int, ...], raw: int, score: int) -> list[dict[str, Any]]:
         """One subject's plan as ``reasons.counterfactual`` gives it."""
@@ -457,11 +593,6 @@ def _plain_bin(fb: FeatureBins, bin_of: dict[str, int], v: Any) -> int | None:
     if v.__class__ is str:
         return bin_of.get(v, fb.missing_bin)
     return None
-
-
-def _sub_score(earned: int, lo: int, hi: int) -> int:
-    """One dimension's 0-100 sub-score, as ``reasons.dimension_scores`` rounds it."""
-    return 100 if hi == lo else round((earned - lo) / (hi - lo) * 100)
 
 
 def _clip(x: int) -> int:
