@@ -323,6 +323,7 @@ def wrk(
         "p50": float(p50),
         "p99": float(p99),
         "late": int(late),
+        "refused": int(bad),  # answered, but not 200 (wrk's status errors count them too)
         "errors": int(bad) + int(socket_errors),
     }
 
@@ -396,11 +397,11 @@ def rate_limit(
     finally:
         process.terminate()
         process.wait(60)
-    answered = got["requests"] - got["errors"]
+    answered = got["requests"] - got["refused"]
     allowed = burst + rate * seconds
     return (
         f"rate limit {rate:.0f}/s, burst {burst}, {workers} worker(s), {seconds} s: "
-        f"{answered} answered, {got['errors']} refused (one shared bucket allows about "
+        f"{answered} answered, {got['refused']} refused (one shared bucket allows about "
         f"{allowed:.0f}; {workers} separate ones up to {workers * allowed:.0f})"
     )
 
