@@ -8,7 +8,7 @@ from typing import ClassVar
 import typer
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from fastapi.testclient import TestClient
-from sqlalchemy import text
+from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
@@ -26,8 +26,8 @@ class Noted(audit.AuditEvent):
     n: int
 
 
-def _fill(engine: object, n: int) -> None:
-    with Session(engine) as s, s.begin():  # type: ignore[call-overload]
+def _fill(engine: Engine, n: int) -> None:
+    with Session(engine) as s, s.begin():
         for i in range(n):
             audit.append(s, Noted(i), actor="test")
 
