@@ -2,12 +2,15 @@
 
 Fits credo's scorecard on the German credit data (seed-0 70/30 split, 17 features, five
 actionable), replicates the hold-out to N rows and prints, from the same run: rows/s of
-``credit_score`` (score alone), rows/s of ``explain_frame`` and their ratio (wall clock and
-per CPU second), the floor (copying ``explain_frame``'s own output, container by container),
-and the latency of one subject's ``explain`` and of ``what_would_raise`` (the report's path),
-median and p99 over repeated calls, wall clock and the call's own CPU (what the p99 owes to
-the machine's other work shows as the gap between the two). ``--reference`` also times the
-per-row loop ``explain_frame`` was before issue 21 (kept in the tests as the reference).
+``credit_score`` (score alone), of ``explain_columns`` (the columnar result, NumPy arrays) and
+of ``explain_frame`` (its ``to_records()``, one dict per row) and their ratios (wall clock and
+per CPU second), the cost of reading 100 rows' dicts from the columns, the floor (copying
+``explain_frame``'s own output, container by container), and the latency of one subject's
+``explain`` and of ``what_would_raise`` (the report's path), median and p99 over repeated
+calls, wall clock and the call's own CPU (what the p99 owes to the machine's other work shows
+as the gap between the two). ``--reference`` also times the per-row loop ``explain_frame``
+was before issue 21 (kept in the tests as the reference). Load averages (as ``uptime``) are
+printed at the start and the end.
 
 Usage: python bench/bench_explain.py [--data PATH] [--rows 100000] [--reference]
 """
@@ -105,6 +108,11 @@ def report(what: str, lat: dict[str, tuple[float, float]]) -> None:
     )
 
 
+def _load() -> str:
+    """The 1, 5 and 15 minute load averages, as ``uptime`` shows them."""
+    return ", ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument(
@@ -131,7 +139,9 @@ def main() -> None:
     print(f"python {platform.python_version()}, {os.cpu_count()} CPUs, {platform.machine()}")
     print(f"German credit card, {X.shape[1]} features; {args.rows:,} rows (hold-out replicated)")
 
+    print(f"  load average at the start: {_load()}")
     t_score, c_score = best_of(lambda: sc.credit_score(big), 3)
+    t_cols, c_cols = best_of(lambda: sc.explain_columns(big), 3)
     t_explain, c_explain = best_of(lambda: sc.explain_frame(big), 3)
     t0 = time.perf_counter()
     out = sc.explain_frame(big)
@@ -140,8 +150,24 @@ def main() -> None:
     del out
     t_free = time.perf_counter() - t0
     r_score, r_explain = args.rows / t_score, args.rows / t_explain
+    r_cols = args.rows / t_cols
     print(f"  score alone (credit_score)  {t_score:8.3f} s  {r_score:14,.0f} rows/s", end="")
     print(f"  (per CPU second: {args.rows / c_score:,.0f})")
+    print(f"  explain_columns (columnar)  {t_cols:8.3f} s  {r_cols:14,.0f} rows/s", end="")
+    print(f"  (per CPU second: {args.rows / c_cols:,.0f})")
+    print(f"  ratio score/columns: {r_score / r_cols:.1f}x wall clock, {c_cols / c_score:.1f}x CPU")
+    cols = sc.explain_columns(big)
+    picks = np.random.default_rng(1).integers(0, args.rows, 100).tolist()
+    t_few, c_few = best_of(lambda: [cols.row(i) for i in picks], 3)
+    print(
+        f"  explain_columns then 100 rows' dicts (.row): {t_cols + t_few:.3f} s "
+        f"(the 100 rows {t_few * 1e3:.2f} ms, {c_few * 1e3:.2f} ms CPU)"
+    )
+    t_rec, c_rec = best_of(cols.to_records, 2)
+    print(
+        f"  .to_records() of the columns  {t_rec:8.3f} s  {args.rows / t_rec:14,.0f} rows/s"
+        f"  (per CPU second: {args.rows / c_rec:,.0f})"
+    )
     print(f"  explain_frame               {t_explain:8.3f} s  {r_explain:14,.0f} rows/s", end="")
     print(f"  (per CPU second: {args.rows / c_explain:,.0f})")
     print(
@@ -167,9 +193,16 @@ def main() -> None:
         f"  explain_frame, columns resampled ({len(mixed.drop_duplicates()):,} distinct rows) "
         f"{t_mixed:8.3f} s  {args.rows / t_mixed:14,.0f} rows/s"
     )
+    t_mixed_cols, _ = best_of(lambda: sc.explain_columns(mixed), 1)
     print(
-        f"  explain_frame goal >= {GOAL_ROWS_S:,} rows/s: "
-        f"{'met' if r_explain >= GOAL_ROWS_S else 'NOT met'}"
+        f"  explain_columns, the same resampled columns {t_mixed_cols:8.3f} s  "
+        f"{args.rows / t_mixed_cols:14,.0f} rows/s"
+    )
+    print(
+        f"  goal >= {GOAL_ROWS_S:,} rows/s: columns "
+        f"{'met' if r_cols >= GOAL_ROWS_S else 'NOT met'} ({r_cols:,.0f}), "
+        f"dicts (explain_frame) {'met' if r_explain >= GOAL_ROWS_S else 'NOT met'} "
+        f"({r_explain:,.0f})"
     )
 
     rows = [X_te.iloc[[i % len(X_te)]] for i in range(args.one)]
@@ -197,7 +230,7 @@ def main() -> None:
         f"{'met' if p50 <= GOAL_ONE_MS else 'NOT met'}; "
         f"p99 {'met' if p99 <= GOAL_ONE_MS else 'NOT met'}"
     )
-    print(f"  load average during the run: {os.getloadavg()[0]:.1f}")
+    print(f"  load average at the end: {_load()}")
 
     if args.reference:
         sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
