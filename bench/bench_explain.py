@@ -4,7 +4,8 @@ Fits credo's scorecard on the German credit data (seed-0 70/30 split, 17 feature
 actionable), replicates the hold-out to N rows and prints, from the same run: rows/s of
 ``credit_score`` (score alone), of ``explain_columns`` (the columnar result, NumPy arrays) and
 of ``explain_frame`` (its ``to_records()``, one dict per row) and their ratios (wall clock and
-per CPU second), the cost of reading 100 rows' dicts from the columns, the floor (copying
+per CPU second), the columns as a DataFrame with the reasons' texts (``to_frame``), the cost
+of reading 100 rows' dicts from the columns, the floor (copying
 ``explain_frame``'s own output, container by container), and the latency of one subject's
 ``explain`` and of ``what_would_raise`` (the report's path), median and p99 over repeated
 calls, wall clock and the call's own CPU (what the p99 owes to the machine's other work shows
@@ -162,6 +163,11 @@ def main() -> None:
     print(
         f"  explain_columns then 100 rows' dicts (.row): {t_cols + t_few:.3f} s "
         f"(the 100 rows {t_few * 1e3:.2f} ms, {c_few * 1e3:.2f} ms CPU)"
+    )
+    t_tab, c_tab = best_of(lambda: sc.explain_columns(big).to_frame(), 3)
+    print(
+        f"  explain_columns().to_frame() (reasons' texts as columns) {t_tab:8.3f} s  "
+        f"{args.rows / t_tab:14,.0f} rows/s  (per CPU second: {args.rows / c_tab:,.0f})"
     )
     t_rec, c_rec = best_of(cols.to_records, 2)
     print(

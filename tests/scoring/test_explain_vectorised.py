@@ -420,3 +420,25 @@ def test_empty_frame_explains_to_empty_columns(fitted, split) -> None:
     assert cols.reason_feature.shape == (0, rs.N_REASONS)
     with pytest.raises(IndexError, match="row 0 is outside the 0 explained rows"):
         cols.row(0)
+
+
+@pytest.mark.parametrize("n", [3, 700])
+def test_the_columns_as_a_frame_show_what_the_rows_show(fitted, split, n) -> None:
+    X = _random_rows(fitted, split["X_train"], n, seed=n)
+    frame = fitted.explain_columns(X).to_frame()
+    rows = reference_explain_frame(fitted, X)
+    assert frame["score"].tolist() == [r["score"] for r in rows]
+    assert frame["band"].astype(str).tolist() == [r["band"] for r in rows]
+    for d in DIMENSIONS:
+        assert [None if v is pd.NA else v for v in frame[d].tolist()] == [
+            r["dimensions"][d] for r in rows
+        ]
+    for k in range(rs.N_REASONS):
+        for key in ("feature", "points_lost", "text"):
+            col = frame[f"reason_{k + 1}_{key}"].tolist()
+            want = [r["reasons"][k][key] if k < len(r["reasons"]) else None for r in rows]
+            assert [None if v is pd.NA else v for v in col] == want, (k, key)
+    plans = [r["counterfactual"] for r in rows]
+    for i, j in itertools.combinations(range(min(n, 60)), 2):
+        if frame["plan"][i] == frame["plan"][j]:
+            assert plans[i] == plans[j]

@@ -363,8 +363,35 @@ class Explanations:
             out.append(entries[code].tolist())
         return out
 
-    def _reasons(self) -> list[list[dict[str, Any]]]:
-        """Each row's reasons: one dict per (feature, distinct value) used, copied to its rows."""
+    def to_frame(self) -> pd.DataFrame:
+        """One row per explained row: ``score``, ``band`` (categorical), each dimension's
+        sub-score (nullable integers), ``reason_1_feature`` .. ``reason_k_feature``,
+        ``reason_r_points_lost`` and ``reason_r_text`` (missing past the row's reasons) and
+        ``plan`` (the what-if plan id): what a batch export needs, without a dict per row."""
+        n, k = self.reason_feature.shape
+        out: dict[str, Any] = {
+            "score": self.score,
+            "band": pd.Categorical.from_codes(self.band, categories=list(BAND_NAMES)),
+        }
+        for d, v in self.dimensions.items():
+            out[d] = pd.array([None] * n if v is None else v, dtype="Int64")
+        chosen, table = self._reason_table()
+        names = np.array([*self.tables.names, None], dtype=object)
+        texts = np.empty(len(table), dtype=object)
+        texts[:] = [None if r is None else r["text"] for r in table.tolist()]
+        for r in range(k):
+            at = self.reason_feature[:, r]
+            out[f"reason_{r + 1}_feature"] = names[at]  # -1: the last entry, None
+            lost = pd.array(self.reason_points_lost[:, r], dtype="Int64")
+            lost[at < 0] = pd.NA
+            out[f"reason_{r + 1}_points_lost"] = lost
+            out[f"reason_{r + 1}_text"] = texts[chosen[:, r]]
+        out["plan"] = self.plan
+        return pd.DataFrame(out)
+
+    def _reason_table(self) -> tuple[np.ndarray, np.ndarray]:
+        """(rows x k positions into the table, the table): one reason dict per (feature,
+        distinct value) the rows use; position -1 (the table's last entry, None) where none."""
         n, k = self.reason_feature.shape
         codes, values = self.codes, self.values
         sizes = [len(v) for v in values]
@@ -384,6 +411,12 @@ class Explanations:
             t._reason(j, values[j][u], int(self.bins[firsts[j][u], j]))
             for j, u in zip(js.tolist(), (used - starts[js]).tolist(), strict=True)
         ]
+        return chosen, table
+
+    def _reasons(self) -> list[list[dict[str, Any]]]:
+        """Each row's reasons: one dict per (feature, distinct value) used, copied to its rows."""
+        n, k = self.reason_feature.shape
+        chosen, table = self._reason_table()
         counted = self.reason_count
         out: list[Any] = [None] * n
         for c in range(k + 1):  # rows with c reasons: their c columns, zipped
