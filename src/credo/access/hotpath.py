@@ -20,8 +20,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Engine, bindparam, select
-from sqlalchemy.pool import StaticPool
+from sqlalchemy import Engine, bindparam, create_engine, select
+from sqlalchemy.pool import QueuePool, StaticPool
 
 from credo.access import checks, inquirylog, parties, rules
 from credo.access.driver import Statement
@@ -134,7 +134,7 @@ def decide(
     raises, with the same messages. The flag says whether the inquiry is already logged:
     on an in-memory store (one shared connection, which the group writer cannot reach) it
     is inserted and committed here; elsewhere the caller logs it (``inquirylog``)."""
-    raw = engine.raw_connection()
+    raw = _reader(engine).raw_connection()
     try:
         checked = _decide(engine, raw, token, scheme, value, program_id, limit)
         if checked is None or not isinstance(engine.pool, StaticPool):
@@ -142,8 +142,39 @@ def decide(
         inquirylog.INSERT.rows(raw, engine.dialect, checked.inquiry)
         raw.commit()
         return checked, True
+    except engine.dialect.loaded_dbapi.Error as error:
+        if engine.dialect.is_disconnect(error, raw, None):
+            raw.invalidate()  # the next check opens a fresh one
+        raise
     finally:
         raw.close()
+
+
+_readers: weakref.WeakKeyDictionary[Engine, Engine] = weakref.WeakKeyDictionary()
+_readers_lock = threading.Lock()
+
+
+def _reader(engine: Engine) -> Engine:
+    """Where the hot path reads: the store's own pool on SQLite; on a server store a pool of
+    its own in autocommit, without the pre-ping (a check's reads need no transaction, and
+    the ping and the rollback on return were two of its five round trips). A connection
+    that has gone bad fails one check and is dropped (``decide``)."""
+    if engine.dialect.name == "sqlite":
+        return engine
+    reader = _readers.get(engine)
+    if reader is None:
+        with _readers_lock:
+            reader = _readers.get(engine)
+            if reader is None:
+                size = engine.pool.size() if isinstance(engine.pool, QueuePool) else 5
+                reader = _readers[engine] = create_engine(
+                    engine.url,
+                    isolation_level="AUTOCOMMIT",
+                    pool_size=max(1, size),
+                    max_overflow=size,
+                    pool_pre_ping=False,
+                )
+    return reader
 
 
 def _decide(
