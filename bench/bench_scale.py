@@ -78,7 +78,10 @@ class PeakRss:
     def now() -> int:
         pids = [os.getpid()]
         for task in Path(f"/proc/{os.getpid()}/task").iterdir():
-            pids += [int(c) for c in (task / "children").read_text().split()]
+            try:
+                pids += [int(c) for c in (task / "children").read_text().split()]
+            except FileNotFoundError:  # a thread that ended while we looked
+                continue
         total = 0
         for pid in pids:
             try:

@@ -43,3 +43,20 @@ def test_duckdb_and_spark_give_identical_scores(
     on_duckdb, on_spark = scored(duck), scored(spark)
     assert len(on_duckdb) == 120
     assert on_spark == on_duckdb
+
+
+def test_list_derivation_on_spark_equals_the_store_derivation(
+    session: Session, engine: Engine, tmp_path: Path
+) -> None:
+    from credo.batch.lists import derive_snapshot
+    from credo.lists.derive import derive
+    from credo.lists.service import _facts
+    from tests.batch.test_lists import AS_OF as LISTS_AS_OF
+    from tests.batch.test_lists import synthetic
+
+    synthetic(session, n=150)
+    info = snapshot.export(engine=engine, data_dir=tmp_path)
+    spark = engines.read_snapshot(engines.connect("spark", threads=2), info.path)
+    got = derive_snapshot(spark, LISTS_AS_OF, size=53)
+    assert len(got) > 50
+    assert got == derive(*_facts(session, None), LISTS_AS_OF)
