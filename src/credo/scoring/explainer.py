@@ -21,7 +21,7 @@ import threading
 import weakref
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import numpy as np
 import pandas as pd
@@ -38,8 +38,17 @@ from credo.scoring.scaling import (
 )
 from credo.scoring.validation import DIMENSIONS, NUMERICAL, numeric_values
 
-if TYPE_CHECKING:
-    from credo.scoring.scorecard import Scorecard
+
+class Scorecard(Protocol):
+    """What the tables are built from: a fitted ``scorecard.Scorecard`` (named here by its
+    attributes, so this module does not import the estimator that imports it)."""
+
+    bins_: list[FeatureBins]
+    intercept_points_: float
+    dimensions_: dict[str, str]
+    descriptions_: dict[str, Any]
+    actionable_: Any
+
 
 #: Up to this many rows, a column's values are read one by one instead of factorized.
 SMALL = 16
