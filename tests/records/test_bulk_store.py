@@ -144,7 +144,7 @@ def test_copy_text_escapes_what_copy_reads_specially() -> None:
     dates as PostgreSQL reads them, constants repeated on every row."""
     import datetime as dt
 
-    from credo.core.db import copy_text
+    from credo.core.copy import copy_text
 
     block = copy_text(
         [

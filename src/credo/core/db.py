@@ -9,13 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
-import numpy as np
-import pyarrow as pa
-import pyarrow.compute as pc
 from sqlalchemy import (
     DateTime,
     Engine,
@@ -121,85 +118,6 @@ def insert_rows(session: Session, table: FromClause, rows: Sequence[Mapping[str,
         cursor.executemany(f"INSERT INTO {table.name} ({names}) VALUES ({marks})", params)
     finally:
         cursor.close()
-
-
-_COPY_ESCAPES = (("\\", "\\\\"), ("\n", "\\n"), ("\r", "\\r"), ("\t", "\\t"))
-
-
-def copy_literal(value: str) -> str:
-    """One text value in ``COPY ... FROM STDIN`` text format (backslash, newline, CR, tab
-    escaped)."""
-    for plain, escaped in _COPY_ESCAPES:
-        value = value.replace(plain, escaped)
-    return value
-
-
-def copy_text(columns: Sequence[pa.Array | pa.ChunkedArray | str]) -> memoryview:
-    """Rows of Arrow columns (or one constant text for every row) as one block of
-    PostgreSQL ``COPY`` text format: built column-wise in Arrow, no Python object per row.
-
-    Text is escaped as :func:`copy_literal`, null is ``\\N``; integers and dates are
-    written as PostgreSQL reads them (decimal digits, ISO ``YYYY-MM-DD``).
-    """
-    parts: list[pa.Array | str] = []
-    for column in columns:
-        if isinstance(column, str):
-            parts.append(copy_literal(column))
-            continue
-        if isinstance(column, pa.ChunkedArray):
-            column = column.combine_chunks()
-        if pa.types.is_integer(column.type) or pa.types.is_date32(column.type):
-            text = pc.cast(column, pa.string())
-        elif pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
-            text = column.cast(pa.string())
-            if pc.any(pc.match_substring_regex(text, "[\\\\\n\r\t]")).as_py():
-                for plain, escaped in _COPY_ESCAPES:  # rare: one pass to find, then these
-                    text = pc.replace_substring(text, plain, escaped)
-        else:
-            raise TypeError(f"copy_text: no COPY text for Arrow type {column.type}")
-        parts.append(pc.fill_null(text, "\\N"))
-    if all(isinstance(p, str) for p in parts):
-        raise ValueError("copy_text needs at least one column of values")
-    line = pc.binary_join_element_wise(*parts, "\t")
-    assert isinstance(line, pa.Array), type(line)
-    line = pc.binary_join_element_wise(line, "\n", "").cast(pa.string())  # rows end in \n
-    offsets = np.frombuffer(line.buffers()[1], np.int32)
-    start, end = int(offsets[line.offset]), int(offsets[line.offset + len(line)])
-    data = line.buffers()[2]
-    return memoryview(data)[start:end] if data is not None else memoryview(b"")
-
-
-def bound_once(column: Any, dialect: Any, value: Any) -> Any:
-    """``value`` as ``column``'s type and then sqlite3's adapter bind it (a datetime as ISO
-    text with a space), computed once for a whole batch of rows."""
-    processor = column.type.bind_processor(dialect)
-    out = processor(value) if processor is not None else value
-    return out.isoformat(" ") if isinstance(out, dt.datetime) else out
-
-
-def executemany(session: Session, statement: str, params: Iterable[Sequence[Any]]) -> None:
-    """One driver ``executemany`` of ready parameter tuples in the session's transaction
-    (SQLite: values already as its column types would bind them)."""
-    raw = session.connection().connection.driver_connection
-    assert raw is not None
-    cursor = raw.cursor()
-    try:
-        cursor.executemany(statement, params)
-    finally:
-        cursor.close()
-
-
-def copy_block(session: Session, statement: str, block: memoryview, rows: int) -> None:
-    """Send one pre-formatted block of ``rows`` rows (:func:`copy_text`) through
-    ``COPY ... FROM STDIN`` in the session's transaction (PostgreSQL); a server that took
-    another number of rows is an error, never a silent loss."""
-    raw = session.connection().connection.driver_connection
-    assert raw is not None
-    with raw.cursor() as cursor:
-        with cursor.copy(statement) as copy:
-            copy.write(block)
-        if cursor.rowcount != rows:
-            raise RuntimeError(f"COPY stored {cursor.rowcount} rows of {rows}: {statement}")
 
 
 class UtcDateTime(TypeDecorator[dt.datetime]):

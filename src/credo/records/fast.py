@@ -32,14 +32,8 @@ from sqlalchemy.orm import Session
 
 from credo.catalogue import Category, FieldSpec
 from credo.core import audit, clock
-from credo.core.db import (
-    bound_once,
-    copy_block,
-    copy_literal,
-    copy_text,
-    executemany,
-    insert_rows,
-)
+from credo.core.copy import bound_once, copy_block, copy_literal, copy_text, executemany
+from credo.core.db import insert_rows
 from credo.errors import CredoError
 from credo.records import service
 from credo.records.models import Record

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from credo.config import get_settings
 from credo.core import clock
-from credo.core.db import bound_once, copy_block, copy_text, executemany
+from credo.core.copy import bound_once, copy_block, copy_text, executemany
 from credo.errors import NotFound
 from credo.subjects.identifiers import get_scheme, lookup_key, mask, ric_birth_date
 from credo.subjects.models import Subject
