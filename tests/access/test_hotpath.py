@@ -14,9 +14,10 @@ import pytest
 from sqlalchemy import Engine, event, select, text, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from credo.access import checks, consents, parties
+from credo.access import checks, consents, hotpath, parties
 from credo.access.models import Inquiry, RelyingParty
 from credo.access.ratelimit import SharedBuckets, TokenBuckets, for_store
+from credo.core import credentials
 from credo.core.db import make_engine, session_factory
 from credo.errors import Forbidden, Unauthenticated
 from credo.models import metadata
@@ -191,3 +192,51 @@ def test_unknown_subject_next_to_a_consenting_one_is_refused(file_store: Engine)
             checks.eligibility(
                 session=s, party=party, scheme="cn_ric", value=value, program_id=world["program"]
             )
+
+
+def _revoke(factory: sessionmaker[Session], key: str) -> None:
+    key_id, _secret = parties.parse_key(key)
+    with factory() as s, s.begin():
+        credentials.revoke(session=s, credential_id=key_id)
+
+
+def test_a_key_row_read_before_a_revocation_never_serves_after_it(file_store: Engine) -> None:
+    """The interleaving, step by step: a check reads the head and the key row; the key is
+    revoked; another check moves the cache to the new head; the first stores its row late.
+    The late row lands in the old head's cache, so the revoked key is refused."""
+    factory = session_factory(file_store)
+    world = _world(factory, random.Random(4))
+    key_id, _secret = parties.parse_key(world["key"])
+    raw = file_store.raw_connection()
+    try:
+        early = hotpath._cache(file_store, raw)
+        row = hotpath._KEY.rows(raw, file_store.dialect, {"key_id": key_id, "kind": parties.KIND})
+    finally:
+        raw.close()
+    _revoke(factory, world["key"])
+    raw = file_store.raw_connection()
+    try:
+        hotpath._cache(file_store, raw)  # another check, after the revocation
+        early.keys[key_id] = row[0]  # the first check's late write
+        with pytest.raises(Unauthenticated):
+            hotpath._party(file_store, raw, hotpath._cache(file_store, raw), world["key"])
+    finally:
+        raw.close()
+    with factory() as s, pytest.raises(Unauthenticated):
+        parties.authenticate(session=s, token=world["key"])
+
+
+def test_the_session_path_drops_a_late_key_row_too(file_store: Engine) -> None:
+    factory = session_factory(file_store)
+    world = _world(factory, random.Random(5))
+    key_id, _secret = parties.parse_key(world["key"])
+    with factory() as s:
+        early = parties._cache(s)
+        row = s.execute(parties.KEY, {"key_id": key_id, "kind": parties.KIND}).first()
+    _revoke(factory, world["key"])
+    with factory() as s:
+        parties._cache(s)  # another check, after the revocation
+        assert row is not None
+        early.keys[key_id] = tuple(row)  # the first check's late write
+        with pytest.raises(Unauthenticated):
+            parties.authenticate(session=s, token=world["key"])

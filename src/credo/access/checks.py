@@ -52,7 +52,7 @@ class Checked:
 
 
 # The hot path's statements, built once (SQLAlchemy caches their compiled form; psycopg
-# prepares them on the server after a few uses). ``_GATE`` answers the subject's id (or -1)
+# prepares them on the server after a few uses). ``GATE`` answers the subject's id (or -1)
 # and its live consent in one round trip, and it probes both indexes whether or not the
 # subject is on file, so a refused check does the same work for a known and an unknown
 # subject and its timing does not tell which.
@@ -83,7 +83,7 @@ _ASKED = (
     .select_from(select(literal(1).label("one")).subquery("asked_one").outerjoin(_PROBE, true()))
     .subquery("asked")
 )
-_GATE = select(
+GATE = select(
     _ASKED.c.sid,
     select(_consents.c.id)
     .where(
@@ -103,7 +103,7 @@ _KNOWN = select(_SUBJECT.label("sid"), literal(None).label("consent_id"))
 # every row, and the lists the subject is on that day (one row with no list if none).
 _scores, _entries = Score.__table__, ListEntry.__table__
 _ONE = select(literal(1).label("one")).subquery("one")
-_FACTS = select(
+FACTS = select(
     select(_scores.c.score)
     .where(_scores.c.subject_id == bindparam("sid"))
     .order_by(_scores.c.id.desc())
@@ -124,11 +124,11 @@ _FACTS = select(
 
 def _facts(session: Session, subject_id: int, on: dt.date) -> tuple[int | None, tuple[str, ...]]:
     """The subject's latest score and the ids of the lists it is on, for a day."""
-    return facts_of(session.connection().execute(_FACTS, {"sid": subject_id, "on": on}).all())
+    return facts_of(session.connection().execute(FACTS, {"sid": subject_id, "on": on}).all())
 
 
 def facts_of(rows: Sequence[Sequence[Any]]) -> tuple[int | None, tuple[str, ...]]:
-    """``_FACTS``'s rows (score, list id) as the score and the sorted list ids."""
+    """``FACTS``'s rows (score, list id) as the score and the sorted list ids."""
     score = rows[0][0] if rows else None
     return score, tuple(sorted({r[1] for r in rows if r[1] is not None}))
 
@@ -189,7 +189,7 @@ def decide_eligibility(
     connection = session.connection
 
     def gate(params: dict[str, Any]) -> tuple[int, str | None]:
-        sid, consent = connection().execute(_GATE, params).one()
+        sid, consent = connection().execute(GATE, params).one()
         return sid, consent
 
     def grade(subject_id: int, scheme: str, on: dt.date) -> str | None:
@@ -223,7 +223,7 @@ def decide_eligibility_from(
     facts: Callable[[int, dt.date], tuple[int | None, tuple[str, ...]]],
     grade: Callable[[int, str, dt.date], str | None],
 ) -> Checked:
-    """The decision from its reads: ``gate`` runs ``_GATE``, ``facts`` answers ``_facts``,
+    """The decision from its reads: ``gate`` runs ``GATE``, ``facts`` answers ``_facts``,
     ``grade`` a ledger grade (the session path and ``hotpath`` give their own)."""
     today = clock.today()
     subject_id, consent_id = gate(

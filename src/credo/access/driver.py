@@ -31,14 +31,18 @@ class Statement:
             binds = {
                 name: processor
                 for name, bind in compiled.binds.items()
-                if (processor := bind.type.bind_processor(dialect)) is not None
+                if (processor := bind.type.dialect_impl(dialect).bind_processor(dialect))
+                is not None
             }
             # the statement with any IN list of fixed values expanded, and those values
             given = {name: None for name, bind in compiled.binds.items() if bind.required}
             expanded = compiled.construct_expanded_state(given)
             statement = self.statement
             columns = list(statement.selected_columns) if isinstance(statement, Select) else []
-            results = [column.type.result_processor(dialect, None) for column in columns]
+            results = [
+                column.type.dialect_impl(dialect).result_processor(dialect, None)
+                for column in columns
+            ]
             names = expanded.positiontup if dialect.positional else None
             fixed = dict(expanded.parameters)
             form = self._forms[dialect.name] = (expanded.statement, names, fixed, binds, results)

@@ -13,23 +13,17 @@ conditions take the session path (``decide`` answers None).
 from __future__ import annotations
 
 import datetime as dt
-import hmac
 import threading
 import weakref
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Engine, bindparam, create_engine, select
+from sqlalchemy import Engine, create_engine
 from sqlalchemy.pool import QueuePool, StaticPool
 
 from credo.access import checks, inquirylog, parties, rules
 from credo.access.driver import Statement
-from credo.access.models import Program, RelyingParty
-from credo.core import clock, credentials
-from credo.core.audit import AuditHead
-from credo.core.credentials import Credential
-from credo.errors import NotFound, Unauthenticated
 
 
 @dataclass(frozen=True)
@@ -41,79 +35,31 @@ class Party:
     purposes: list[str]
 
 
-_head = AuditHead.__table__
-_HEAD = Statement(select(_head.c.seq, _head.c.hash).where(_head.c.id == 1))
-_KEY = Statement(
-    select(
-        Credential.secret_hash,
-        Credential.expires_at,
-        Credential.revoked_at,
-        RelyingParty.id,
-        RelyingParty.activities,
-        RelyingParty.purposes,
-        RelyingParty.active,
-    )
-    .join(RelyingParty, RelyingParty.id == Credential.holder)
-    .where(Credential.id == bindparam("key_id"), Credential.kind == bindparam("kind"))
-)
-_PROGRAM = Statement(
-    select(Program.id, Program.party_id, Program.purpose, Program.conditions, Program.active)
-    .where(Program.id == bindparam("program_id"))
-)
-_GATE = Statement(checks._GATE)
-_FACTS = Statement(checks._FACTS)
-_DUMMY_HASH = credentials.digest("no such key")
-_UNKNOWN = f"the {credentials.LABELS[parties.KIND]} is missing, unknown or revoked"
+_HEAD = Statement(parties.HEAD)
+_KEY = Statement(parties.KEY)
+_PROGRAM = Statement(parties.PROGRAM)
+_GATE = Statement(checks.GATE)
+_FACTS = Statement(checks.FACTS)
 
 
-@dataclass
-class _Cache:
-    version: tuple[int, str] = (-1, "")
-    keys: dict[str, tuple[Any, ...] | None] = field(default_factory=dict)
-    programs: dict[str, parties.ProgramView | None] = field(default_factory=dict)
-    lock: threading.Lock = field(default_factory=threading.Lock)
-
-
-_caches: weakref.WeakKeyDictionary[Engine, _Cache] = weakref.WeakKeyDictionary()
-
-
-def _cache(engine: Engine, raw: Any) -> _Cache:
-    """The engine's cache, emptied if the audit head moved since it was filled."""
+def _cache(engine: Engine, raw: Any) -> parties.VersionCache:
+    """The engine's cache at the audit head read now (``parties.cache_at``)."""
     head = _HEAD.rows(raw, engine.dialect, {})
-    version = (head[0][0], head[0][1]) if head else (0, "")
-    cache = _caches.get(engine)
-    if cache is None:
-        cache = _caches.setdefault(engine, _Cache())
-    if cache.version != version:
-        with cache.lock:
-            if cache.version != version:
-                cache.keys, cache.programs = {}, {}
-                cache.version = version
-    return cache
+    return parties.cache_at(engine, parties.version_of(head[0] if head else None))
 
 
-def _party(engine: Engine, raw: Any, cache: _Cache, token: str | None) -> Party:
-    """``parties.authenticate`` on the cache: the secret compared every time in constant
-    time, expiry judged against the clock every time."""
-    parsed = credentials.parse(token, parties.KIND) if isinstance(token, str) else None
-    if parsed is None:
-        raise Unauthenticated(_UNKNOWN)
-    key_id, secret = parsed
+def _party(engine: Engine, raw: Any, cache: parties.VersionCache, token: str | None) -> Party:
+    """``parties.authenticate`` on the raw connection: only the read is this path's."""
+    key_id, secret = parties.parse_key(token)
     if key_id not in cache.keys:
         rows = _KEY.rows(raw, engine.dialect, {"key_id": key_id, "kind": parties.KIND})
         cache.keys[key_id] = rows[0] if rows else None
-    row = cache.keys[key_id]
-    matches = hmac.compare_digest(credentials.digest(secret), row[0] if row else _DUMMY_HASH)
-    if row is None or not matches or row[2] is not None or not row[6]:
-        raise Unauthenticated(_UNKNOWN)
-    expires = row[1]
-    if expires is not None and expires.replace(tzinfo=expires.tzinfo or dt.UTC) <= clock.now():
-        raise Unauthenticated(f"the {credentials.LABELS[parties.KIND]} is expired")
-    return Party(id=row[3], activities=row[4], purposes=row[5])
+    values = parties.verify_key(cache.keys[key_id], secret)
+    return Party(id=values["id"], activities=values["activities"], purposes=values["purposes"])
 
 
 def _program(
-    engine: Engine, raw: Any, cache: _Cache, program_id: str
+    engine: Engine, raw: Any, cache: parties.VersionCache, program_id: str
 ) -> parties.ProgramView | None:
     if program_id not in cache.programs:
         rows = _PROGRAM.rows(raw, engine.dialect, {"program_id": program_id})
@@ -189,14 +135,12 @@ def _decide(
     cache = _cache(engine, raw)
     party = _party(engine, raw, cache, token)
     program = _program(engine, raw, cache, program_id) if isinstance(program_id, str) else None
-    found = program is not None and program.active and program.party_id == party.id
+    found = parties.is_own(program, party.id)
     if found and program is not None and rules.needs(program.conditions).ledgers:
         return None  # before the rate limit: the session path takes its own token
     limit(party.id)
     if not found or program is None:
-        raise NotFound(
-            f"no program {program_id!r}", details=[{"field": "program", "value": program_id}]
-        )
+        raise parties.no_program(program_id)
     dialect = engine.dialect
 
     def gate(params: dict[str, Any]) -> tuple[int, str | None]:

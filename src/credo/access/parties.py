@@ -64,15 +64,31 @@ def get(*, session: Session, party_id: str) -> RelyingParty:
 
 
 # What checks read on every request and what changes rarely (parties, their keys, programs)
-# is cached per engine and dropped whenever the audit chain's head moves: every change to a
-# party, a key or a program appends an audit event in its own transaction, so a cache read
-# at head N is exactly what the store held at N. Reading the head is one primary-key row;
-# its hash as well as its number is the version, so a store emptied and refilled to the
-# same length (tests, a restore) is not mistaken for the one cached.
+# is cached per engine at the audit chain's head: every change to a party, a key or a
+# program appends an audit event in its own transaction, so a row read after the head was
+# read at N is at least as new as N. Reading the head is one primary-key row; its hash as
+# well as its number is the version, so a store emptied and refilled to the same length
+# (tests, a restore) is not mistaken for the one cached. Both check paths (``authenticate``
+# and ``program_view`` here, ``hotpath`` on the DBAPI connection) share these statements,
+# this cache and the checks below; each supplies only its reads.
 _PARTY_COLUMNS = [c.key for c in RelyingParty.__table__.columns]
 _head = AuditHead.__table__
-_HEAD = select(_head.c.seq, _head.c.hash).where(_head.c.id == 1)
+HEAD = select(_head.c.seq, _head.c.hash).where(_head.c.id == 1)
+KEY = select(
+    Credential.secret_hash,
+    Credential.expires_at,
+    Credential.revoked_at,
+    *[c for c in RelyingParty.__table__.columns],
+).join(RelyingParty, RelyingParty.id == Credential.holder).where(
+    Credential.id == bindparam("key_id"), Credential.kind == bindparam("kind")
+)
+PROGRAM = select(
+    Program.id, Program.party_id, Program.purpose, Program.conditions, Program.active
+).where(Program.id == bindparam("program_id"))
 _VERSION_KEY = "credo.access.version"
+_DUMMY_HASH = credentials.digest("no such key")
+_UNKNOWN = f"the {credentials.LABELS[KIND]} is missing, unknown or revoked"
+_ACTIVE = 3 + _PARTY_COLUMNS.index("active")
 
 
 @dataclass(frozen=True)
@@ -87,72 +103,90 @@ class ProgramView:
 
 
 @dataclass
-class _Cache:
-    version: tuple[int, str] = (-1, "")
-    parties: dict[str, dict[str, Any] | None] = field(default_factory=dict)
+class VersionCache:
+    """One engine's key rows (``KEY``'s) and programs at one audit head. Never emptied:
+    when the head moves ``cache_at`` replaces the whole object, so a row read before the
+    move and stored late lands in an object no later check reads."""
+
+    version: tuple[int, str]
+    keys: dict[str, tuple[Any, ...] | None] = field(default_factory=dict)
     programs: dict[str, ProgramView | None] = field(default_factory=dict)
-    lock: threading.Lock = field(default_factory=threading.Lock)
 
 
-_caches: weakref.WeakKeyDictionary[Engine, _Cache] = weakref.WeakKeyDictionary()
+_caches: weakref.WeakKeyDictionary[Engine, VersionCache] = weakref.WeakKeyDictionary()
+_caches_lock = threading.Lock()
 
 
-def _cache(session: Session) -> _Cache:
-    """This engine's cache, emptied if the audit head moved since it was filled."""
-    version = session.info.get(_VERSION_KEY)
-    if version is None:  # once per unit of work
-        head = session.connection().execute(_HEAD).first()
-        version = (head.seq, head.hash) if head is not None else (0, "")
-        session.info[_VERSION_KEY] = version
-    bind = session.get_bind()
-    engine = bind if isinstance(bind, Engine) else bind.engine
+def cache_at(engine: Engine, version: tuple[int, str]) -> VersionCache:
+    """The engine's cache for the head ``version`` (a new, empty one if it was another)."""
     cache = _caches.get(engine)
-    if cache is None:
-        cache = _caches.setdefault(engine, _Cache())
-    if cache.version != version:
-        with cache.lock:
-            if cache.version != version:
-                cache.parties, cache.programs = {}, {}
-                cache.version = version
+    if cache is None or cache.version != version:
+        with _caches_lock:
+            cache = _caches.get(engine)
+            if cache is None or cache.version != version:
+                cache = _caches[engine] = VersionCache(version)
     return cache
 
 
-_PARTY = select(
-    Credential.secret_hash,
-    Credential.expires_at,
-    Credential.revoked_at,
-    *[c for c in RelyingParty.__table__.columns],
-).join(RelyingParty, RelyingParty.id == Credential.holder).where(
-    Credential.id == bindparam("key_id"), Credential.kind == bindparam("kind")
-)
-_DUMMY_HASH = credentials.digest("no such key")
+def version_of(head: Any) -> tuple[int, str]:
+    """``HEAD``'s row (or None, an empty store) as a cache version."""
+    return (head[0], head[1]) if head is not None else (0, "")
+
+
+def _cache(session: Session) -> VersionCache:
+    version = session.info.get(_VERSION_KEY)
+    if version is None:  # once per unit of work
+        version = version_of(session.connection().execute(HEAD).first())
+        session.info[_VERSION_KEY] = version
+    bind = session.get_bind()
+    return cache_at(bind if isinstance(bind, Engine) else bind.engine, version)
+
+
+def parse_key(token: object) -> tuple[str, str]:
+    """A presented key as its id and secret, or Unauthenticated."""
+    parsed = credentials.parse(token, KIND) if isinstance(token, str) else None
+    if parsed is None:
+        raise Unauthenticated(_UNKNOWN)
+    return parsed
+
+
+def verify_key(row: tuple[Any, ...] | None, secret: str) -> dict[str, Any]:
+    """The party's columns if ``row`` (``KEY``'s, None for no such key) is a live key of an
+    active party matching ``secret``, else Unauthenticated. The secret is compared with a
+    hash in constant time even for an unknown key; expiry is judged against the clock."""
+    matches = hmac.compare_digest(credentials.digest(secret), row[0] if row else _DUMMY_HASH)
+    if row is None or not matches or row[2] is not None or not row[_ACTIVE]:
+        raise Unauthenticated(_UNKNOWN)
+    expires = row[1]
+    if expires is not None and expires.replace(tzinfo=expires.tzinfo or dt.UTC) <= clock.now():
+        raise Unauthenticated(f"the {credentials.LABELS[KIND]} is expired")
+    return dict(zip(_PARTY_COLUMNS, row[3:], strict=True))
+
+
+def is_own(program: ProgramView | Program | None, party_id: str) -> bool:
+    """Whether ``program`` is an active program of the party (checks see nothing else)."""
+    return program is not None and program.active and program.party_id == party_id
+
+
+def no_program(program_id: object) -> NotFound:
+    """The one answer for a program that is missing, inactive or another party's."""
+    return NotFound(
+        f"no program {program_id!r}", details=[{"field": "program", "value": program_id}]
+    )
 
 
 def authenticate(*, session: Session, token: str) -> RelyingParty:
     """The active relying party a live key belongs to, or Unauthenticated.
 
-    The party and its key come from the cache (a fresh, unattached copy each call); the
-    presented secret is compared with the stored hash every time, in constant time, and
-    expiry is judged against the clock every time.
+    The key row comes from the cache (the party a fresh, unattached copy each call); the
+    presented secret is checked every time (``verify_key``).
     """
-    kind = KIND
-    parsed = credentials.parse(token, kind) if isinstance(token, str) else None
-    if parsed is None:
-        raise Unauthenticated(f"the {credentials.LABELS[kind]} is missing, unknown or revoked")
-    key_id, secret = parsed
+    key_id, secret = parse_key(token)
     cache = _cache(session)
-    if key_id not in cache.parties:
-        row = session.connection().execute(_PARTY, {"key_id": key_id, "kind": kind}).first()
-        cache.parties[key_id] = None if row is None else dict(row._mapping)
-    values = cache.parties[key_id]
-    stored = values["secret_hash"] if values is not None else _DUMMY_HASH
-    matches = hmac.compare_digest(credentials.digest(secret), stored)
-    if values is None or not matches or values["revoked_at"] is not None or not values["active"]:
-        raise Unauthenticated(f"the {credentials.LABELS[kind]} is missing, unknown or revoked")
-    expires = values["expires_at"]
-    if expires is not None and expires.replace(tzinfo=expires.tzinfo or dt.UTC) <= clock.now():
-        raise Unauthenticated(f"the {credentials.LABELS[kind]} is expired")
-    return RelyingParty(**{k: values[k] for k in _PARTY_COLUMNS})
+    if key_id not in cache.keys:
+        row = session.connection().execute(KEY, {"key_id": key_id, "kind": KIND}).first()
+        cache.keys[key_id] = None if row is None else tuple(row)
+    return RelyingParty(**verify_key(cache.keys[key_id], secret))
 
 
 def issue_key(*, session: Session, party_id: str, actor: str = "operator") -> str:
@@ -219,9 +253,7 @@ def get_program(*, session: Session, program_id: str, party_id: str | None = Non
     """A program; with ``party_id``, only that party's (anything else is NotFound alike)."""
     program = session.get(Program, program_id) if isinstance(program_id, str) else None
     if program is None or not program.active or (party_id and program.party_id != party_id):
-        raise NotFound(
-            f"no program {program_id!r}", details=[{"field": "program", "value": program_id}]
-        )
+        raise no_program(program_id)
     return program
 
 
@@ -236,28 +268,12 @@ def programs_of(*, session: Session, party_id: str) -> list[Program]:
 def program_view(*, session: Session, program_id: str, party_id: str) -> ProgramView:
     """A party's active program, from the cache; anything else is NotFound alike."""
     if not isinstance(program_id, str):
-        raise NotFound(
-            f"no program {program_id!r}", details=[{"field": "program", "value": program_id}]
-        )
+        raise no_program(program_id)
     cache = _cache(session)
     if program_id not in cache.programs:
-        row = session.execute(
-            select(Program.__table__).where(Program.id == program_id)
-        ).first()
-        cache.programs[program_id] = (
-            None
-            if row is None
-            else ProgramView(
-                id=row.id,
-                party_id=row.party_id,
-                purpose=row.purpose,
-                conditions=row.conditions,
-                active=row.active,
-            )
-        )
+        row = session.execute(PROGRAM, {"program_id": program_id}).first()
+        cache.programs[program_id] = None if row is None else ProgramView(*row)
     program = cache.programs[program_id]
-    if program is None or not program.active or program.party_id != party_id:
-        raise NotFound(
-            f"no program {program_id!r}", details=[{"field": "program", "value": program_id}]
-        )
+    if program is None or not is_own(program, party_id):
+        raise no_program(program_id)
     return program
