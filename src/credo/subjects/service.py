@@ -64,9 +64,19 @@ def _day(processor: Any, value: dt.date) -> Any:
     return value.isoformat() if processor is None else processor(value)
 
 
+# One column list for every subjects INSERT. The statements themselves stay three because
+# each is the fast form for its path, built once at import (no cost per batch): SQLite's
+# ``executemany`` of ready tuples (both resolve_many and resolve_columns), PostgreSQL's
+# ``INSERT ... SELECT`` from a COPY-filled staging table (resolve_columns: a file's rows,
+# three round trips whatever their number), and SQLAlchemy's ``on_conflict_do_nothing``
+# for resolve_many elsewhere (a few pairs per call, where a staging table and COPY would
+# cost more round trips than they save). tests/subjects/test_resolve_equivalence.py
+# checks that both ways give the same ids and store the same subjects.
+_FIELDS = ("kind", "scheme", "lookup_key", "display_id", "name", "birth_date")
+_INSERT_INTO = f"INSERT INTO subjects ({', '.join(_FIELDS)}, created_at)"
 _INSERT_SQLITE = (
-    "INSERT INTO subjects (kind, scheme, lookup_key, display_id, name, birth_date, created_at)"
-    " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (scheme, lookup_key) DO NOTHING"
+    f"{_INSERT_INTO} VALUES ({', '.join('?' for _ in _FIELDS)}, ?)"
+    " ON CONFLICT (scheme, lookup_key) DO NOTHING"
 )
 
 
@@ -243,7 +253,7 @@ def _insert_columns(session: Session, rows: pa.Table) -> dict[tuple[str, str], i
     else:
         births = [None if b is None else _day(day, b) for b in birth.to_pylist()]
     params = zip(
-        *(rows[c].to_pylist() for c in ("kind", "scheme", "lookup_key", "display_id", "name")),
+        *(rows[c].to_pylist() for c in _FIELDS[:-1]),  # then birth_date, converted above
         births,
         repeat(created),
         strict=False,
@@ -263,18 +273,16 @@ def _stage(session: Session, rows: pa.Table, now: dt.datetime) -> dict[tuple[str
             f" ON COMMIT DELETE ROWS; TRUNCATE {_STAGE}"  # a whole-file transaction reuses it
         )
     order = pa.array(range(rows.num_rows), pa.int64())
-    names = ("kind", "scheme", "lookup_key", "display_id", "name", "birth_date")
     copy_block(
         session,
-        f"COPY {_STAGE} (ord, {', '.join(names)}) FROM STDIN",
-        copy_text([order, *(rows[c] for c in names)]),
+        f"COPY {_STAGE} (ord, {', '.join(_FIELDS)}) FROM STDIN",
+        copy_text([order, *(rows[c] for c in _FIELDS)]),
         rows.num_rows,
     )
     with raw.cursor() as cursor:  # one snapshot: the join sees only subjects held before
         cursor.execute(
-            "WITH added AS (INSERT INTO subjects (kind, scheme, lookup_key, display_id, name,"
-            " birth_date, created_at) SELECT kind, scheme, lookup_key, display_id, name,"
-            f" birth_date, %s FROM {_STAGE} ORDER BY ord ON CONFLICT (scheme, lookup_key)"
+            f"WITH added AS ({_INSERT_INTO} SELECT {', '.join(_FIELDS)},"
+            f" %s FROM {_STAGE} ORDER BY ord ON CONFLICT (scheme, lookup_key)"
             " DO NOTHING RETURNING scheme, lookup_key, id)"
             " SELECT scheme, lookup_key, id FROM added UNION ALL"
             f" SELECT s.scheme, s.lookup_key, s.id FROM {_STAGE} t JOIN subjects s"
