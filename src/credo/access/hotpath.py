@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Engine, create_engine
-from sqlalchemy.pool import QueuePool, StaticPool
+from sqlalchemy.pool import QueuePool
 
 from credo.access import checks, inquirylog, parties, rules
 from credo.access.driver import Statement
@@ -79,15 +79,14 @@ def decide(
     must decide instead (a program with ledger conditions). Raises what the session path
     raises, with the same messages. The flag says whether the inquiry is already logged:
     on an in-memory store (one shared connection, which the group writer cannot reach) it
-    is inserted and committed here; elsewhere the caller logs it (``inquirylog``)."""
+    is logged on this connection by ``inquirylog.write_on``, which commits it; elsewhere the
+    caller logs it (``inquirylog.write_async``). Nothing here commits."""
     raw = _reader(engine).raw_connection()
     try:
         checked = _decide(engine, raw, token, scheme, value, program_id, limit)
-        if checked is None or not isinstance(engine.pool, StaticPool):
-            return None if checked is None else (checked, False)
-        inquirylog.INSERT.rows(raw, engine.dialect, checked.inquiry)
-        raw.commit()
-        return checked, True
+        if checked is None:
+            return None
+        return checked, inquirylog.write_on(engine, raw, checked.inquiry)
     except engine.dialect.loaded_dbapi.Error as error:
         if engine.dialect.is_disconnect(error, raw, None):
             raw.invalidate()  # the next check opens a fresh one

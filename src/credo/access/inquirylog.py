@@ -171,6 +171,18 @@ def write(session: Session, row: Mapping[str, Any]) -> None:
     _writer(_engine(session)).write(row)
 
 
+def write_on(engine: Engine, raw: Any, row: Mapping[str, Any]) -> bool:
+    """For a check decided on a DBAPI connection (``hotpath``): on an in-memory store, whose
+    one shared connection the group writer cannot reach, log the inquiry on ``raw`` and
+    commit it there (its own unit of work, as the writer's group is); True if so. Elsewhere
+    False, and the caller logs it in a group (``write_async``)."""
+    if not isinstance(engine.pool, StaticPool):
+        return False
+    INSERT.rows(raw, engine.dialect, row)
+    raw.commit()
+    return True
+
+
 async def write_async(engine: Engine, row: Mapping[str, Any]) -> None:
     """Log one inquiry durably in a group, awaited on the running loop (for a session that
     ``in_session`` does not hold to its own unit of work)."""
