@@ -358,7 +358,9 @@ def store(folder: Path, n: int) -> Any:
     return engine, ids_
 
 
-def publish(engine: Any, ids: tuple[int, int], scores_path: Path, sc: Scorecard) -> None:
+def publish(
+    engine: Any, ids: tuple[int, int], scores_path: Path, sc: Scorecard, memory_gb: float
+) -> None:
     """The scores into the store, 250k at a time: ``publish_table`` builds the rows (JSON
     included) in DuckDB and SQLite's ``executemany`` takes them straight from Arrow's
     columns, with the run's constants repeated (what ``insert_rows`` would write)."""
@@ -372,7 +374,11 @@ def publish(engine: Any, ids: tuple[int, int], scores_path: Path, sc: Scorecard)
     with engine.begin() as connection:
         cursor = connection.connection.driver_connection.cursor()
         started, done = time.perf_counter(), 0
-        for batch in pq.ParquetFile(scores_path).iter_batches(PUBLISH_CHUNK):
+        ordered = duckdb.connect()  # in subject order, as publish_rows sorts: the store's
+        ordered.execute(f"SET memory_limit = '{memory_gb}GB'")  # subject index then grows
+        ordered.execute(f"SET temp_directory = '{scores_path.parent / 'spill'}'")  # at its end
+        query = f"SELECT * FROM read_parquet('{scores_path}') ORDER BY subject_id"
+        for batch in ordered.sql(query).to_arrow_reader(PUBLISH_CHUNK):
             rows = publish_table(pa.Table.from_batches([batch]), sc)
             columns = [rows.column(name).to_pylist() for name in names]
             cursor.executemany(sql, zip(*columns, *constants, strict=False))
@@ -466,7 +472,12 @@ def run(n: int, args: argparse.Namespace, base: Path) -> list[dict[str, Any]]:
         print(f"  lists: {dict(sorted(tally.items()))}; checksum {digest}", flush=True)
     if not args.no_publish:
         engine, ids = store(folder, n)
-        stage("publish", n, lambda: publish(engine, ids, folder / "scores.parquet", sc), results)
+        stage(
+            "publish",
+            n,
+            lambda: publish(engine, ids, folder / "scores.parquet", sc, args.memory_gb),
+            results,
+        )
         engine.dispose()
     if args.engine == "spark":
         con.disconnect()
@@ -487,17 +498,30 @@ def chart(results: list[dict[str, Any]], path: Path) -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    fig, ax = plt.subplots(figsize=(6.4, 4.4))
+    fig, ax = plt.subplots(figsize=(8.4, 4.8))
+    stages = sorted({r["stage"] for r in results})
+    engines_ = sorted({r["engine"] for r in results})
+    colours = dict(zip(stages, plt.rcParams["axes.prop_cycle"].by_key()["color"], strict=False))
+    markers = dict(zip(engines_, "osD^v", strict=False))
+    styles = dict(zip(engines_, ["-", "--", "-.", "-"], strict=False))
     for key in sorted({(r["engine"], r["stage"]) for r in results}):
         points = sorted((r["n"], r["seconds"]) for r in results if (r["engine"], r["stage"]) == key)
         xs, ys = [x for x, _ in points], [y for _, y in points]
-        (line,) = ax.plot(xs, ys, marker="o", label=f"{key[0]} {key[1]}")
+        colour = colours[key[1]]
+        ax.plot(
+            xs,
+            ys,
+            marker=markers[key[0]],
+            linestyle=styles[key[0]],
+            color=colour,
+            label=f"{key[0]} {key[1]}",
+        )
         if len(xs) > 1:
             ax.plot(
                 [xs[0], xs[-1]],
                 [ys[0], ys[0] * xs[-1] / xs[0]],
                 linestyle=":",
-                color=line.get_color(),
+                color=colour,
                 linewidth=1,
             )
     ax.set_xscale("log")
@@ -505,7 +529,7 @@ def chart(results: list[dict[str, Any]], path: Path) -> None:
     ax.set_xlabel("subjects (about 10 records each)")
     ax.set_ylabel("seconds")
     ax.set_title("credo batch stages; dotted: linear from the smallest size")
-    ax.legend(fontsize=7)
+    ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1))
     ax.grid(True, which="both", linewidth=0.3)
     fig.tight_layout()
     fig.savefig(path)
