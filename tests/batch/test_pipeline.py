@@ -110,6 +110,7 @@ def test_score_publishes_scores_run_and_audit_event(
         assert payload == {**payload, "run_id": 2, "count": 300, "digest": summary["digest"]}
         assert audit.verify(s).ok
     # the published scores are the Python scorecard's scores of the same features
+    assert job.tables is not None
     table = score_table(job.tables, scorecard, AS_OF).to_pyarrow().to_pandas()
     table = table.sort_values("subject_id")
     with factory() as s:
