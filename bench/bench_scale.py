@@ -1,7 +1,7 @@
-"""The scale curve: read snapshot -> features -> score -> publish at 1M, 10M, ... subjects.
+"""The scale curve: read snapshot -> features -> score -> lists -> publish at 1M ... 30M subjects.
 
 Run: ``.venv/bin/python bench/bench_scale.py --subjects 1000000 10000000 [--engine duckdb]
-[--memory-gb 6] [--no-publish]``.
+[--memory-gb 6] [--pass-of 3000000] [--data DIR] [--no-lists] [--no-publish]``.
 
 A synthetic population of about 10 records per subject is written in chunks of 1M subjects as
 the hive-partitioned Parquet snapshot ``credo score`` exports (bench_batch.synthesise; not
@@ -10,15 +10,19 @@ runs and is timed with its peak resident memory (this process plus children, so 
 counts), sampled every 50 ms:
 
 - read: open the snapshot on the engine and count its records (Spark also caches them);
-- features: credo's Ibis features, written to Parquet by the engine;
+- features: credo's Ibis features, written to Parquet by the engine (``--pass-of``: in passes
+  of subject id ranges, so memory holds one pass);
 - score: the compiled scorecard (score, band, sub-scores, reasons), written to Parquet;
-- publish: the scores into a SQLite store (subjects loaded beforehand, not timed), in chunks
-  of 250k rows: ``publish_table`` (rows and their JSON built in DuckDB) and one
-  ``executemany`` each, straight from the Arrow columns.
+- lists: the list entries the snapshot calls for (``credo.batch.lists``: the engine selects
+  the list facts in subject order, ``lists.derive`` decides), with a checksum over them;
+- publish: the scores into a SQLite store (subjects loaded beforehand, not timed), in subject
+  order and chunks of 250k rows: ``publish_table`` (rows and their JSON built in DuckDB) and
+  one ``executemany`` each, straight from the Arrow columns.
 
 DuckDB runs with a memory limit (``--memory-gb``) and a temp folder, so a size over the limit
 spills to disk; Spark spills by itself. Before each size the bench checks the free disk and
-memory it needs and stops with a message naming what is missing instead of being killed.
+memory it needs and stops with a message naming what is missing instead of being killed; an
+operator DuckDB cannot spill stops the run with a message naming ``--memory-gb``.
 Each size prints one line per stage and a checksum over (subject, score) that must match
 across engines.
 """
