@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
+from collections.abc import Callable
 from typing import Any
 
 import httpx
@@ -62,22 +63,30 @@ def test_many_requests_in_flight_do_not_starve_the_pool(small_pool: Engine) -> N
     assert checked_out(small_pool) == 0
 
 
-def test_a_request_waiting_too_long_is_answered_503_with_retry_after() -> None:
-    release = asyncio.Event()
+def _held(release: asyncio.Event, held: Callable[[str], bool] = lambda _path: True) -> Any:
+    """An app answering 200, after ``release`` for the paths ``held`` names."""
 
-    async def slow(scope: Any, receive: Any, send: Any) -> None:
-        await release.wait()
+    async def app(scope: Any, receive: Any, send: Any) -> None:
+        if held(scope["path"]):
+            await release.wait()
         await send({"type": "http.response.start", "status": 200, "headers": []})
         await send({"type": "http.response.body", "body": b"ok"})
+
+    return app
+
+
+def test_a_request_waiting_too_long_is_answered_503_with_retry_after() -> None:
+    release = asyncio.Event()
+    slow = _held(release)
 
     app = Admission(slow, limit=1, wait=0.05)
 
     async def run() -> tuple[httpx.Response, httpx.Response]:
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://x") as client:
-            first = asyncio.create_task(client.get("/"))
+            first = asyncio.create_task(client.get("/v1/programs"))
             await asyncio.sleep(0.01)  # the first holds the one slot
-            second = await client.get("/")
+            second = await client.get("/v1/programs")
             release.set()
             return await first, second
 
@@ -86,3 +95,50 @@ def test_a_request_waiting_too_long_is_answered_503_with_retry_after() -> None:
     assert second.status_code == 503
     assert second.headers["retry-after"] == "1"
     assert second.json()["error"]["code"] == "busy"
+
+
+def test_health_static_and_docs_answer_while_the_pool_is_saturated() -> None:
+    release = asyncio.Event()
+    app = _held(release, lambda path: path.startswith("/v1/"))  # holds its store connection
+    admitted = Admission(app, limit=1, wait=0.05)
+
+    async def run() -> tuple[httpx.Response, list[int], httpx.Response]:
+        transport = httpx.ASGITransport(app=admitted)
+        async with httpx.AsyncClient(transport=transport, base_url="http://x") as client:
+            first = asyncio.create_task(client.get("/v1/programs"))
+            await asyncio.sleep(0.01)  # the one slot is taken
+            free = [
+                (await client.get(path)).status_code
+                for path in ("/health", "/static/app.css", "/docs", "/redoc", "/openapi.json")
+            ]
+            refused = await client.get("/v1/programs")
+            release.set()
+            return await first, free, refused
+
+    first, free, refused = asyncio.run(run())
+    assert free == [200] * 5
+    assert refused.status_code == 503
+    assert first.status_code == 200
+
+
+def test_a_browser_turned_away_gets_the_error_page() -> None:
+    release = asyncio.Event()
+    slow = _held(release)
+
+    admitted = Admission(slow, limit=1, wait=0.05)
+
+    async def run() -> httpx.Response:
+        transport = httpx.ASGITransport(app=admitted)
+        async with httpx.AsyncClient(transport=transport, base_url="http://x") as client:
+            first = asyncio.create_task(client.get("/me"))
+            await asyncio.sleep(0.01)
+            page = await client.get("/me", headers={"accept": "text/html"})
+            release.set()
+            await first
+            return page
+
+    page = asyncio.run(run())
+    assert page.status_code == 503
+    assert page.headers["retry-after"] == "1"
+    assert page.headers["content-type"].startswith("text/html")
+    assert "busy" in page.text

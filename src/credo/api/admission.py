@@ -9,7 +9,7 @@ pool"). Here the requests past the pool's size wait on the event loop, holding n
 thread nor a connection, so a request let in always finds both; one that waits longer
 than :data:`WAIT` seconds is answered 503 with ``Retry-After`` instead of hanging.
 
-The checks' fast path sits outside (``api/routers/access.FastChecks``: on SQLite it
+The checks' fast path sits outside (``api/fastpath.FastChecks``: on SQLite it
 decides on the loop; on a server store it keeps to its own share, ``_slots``).
 """
 
@@ -17,16 +17,25 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 from typing import Any
 
 from sqlalchemy import Engine
 from sqlalchemy.pool import QueuePool
+from starlette.requests import Request
 
-from credo.api.errors import error_body
+from credo.api import errors
 
 WAIT = 10.0  # seconds a request may wait to be let in before it is answered 503
 RETRY_AFTER = 1
+# paths that take no store session: let in at once, so a saturated pool leaves liveness,
+# static assets and the API's own documentation answering
+_FREE = ("/health", "/openapi.json")
+_FREE_UNDER = ("/static/", "/docs", "/redoc")
+
+
+def takes_session(path: str) -> bool:
+    """Whether a request for ``path`` may take a store session (and so needs a slot)."""
+    return path not in _FREE and not path.startswith(_FREE_UNDER)
 
 
 def capacity(engine: Engine, reserved: int = 0) -> int | None:
@@ -49,7 +58,7 @@ class Admission:
         self._slots: asyncio.Semaphore | None = None
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
-        if scope["type"] != "http" or self.limit is None:
+        if scope["type"] != "http" or self.limit is None or not takes_session(scope["path"]):
             await self.app(scope, receive, send)
             return
         if self._slots is None:
@@ -58,7 +67,8 @@ class Admission:
         try:
             await asyncio.wait_for(slots.acquire(), self.wait)
         except TimeoutError:
-            await _busy(send, self.limit, self.wait)
+            with contextlib.suppress(OSError):  # a client that has gone needs no answer
+                await _busy(scope, self.limit, self.wait)(scope, receive, send)
             return
         try:
             await self.app(scope, receive, send)
@@ -66,27 +76,15 @@ class Admission:
             slots.release()
 
 
-async def _busy(send: Any, limit: int, wait: float) -> None:
-    body = error_body(
-        "busy",
+def _busy(scope: Any, limit: int, wait: float) -> Any:
+    """The 503 through ``api/errors``: a browser on a web page gets the error page."""
+    return errors.busy(
+        Request(scope),
         f"the server is at its limit of {limit} requests at once (its store connections) "
         f"and this one waited {wait:g} s; retry in {RETRY_AFTER} s",
         [{"field": "request", "value": None, "reason": f"retry after {RETRY_AFTER} s"}],
+        RETRY_AFTER,
     )
-    data = json.dumps(body).encode()
-    with contextlib.suppress(OSError):
-        await send(
-            {
-                "type": "http.response.start",
-                "status": 503,
-                "headers": [
-                    (b"content-type", b"application/json"),
-                    (b"content-length", str(len(data)).encode()),
-                    (b"retry-after", str(RETRY_AFTER).encode()),
-                ],
-            }
-        )
-        await send({"type": "http.response.body", "body": data})
 
 
 def install(app: Any, engine: Engine, reserved: int = 0) -> None:

@@ -106,6 +106,14 @@ def _answer(
     return JSONResponse(error_body(code, message, details), status_code=status, headers=headers)
 
 
+def busy(
+    request: Request, message: str, details: list[dict[str, Any]], retry_after: int
+) -> Response:
+    """503 ``busy`` with ``Retry-After`` (``api/admission.py`` answers it outside the
+    routes): a page for a browser on a web page, JSON everywhere else."""
+    return _answer(request, 503, "busy", message, details, {"Retry-After": str(retry_after)})
+
+
 def _validation_details(exc: RequestValidationError) -> list[dict[str, Any]]:
     details = []
     for err in exc.errors():
