@@ -1,4 +1,4 @@
-"""The checks' fast path (``api/routers/access.FastChecks`` and ``access/hotpath``) answers
+"""The checks' fast path (``api/fastpath.FastChecks`` and ``access/hotpath``) answers
 exactly as the FastAPI route and the session path do, on a file store (a pooled store: the
 in-memory one the other tests use takes the inquiry in its own connection)."""
 

@@ -269,18 +269,6 @@ def decide_eligibility_from(
     )
 
 
-def restriction(
-    *, session: Session, party: RelyingParty, scheme: str, value: str, activity: str
-) -> Decision:
-    """Is an activity restricted for the subject today? Legally mandated: no consent needed.
-    Answered once its inquiry is logged durably."""
-    checked = decide_restriction(
-        session=session, party=party, scheme=scheme, value=value, activity=activity
-    )
-    inquirylog.write(session, checked.inquiry)
-    return checked.decision
-
-
 def decide_restriction(
     *, session: Session, party: RelyingParty, scheme: str, value: str, activity: str
 ) -> Checked:

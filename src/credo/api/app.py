@@ -6,7 +6,7 @@ from fastapi import FastAPI
 from sqlalchemy import Engine
 
 from credo import __version__, web
-from credo.api import admission, errors, limits
+from credo.api import admission, errors, fastpath, limits
 from credo.api.routers import access, integrity, lists, meta, notices, records, rights
 from credo.api.routers import audit as audit_routes
 from credo.api.routers import public as public_routes
@@ -43,7 +43,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     # innermost: requests past the pool's connections wait on the loop (api/admission.py)
     admission.install(app, engine, reserved=access.reserved(engine))
     public_routes.install(app)
-    access.install(app)  # the checks' fast path, inside the guard that limits
+    fastpath.install(app)  # the checks' fast path, inside the guard that limits
     web.install(app)
     limits.install(app, max_body=settings.max_body, auth_failures=settings.auth_failures)
     return app

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import inspect
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials
-from pydantic import BaseModel, ValidationError
 from sqlalchemy.orm import Session
 from sqlalchemy.pool import QueuePool
 
@@ -216,10 +214,10 @@ async def check_eligibility(
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
 ) -> EligibilityOut:
     """The answer and a reason category, never the score or the file; logged as an inquiry."""
-    return await _eligibility(request.app.state, _bearer(credentials), body)
+    return await answer_eligibility(request.app.state, _bearer(credentials), body)
 
 
-async def _eligibility(state: Any, token: str | None, body: EligibilityIn) -> EligibilityOut:
+async def answer_eligibility(state: Any, token: str | None, body: EligibilityIn) -> EligibilityOut:
     scheme, value, program = body.subject.scheme, body.subject.id, body.program
 
     def decide(session: Session, party: RelyingParty) -> checks.Checked:
@@ -255,10 +253,10 @@ async def check_restriction(
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
 ) -> RestrictionOut:
     """Legally mandated: no consent needed, for activities the party enforces; logged."""
-    return await _restriction(request.app.state, _bearer(credentials), body)
+    return await answer_restriction(request.app.state, _bearer(credentials), body)
 
 
-async def _restriction(state: Any, token: str | None, body: RestrictionIn) -> RestrictionOut:
+async def answer_restriction(state: Any, token: str | None, body: RestrictionIn) -> RestrictionOut:
     def decide(session: Session, party: RelyingParty) -> checks.Checked:
         return checks.decide_restriction(
             session=session,
@@ -330,112 +328,3 @@ def revoke_consent(consent_id: str, subject: SubjectDep, session: SessionDep) ->
 router = APIRouter()
 router.include_router(party_router)
 router.include_router(me_router)
-
-# The check endpoints' fast path: the same functions, reached without FastAPI's routing,
-# dependency solving and response validation (about half of a check's CPU through the
-# framework). Anything it does not take exactly as FastAPI would goes to the route.
-_FAST: dict[str, tuple[type[BaseModel], Callable[[Any, str | None, Any], Awaitable[BaseModel]]]]
-_FAST = {
-    "/v1/checks/eligibility": (EligibilityIn, _eligibility),
-    "/v1/checks/restriction": (RestrictionIn, _restriction),
-}
-_JSON_HEADERS = [(b"content-type", b"application/json")]
-
-
-class FastChecks:
-    """ASGI middleware answering ``POST /v1/checks/*`` directly.
-
-    It takes a request only when FastAPI would parse it the same way: a JSON
-    ``Content-Type`` and a body the endpoint's model validates. The bearer token is read as
-    FastAPI's ``HTTPBearer`` reads it, the check runs through the same ``_eligibility`` /
-    ``_restriction`` as the routes, errors are answered by the app's own exception handlers,
-    and the answer is the response model's JSON (the bytes FastAPI sends). Anything else
-    (no or another content type, a body that does not validate) is replayed to the route,
-    which answers it as before. It sits inside the body-size and strict-JSON guard.
-    """
-
-    def __init__(self, app: Any) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
-        route = None
-        if scope["type"] == "http" and scope["method"] == "POST" and not scope.get("root_path"):
-            route = _FAST.get(scope["path"])
-        if route is None:
-            await self.app(scope, receive, send)
-            return
-        authorization = content_type = None
-        for name, value in scope["headers"]:
-            if name == b"authorization" and authorization is None:
-                authorization = value
-            elif name == b"content-type" and content_type is None:
-                content_type = value
-        chunks, more = [], True
-        while more:
-            message = await receive()
-            if message["type"] != "http.request":  # the client went away
-                return
-            chunks.append(message.get("body", b""))
-            more = message.get("more_body", False)
-        body = b"".join(chunks)
-        sent = False
-
-        async def replay() -> dict[str, Any]:
-            nonlocal sent
-            if not sent:
-                sent = True
-                return {"type": "http.request", "body": body, "more_body": False}
-            message: dict[str, Any] = await receive()
-            return message
-
-        model, answer = route
-        try:
-            if content_type is None or not body:
-                raise ValueError("not for the fast path")
-            if content_type.partition(b";")[0].strip().lower() != b"application/json":
-                raise ValueError("not for the fast path")
-            parsed = model.model_validate_json(body)
-        except (ValueError, ValidationError):
-            await self.app(scope, replay, send)
-            return
-        try:
-            out = await answer(scope["app"].state, _token(authorization), parsed)
-        except Exception as exc:
-            handler = _handler(scope["app"], exc)
-            if handler is None:
-                raise
-            request = Request(scope, replay)
-            response = handler(request, exc)
-            if inspect.isawaitable(response):  # credo's handlers are async (api/errors.py)
-                response = await response
-            await response(scope, replay, send)
-            return
-        data = type(out).__pydantic_serializer__.to_json(out)
-        headers = [(b"content-length", str(len(data)).encode()), *_JSON_HEADERS]
-        await send({"type": "http.response.start", "status": 200, "headers": headers})
-        await send({"type": "http.response.body", "body": data})
-
-
-def _token(authorization: bytes | None) -> str | None:
-    """The token of an ``Authorization: Bearer`` header, as FastAPI's ``HTTPBearer`` reads it."""
-    if not authorization:
-        return None
-    scheme, _, param = authorization.decode("latin-1").partition(" ")
-    param = param.strip()
-    if not scheme or not param or scheme.lower() != "bearer":
-        return None
-    return param
-
-
-def _handler(app: Any, exc: Exception) -> Any:
-    """The app's exception handler for ``exc`` (by class, most specific first), or None."""
-    handlers = app.exception_handlers
-    for cls in type(exc).__mro__:
-        if cls in handlers:
-            return handlers[cls]
-    return None
-
-
-def install(app: Any) -> None:
-    """Put the check endpoints' fast path in front of the router (see :class:`FastChecks`)."""
-    app.add_middleware(FastChecks)
