@@ -6,7 +6,8 @@ Defined here because web sits below api in the layers (``credo.api.deps`` import
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -24,7 +25,17 @@ def get_session(request: Request) -> Iterator[Session]:
     client sees acknowledged is already committed (and fsynced on SQLite); a failing commit
     becomes an error response instead of a lost write. Routers and pages never commit.
     """
-    with request.app.state.factory() as session:
+    with unit_of_work(request.app.state.factory) as session:
+        yield session
+
+
+@contextmanager
+def unit_of_work(factory: Callable[[], Session]) -> Iterator[Session]:
+    """One unit of work: a session from ``factory``, committed once when the block succeeds
+    and rolled back on error. The one place a request's writes are committed: ``get_session``
+    for routes and pages, and the eligibility checks, which take and give back their
+    connection within one call (``api/routers/access._decide``)."""
+    with factory() as session:
         try:
             yield session
         except BaseException:

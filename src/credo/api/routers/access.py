@@ -32,6 +32,7 @@ from credo.api.deps import SessionDep, SubjectDep, bearer
 from credo.api.schemas import ERROR_RESPONSES, ErrorBody
 from credo.core import clock
 from credo.errors import Unauthenticated
+from credo.web.deps import unit_of_work
 
 RATE_LIMITED: dict[int | str, dict[str, Any]] = {
     429: {"model": ErrorBody, "description": "Too many requests for this key; see Retry-After"}
@@ -40,6 +41,7 @@ party_router = APIRouter(
     prefix="/v1", tags=["relying party"], responses={**ERROR_RESPONSES, **RATE_LIMITED}
 )
 me_router = APIRouter(prefix="/v1/me", tags=["subject"], responses=ERROR_RESPONSES)
+
 
 def limiter(state: Any) -> Limiter:
     """The per-key token buckets every process of this store shares (CREDO_PARTY_RATE/_BURST)."""
@@ -92,16 +94,11 @@ def _decide(state: Any, token: str | None, decide: Decide) -> tuple[checks.Check
     it must be written in this unit (``inquirylog.in_session``; the flag says so). The
     session's connection is taken and given back within this call, so a request never
     holds one while it waits for a thread (that starved the pool, docs/access.md)."""
-    with state.factory() as session:
-        try:
-            checked = decide(session, _authorize(state, session, token))
-            logged = inquirylog.in_session(session)
-            if logged:
-                inquirylog.write(session, checked.inquiry)
-        except BaseException:
-            session.rollback()
-            raise
-        session.commit()
+    with unit_of_work(state.factory) as session:
+        checked = decide(session, _authorize(state, session, token))
+        logged = inquirylog.in_session(session)
+        if logged:
+            inquirylog.write(session, checked.inquiry)
     return checked, logged
 
 
