@@ -20,10 +20,10 @@ import contextlib
 from typing import Any
 
 from sqlalchemy import Engine
-from sqlalchemy.pool import QueuePool
 from starlette.requests import Request
 
 from credo.api import errors
+from credo.core.db import pool_connections
 
 WAIT = 10.0  # seconds a request may wait to be let in before it is answered 503
 RETRY_AFTER = 1
@@ -42,10 +42,8 @@ def capacity(engine: Engine, reserved: int = 0) -> int | None:
     """How many requests may hold a store connection at once: the pool's connections
     (kept and overflow) less ``reserved``; None for a pool that never makes one wait
     (the one shared connection of an in-memory store)."""
-    pool = engine.pool
-    if not isinstance(pool, QueuePool):
-        return None
-    return max(1, pool.size() + max(0, pool._max_overflow) - reserved)
+    connections = pool_connections(engine)
+    return None if connections is None else max(1, connections - reserved)
 
 
 class Admission:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import weakref
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any, TypeVar
@@ -25,7 +26,7 @@ from sqlalchemy import (
     select,
 )
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
-from sqlalchemy.pool import StaticPool
+from sqlalchemy.pool import QueuePool, StaticPool
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -51,6 +52,15 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+#: A server store's pool: connections kept, and opened beyond them under load (SQLAlchemy's
+#: defaults, named so admission control can read them).
+SERVER_POOL = (5, 10)
+#: A SQLite file's pool: as many connections as the API's worker threads, so none is opened
+#: (and its pragmas run) per request under load.
+SQLITE_POOL = (20, 20)
+_pool_limits: weakref.WeakKeyDictionary[Engine, int] = weakref.WeakKeyDictionary()
+
+
 def make_engine(url: str) -> Engine:
     """An engine for a store URL; SQLite files get WAL and synchronous=FULL on every connection."""
     if url.startswith("sqlite"):
@@ -63,14 +73,30 @@ def make_engine(url: str) -> Engine:
         else:
             folder = os.path.dirname(os.path.abspath(path))
             os.makedirs(folder, exist_ok=True)
-            # as many connections as the API's worker threads, so none is opened (and its
-            # pragmas run) per request under load
+            size, overflow = SQLITE_POOL
             engine = create_engine(
-                url, connect_args={"check_same_thread": False}, pool_size=20, max_overflow=20
+                url,
+                connect_args={"check_same_thread": False},
+                pool_size=size,
+                max_overflow=overflow,
             )
+            _pool_limits[engine] = size + overflow
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    size, overflow = SERVER_POOL
+    engine = create_engine(url, pool_pre_ping=True, pool_size=size, max_overflow=overflow)
+    _pool_limits[engine] = size + overflow
+    return engine
+
+
+def pool_connections(engine: Engine) -> int | None:
+    """How many connections the engine's pool may hold at once (kept and overflow), as
+    ``make_engine`` configured it; the kept ones only for an engine made elsewhere; None for
+    the one shared connection of an in-memory store, which never makes a caller wait."""
+    pool = engine.pool
+    if not isinstance(pool, QueuePool):
+        return None
+    return _pool_limits.get(engine, pool.size())
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:
