@@ -99,7 +99,7 @@ def test_a_request_waiting_too_long_is_answered_503_with_retry_after() -> None:
 
 def test_health_static_and_docs_answer_while_the_pool_is_saturated() -> None:
     release = asyncio.Event()
-    app = _held(release, lambda path: path.startswith("/v1/"))  # holds its store connection
+    app = _held(release, lambda path: path.startswith("/v1/") and path != "/v1/health")
     admitted = Admission(app, limit=1, wait=0.05)
 
     async def run() -> tuple[httpx.Response, list[int], httpx.Response]:
@@ -109,7 +109,7 @@ def test_health_static_and_docs_answer_while_the_pool_is_saturated() -> None:
             await asyncio.sleep(0.01)  # the one slot is taken
             free = [
                 (await client.get(path)).status_code
-                for path in ("/health", "/static/app.css", "/docs", "/redoc", "/openapi.json")
+                for path in ("/v1/health", "/static/app.css", "/docs", "/redoc", "/openapi.json")
             ]
             refused = await client.get("/v1/programs")
             release.set()
@@ -142,3 +142,17 @@ def test_a_browser_turned_away_gets_the_error_page() -> None:
     assert page.headers["retry-after"] == "1"
     assert page.headers["content-type"].startswith("text/html")
     assert "busy" in page.text
+
+
+def test_the_paths_let_in_at_once_are_the_apps_own_and_answer(client: Any) -> None:
+    """The free list names the app's real liveness path (a renamed route would silently
+    start waiting for a slot again)."""
+    from credo.api.admission import _FREE, takes_session
+
+    paths = client.get("/openapi.json").json()["paths"]
+    for path in _FREE:
+        if path != "/openapi.json":
+            assert path in paths, path
+            assert client.get(path).status_code == 200
+    assert not takes_session("/v1/health")
+    assert takes_session("/v1/programs")

@@ -29,7 +29,7 @@ WAIT = 10.0  # seconds a request may wait to be let in before it is answered 503
 RETRY_AFTER = 1
 # paths that take no store session: let in at once, so a saturated pool leaves liveness,
 # static assets and the API's own documentation answering
-_FREE = ("/health", "/openapi.json")
+_FREE = ("/v1/health", "/openapi.json")
 _FREE_UNDER = ("/static/", "/docs", "/redoc")
 
 
