@@ -32,11 +32,10 @@ import numpy as np
 import pandas as pd
 from sklearn.model_selection import train_test_split
 
+from _german import add_data_option, load
 from credo.scoring import Scorecard, dumps, explainer, loads
 from credo.scoring.scorecard import _collector_paused, _value, what_would_raise
 
-AUDIT_ONLY = ["personal_status_and_sex", "age_in_years", "foreign_worker"]
-TARGET = "creditability"
 ACTIONABLE = {
     "status_of_existing_checking_account",
     "savings_account_and_bonds",
@@ -116,13 +115,7 @@ def _load() -> str:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument(
-        "--data",
-        default=os.environ.get(
-            "CREDO_GERMAN_CREDIT",
-            str(Path(__file__).resolve().parents[1] / "tests" / "data" / "german_credit.csv"),
-        ),
-    )
+    add_data_option(ap)
     ap.add_argument("--rows", type=int, default=100_000)
     ap.add_argument("--one", type=int, default=300, help="explain calls for the latency")
     ap.add_argument(
@@ -131,9 +124,7 @@ def main() -> None:
     args = ap.parse_args()
     warnings.filterwarnings("ignore")
 
-    data = pd.read_csv(args.data)
-    y = (data[TARGET] == "bad").astype(int)
-    X = data.drop(columns=[*AUDIT_ONLY, TARGET])
+    X, y = load(args.data)
     X_tr, X_te, y_tr, _ = train_test_split(X, y, test_size=0.3, stratify=y, random_state=0)
     sc = Scorecard(descriptions=DESCRIPTIONS, actionable=ACTIONABLE).fit(X_tr, y_tr)
     big = X_te.iloc[np.resize(np.arange(len(X_te)), args.rows)].reset_index(drop=True)

@@ -19,7 +19,6 @@ import platform
 import statistics
 import time
 import warnings
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -27,10 +26,9 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import roc_auc_score
 from sklearn.model_selection import train_test_split
 
+from _german import AUDIT_ONLY, add_data_option, load
 from credo.scoring import Scorecard
 
-AUDIT_ONLY = ["personal_status_and_sex", "age_in_years", "foreign_worker"]
-TARGET = "creditability"
 SEEDS = range(5)
 
 
@@ -82,21 +80,13 @@ def mean_sd(xs: list[float]) -> str:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument(
-        "--data",
-        default=os.environ.get(
-            "CREDO_GERMAN_CREDIT",
-            str(Path(__file__).resolve().parents[2] / "shared" / "data" / "german_credit.csv"),
-        ),
-    )
+    add_data_option(ap)
     ap.add_argument("--rows", type=int, default=1_000_000)
     ap.add_argument("--auc-only", action="store_true", help="Skip the apply throughput part.")
     args = ap.parse_args()
     warnings.filterwarnings("ignore")  # optbinning's import-time solver warnings
 
-    data = pd.read_csv(args.data)
-    y = (data[TARGET] == "bad").astype(int)
-    X = data.drop(columns=[*AUDIT_ONLY, TARGET])
+    X, y = load(args.data)
     print(f"python {platform.python_version()}, {os.cpu_count()} CPUs, {platform.machine()}")
     print(f"German credit: {len(X)} rows, {X.shape[1]} features, bad rate {y.mean():.3f}")
 
