@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from credo.cli.common import command, factory, transaction
 from credo.cli.options import group, json_option, parse_date
-from credo.cli.output import console, emit_json, print_table
+from credo.cli.output import console, emit_json, emit_table, print_table
 from credo.ledgers import policy as P
 from credo.ledgers import service
 
@@ -138,10 +138,9 @@ def register(app: typer.Typer) -> None:
         """List installed policy versions (the newest of each scheme is in force)."""
         with transaction() as session:
             rows = service.policies(session=session)
-        if as_json:
-            emit_json({"policies": rows})
-            return
-        print_table(
+        emit_table(
+            as_json,
+            {"policies": rows},
             "ledger policies",
             ("scheme", "version", "title", "in force", "installed"),
             (

@@ -8,7 +8,7 @@ import typer
 
 from credo.cli.common import command, transaction
 from credo.cli.options import as_of_option, group, json_option, parse_date
-from credo.cli.output import emit, emit_json, print_table
+from credo.cli.output import emit, emit_table
 
 
 def register(app: typer.Typer) -> None:
@@ -54,10 +54,9 @@ def register(app: typer.Typer) -> None:
                     }
                     for rule in R.LISTS.values()
                 ]
-                if as_json:
-                    emit_json({"lists": data})
-                    return
-                print_table(
+                emit_table(
+                    as_json,
+                    {"lists": data},
                     "credo lists",
                     ("list", "enters by", "ends by", "restricts / grants", "entries"),
                     (
@@ -76,10 +75,9 @@ def register(app: typer.Typer) -> None:
                 session=session, list_id=list_id, state=state, limit=limit
             )
             entries = [service.describe(session=session, entry=e, with_records=False) for e in rows]
-        if as_json:
-            emit_json({"list": list_id, "total": total, "entries": entries})
-            return
-        print_table(
+        emit_table(
+            as_json,
+            {"list": list_id, "total": total, "entries": entries},
             f"{list_id}: {total} entries (first {len(entries)})",
             ("id", "subject", "rule", "ref", "state", "starts", "ends", "reason"),
             (

@@ -18,7 +18,7 @@ from credo.cli.ledgers import register as register_ledgers
 from credo.cli.lists import register as register_lists
 from credo.cli.notices import register as register_notices
 from credo.cli.options import group, json_option, split_list
-from credo.cli.output import console, counting, emit, emit_json, emit_registered, iso, print_table
+from credo.cli.output import console, counting, emit, emit_registered, emit_table, iso
 from credo.cli.register import register as register_register
 from credo.cli.rights import register as register_rights
 from credo.cli.synth import register as register_synth
@@ -63,10 +63,9 @@ def serve(
 def catalogue(as_json: bool = json_option()) -> None:
     """Print the closed catalogue: categories, who furnishes them, fields and rules."""
     cat = get_catalogue()
-    if as_json:
-        emit_json(cat.to_dict())
-        return
-    print_table(
+    emit_table(
+        as_json,
+        cat.to_dict(),
         "credo catalogue",
         (
             "category",

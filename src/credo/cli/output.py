@@ -46,6 +46,16 @@ def print_table(title: str, columns: Iterable[str], rows: Iterable[Iterable[str]
     Console().print(table)
 
 
+def emit_table(
+    as_json: bool, data: Any, title: str, columns: Iterable[str], rows: Iterable[Iterable[str]]
+) -> None:
+    """``data`` as one JSON line on stdout when asked, else ``rows`` as a table for a person."""
+    if as_json:
+        emit_json(data)
+    else:
+        print_table(title, columns, rows)
+
+
 def iso(moment: dt.date | None) -> str | None:
     """A date or time as ISO 8601 text, None kept (for JSON output)."""
     return moment.isoformat() if moment else None
