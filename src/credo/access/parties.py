@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from credo.access import rules
 from credo.access.events import PartyAdded, ProgramAdded
 from credo.access.models import Program, RelyingParty
-from credo.core import audit, clock, credentials
+from credo.core import audit, clock, credentials, decisions
 from credo.core.audit import AuditHead
 from credo.core.credentials import Credential
 from credo.errors import Conflict, Forbidden, InvalidInput, NotFound, Unauthenticated
@@ -213,11 +213,7 @@ def add_program(
         raise InvalidInput(
             "program benefit is empty", details=[{"field": "benefit", "value": benefit}]
         )
-    if purpose not in rules.PURPOSES:
-        raise InvalidInput(
-            f"purpose {purpose!r} is not one of {', '.join(rules.PURPOSES)}",
-            details=[{"field": "purpose", "value": purpose}],
-        )
+    decisions.one_of(purpose, rules.PURPOSES, field="purpose")
     if purpose not in party.purposes:
         raise Forbidden(
             f"this relying party is not registered for purpose {purpose!r}",
