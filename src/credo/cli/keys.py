@@ -7,7 +7,7 @@ import typer
 from credo.cli.common import command, transaction
 from credo.cli.options import group, json_option
 from credo.cli.output import emit, iso
-from credo.errors import InvalidInput
+from credo.core.decisions import one_of
 
 HOLDERS = ("furnisher", "relying_party")
 
@@ -27,16 +27,12 @@ def register(app: typer.Typer) -> None:
         as_json: bool = json_option("Print {id, api_key} as JSON."),
     ) -> None:
         """Issue another key for a furnisher or relying party (shown once, stored hashed)."""
+        one_of(kind, HOLDERS, field="kind")
         with transaction() as session:
             if kind == "furnisher":
                 key = furnishers.issue_key(session=session, furnisher_id=holder)
-            elif kind == "relying_party":
-                key = parties.issue_key(session=session, party_id=holder)
             else:
-                raise InvalidInput(
-                    f"kind {kind!r} is not one of {', '.join(HOLDERS)}",
-                    details=[{"field": "kind", "value": kind}],
-                )
+                key = parties.issue_key(session=session, party_id=holder)
         key_id = key.partition(".")[0].split("_", 1)[1]
         emit(
             as_json,
