@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from credo.cli.common import command, transaction
-from credo.cli.options import group, json_option
+from credo.cli.options import group, holder_argument, json_option
 from credo.cli.output import emit, iso
 from credo.core.decisions import one_of
 
@@ -23,7 +23,7 @@ def register(app: typer.Typer) -> None:
     @command(keys_app, "issue")
     def keys_issue(
         kind: str = typer.Argument(..., help="furnisher or relying_party."),
-        holder: str = typer.Argument(..., help="The furnisher's or relying party's id."),
+        holder: str = holder_argument(),
         as_json: bool = json_option("Print {id, api_key} as JSON."),
     ) -> None:
         """Issue another key for a furnisher or relying party (shown once, stored hashed)."""
@@ -41,10 +41,7 @@ def register(app: typer.Typer) -> None:
         )
 
     @command(keys_app, "list")
-    def keys_list(
-        holder: str = typer.Argument(..., help="The furnisher's or relying party's id."),
-        as_json: bool = json_option(None),
-    ) -> None:
+    def keys_list(holder: str = holder_argument(), as_json: bool = json_option(None)) -> None:
         """List a holder's keys (ids and dates only; secrets are never stored)."""
         with transaction() as session:
             rows = [

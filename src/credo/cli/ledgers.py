@@ -90,6 +90,11 @@ def demo_step(ctx: Any) -> None:
     )
 
 
+def _policy_file() -> Any:
+    """The ``FILE`` argument of the commands that read a policy."""
+    return typer.Argument(..., help="Policy file (TOML).")
+
+
 def parse_date_on(value: str | None) -> dt.date | None:
     return parse_date(value, "--on")
 
@@ -99,10 +104,7 @@ def register(app: typer.Typer) -> None:
     ledgers_app = group(app, "ledgers", "City point-ledger policies and balances.")
 
     @command(ledgers_app, "validate")
-    def validate(
-        file: str = typer.Argument(..., help="Policy file (TOML)."),
-        as_json: bool = json_option(),
-    ) -> None:
+    def validate(file: str = _policy_file(), as_json: bool = json_option()) -> None:
         """Check a policy without installing it (exit 1 with FILE:LINE: reason per problem)."""
         policy = _check(file)
         if as_json:
@@ -115,10 +117,7 @@ def register(app: typer.Typer) -> None:
         )
 
     @command(ledgers_app, "apply")
-    def apply(
-        file: str = typer.Argument(..., help="Policy file (TOML)."),
-        as_json: bool = json_option(),
-    ) -> None:
+    def apply(file: str = _policy_file(), as_json: bool = json_option()) -> None:
         """Install a policy as its scheme's next version (computed by the next refresh)."""
         policy = _check(file)
         with _policy_problems(), transaction() as session:

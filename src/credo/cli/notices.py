@@ -11,7 +11,7 @@ import typer
 from sqlalchemy.orm import Session
 
 from credo.cli.common import command, factory, transaction
-from credo.cli.options import group, json_option
+from credo.cli.options import group, holder_argument, json_option
 from credo.cli.output import console, emit, emit_json
 from credo.config import get_settings
 
@@ -57,7 +57,7 @@ def register(app: typer.Typer) -> None:
     @command(webhooks_app, "set")
     def webhooks_set(
         owner_type: str = typer.Argument(..., help="furnisher or party."),
-        owner_id: str = typer.Argument(..., help="The furnisher's or relying party's id."),
+        owner_id: str = holder_argument(),
         url: str = typer.Argument(..., help="http(s) address that receives the POSTs."),
         as_json: bool = json_option(),
     ) -> None:

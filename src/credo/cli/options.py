@@ -22,6 +22,11 @@ def json_option(help: str | None = "Print JSON.") -> Any:
     return typer.Option(False, "--json", help=help)
 
 
+def holder_argument() -> Any:
+    """A required argument naming a key holder: a furnisher's or relying party's id."""
+    return typer.Argument(..., help="The furnisher's or relying party's id.")
+
+
 def as_of_option(help: str) -> Any:
     """The ``--as-of YYYY-MM-DD`` option (read with :func:`parse_date`)."""
     return typer.Option(None, "--as-of", help=help)
