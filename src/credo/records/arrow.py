@@ -30,6 +30,7 @@ RECORD_SCHEMA = pa.schema(
     ]
 )
 
+
 def dates(values: Sequence[Any]) -> pa.Array:
     """Dates from the driver (``date`` objects, or ISO text on SQLite) as date32."""
     first = next((v for v in values if v is not None), None)

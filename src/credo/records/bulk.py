@@ -20,11 +20,12 @@ import json
 import os
 import re
 import stat
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import pyarrow.compute as pc
 from sqlalchemy.orm import Session, sessionmaker
 
 from credo.catalogue import get_catalogue
@@ -34,6 +35,7 @@ from credo.errors import Forbidden, InvalidInput
 from credo.furnishers import service as furnishers
 from credo.records import hooks
 from credo.records.fast import Chunk, FastValidator, store_chunk
+from credo.records.readers import Chunk as FileChunk
 from credo.records.readers import check_file, iter_batches
 from credo.records.validation import RowError, Validator
 
@@ -191,7 +193,7 @@ def ingest_file(
     report = _Report(report_path(path))
     clear_stale_report(report.path)
     try:
-        check_file(path)
+        kept = check_file(path, chunk)
     except InvalidInput as exc:  # unreadable: a one-line report, nothing stored
         where = exc.details[0].get("row", "file") if exc.details else "file"
         report.write(where, None, [RowError("file", path.name, exc.message, exc.code)])
@@ -203,7 +205,8 @@ def ingest_file(
     try:
         transaction = session.begin() if all_or_nothing else None
         fast = FastValidator(validator)
-        for first, data in iter_batches(path, chunk):
+        batches = iter_batches(path, chunk) if kept is None else _handed(kept)
+        for first, data in batches:
             if isinstance(data, list):
                 result, size = fast.rows(data), len(data)
             else:
@@ -232,6 +235,13 @@ def ingest_file(
     return summary
 
 
+def _handed(kept: list[FileChunk]) -> Iterator[FileChunk]:
+    """The chunks ``check_file`` kept, each let go once handed on."""
+    kept.reverse()
+    while kept:
+        yield kept.pop()
+
+
 def _store(
     session: Session,
     furnisher_id: str,
@@ -246,8 +256,16 @@ def _store(
         session=session, furnisher_id=furnisher_id, chunk=chunk, actor=actor, cache=cache
     )
     if accepted:
-        external_ids = chunk.table()["external_id"].to_pylist()
-        hooks.records_changed(session=session, furnisher_id=furnisher_id, external_ids=external_ids)
+        table = chunk.table()
+        external_ids = table["external_id"].to_pylist()
+        # every category the chunk's records have; a conflict's held record may have another
+        categories = None if conflicts else pc.unique(table["category"]).to_pylist()
+        hooks.records_changed(
+            session=session,
+            furnisher_id=furnisher_id,
+            external_ids=external_ids,
+            categories=categories,
+        )
         if after_store is not None:
             after_store(session, furnisher_id, external_ids)
     for number, external_id in conflicts:

@@ -18,8 +18,10 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
+import json
+import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import repeat
@@ -178,29 +180,85 @@ def _fast_category(category: Category) -> bool:
     return True
 
 
-def _fields(category: Category, text: pa.Array) -> tuple[pa.Array, pa.Array]:
-    """(valid, canonical fields JSON) of one category's flat ``fields`` objects."""
-    null = pa.scalar(None, pa.string())
-    keys = pc.count_substring_regex(text, KEY)
+def _general(names: Sequence[str], text: pa.Array) -> tuple[pa.Array, list[pa.Array]]:
+    """(well formed, each field's raw JSON token or null) of ``fields`` texts, for any key
+    order: a flat object (:data:`FLAT_OBJECT`) whose every key is one of ``names``, each at
+    most once. A regex pass for the shape and the key count, two for each field."""
+    flat = _full(text, FLAT_OBJECT)
+    text = pc.if_else(flat, text, "{}")
+    ok = flat
     counted: pa.Array = pa.array([0] * len(text), pa.int32())
-    ok = pa.array([True] * len(text))
-    pieces: dict[str, pa.Array] = {}
-    for spec in category.fields:
-        pattern = f'"{spec.name}"{_WS}:{_WS}(?P<v>{_VALUE})'
-        occurs = pc.count_substring_regex(text, f'"{spec.name}"{_WS}:')
+    found = []
+    for name in names:
+        occurs = pc.count_substring_regex(text, f'"{name}"{_WS}:')
         counted = pc.add(counted, occurs)
-        found = pc.struct_field(pc.extract_regex(text, pattern), [0])
-        present = pc.fill_null(pc.not_equal(found, "null"), False)
-        token = pc.if_else(present, found, '""')
+        ok = pc.and_kleene(ok, pc.less_equal(occurs, 1))
+        pattern = f'"{name}"{_WS}:{_WS}(?P<v>{_VALUE})'
+        found.append(pc.struct_field(pc.extract_regex(text, pattern), [0]))
+    ok = pc.and_kleene(ok, pc.equal(pc.count_substring_regex(text, KEY), counted))
+    return ok, found
+
+
+_NAME = re.compile("[A-Za-z0-9_]+")
+
+
+def _signature(names: Sequence[str], text: pa.Array) -> tuple[str, ...] | None:
+    """The key order of the first ``fields`` text when it is a flat object of distinct
+    ``names`` (the order a file's writer most likely keeps), else None."""
+    first = text[0].as_py() if len(text) else None
+    try:
+        pairs = json.loads(first, object_pairs_hook=list) if first else None
+    except (ValueError, RecursionError):
+        return None
+    if not isinstance(pairs, list) or not pairs:
+        return None
+    keys = tuple(k for k, _ in pairs)
+    if len(set(keys)) != len(keys) or not set(keys) <= set(names):
+        return None
+    return keys if all(_NAME.fullmatch(k) for k in keys) else None
+
+
+def _members(names: Sequence[str], text: pa.Array) -> tuple[pa.Array, list[pa.Array]]:
+    """:func:`_general` in one regex pass for the rows whose keys come in one order.
+
+    The rows that hold exactly the first row's keys in its order are matched by one
+    anchored pattern: :data:`FLAT_OBJECT` with those key strings in place of any string, so
+    such a row is flat, holds each of those keys once and no other, and each group is the
+    token :func:`_general`'s extraction finds. Every other row goes through
+    :func:`_general` (the matched ones given ``{}``, which it passes at no cost).
+    """
+    order = _signature(names, text)
+    if order is None:
+        return _general(names, text)
+    members = ",".join(
+        f'{_WS}"{key}"{_WS}:{_WS}(?P<f{i}>{_VALUE}){_WS}' for i, key in enumerate(order)
+    )
+    parts = pc.extract_regex(text, f"^{_WS}\\{{{members}\\}}{_WS}$")
+    null = pa.nulls(len(text), pa.string())
+    found = [pc.struct_field(parts, [order.index(n)]) if n in order else null for n in names]
+    if not parts.null_count:
+        return pa.array([True] * len(text)), found
+    matched = pc.is_valid(parts)
+    ok, other = _general(names, pc.if_else(matched, "{}", text))
+    return (
+        pc.or_kleene(matched, ok),
+        [pc.if_else(matched, f, g) for f, g in zip(found, other, strict=True)],
+    )
+
+
+def _fields(category: Category, text: pa.Array) -> tuple[pa.Array, pa.Array]:
+    """(valid, canonical fields JSON) of one category's ``fields`` texts."""
+    null = pa.scalar(None, pa.string())
+    ok, found = _members([spec.name for spec in category.fields], text)
+    pieces: dict[str, pa.Array] = {}
+    for spec, token in zip(category.fields, found, strict=True):
+        present = pc.fill_null(pc.not_equal(token, "null"), False)
+        token = pc.if_else(present, token, '""')
         good, canon = _field(spec, token)
-        ok = pc.and_kleene(
-            ok,
-            pc.and_kleene(pc.less_equal(occurs, 1), pc.if_else(present, good, not spec.required)),
-        )
+        ok = pc.and_kleene(ok, pc.if_else(present, good, not spec.required))
         pieces[spec.name] = pc.if_else(
             present, pc.binary_join_element_wise(f'"{spec.name}":', canon, ""), null
         )
-    ok = pc.and_kleene(ok, pc.equal(keys, counted))
     joined = pa.nulls(len(text), pa.string())
     for name in sorted(pieces):  # keys in sorted order, absent ones skipped
         piece = pieces[name]
@@ -247,16 +305,35 @@ def _fits(batch: pa.RecordBatch) -> bool:
     return True
 
 
-def _lookup(column: pa.Array, judge: Any) -> tuple[pa.Array, list[Any]]:
-    """Judge each distinct value once in Python; (index of each row's value, judgements)."""
-    distinct = pc.unique(column)
-    judged = [judge(v) for v in distinct.to_pylist()]
-    return pc.index_in(column, value_set=distinct), judged
+class _Memo:
+    """Judgements of a column's distinct values kept across a run's chunks: each value is
+    judged once in Python (``judge`` gives a tuple, one item per kind), each row finds its
+    judgement by Arrow's hash look-up (:meth:`index`, then :meth:`take`)."""
 
+    def __init__(self, judge: Callable[[Any], tuple[Any, ...]], *kinds: pa.DataType) -> None:
+        self.judge, self.kinds = judge, kinds
+        self.values: pa.Array = pa.array([], pa.null())
+        self.judged: list[pa.Array] = []
 
-def _take(judged: list[Any], index: pa.Array, pick: int, kind: pa.DataType) -> pa.Array:
-    values = pa.array([j[pick] for j in judged], kind)
-    return values.take(index)
+    def index(self, column: pa.Array) -> pa.Array:
+        """Each row's place in the judgements (null included: it is judged as a value)."""
+        if self.values.type != column.type or len(self.values) > MAX_PROVEN:
+            self.values = pa.array([], column.type)
+            self.judged = [pa.array([], kind) for kind in self.kinds]
+        at = pc.index_in(column, value_set=self.values, skip_nulls=False)
+        if not at.null_count:
+            return at
+        new = pc.unique(column.filter(pc.is_null(at)))
+        judged = [self.judge(value) for value in new.to_pylist()]
+        self.values = pa.concat_arrays([self.values, new])
+        self.judged = [
+            pa.concat_arrays([old, pa.array([j[i] for j in judged], kind)])
+            for i, (old, kind) in enumerate(zip(self.judged, self.kinds, strict=True))
+        ]
+        return pc.index_in(column, value_set=self.values, skip_nulls=False)
+
+    def take(self, pick: int, at: pa.Array) -> pa.Array:
+        return self.judged[pick].take(at)
 
 
 ROW_SCHEMA = pa.schema(
@@ -374,6 +451,13 @@ def _empty(schema: pa.Schema) -> pa.Table:
     return pa.Table.from_arrays([pa.array([], f.type) for f in schema], schema=schema)
 
 
+def _basis(value: str | None) -> tuple[bool, bool, str]:
+    """(valid legal_basis, non-blank, its JSON) as the Validator judges it."""
+    if value is None:
+        return True, False, _dumps(None)
+    return len(value) <= 256, bool(value.strip()), _dumps(value)
+
+
 _RIC = "cn_ric\x1f"
 MAX_PROVEN = 200_000  # identities kept proven across chunks (then forgotten, and proven again)
 
@@ -389,10 +473,19 @@ class FastValidator:
             for c in sorted(validator.permitted & set(catalogue.categories))
             if _fast_category(catalogue.categories[c])
         }
-        # identities proven valid, by "scheme\x1fvalue": a row of self._proven
-        self._at: dict[str, int] = {}
-        self._parts: list[pa.Table] = []
+        # identities proven valid: row i of self._proven is the "scheme\x1fvalue" self._pairs[i]
+        self._pairs = pa.array([], pa.string())
         self._proven = _empty(IDENTITY_SCHEMA)
+        self._days = _Memo(self._occurred, pa.bool_(), pa.string())
+        self._bases = _Memo(_basis, pa.bool_(), pa.bool_(), pa.string())
+
+    def _occurred(self, value: Any) -> tuple[bool, str | None]:
+        """(valid occurred_on, ISO date) as the Validator judges it."""
+        try:
+            day = parse_date(value)
+        except (ValueError, TypeError):
+            return False, None
+        return day <= self.validator.today, day.isoformat()
 
     def rows(self, rows: Sequence[tuple[int, dict[str, Any] | str]]) -> Chunk:
         """A chunk of envelopes (JSONL), validated row by row."""
@@ -426,20 +519,18 @@ class FastValidator:
         once per number, other pairs by ``Validator.identity``; a pair neither proves stays
         null and its rows go to the Validator (which alone refuses).
         """
-        if len(self._at) > MAX_PROVEN:
-            self._at, self._parts = {}, []
+        if len(self._pairs) > MAX_PROVEN:
+            self._pairs = pa.array([], pa.string())
             self._proven = _empty(IDENTITY_SCHEMA)
-        distinct = pc.unique(pairs)
-        listed = distinct.to_pylist()
-        get = self._at.get
-        at = [get(p) for p in listed] if listed else []
-        new = [p for p, a in zip(listed, at, strict=True) if a is None and p is not None]
-        if new:
-            self._prove(new)
-            at = [get(p) for p in listed]
-        return pa.array(at, pa.int64()).take(pc.index_in(pairs, value_set=distinct))
+        at = pc.index_in(pairs, value_set=self._pairs)
+        if at.null_count > pairs.null_count:  # pairs not proven yet (or not provable)
+            new = pc.unique(pairs.filter(pc.and_(pc.is_null(at), pc.is_valid(pairs))))
+            if self._prove(new.to_pylist()):
+                at = pc.index_in(pairs, value_set=self._pairs)
+        return at
 
-    def _prove(self, pairs: list[str]) -> None:
+    def _prove(self, pairs: list[str]) -> bool:
+        """Prove these pairs' identities, keeping those proven; whether any was."""
         validator = self.validator
         scheme = get_scheme("cn_ric")
         fast_ric = scheme.normalise is normalise_cn_ric and scheme.kind == "person"
@@ -477,20 +568,17 @@ class FastValidator:
                 column.append(value)
             names.append(pair)
         if not names:
-            return
-        base = self._proven.num_rows
-        self._at.update(zip(names, range(base, base + len(names)), strict=True))
-        self._parts.append(
-            pa.Table.from_arrays(
-                [pa.array(c, f.type) for c, f in zip(columns, IDENTITY_SCHEMA, strict=True)],
-                schema=IDENTITY_SCHEMA,
-            )
+            return False
+        self._pairs = pa.concat_arrays([self._pairs, pa.array(names, pa.string())])
+        added = pa.Table.from_arrays(
+            [pa.array(c, f.type) for c, f in zip(columns, IDENTITY_SCHEMA, strict=True)],
+            schema=IDENTITY_SCHEMA,
         )
-        self._proven = pa.concat_tables([self._proven, self._parts[-1]]).combine_chunks()
+        self._proven = pa.concat_tables([self._proven, added]).combine_chunks()
+        return True
 
     def _judge(self, batch: pa.RecordBatch, first: int) -> pa.Table:
         """Rows proven valid, with their stored values (:data:`ROW_SCHEMA`, not in order)."""
-        validator = self.validator
         external = _column(batch, "external_id")
         name = _column(batch, "subject_name")
         scheme, ident = _column(batch, "subject_scheme"), _column(batch, "subject_id")
@@ -498,21 +586,8 @@ class FastValidator:
         proven = self._proven
         subject_ok = pc.is_valid(at)
 
-        def occurred(value: Any) -> tuple[bool, str | None]:
-            try:
-                day = parse_date(value)
-            except (ValueError, TypeError):
-                return False, None
-            return day <= validator.today, day.isoformat()
-
-        days, judged_days = _lookup(_column(batch, "occurred_on"), occurred)
-
-        def basis(value: str | None) -> tuple[bool, bool, str]:
-            if value is None:
-                return True, False, _dumps(None)
-            return len(value) <= 256, bool(value.strip()), _dumps(value)
-
-        bases, judged_bases = _lookup(_column(batch, "legal_basis"), basis)
+        days = self._days.index(_column(batch, "occurred_on"))
+        bases = self._bases.index(_column(batch, "legal_basis"))
         pre = pc.and_kleene(
             pc.and_kleene(
                 pc.and_kleene(
@@ -522,8 +597,8 @@ class FastValidator:
                 pc.or_kleene(pc.is_null(name), pc.less_equal(pc.utf8_length(name), 200)),
             ),
             pc.and_kleene(
-                pc.and_kleene(subject_ok, _take(judged_days, days, 0, pa.bool_())),
-                _take(judged_bases, bases, 0, pa.bool_()),
+                pc.and_kleene(subject_ok, self._days.take(0, days)),
+                self._bases.take(0, bases),
             ),
         )
         pre = pc.fill_null(pre, False)
@@ -532,7 +607,7 @@ class FastValidator:
         amount, currency = _column(batch, "amount"), _column(batch, "currency")
         minor = _amounts(amount, currency)
         kind = proven["kind"].take(at)
-        nonblank = _take(judged_bases, bases, 1, pa.bool_())
+        nonblank = self._bases.take(1, bases)
         parts: list[tuple[pa.Array, pa.Array]] = []
         for value in pc.unique(category).to_pylist():
             spec = self.categories.get(value)
@@ -543,11 +618,8 @@ class FastValidator:
             )
             if not len(where):
                 continue
-            text = fields.take(where)
-            flat = _full(text, FLAT_OBJECT)
-            good, canon = _fields(spec, pc.if_else(flat, text, "{}"))
+            good, canon = _fields(spec, fields.take(where))
             checks = [
-                flat,
                 good,
                 pc.is_in(kind.take(where), value_set=pa.array(spec.subject_kinds)),
             ]
@@ -570,7 +642,7 @@ class FastValidator:
         fields_json = pa.chunked_array([p[1] for p in parts], pa.string()).combine_chunks()
         who = proven.take(at.take(picked))
         cats = category.take(picked)
-        isos = _take(judged_days, days, 1, pa.string()).take(picked)
+        isos = self._days.take(1, days.take(picked))
         minors = minor.take(picked)
         currencies = pc.if_else(
             pc.is_valid(minors), currency.take(picked), pa.scalar(None, pa.string())
@@ -582,7 +654,7 @@ class FastValidator:
             isos,
             pc.fill_null(pc.cast(minors, pa.string()), "None"),
             pc.fill_null(currencies, "None"),
-            _take(judged_bases, bases, 2, pa.string()).take(picked),
+            self._bases.take(2, bases.take(picked)),
             fields_json,
             "\x1f",
         )

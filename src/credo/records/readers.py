@@ -1,7 +1,8 @@
 """Streaming readers for bulk files (CSV, JSONL, Parquet) yielding envelopes in chunks.
 
-Memory stays constant: Parquet and CSV are read in Arrow record batches, JSONL line by
-line. Columnar files use the envelope's names with ``subject_scheme``, ``subject_id``,
+Memory stays bounded: Parquet and CSV are read in Arrow record batches (a file of at most
+:data:`MAX_KEPT` bytes as Arrow is kept whole between the read-through and the intake), JSONL
+line by line. Columnar files use the envelope's names with ``subject_scheme``, ``subject_id``,
 ``subject_name``, and ``fields`` as JSON text (DESIGN.md).
 
 Hostile files (issue 18): a file that cannot be read as a whole (empty, truncated or
@@ -311,9 +312,17 @@ def _read_error(path: Path, fmt: str, number: int, exc: BaseException) -> Invali
     return unreadable(path, reason, f"from row {number}")
 
 
-def check_file(path: Path) -> None:
+MAX_KEPT = 256 << 20  # bytes of Arrow batches check_file keeps for the intake after it
+
+
+def check_file(path: Path, chunk: int = 65536) -> list[Chunk] | None:
     """Read a columnar file once without storing anything: InvalidInput if any of it is
-    unreadable, so a bad file stores nothing (JSONL is judged line by line instead)."""
+    unreadable, so a bad file stores nothing (JSONL is judged line by line instead).
+
+    What it read is returned as :func:`iter_batches` would give it in ``chunk`` rows, so
+    the intake need not read the file again, when it holds at most :data:`MAX_KEPT` bytes
+    as Arrow; else (and for JSONL) None.
+    """
     fmt = detect_format(path)
     try:
         with path.open("rb") as handle:
@@ -321,8 +330,10 @@ def check_file(path: Path) -> None:
     except OSError as exc:
         raise unreadable(path, exc.strerror or type(exc).__name__) from None
     if fmt == "jsonl":
-        return
-    for first, batch in iter_batches(path, 65536):
+        return None
+    kept: list[Chunk] | None = []
+    size = 0
+    for first, batch in iter_batches(path, chunk):
         if isinstance(batch, pa.RecordBatch):
             try:  # string columns must hold UTF-8 (Parquet may carry any bytes)
                 batch.validate(full=True)
@@ -335,6 +346,12 @@ def check_file(path: Path) -> None:
                     else f"rows {first}-{first + batch.num_rows - 1}"
                 )
                 raise unreadable(path, reason, where) from None
+            size += batch.nbytes
+        if size > MAX_KEPT:  # only grows: stays None
+            kept = None
+        elif kept is not None:
+            kept.append((first, batch))
+    return kept
 
 
 def iter_chunks(path: Path, chunk: int) -> Iterator[list[Row]]:
