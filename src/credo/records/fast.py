@@ -606,7 +606,7 @@ class FastValidator:
         fields = pc.fill_null(_column(batch, "fields"), "{}")
         amount, currency = _column(batch, "amount"), _column(batch, "currency")
         minor = _amounts(amount, currency)
-        kind = proven["kind"].take(at)
+        kind = proven["kind"].combine_chunks().take(at)  # an Array: so are the masks below
         nonblank = self._bases.take(1, bases)
         parts: list[tuple[pa.Array, pa.Array]] = []
         for value in pc.unique(category).to_pylist():
@@ -638,8 +638,8 @@ class FastValidator:
             parts.append((pc.filter(where, ok), pc.filter(canon, ok)))
         if not parts:
             return _empty(ROW_SCHEMA)
-        picked = pa.chunked_array([p[0] for p in parts], pa.uint64()).combine_chunks()
-        fields_json = pa.chunked_array([p[1] for p in parts], pa.string()).combine_chunks()
+        picked = pa.concat_arrays([p[0] for p in parts])
+        fields_json = pa.concat_arrays([p[1] for p in parts])
         who = proven.take(at.take(picked))
         cats = category.take(picked)
         isos = self._days.take(1, days.take(picked))
