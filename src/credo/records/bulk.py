@@ -38,6 +38,7 @@ from credo.records.fast import Chunk, FastValidator, store_chunk
 from credo.records.readers import Chunk as FileChunk
 from credo.records.readers import check_file, iter_batches
 from credo.records.validation import RowError, Validator
+from credo.subjects.service import SubjectIds
 
 AfterStore = Callable[[Session, str, list[str]], object]
 REPORT_COLUMNS = ["row", "external_id", "field", "value", "reason", "code"]
@@ -200,7 +201,7 @@ def ingest_file(
         report.close()
         raise
     summary = IngestSummary()
-    cache: dict[tuple[str, str], int] = {}
+    cache = SubjectIds()  # subject ids across the run's chunks
     session = factory()
     try:
         transaction = session.begin() if all_or_nothing else None

@@ -193,37 +193,71 @@ _PROBE = dt.date(2024, 1, 2)
 _STAGE = "credo_new_subjects"
 
 
+MAX_KNOWN = 200_000  # pairs SubjectIds keeps as columns (then forgets, and reads again)
+
+
+class SubjectIds(dict[tuple[str, str], int]):
+    """Subject ids by (scheme, key) carried across one intake run's chunks (a ``cache`` for
+    :func:`resolve_many` and :func:`resolve_columns`). What :func:`resolve_columns` learns
+    is also kept as Arrow columns, ``scheme\x1fkey`` and id, so that each chunk's rows find
+    their ids with one hash look-up: no Python object per row or per pair already known.
+    Ids are never reused, so a kept id stays right; a pair forgotten is read again."""
+
+    def __init__(self, *args: Any) -> None:
+        super().__init__(*args)
+        self.pairs = pa.array([], pa.string())
+        self.ids = pa.array([], pa.int64())
+
+    def learn(self, found: dict[tuple[str, str], int]) -> None:
+        self.update(found)
+        if len(self.pairs) + len(found) > MAX_KNOWN:
+            self.pairs, self.ids = pa.array([], pa.string()), pa.array([], pa.int64())
+        added = pa.array([f"{scheme}\x1f{key}" for scheme, key in found], pa.string())
+        self.pairs = pa.concat_arrays([self.pairs, added])
+        self.ids = pa.concat_arrays([self.ids, pa.array(list(found.values()), pa.int64())])
+
+
 def resolve_columns(
     *, session: Session, rows: pa.Table, cache: dict[tuple[str, str], int]
 ) -> pa.Array:
     """:func:`resolve_many` for Arrow columns: the subject id of each row (int64).
 
     ``rows`` has :data:`IDENTITY_COLUMNS`, one row per record, identities already validated.
-    The identity mapping is an Arrow join: the distinct (scheme, key) pairs, their first
-    row (whose name a new subject gets, as in :func:`resolve_many`), the ids of the pairs
+    The identity mapping is an Arrow join: rows whose pair a :class:`SubjectIds` cache
+    holds as columns take its id; of the others, the distinct (scheme, key) pairs and their
+    first row (whose name a new subject gets, as in :func:`resolve_many`), the ids of those
     not in ``cache`` inserted and read in one statement each, then taken back per row.
     """
     rows = rows.combine_chunks()
     pairs = pc.binary_join_element_wise(
         rows["scheme"].combine_chunks(), rows["lookup_key"].combine_chunks(), "\x1f"
     )
-    distinct = pc.unique(pairs)
-    heads = rows.take(pc.index_in(distinct, value_set=pairs))  # first row of each pair
-    keys = list(zip(heads["scheme"].to_pylist(), heads["lookup_key"].to_pylist(), strict=True))
-    ids = [cache.get(k) for k in keys]
-    missing = [i for i, found in enumerate(ids) if found is None]
-    if missing:
-        todo = heads.take(pa.array(missing, pa.int64()))
-        cache.update(_insert_columns(session, todo))
-        by_scheme: dict[str, list[str]] = {}
-        for i in missing:
-            if keys[i] not in cache:  # held before (SQLite), or stored meanwhile by another run
-                by_scheme.setdefault(keys[i][0], []).append(keys[i][1])
-        for scheme, wanted in by_scheme.items():
-            _lookup_all(session, scheme, wanted, cache)
-        for i in missing:
-            ids[i] = cache[keys[i]]
-    return pa.array(ids, pa.int64()).take(pc.index_in(pairs, value_set=distinct))
+    known = cache if isinstance(cache, SubjectIds) else SubjectIds()
+    at = pc.index_in(pairs, value_set=known.pairs)
+    ids = known.ids.take(at)
+    if at.null_count:
+        unknown = pc.indices_nonzero(pc.is_null(at))
+        missing = pairs.take(unknown)
+        distinct = pc.unique(missing)
+        heads = rows.take(unknown.take(pc.index_in(distinct, value_set=missing)))  # first rows
+        keys = list(zip(heads["scheme"].to_pylist(), heads["lookup_key"].to_pylist(), strict=True))
+        learnt = {k: cache[k] for k in keys if k in cache}
+        todo = [i for i, k in enumerate(keys) if k not in learnt]
+        if todo:
+            learnt.update(_insert_columns(session, heads.take(pa.array(todo, pa.int64()))))
+            by_scheme: dict[str, list[str]] = {}
+            for i in todo:
+                if (
+                    keys[i] not in learnt
+                ):  # held before (SQLite), or stored meanwhile by another run
+                    by_scheme.setdefault(keys[i][0], []).append(keys[i][1])
+            for scheme, wanted in by_scheme.items():
+                _lookup_all(session, scheme, wanted, learnt)
+        cache.update(learnt)
+        known.learn({k: learnt[k] for k in keys})
+        found = pa.array([learnt[k] for k in keys], pa.int64())
+        ids = pc.replace_with_mask(ids, pc.is_null(at), found.take(pc.index_in(missing, distinct)))
+    return ids
 
 
 def _insert_columns(session: Session, rows: pa.Table) -> dict[tuple[str, str], int]:
