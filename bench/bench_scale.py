@@ -1,17 +1,21 @@
 """The scale curve: read snapshot -> features -> score -> lists -> publish at 1M ... 30M subjects.
 
 Run: ``.venv/bin/python bench/bench_scale.py --subjects 1000000 10000000 [--engine duckdb]
-[--memory-gb 6] [--pass-of 3000000] [--data DIR] [--no-lists] [--no-publish]``.
+[--memory-gb 6] [--pass-of 3000000 | --one-query] [--data DIR] [--no-lists] [--no-publish]``.
 
 A synthetic population of about 10 records per subject is written in chunks of 1M subjects as
-the hive-partitioned Parquet snapshot ``credo score`` exports (bench_batch.synthesise; not
+the hive-partitioned Parquet snapshot ``credo score`` exports (one file set per bucket of 1M
+subjects) (bench_batch.synthesise; not
 timed), a scorecard is fitted on a 50k sample of the first size (not timed), then each stage
-runs and is timed with its peak resident memory (this process plus children, so Spark's JVM
-counts), sampled every 50 ms:
+runs and is timed: wall seconds, CPU seconds (user + system of this process's threads, so
+DuckDB's, and of its children, so Spark's JVM: the work done, which the machine's load does not
+inflate the way it inflates wall time) and peak resident memory (this process plus children),
+sampled every 50 ms:
 
 - read: open the snapshot on the engine and count its records (Spark also caches them);
-- features: credo's Ibis features, written to Parquet by the engine (``--pass-of``: in passes
-  of subject id ranges, so memory holds one pass);
+- features: credo's Ibis features, written to Parquet by the engine in passes of whole
+  buckets of subjects (``snapshot.passes``; one bucket of 1M a pass, ``--pass-of`` for more,
+  ``--one-query`` for none), each pass reading only its buckets' record files;
 - score: the compiled scorecard (score, band, sub-scores, reasons), written to Parquet;
 - lists: the list entries the snapshot calls for (``credo.batch.lists``: the engine selects
   the list facts in subject order, ``lists.derive`` decides), with a checksum over them;
@@ -34,6 +38,7 @@ import datetime as dt
 import hashlib
 import json
 import os
+import resource
 import shutil
 import sys
 import tempfile
@@ -55,7 +60,7 @@ import pyarrow.parquet as pq
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_batch import AS_OF, _days, synthesise
-from credo.batch import engines
+from credo.batch import engines, snapshot
 from credo.batch.compile import score_expr
 from credo.batch.features import features, scorecard_params
 from credo.batch.lists import derive_batches
@@ -109,6 +114,26 @@ class PeakRss:
     def __exit__(self, *_: object) -> None:
         self._stop.set()
         self._thread.join()
+
+
+def cpu_seconds() -> float:
+    """CPU seconds (user + system) of this process, every thread included (DuckDB's), plus
+    its live children (Spark's JVM) from /proc: the work a stage did, whatever the load."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    total = own.ru_utime + own.ru_stime
+    tick = os.sysconf("SC_CLK_TCK")
+    for task in Path(f"/proc/{os.getpid()}/task").iterdir():
+        try:
+            children = (task / "children").read_text().split()
+        except FileNotFoundError:
+            continue
+        for pid in children:
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except FileNotFoundError:
+                continue
+            total += (int(fields[11]) + int(fields[12])) / tick  # utime, stime
+    return total
 
 
 def available_memory() -> int:
@@ -249,11 +274,31 @@ def list_records(folder: Path, size: int, seed: int, offset: int, tag: str) -> t
     return total, people
 
 
+def rebucket(folder: Path) -> None:
+    """Name each record file for its bucket of subjects (``b<k>-``, as ``snapshot.export``
+    writes them) from its subject_id statistics: a chunk of 1M subjects is one bucket of
+    persons (and one of the organisations, ids from 10^10). Renames only, and only files not
+    yet named so (a snapshot written before the buckets is brought up to date)."""
+    size = snapshot.BUCKET
+    for path in (folder / "records").rglob("*.parquet"):
+        if path.name.startswith("b"):
+            continue
+        meta = pq.read_metadata(path)
+        column = meta.schema.names.index("subject_id")
+        stats = [meta.row_group(i).column(column).statistics for i in range(meta.num_row_groups)]
+        low = snapshot.bucket_of(min(s.min for s in stats), size)
+        high = snapshot.bucket_of(max(s.max for s in stats), size)
+        if low != high:
+            raise SystemExit(f"{path} holds subjects of buckets {low} to {high}")
+        path.rename(path.with_name(f"b{low}-{path.name}"))
+
+
 def population(folder: Path, n: int) -> int:
     """Write n subjects in chunks of 1M (and their list facts); returns the record count.
     With ``--data`` a complete population is kept and reused (``records.txt`` marks it)."""
     done = folder / "records.txt"
     if done.exists():
+        rebucket(folder)
         return int(done.read_text())
     records = 0
     subjects = []
@@ -262,27 +307,27 @@ def population(folder: Path, n: int) -> int:
         count, _ = synthesise(folder, size, seed=c, offset=start, tag=f"c{c:03d}-")
         extra, orgs = list_records(folder, size, seed=c, offset=start, tag=f"c{c:03d}-")
         records += count + extra
+        rebucket(folder)
         subjects += [pq.read_table(folder / f"subjectsc{c:03d}-.parquet"), orgs]
         (folder / f"subjectsc{c:03d}-.parquet").unlink()
-    pq.write_table(pa.concat_tables(subjects), folder / "subjects.parquet")
+    everyone = pa.concat_tables(subjects).sort_by("subject_id")  # as the export orders them:
+    pq.write_table(everyone, folder / "subjects.parquet")  # a pass's id range prunes row groups
     done.write_text(str(records))
     return records
 
 
-def features_in_passes(
-    con: Any, snap: engines.Snapshot, folder: Path, n: int, size: int | None
-) -> None:
-    """Features written to Parquet in passes of ``size`` subjects (all at once by default).
-    A feature reads only its own subject's records, so each pass filters records and
-    subjects to an id range; Parquet's min/max statistics let the engine skip the other
-    chunks' files, and memory holds one pass's aggregates, not the whole population's."""
+def features_in_passes(con: Any, folder: Path, size: int | None, one_query: bool) -> None:
+    """Features written to Parquet in passes of whole buckets (``snapshot.passes``: one
+    bucket of 1M subjects a pass by default, ``size`` subjects with ``--pass-of``), each pass
+    reading only its buckets' files and subjects, so a pass's hash tables stay the size of a
+    pass whatever the population; ``one_query`` runs the whole snapshot as one query instead
+    (what the curve measured before 2026-12-02 09:00)."""
     out = folder / "features.parquet"
     out.mkdir()
-    step = size or n
-    for k, start in enumerate(range(0, n, step)):
-        records = snap.records.filter(snap.records.subject_id.between(start + 1, start + step))
-        subjects = snap.subjects.filter(snap.subjects.subject_id.between(start + 1, start + step))
-        con.to_parquet(features(records, subjects, AS_OF), out / f"part-{k:03d}.parquet")
+    groups = [None] if one_query else snapshot.passes(folder, size)
+    for k, group in enumerate(groups):
+        snap = engines.read_snapshot(con, folder, group)
+        con.to_parquet(features(snap.records, snap.subjects, AS_OF), out / f"part-{k:03d}.parquet")
 
 
 def lists(snap: engines.Snapshot) -> tuple[Counter[str], str]:
@@ -419,7 +464,7 @@ class Figures(list[dict[str, Any]]):
 
 def stage(name: str, n: int, fn: Callable[[], Any], results: list[dict[str, Any]]) -> Any:
     with PeakRss() as peak:
-        t = time.perf_counter()
+        t, cpu = time.perf_counter(), cpu_seconds()
         try:
             value = fn()
         except duckdb.OutOfMemoryException as exc:
@@ -427,14 +472,21 @@ def stage(name: str, n: int, fn: Callable[[], Any], results: list[dict[str, Any]
                 f"{name} at {n:,} subjects needs more memory than DuckDB may use and could not "
                 f"spill it ({exc}). Raise --memory-gb or run a smaller size."
             ) from exc
-        seconds = time.perf_counter() - t
+        seconds, cpu = time.perf_counter() - t, cpu_seconds() - cpu
     load = os.getloadavg()[0]
     results.append(
-        {"stage": name, "n": n, "seconds": seconds, "peak_gib": peak.peak / 2**30, "load": load}
+        {
+            "stage": name,
+            "n": n,
+            "seconds": seconds,
+            "cpu_seconds": cpu,
+            "peak_gib": peak.peak / 2**30,
+            "load": load,
+        }
     )
     print(
-        f"  {name:9s} {seconds:8.1f} s  {n / seconds:12,.0f} subjects/s  peak RSS "
-        f"{peak.peak / 2**30:5.1f} GiB (load average {load:.1f})",
+        f"  {name:9s} {seconds:8.1f} s  CPU {cpu:8.1f} s  {n / seconds:12,.0f} subjects/s  "
+        f"peak RSS {peak.peak / 2**30:5.1f} GiB (load average {load:.1f})",
         flush=True,
     )
     return value
@@ -466,7 +518,12 @@ def run(n: int, args: argparse.Namespace, base: Path) -> list[dict[str, Any]]:
         results,
     )[0]
     sc = fit(folder, con, snap)
-    stage("features", n, lambda: features_in_passes(con, snap, folder, n, args.pass_of), results)
+    stage(
+        "features",
+        n,
+        lambda: features_in_passes(con, folder, args.pass_of, args.one_query),
+        results,
+    )
     table = con.read_parquet(str(folder / "features.parquet" / "*.parquet"))
     scored = score_expr(table, sc, keep=tuple(sc.features_))
     stage("score", n, lambda: con.to_parquet(scored, folder / "scores.parquet"), results)
@@ -547,7 +604,15 @@ def main() -> None:
     parser.add_argument("--no-publish", action="store_true")
     parser.add_argument("--no-lists", action="store_true")
     parser.add_argument(
-        "--pass-of", type=int, help="compute features in passes of this many subjects"
+        "--pass-of",
+        type=int,
+        help="compute features in passes of this many subjects (whole buckets; default one "
+        "bucket of 1M)",
+    )
+    parser.add_argument(
+        "--one-query",
+        action="store_true",
+        help="compute features over the whole snapshot in one query (no passes)",
     )
     parser.add_argument("--spark-driver-gb", type=int, default=2, help="Spark local mode memory")
     parser.add_argument(

@@ -60,3 +60,22 @@ def test_list_derivation_on_spark_equals_the_store_derivation(
     got = derive_snapshot(spark, LISTS_AS_OF, size=53)
     assert len(got) > 50
     assert got == derive(*_facts(session, None), LISTS_AS_OF)
+
+
+def test_passes_of_buckets_on_spark_give_duckdb_features(
+    session: Session, engine: Engine, tmp_path: Path
+) -> None:
+    from credo.batch.features import features
+
+    populate(session, n=60, as_of=AS_OF)
+    folder = snapshot.export(engine=engine, data_dir=tmp_path, bucket=25).path
+    duck = engines.read_snapshot(engines.connect("duckdb"), folder)
+    want = features(duck.records, duck.subjects, AS_OF).to_pyarrow().sort_by("subject_id")
+    spark = engines.connect("spark", threads=2)
+    groups = snapshot.passes(folder)
+    assert groups == [[0], [1], [2]]
+    parts = []
+    for group in groups:  # each pass reads its bucket's files only
+        snap = engines.read_snapshot(spark, folder, group)
+        parts += features(snap.records, snap.subjects, AS_OF).to_pyarrow().to_pylist()
+    assert sorted(parts, key=lambda row: row["subject_id"]) == want.to_pylist()

@@ -7,15 +7,19 @@ are data in this module, not branches elsewhere.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+import functools
+import operator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import ibis
+import ibis.expr.types as ir
 import pyarrow as pa
 from ibis.backends import BaseBackend
 
+from credo.batch import snapshot
 from credo.errors import InvalidInput
 
 ENGINES = ("duckdb", "spark")
@@ -63,22 +67,26 @@ def _spark(threads: int | None) -> BaseBackend:
     return ibis.pyspark.connect(session)
 
 
-def _read_duckdb(con: Any, folder: Path) -> Snapshot:
-    records = con.read_parquet(str(folder / "records" / "**" / "*.parquet"), hive_partitioning=True)
-    return Snapshot(records, con.read_parquet(str(folder / "subjects.parquet")))
+def _read_duckdb(con: Any, folder: Path, files: list[str] | None) -> ir.Table:
+    paths = files or str(folder / "records" / "**" / "*.parquet")
+    return con.read_parquet(paths, hive_partitioning=True)
 
 
-def _read_spark(con: Any, folder: Path) -> Snapshot:
-    """Spark reads the partitioned folder once and caches it: every feature scans records."""
+def _read_spark(con: Any, folder: Path, files: list[str] | None) -> ir.Table:
+    """Spark reads the partitioned folder (or the files of some buckets) once and caches it:
+    every feature scans records."""
     root = str(folder / "records")
-    frame = con._session.read.option("basePath", root).parquet(root).cache()
-    name = f"credo_records_{folder.name}"
+    frame = con._session.read.option("basePath", root).parquet(*(files or [root])).cache()
+    name = f"credo_records_{folder.name}_{abs(hash(tuple(files or ())))}"
     frame.createOrReplaceTempView(name)
-    return Snapshot(con.table(name), con.read_parquet(str(folder / "subjects.parquet")))
+    return con.table(name)
 
 
 CONNECT: dict[str, Callable[[int | None], BaseBackend]] = {"duckdb": _duckdb, "spark": _spark}
-READ: dict[str, Callable[[Any, Path], Snapshot]] = {"duckdb": _read_duckdb, "spark": _read_spark}
+READ: dict[str, Callable[[Any, Path, list[str] | None], ir.Table]] = {
+    "duckdb": _read_duckdb,
+    "spark": _read_spark,
+}
 
 
 def check(engine: str) -> str:
@@ -111,6 +119,24 @@ def batches(con: BaseBackend, expr: ibis.Table, size: int) -> Iterator[pa.Record
     yield from expr.to_pyarrow_batches(chunk_size=size)
 
 
-def read_snapshot(con: BaseBackend, folder: str | Path) -> Snapshot:
-    """The snapshot's records (hive-partitioned by category and month) and subjects."""
-    return READ[name(con)](con, Path(folder))
+def read_snapshot(
+    con: BaseBackend, folder: str | Path, buckets: Sequence[int] | None = None
+) -> Snapshot:
+    """The snapshot's records (hive-partitioned by category and month) and subjects; with
+    ``buckets``, only those buckets' subjects and record files (``snapshot.passes``), so a
+    pass over part of the registry opens none of the other parts' files."""
+    folder = Path(folder)
+    subjects = con.read_parquet(str(folder / "subjects.parquet"))
+    if buckets is None:
+        return Snapshot(READ[name(con)](con, folder, None), subjects)
+    size = snapshot.bucket_size(folder)
+    ranges = [  # id ranges, which Parquet statistics prune, rather than a bucket per row
+        subjects.subject_id.between(low * size + 1, (high + 1) * size)
+        for low, high in snapshot.runs(buckets)
+    ]
+    subjects = subjects.filter(functools.reduce(operator.or_, ranges, ibis.literal(False)))
+    files = snapshot.bucket_files(folder, buckets)
+    if not files:  # subjects without records: every feature is missing for them
+        records = READ[name(con)](con, folder, None)
+        return Snapshot(records.filter(ibis.literal(False)), subjects)
+    return Snapshot(READ[name(con)](con, folder, files), subjects)
