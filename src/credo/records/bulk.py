@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 import pyarrow.compute as pc
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from credo.catalogue import get_catalogue
@@ -202,7 +203,11 @@ def ingest_file(
         raise
     summary = IngestSummary()
     cache = SubjectIds()  # subject ids across the run's chunks
-    session = factory()
+    with factory() as probe:
+        bind = probe.get_bind()
+    # one connection for the whole run: no pool check-out (and PostgreSQL ping) per chunk
+    connection = bind.connect() if isinstance(bind, Engine) else None
+    session = factory(bind=connection) if connection is not None else factory()
     try:
         transaction = session.begin() if all_or_nothing else None
         fast = FastValidator(validator)
@@ -232,6 +237,8 @@ def ingest_file(
                 transaction.commit()
     finally:
         session.close()
+        if connection is not None:
+            connection.close()
         summary.report = report.close()
     return summary
 
