@@ -39,7 +39,7 @@ from credo.core.db import insert_rows
 from credo.errors import CredoError
 from credo.records import service
 from credo.records.models import Record
-from credo.records.readers import from_columns
+from credo.records.readers import FILE_SCHEMA, from_columns
 from credo.records.validation import (
     EXTERNAL_ID,
     RowError,
@@ -52,20 +52,7 @@ from credo.subjects import service as subjects
 from credo.subjects.identifiers import get_scheme, normalise_cn_ric, ric_valid_many
 from credo.subjects.identifiers import mask as masked
 
-COLUMNS = frozenset(
-    {
-        "external_id",
-        "category",
-        "subject_scheme",
-        "subject_id",
-        "subject_name",
-        "occurred_on",
-        "amount",
-        "currency",
-        "legal_basis",
-        "fields",
-    }
-)
+COLUMNS = frozenset(FILE_SCHEMA.names)
 NEEDED = ("external_id", "category", "subject_scheme", "subject_id", "occurred_on")
 
 # One accepted row: what the store needs, in this order.
@@ -336,27 +323,6 @@ class _Memo:
         return self.judged[pick].take(at)
 
 
-ROW_SCHEMA = pa.schema(
-    [
-        ("number", pa.int64()),
-        ("external_id", pa.string()),
-        ("category", pa.string()),
-        ("scheme", pa.string()),
-        ("lookup_key", pa.string()),
-        ("name", pa.string()),
-        ("occurred_on", pa.string()),
-        ("amount_minor", pa.int64()),
-        ("currency", pa.string()),
-        ("legal_basis", pa.string()),
-        ("fields", pa.string()),
-        ("content_hash", pa.string()),
-        ("kind", pa.string()),
-        ("display_id", pa.string()),
-        ("birth_date", pa.date32()),
-    ]
-)
-"""A chunk's accepted rows as columns: a :data:`StoredRow`, then the subject's identity."""
-
 IDENTITY_SCHEMA = pa.schema(
     [
         ("kind", pa.string()),
@@ -366,6 +332,28 @@ IDENTITY_SCHEMA = pa.schema(
         ("birth_date", pa.date32()),
     ]
 )
+"""A proven identity (``subjects.Identity``) as columns."""
+_IDENTITY = {f.name: f for f in IDENTITY_SCHEMA}
+
+ROW_SCHEMA = pa.schema(
+    [
+        ("number", pa.int64()),
+        ("external_id", pa.string()),
+        ("category", pa.string()),
+        _IDENTITY["scheme"],
+        _IDENTITY["lookup_key"],
+        ("name", pa.string()),
+        ("occurred_on", pa.string()),
+        ("amount_minor", pa.int64()),
+        ("currency", pa.string()),
+        ("legal_basis", pa.string()),
+        ("fields", pa.string()),
+        ("content_hash", pa.string()),
+        *(_IDENTITY[name] for name in ("kind", "display_id", "birth_date")),
+    ]
+)
+"""A chunk's accepted rows as columns: a :data:`StoredRow`, then the rest of the subject's
+identity."""
 
 
 @dataclass

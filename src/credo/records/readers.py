@@ -38,6 +38,22 @@ MAX_COLUMNS = 64  # the envelope has 10 columns; a wider header is refused, not 
 MAX_HEADER = 64 * 1024  # bytes of a CSV header line
 MAX_LINE = 1 << 20  # bytes of one JSONL line (longer: an unreadable row, not read whole)
 MAX_DEPTH = 32  # nesting of a JSON value in a row
+FILE_SCHEMA = pa.schema(
+    [
+        ("external_id", pa.string()),
+        ("category", pa.string()),
+        ("subject_scheme", pa.string()),
+        ("subject_id", pa.string()),
+        ("subject_name", pa.string()),
+        ("occurred_on", pa.date32()),  # or ISO text
+        ("amount", pa.string()),
+        ("currency", pa.string()),
+        ("legal_basis", pa.string()),
+        ("fields", pa.string()),
+    ]
+)
+"""The columns of a columnar file (DESIGN.md), as ``credo synth`` writes them; a file may
+leave out the optional ones, and give every column (``occurred_on`` too) as text."""
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 

@@ -13,23 +13,11 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from credo.records.readers import FILE_SCHEMA
 from credo.synth.frame import Part, cat, digits_text, money, quoted
 from credo.synth.population import Population
 
-RECORD_SCHEMA = pa.schema(
-    [
-        ("external_id", pa.string()),
-        ("category", pa.string()),
-        ("subject_scheme", pa.string()),
-        ("subject_id", pa.string()),
-        ("subject_name", pa.string()),
-        ("occurred_on", pa.date32()),
-        ("amount", pa.string()),
-        ("currency", pa.string()),
-        ("legal_basis", pa.string()),
-        ("fields", pa.string()),
-    ]
-)
+RECORD_SCHEMA = FILE_SCHEMA  # what bulk intake reads
 PARQUET_OPTIONS: dict[str, Any] = {
     "compression": "zstd",
     "compression_level": 3,
