@@ -15,6 +15,7 @@ batch that also builds the canonical fields JSON and the SHA-256 content hash.
 
 from __future__ import annotations
 
+import binascii
 import datetime as dt
 import hashlib
 import hmac
@@ -91,6 +92,8 @@ KEY = f"{_STRING}{_WS}:"  # in a flat object, every string followed by a colon i
 DECIMAL_TEXT = "-?(0|[1-9][0-9]{0,14})(\\.[0-9]{1,6})?"  # str(Decimal(s)) == s
 _DECIMAL = pa.decimal128(30, 6)
 AMOUNT_TEXT = "[0-9]{1,15}(\\.[0-9]{1,2})?"  # the Validator's _PLAIN_AMOUNT
+_CENTS = pa.decimal128(17, 2)  # every AMOUNT_TEXT, exactly
+_HUNDRED = pa.scalar(100, pa.decimal128(3, 0))
 
 
 def _bound(value: float | None) -> int | None:
@@ -193,13 +196,14 @@ def _signature(names: Sequence[str], text: pa.Array) -> tuple[str, ...] | None:
     """The key order of the first ``fields`` text when it is a flat object of distinct
     ``names`` (the order a file's writer most likely keeps), else None."""
     first = text[0].as_py() if len(text) else None
-    try:
-        pairs = json.loads(first, object_pairs_hook=list) if first else None
+    try:  # an object as the tuple of its keys, in order (arrays stay lists)
+        keys = (
+            json.loads(first, object_pairs_hook=lambda p: tuple(k for k, _ in p)) if first else None
+        )
     except (ValueError, RecursionError):
         return None
-    if not isinstance(pairs, list) or not pairs:
+    if not isinstance(keys, tuple) or not keys:
         return None
-    keys = tuple(k for k, _ in pairs)
     if len(set(keys)) != len(keys) or not set(keys) <= set(names):
         return None
     return keys if all(_NAME.fullmatch(k) for k in keys) else None
@@ -258,11 +262,8 @@ def _fields(category: Category, text: pa.Array) -> tuple[pa.Array, pa.Array]:
 def _amounts(amount: pa.Array, currency: pa.Array) -> pa.Array:
     """amount_minor where the amount is a plain decimal with a valid currency, else null."""
     ok = pc.fill_null(pc.and_kleene(_full(amount, AMOUNT_TEXT), _full(currency, "[A-Z]{3}")), False)
-    text = pc.if_else(ok, amount, "0")
-    text = pc.replace_substring_regex(text, "^([0-9]+)$", "\\1.00")
-    text = pc.replace_substring_regex(text, "^([0-9]+\\.[0-9])$", "\\10")
-    minor = pc.cast(pc.replace_substring(text, ".", ""), pa.int64())
-    return pc.if_else(ok, minor, pa.scalar(None, pa.int64()))
+    cents = pc.multiply(pc.cast(pc.if_else(ok, amount, "0"), _CENTS), _HUNDRED)  # exact
+    return pc.if_else(ok, pc.cast(cents, pa.int64()), pa.scalar(None, pa.int64()))
 
 
 def _column(batch: pa.RecordBatch, name: str) -> pa.Array:
@@ -647,7 +648,12 @@ class FastValidator:
             "\x1f",
         )
         sha = hashlib.sha256
-        hashes = [sha(c).hexdigest() for c in content.cast(pa.binary()).to_pylist()]
+        digests = b"".join([sha(c).digest() for c in content.cast(pa.binary()).to_pylist()])
+        hashes = pa.StringArray.from_buffers(  # hex, 64 characters each, one Arrow buffer
+            len(content),
+            pa.py_buffer(np.arange(0, 64 * (len(content) + 1), 64, dtype=np.int32)),
+            pa.py_buffer(binascii.hexlify(digests)),
+        )
         return pa.Table.from_arrays(
             [
                 pc.add(pc.cast(picked, pa.int64()), first),
@@ -661,7 +667,7 @@ class FastValidator:
                 currencies,
                 _column(batch, "legal_basis").take(picked),
                 fields_json,
-                pa.array(hashes, pa.string()),
+                hashes,
                 who["kind"],
                 who["display_id"],
                 who["birth_date"],
