@@ -3,6 +3,7 @@ inquiries, and the same work for refused checks on known and unknown subjects.""
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import random
 import threading
@@ -14,7 +15,8 @@ import pytest
 from sqlalchemy import Engine, event, select, text, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from credo.access import checks, consents, hotpath, parties
+from credo.access import checks, consents, driver, hotpath, inquirylog, parties
+from credo.access.driver import Statement
 from credo.access.models import Inquiry, RelyingParty
 from credo.access.ratelimit import SharedBuckets, TokenBuckets, for_store
 from credo.core import credentials
@@ -240,3 +242,88 @@ def test_the_session_path_drops_a_late_key_row_too(file_store: Engine) -> None:
         early.keys[key_id] = tuple(row)  # the first check's late write
         with pytest.raises(Unauthenticated):
             parties.authenticate(session=s, token=world["key"])
+
+
+def _check(engine: Engine, key: str, value: str, program: str) -> checks.Checked | None:
+    """One check through the path that serves this store: ``decide_async`` on the loop's
+    own connection (PostgreSQL), else ``decide``."""
+    limit = lambda _party: None  # noqa: E731
+    if hotpath.on_loop(engine):
+
+        async def once() -> checks.Checked | None:
+            try:
+                return await hotpath.decide_async(engine, key, "cn_ric", value, program, limit)
+            finally:
+                await driver.close_loop()
+
+        return asyncio.run(once())
+    decided = hotpath.decide(engine, key, "cn_ric", value, program, limit)
+    return decided[0] if decided else None
+
+
+@pytest.fixture
+def reads(monkeypatch: pytest.MonkeyPatch) -> list[Statement]:
+    """The statements the hot path reads with, in order (not the inquiry's insert, which an
+    in-memory store runs on the same connection)."""
+    seen: list[Statement] = []
+    rows, rows_async = Statement.rows, Statement.rows_async
+
+    def counted(self: Statement, *args: Any) -> Any:
+        if self is not inquirylog.INSERT:
+            seen.append(self)
+        return rows(self, *args)
+
+    async def counted_async(self: Statement, *args: Any) -> Any:
+        seen.append(self)
+        return await rows_async(self, *args)
+
+    monkeypatch.setattr(Statement, "rows", counted)
+    monkeypatch.setattr(Statement, "rows_async", counted_async)
+    return seen
+
+
+def test_a_warm_check_is_one_statement(
+    engine: Engine, factory: sessionmaker[Session], reads: list[Statement]
+) -> None:
+    """Head, gate and facts in one round trip; refused checks of a known and an unknown
+    subject run the same one statement."""
+    world = _world(factory, random.Random(6))
+    _check(engine, world["key"], world["values"][0], world["program"])  # fills the cache
+    for value, answer in ((world["values"][0], True), (world["values"][1], None)):
+        reads.clear()
+        if answer is None:
+            with pytest.raises(Forbidden):
+                _check(engine, world["key"], value, world["program"])
+        else:
+            checked = _check(engine, world["key"], value, world["program"])
+            assert checked is not None and checked.decision.answer is answer
+        assert reads == [hotpath.CHECK]
+    reads.clear()
+    with pytest.raises(Forbidden):
+        _check(engine, world["key"], make_ric(random.Random(98)), world["program"])
+    assert reads == [hotpath.CHECK]
+
+
+def test_a_key_revoked_after_the_cache_is_refused_on_the_next_check(
+    engine: Engine, factory: sessionmaker[Session]
+) -> None:
+    world = _world(factory, random.Random(7))
+    checked = _check(engine, world["key"], world["values"][0], world["program"])
+    assert checked is not None and checked.decision.answer
+    _revoke(factory, world["key"])  # the cached key row is live; CHECK reads the new head
+    with pytest.raises(Unauthenticated):
+        _check(engine, world["key"], world["values"][0], world["program"])
+
+
+def test_a_refusal_from_the_cache_is_confirmed_at_the_head(
+    engine: Engine, factory: sessionmaker[Session]
+) -> None:
+    """A program the cache holds as missing (read before it existed) is looked up again
+    once the head has moved, not refused from the cache."""
+    world = _world(factory, random.Random(8))
+    assert _check(engine, world["key"], world["values"][0], world["program"]) is not None
+    hotpath._last[engine].programs[world["program"]] = None  # as if read before it existed
+    with factory() as s, s.begin():  # an audited change moves the head
+        consents.grant(session=s, subject_id=1, program_id=world["program"], expires_on=SOON)
+    checked = _check(engine, world["key"], world["values"][0], world["program"])
+    assert checked is not None and checked.decision.answer

@@ -8,10 +8,12 @@ statements thousands of times a second, so they compile them once here.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import Any
+import asyncio
+import weakref
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, Generic, Protocol, TypeVar
 
-from sqlalchemy import ClauseElement, Select
+from sqlalchemy import ClauseElement, Engine, Select
 
 _Form = tuple[str, Sequence[str] | None, dict[str, Any], dict[str, Any], list[Any]]
 
@@ -59,19 +61,41 @@ class Statement:
     def rows(self, raw: Any, dialect: Any, values: Mapping[str, Any]) -> list[tuple[Any, ...]]:
         """Run once; the rows it returns (none for a statement without columns)."""
         form = self._form(dialect)
-        results = form[4]
         cursor = raw.cursor()
         try:
             cursor.execute(form[0], self._params(form, values))
-            rows = cursor.fetchall() if results else []
+            rows = cursor.fetchall() if form[4] else []
         finally:
             cursor.close()
+        return self._processed(form, rows)
+
+    async def rows_async(
+        self, connection: Any, dialect: Any, values: Mapping[str, Any]
+    ) -> list[tuple[Any, ...]]:
+        """``rows`` on an asynchronous driver connection (psycopg's ``AsyncConnection``)."""
+        form = self._form(dialect)
+        async with connection.cursor() as cursor:
+            await cursor.execute(form[0], self._params(form, values))
+            rows = await cursor.fetchall() if form[4] else []
+        return self._processed(form, rows)
+
+    @staticmethod
+    def _processed(form: _Form, rows: Sequence[Sequence[Any]]) -> list[tuple[Any, ...]]:
+        results = form[4]
         if any(results):
             return [
                 tuple(v if p is None else p(v) for p, v in zip(results, row, strict=True))
                 for row in rows
             ]
         return [tuple(row) for row in rows]
+
+    async def execute_many_async(
+        self, connection: Any, dialect: Any, rows: Sequence[Mapping[str, Any]]
+    ) -> None:
+        """``execute_many`` on an asynchronous driver connection."""
+        form = self._form(dialect)
+        async with connection.cursor() as cursor:
+            await cursor.executemany(form[0], [self._params(form, r) for r in rows])
 
     def execute_many(self, raw: Any, dialect: Any, rows: Sequence[Mapping[str, Any]]) -> None:
         """Run a statement that returns nothing once per row (one ``executemany``)."""
@@ -81,3 +105,55 @@ class Statement:
             cursor.executemany(form[0], [self._params(form, r) for r in rows])
         finally:
             cursor.close()
+
+
+def asynchronous(engine: Engine) -> bool:
+    """Whether the check path reads and logs on the event loop, on asynchronous driver
+    connections (``connect_async``): a PostgreSQL store through psycopg. SQLite's reads are
+    local and run on the loop through the ordinary connection."""
+    return engine.dialect.name == "postgresql" and engine.dialect.driver == "psycopg"
+
+
+async def connect_async(engine: Engine, *, autocommit: bool) -> Any:
+    """A psycopg ``AsyncConnection`` to ``engine``'s store, with the arguments (and type
+    adapters) its dialect gives its own connections."""
+    import psycopg
+
+    args, params = engine.dialect.create_connect_args(engine.url)
+    return await psycopg.AsyncConnection.connect(*args, autocommit=autocommit, **params)
+
+
+class _Closes(Protocol):
+    async def close(self) -> None: ...
+
+
+_T = TypeVar("_T", bound=_Closes)
+_per_loop: list[PerLoop[Any]] = []
+
+
+class PerLoop(Generic[_T]):
+    """One object per running event loop and engine (asynchronous connections belong to
+    the loop that opened them), made on first use by ``make``; ``close_loop`` closes every
+    one of the running loop's at its app's shutdown."""
+
+    def __init__(self, make: Callable[[Engine], _T]) -> None:
+        self._make = make
+        self._made: weakref.WeakKeyDictionary[
+            asyncio.AbstractEventLoop, weakref.WeakKeyDictionary[Engine, _T]
+        ] = weakref.WeakKeyDictionary()
+        _per_loop.append(self)
+
+    def of(self, engine: Engine) -> _T:
+        made = self._made.setdefault(asyncio.get_running_loop(), weakref.WeakKeyDictionary())
+        found = made.get(engine)
+        if found is None:
+            found = made[engine] = self._make(engine)
+        return found
+
+
+async def close_loop() -> None:
+    """Close the running loop's objects of every ``PerLoop`` (at an app's shutdown)."""
+    loop = asyncio.get_running_loop()
+    for per_loop in _per_loop:
+        for found in list((per_loop._made.pop(loop, None) or {}).values()):
+            await found.close()

@@ -4,14 +4,26 @@ Through a ``Session`` and Core, a check's SQLAlchemy work (the unit of work, fou
 executions, an ORM party built per request) cost about three times the reads themselves.
 Here the statements are compiled once per dialect and run on a pooled DBAPI connection;
 the party's key and the programs are cached by the audit head as ``parties`` caches them
-(every change to a party, a key or a program appends an audit event, so a cache read at
-head N is what the store held at N; the head is read on every check). The decision is
+(every change to a party, a key or a program appends an audit event). The decision is
 ``checks.decide_eligibility_from``'s, so both paths decide alike; programs with ledger
 conditions take the session path (``decide`` answers None).
+
+One round trip a check: ``CHECK`` reads the audit head, the gate (subject and consent) and
+the facts (score and lists) in one statement, so in one snapshot. The key and the program
+come from the cache of the last head a check saw; the decision stands only if ``CHECK``
+read that same head (nothing audited was committed between the cache's rows and the
+reads), else it is made again on the cache of the new head. A refusal by the cache (an
+unknown or revoked key, no such program) is confirmed by reading the head first. The facts
+are read for the gate's subject only when it consents (for anyone else for the id -1), so a
+refused check does the same work for a known and an unknown subject.
+
+On a server store ``decide_async`` runs it on the event loop, on an asynchronous psycopg
+connection of that loop (``AsyncReaders``), instead of in a worker thread.
 """
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import threading
 import weakref
@@ -19,11 +31,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Engine, create_engine
+from sqlalchemy import BindParameter, Engine, and_, case, create_engine, select, true
 from sqlalchemy.pool import QueuePool
+from sqlalchemy.sql import visitors
+from sqlalchemy.util import await_, greenlet_spawn
 
-from credo.access import checks, inquirylog, parties, rules
-from credo.access.driver import Statement
+from credo.access import checks, driver, inquirylog, parties, rules
+from credo.access.driver import Statement, connect_async
+from credo.errors import CredoError
 
 
 @dataclass(frozen=True)
@@ -35,24 +50,69 @@ class Party:
     purposes: list[str]
 
 
+def _one_statement() -> Any:
+    """``parties.HEAD``, ``checks.GATE`` and ``checks.FACTS`` as one statement: the gate
+    once (a CTE), the facts for its subject when it consents, else for -1."""
+    gate = checks.GATE.cte("gate")
+    consenting = (
+        select(case((and_(gate.c.sid != -1, gate.c.consent_id.is_not(None)), gate.c.sid), else_=-1))
+        .correlate(None)
+        .scalar_subquery()
+    )
+
+    def subject(element: Any, **_kw: Any) -> Any:
+        if isinstance(element, BindParameter) and element.key == "sid":
+            return consenting
+        return None
+
+    source: Any = checks.FACTS
+    facts = visitors.replacement_traverse(source, {}, subject).subquery("facts")
+    head = parties.HEAD.subquery("head")
+    return select(
+        head.c.seq, head.c.hash, gate.c.sid, gate.c.consent_id, facts.c.score, facts.c.list_id
+    ).select_from(gate.outerjoin(head, true()).join(facts, true()))
+
+
 _HEAD = Statement(parties.HEAD)
 _KEY = Statement(parties.KEY)
 _PROGRAM = Statement(parties.PROGRAM)
-_GATE = Statement(checks.GATE)
-_FACTS = Statement(checks.FACTS)
+CHECK = Statement(_one_statement())
+
+
+class AsyncReader:
+    """An asynchronous driver connection, read through ``await_`` inside ``greenlet_spawn``
+    (so the one synchronous decision runs on the loop and yields to it at each read)."""
+
+    __slots__ = ("connection",)
+
+    def __init__(self, connection: Any) -> None:
+        self.connection = connection
+
+
+def _rows(raw: Any, dialect: Any, statement: Statement, values: dict[str, Any]) -> list[Any]:
+    if isinstance(raw, AsyncReader):
+        rows: list[Any] = await_(statement.rows_async(raw.connection, dialect, values))
+        return rows
+    return statement.rows(raw, dialect, values)
 
 
 def _cache(engine: Engine, raw: Any) -> parties.VersionCache:
     """The engine's cache at the audit head read now (``parties.cache_at``)."""
-    head = _HEAD.rows(raw, engine.dialect, {})
-    return parties.cache_at(engine, parties.version_of(head[0] if head else None))
+    head = _rows(raw, engine.dialect, _HEAD, {})
+    cache = parties.cache_at(engine, parties.version_of(head[0] if head else None))
+    _last[engine] = cache
+    return cache
+
+
+# the cache of the last head a check on the engine saw (``CHECK`` confirms it or moves on)
+_last: weakref.WeakKeyDictionary[Engine, parties.VersionCache] = weakref.WeakKeyDictionary()
 
 
 def _party(engine: Engine, raw: Any, cache: parties.VersionCache, token: str | None) -> Party:
     """``parties.authenticate`` on the raw connection: only the read is this path's."""
     key_id, secret = parties.parse_key(token)
     if key_id not in cache.keys:
-        rows = _KEY.rows(raw, engine.dialect, {"key_id": key_id, "kind": parties.KIND})
+        rows = _rows(raw, engine.dialect, _KEY, {"key_id": key_id, "kind": parties.KIND})
         cache.keys[key_id] = rows[0] if rows else None
     values = parties.verify_key(cache.keys[key_id], secret)
     return Party(id=values["id"], activities=values["activities"], purposes=values["purposes"])
@@ -62,7 +122,7 @@ def _program(
     engine: Engine, raw: Any, cache: parties.VersionCache, program_id: str
 ) -> parties.ProgramView | None:
     if program_id not in cache.programs:
-        rows = _PROGRAM.rows(raw, engine.dialect, {"program_id": program_id})
+        rows = _rows(raw, engine.dialect, _PROGRAM, {"program_id": program_id})
         cache.programs[program_id] = parties.ProgramView(*rows[0]) if rows else None
     return cache.programs[program_id]
 
@@ -95,6 +155,81 @@ def decide(
         raw.close()
 
 
+def on_loop(engine: Engine) -> bool:
+    """Whether ``decide_async`` reads on the loop's own asynchronous connections (a
+    PostgreSQL store through psycopg); elsewhere ``decide`` is the path."""
+    return driver.asynchronous(engine)
+
+
+async def decide_async(
+    engine: Engine,
+    token: str | None,
+    scheme: str,
+    value: str,
+    program_id: str,
+    limit: Callable[[str], None],
+) -> checks.Checked | None:
+    """``decide`` on the running loop, its reads on one of the loop's asynchronous
+    connections (``on_loop`` stores only): no worker thread, and the loop serves other
+    requests while the statement is on the wire. The inquiry is the caller's to log."""
+    readers = _async_readers.of(engine)
+    connection = await readers.take()
+    keep = False
+    try:
+        checked = await greenlet_spawn(
+            _decide, engine, AsyncReader(connection), token, scheme, value, program_id, limit
+        )
+        keep = True
+        return checked
+    except engine.dialect.loaded_dbapi.Error:
+        keep = not (connection.closed or connection.broken)  # a failed one is dropped
+        raise
+    except BaseException:
+        keep = True
+        raise
+    finally:
+        await readers.give(connection, keep)
+
+
+class AsyncReaders:
+    """One event loop's asynchronous connections to a server store, in autocommit: at most
+    the store pool's kept connections at once (the others wait on the loop), kept idle
+    between checks; ``driver.close_loop`` closes them at the app's shutdown."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+        size = engine.pool.size() if isinstance(engine.pool, QueuePool) else 5
+        self._slots = asyncio.Semaphore(max(1, size))
+        self._idle: list[Any] = []
+
+    async def take(self) -> Any:
+        await self._slots.acquire()
+        try:
+            if self._idle:
+                return self._idle.pop()
+            return await connect_async(self._engine, autocommit=True)
+        except BaseException:
+            self._slots.release()
+            raise
+
+    async def give(self, connection: Any, keep: bool) -> None:
+        try:
+            if keep and not connection.closed:
+                self._idle.append(connection)
+            else:
+                await connection.close()
+        finally:
+            self._slots.release()
+
+    async def close(self) -> None:
+        idle, self._idle = self._idle, []
+        for connection in idle:
+            await connection.close()
+
+
+_async_readers = driver.PerLoop(AsyncReaders)
+
+
 _readers: weakref.WeakKeyDictionary[Engine, Engine] = weakref.WeakKeyDictionary()
 _readers_lock = threading.Lock()
 
@@ -122,6 +257,38 @@ def _reader(engine: Engine) -> Engine:
     return reader
 
 
+class _Moved(Exception):
+    """``CHECK`` read another audit head than the cache's: decide again at ``version``."""
+
+    def __init__(self, version: tuple[int, str]) -> None:
+        super().__init__(version)
+        self.version = version
+
+
+def _authorized(
+    engine: Engine, raw: Any, cache: parties.VersionCache, token: str | None, program_id: str
+) -> tuple[parties.VersionCache, Party, parties.ProgramView | None]:
+    """The party and its program (None: not one of its active programs) from ``cache``; a
+    refusal (raised, or no program) only once the head read now is the cache's."""
+    while True:
+        refusal: CredoError | None = None
+        try:
+            party = _party(engine, raw, cache, token)
+            program = None
+            if isinstance(program_id, str):
+                program = _program(engine, raw, cache, program_id)
+            if parties.is_own(program, party.id):
+                return cache, party, program
+        except CredoError as error:
+            refusal = error
+        now = _cache(engine, raw)
+        if now.version == cache.version:
+            if refusal is not None:
+                raise refusal
+            return cache, party, None
+        cache = now
+
+
 def _decide(
     engine: Engine,
     raw: Any,
@@ -131,23 +298,50 @@ def _decide(
     program_id: str,
     limit: Callable[[str], None],
 ) -> checks.Checked | None:
-    cache = _cache(engine, raw)
-    party = _party(engine, raw, cache, token)
-    program = _program(engine, raw, cache, program_id) if isinstance(program_id, str) else None
-    found = parties.is_own(program, party.id)
-    if found and program is not None and rules.needs(program.conditions).ledgers:
+    cache = _last.get(engine) or _cache(engine, raw)
+    cache, party, program = _authorized(engine, raw, cache, token, program_id)
+    if program is not None and rules.needs(program.conditions).ledgers:
         return None  # before the rate limit: the session path takes its own token
     limit(party.id)
-    if not found or program is None:
-        raise parties.no_program(program_id)
-    dialect = engine.dialect
+    while True:
+        if program is None:
+            raise parties.no_program(program_id)
+        try:
+            checked = _at_head(engine, raw, cache.version, party, program, scheme, value)
+        except _Moved as moved:  # decided again at the new head; the limit is not taken again
+            cache = parties.cache_at(engine, moved.version)
+            _last[engine] = cache
+            cache, party, program = _authorized(engine, raw, cache, token, program_id)
+            if program is not None and rules.needs(program.conditions).ledgers:
+                return None
+            continue
+        _last[engine] = cache
+        return checked
+
+
+def _at_head(
+    engine: Engine,
+    raw: Any,
+    version: tuple[int, str],
+    party: Party,
+    program: parties.ProgramView,
+    scheme: str,
+    value: str,
+) -> checks.Checked:
+    """The decision on ``CHECK``'s one read, if it read the head ``version`` (else _Moved)."""
+    read: list[Any] = []
 
     def gate(params: dict[str, Any]) -> tuple[int, str | None]:
-        sid, consent = _GATE.rows(raw, dialect, params)[0]
-        return sid, consent
+        rows = _rows(raw, engine.dialect, CHECK, {**params, "on": params["today"]})
+        head = parties.version_of(rows[0][:2] if rows[0][0] is not None else None)
+        if head != version:
+            raise _Moved(head)
+        read.extend(rows)
+        return rows[0][2], rows[0][3]
 
-    def facts(subject_id: int, on: dt.date) -> tuple[int | None, tuple[str, ...]]:
-        return checks.facts_of(_FACTS.rows(raw, dialect, {"sid": subject_id, "on": on}))
+    def facts(subject_id: int, _on: dt.date) -> tuple[int | None, tuple[str, ...]]:
+        assert read and read[0][2] == subject_id, "the facts are read for the gate's subject"
+        return checks.facts_of([row[4:] for row in read])
 
     return checks.decide_eligibility_from(
         party=party,
@@ -162,4 +356,3 @@ def _decide(
 
 def _no_grades(_subject_id: int, _scheme: str, _on: dt.date) -> str | None:
     raise AssertionError("programs with ledger conditions take the session path")
-

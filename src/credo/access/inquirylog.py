@@ -5,9 +5,11 @@ A writer thread per engine takes whatever inquiries are waiting, inserts them wi
 ``executemany`` in one transaction and commits, then wakes their callers; while it commits,
 the next group gathers. A caller waits in its thread (``write``) or, on an event loop,
 awaits (``write_async``: no thread is held while the group commits; the writer wakes each
-loop once per group). A failed group is retried row by row so one bad row fails only its
-own request. In-memory stores (one shared connection, tests) write in the caller's session
-instead, inside its unit of work.
+loop once per group). On a server store an awaited inquiry goes to the loop's own writer
+instead (``LoopGroupCommit``: the same groups on an asynchronous connection, in a task, so
+the process runs no thread for a check). A failed group is retried row by row so one bad
+row fails only its own request. In-memory stores (one shared connection, tests) write in
+the caller's session instead, inside its unit of work.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from sqlalchemy import Engine, bindparam, event, insert
 from sqlalchemy.orm import Session
 from sqlalchemy.pool import StaticPool
 
+from credo.access import driver
 from credo.access.driver import Statement
 from credo.access.models import Inquiry
 from credo.core.db import make_engine
@@ -185,8 +188,88 @@ def write_on(engine: Engine, raw: Any, row: Mapping[str, Any]) -> bool:
 
 async def write_async(engine: Engine, row: Mapping[str, Any]) -> None:
     """Log one inquiry durably in a group, awaited on the running loop (for a session that
-    ``in_session`` does not hold to its own unit of work)."""
+    ``in_session`` does not hold to its own unit of work): on a server store by the loop's
+    own writer (``LoopGroupCommit``), elsewhere by the engine's writer thread."""
+    if driver.asynchronous(engine):
+        await _loop_writers.of(engine).write(row)
+        return
     await _writer(engine).write_async(row)
+
+
+class LoopGroupCommit:
+    """One event loop's inquiry writer for a server store (``driver.asynchronous``): the
+    group commit of ``GroupCommit`` on one asynchronous connection of the loop, in a task
+    instead of a thread. The first inquiry starts a group at once; those that arrive while
+    it commits form the next. Each caller's future resolves once its group is committed
+    (a failed group is retried row by row, so one bad row fails only its own request)."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._pending: list[tuple[Mapping[str, Any], asyncio.Future[None]]] = []
+        self._task: asyncio.Task[None] | None = None
+        self._connection: Any = None
+
+    async def write(self, row: Mapping[str, Any]) -> None:
+        """Insert one inquiry; returns once it is committed (raises what its insert raised)."""
+        loop = asyncio.get_running_loop()
+        future = loop.create_future()
+        self._pending.append((row, future))
+        if self._task is None:
+            self._task = loop.create_task(self._run())
+        await future
+
+    async def _run(self) -> None:
+        try:
+            while self._pending:
+                group, self._pending = self._pending, []
+                errors: list[BaseException | None]
+                try:
+                    await self._insert([row for row, _ in group])
+                    errors = [None] * len(group)
+                except Exception:  # retried alone; errors go to each caller
+                    errors = []
+                    for row, _ in group:
+                        try:
+                            await self._insert([row])
+                            errors.append(None)
+                        except Exception as error:
+                            errors.append(error)
+                for (_, future), failed in zip(group, errors, strict=True):
+                    if future.done():  # its request was cancelled
+                        continue
+                    if failed is None:
+                        future.set_result(None)
+                    else:
+                        future.set_exception(failed)
+        finally:
+            self._task = None
+
+    async def _insert(self, rows: list[Mapping[str, Any]]) -> None:
+        """One transaction inserting ``rows``, committed."""
+        if self._connection is None or self._connection.closed:
+            self._connection = await driver.connect_async(self.engine, autocommit=False)
+        connection = self._connection
+        try:
+            await INSERT.execute_many_async(connection, self.engine.dialect, rows)
+            await connection.commit()
+        except BaseException:
+            if connection.broken or connection.closed:
+                self._connection = None
+                await connection.close()
+            else:
+                await connection.rollback()
+            raise
+
+    async def close(self) -> None:
+        """Let the group in flight finish, then close the connection."""
+        if self._task is not None:
+            await asyncio.shield(self._task)
+        connection, self._connection = self._connection, None
+        if connection is not None:
+            await connection.close()
+
+
+_loop_writers = driver.PerLoop(LoopGroupCommit)
 
 
 def _has_written(session: Session) -> bool:

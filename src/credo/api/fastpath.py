@@ -11,6 +11,7 @@ from typing import Any
 from fastapi import Request
 from pydantic import BaseModel, ValidationError
 
+from credo.access import driver
 from credo.access.schemas import EligibilityIn, RestrictionIn
 from credo.api.routers import access
 
@@ -41,6 +42,9 @@ class FastChecks:
         self.app = app
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] == "lifespan":
+            await self.app(scope, _closing(receive), send)
+            return
         route = None
         if scope["type"] == "http" and scope["method"] == "POST" and not scope.get("root_path"):
             route = _FAST.get(scope["path"])
@@ -97,6 +101,20 @@ class FastChecks:
         headers = [(b"content-length", str(len(data)).encode()), *_JSON_HEADERS]
         await send({"type": "http.response.start", "status": 200, "headers": headers})
         await send({"type": "http.response.body", "body": data})
+
+
+def _closing(receive: Any) -> Any:
+    """``receive`` of the lifespan: at shutdown, first close the loop's asynchronous store
+    connections the checks read and log on (``hotpath.AsyncReaders``,
+    ``inquirylog.LoopGroupCommit``)."""
+
+    async def closing() -> Any:
+        message = await receive()
+        if message["type"] == "lifespan.shutdown":
+            await driver.close_loop()
+        return message
+
+    return closing
 
 
 def _token(authorization: bytes | None) -> str | None:

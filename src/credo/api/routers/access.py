@@ -125,14 +125,20 @@ def reserved(engine: Any) -> int:
     return 1 if engine.dialect.name == "sqlite" else 1 + _kept(engine)
 
 
-async def _answer(state: Any, work: Callable[[], tuple[checks.Checked, bool]]) -> checks.Decision:
+async def _answer(
+    state: Any,
+    work: Callable[[], tuple[checks.Checked, bool]],
+    decided: checks.Checked | None = None,
+) -> checks.Decision:
     """Decide (``work``), then answer once the inquiry is durable: awaited on the loop,
     grouped with concurrent ones, so no thread waits for the commit. On SQLite the
     decision's few local indexed reads run on the loop itself (no thread hop); on a server
     store in one worker thread, since a round trip over the network must not stall the
     loop, and no more at once than the pool keeps connections (``_slots``)."""
     engine = state.engine
-    if engine.dialect.name == "sqlite":
+    if decided is not None:  # already decided on the loop (``hotpath.decide_async``)
+        checked, logged = decided, False
+    elif engine.dialect.name == "sqlite":
         checked, logged = work()
     else:
         async with _slots(state):
@@ -225,12 +231,19 @@ async def answer_eligibility(state: Any, token: str | None, body: EligibilityIn)
     def work() -> tuple[checks.Checked, bool]:
         if not token:
             raise Unauthenticated("an Authorization: Bearer relying-party key is required")
-        fast = hotpath.decide(
-            state.engine, token, scheme, value, program, lambda party: _limit(state, party)
-        )
+        fast = None
+        if not hotpath.on_loop(state.engine):  # else tried on the loop already (below)
+            fast = hotpath.decide(
+                state.engine, token, scheme, value, program, lambda party: _limit(state, party)
+            )
         return fast or _decide(state, token, decide)
 
-    decision = await _answer(state, work)
+    decided = None
+    if token and hotpath.on_loop(state.engine):  # a server store: no thread hop
+        decided = await hotpath.decide_async(
+            state.engine, token, scheme, value, program, lambda party: _limit(state, party)
+        )
+    decision = await _answer(state, work, decided)
     return EligibilityOut(
         eligible=decision.answer,
         decision_id=decision.decision_id,
