@@ -131,6 +131,84 @@ def credo_app() -> Any:
     return create_app()
 
 
+def traced_app() -> Any:
+    """credo's API with where a check's time goes recorded (``--trace``): each request's
+    time in the app, its wait for its inquiry's group, and each group's size and commit
+    time (on SQLite the writer thread's, on PostgreSQL the loop writer's), written as JSON
+    to CREDO_BENCH_TRACE when the server exits."""
+    import atexit
+
+    from credo.access import inquirylog
+
+    trace: dict[str, list[Any]] = {"app": [], "inquiry": [], "groups": []}
+
+    def timed_sync(insert: Any) -> Any:
+        def timed(self: Any, rows: list[Any]) -> None:
+            start = time.perf_counter()
+            try:
+                insert(self, rows)
+            finally:
+                trace["groups"].append((len(rows), time.perf_counter() - start))
+
+        return timed
+
+    def timed_async(insert: Any) -> Any:
+        async def timed(self: Any, rows: list[Any]) -> None:
+            start = time.perf_counter()
+            try:
+                await insert(self, rows)
+            finally:
+                trace["groups"].append((len(rows), time.perf_counter() - start))
+
+        return timed
+
+    inquirylog.GroupCommit._insert = timed_sync(inquirylog.GroupCommit._insert)
+    inquirylog.LoopGroupCommit._insert = timed_async(inquirylog.LoopGroupCommit._insert)
+    write_async = inquirylog.write_async
+
+    async def waited(engine: Any, row: Any) -> None:
+        start = time.perf_counter()
+        await write_async(engine, row)
+        trace["inquiry"].append(time.perf_counter() - start)
+
+    inquirylog.write_async = waited
+    app = credo_app()
+
+    async def timed_app(scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] == "http" and scope["path"] == "/_trace/reset":  # after the warm-up
+            for values in trace.values():
+                values.clear()
+            await send({"type": "http.response.start", "status": 204, "headers": []})
+            await send({"type": "http.response.body", "body": b""})
+            return
+        start = time.perf_counter()
+        await app(scope, receive, send)
+        if scope["type"] == "http":
+            trace["app"].append(time.perf_counter() - start)
+
+    atexit.register(lambda: Path(os.environ["CREDO_BENCH_TRACE"]).write_text(json.dumps(trace)))
+    return timed_app
+
+
+def trace_summary(path: Path) -> str:
+    """``traced_app``'s record as percentiles (ms)."""
+    trace = json.loads(path.read_text())
+
+    def spread(values: list[float]) -> str:
+        if len(values) < 2:
+            return "-"
+        q = statistics.quantiles([v * 1000 for v in values], n=100)
+        return f"p50 {q[49]:.1f}, p99 {q[98]:.1f}, max {max(values) * 1000:.1f} ms"
+
+    sizes = [n for n, _ in trace["groups"]]
+    return (
+        f"in the app {spread(trace['app'])}; waiting for the inquiry's group "
+        f"{spread(trace['inquiry'])}; group commit {spread([t for _, t in trace['groups']])}"
+        f" ({len(sizes)} groups, {statistics.mean(sizes or [0]):.1f} inquiries each, "
+        f"largest {max(sizes or [0])})"
+    )
+
+
 def populate(url: str, n: int) -> tuple[str, str, list[str]]:
     """A fresh store with n subjects, scores, one party and program, everyone consenting."""
     from tests.api.helpers import make_ric
@@ -254,10 +332,16 @@ def free_port() -> int:
 
 
 def serve(
-    target: str, url: str, workers: int, rate: float = 1e6, burst: int = 1_000_000
+    target: str,
+    url: str,
+    workers: int,
+    rate: float = 1e6,
+    burst: int = 1_000_000,
+    trace: Path | None = None,
 ) -> tuple[subprocess.Popen[bytes], str]:
     port = free_port()
     env = {
+        "CREDO_BENCH_TRACE": str(trace or ""),
         **os.environ,
         "CREDO_DATABASE_URL": url,
         # this tree's credo, also when the bench runs from a copy (a before/after run)
@@ -272,7 +356,7 @@ def serve(
             "-m",
             "uvicorn",
             "--factory",
-            f"bench.bench_checks:{target}_app",
+            f"bench.bench_checks:{'traced' if trace else target}_app",
             "--host",
             "127.0.0.1",
             "--port",
@@ -353,7 +437,7 @@ def measure(
     args: argparse.Namespace,
     workers: int,
     folder: Path,
-) -> dict[str, float]:
+) -> dict[str, Any]:
     # a fresh server per phase, warmed with few connections (the requests wrk cuts off when
     # it stops still run; they used to starve the store pool, docs/access.md)
     closed = lua(folder, "closed", key, program, values, 0)
@@ -369,15 +453,20 @@ def measure(
         process.wait(60)
     per_thread = full["rps"] / 2 / 2  # half the rate, over wrk's 2 threads
     opened = lua(folder, "open", key, program, values, per_thread)
-    process, base = serve(target, url, workers)
+    trace = folder / "trace.json" if args.trace and target == "credo" else None
+    process, base = serve(target, url, workers, trace=trace)
     try:
         warm2 = wrk(base, closed, 2, 4)
+        if trace is not None:
+            httpx.get(base + "/_trace/reset")
         half = wrk(base, opened, args.seconds, args.connections * 4)
         assert half["errors"] == 0, f"{target}: {half['errors']} failed requests"
     finally:
         process.terminate()
         process.wait(60)
+    traced = {"trace": trace_summary(trace)} if trace is not None else {}
     return {
+        **traced,
         "rps": full["rps"],
         "half_rps": half["rps"],
         "p50": half["p50"],
@@ -456,6 +545,8 @@ def run(label: str, url: str, args: argparse.Namespace, folder: Path) -> None:
                 f"{r['half_rps']:.0f} req/s: p50 {r['p50']:.1f} ms, p99 {r['p99']:.1f} ms "
                 f"({r['late']} sent late); server CPU {r['cpu_ms']:.2f} ms/request"
             )
+        if "trace" in credo:
+            print(f"  where the open loop's time went, server side: {credo['trace']}")
         print(
             f"  ratio to bare: throughput {credo['rps'] / bare['rps']:.2f}, CPU per request "
             f"{bare['cpu_ms'] / credo['cpu_ms']:.2f}"
@@ -537,6 +628,12 @@ def main() -> None:
     parser.add_argument("--pg", help="also run on this PostgreSQL URL (its schema is replaced)")
     parser.add_argument("--no-sqlite", action="store_true", help="PostgreSQL only")
     parser.add_argument("--timing", action="store_true", help="refused-check timing instead")
+    parser.add_argument(
+        "--trace",
+        action="store_true",
+        help="in the open loop, record each check's time in the app, its inquiry's wait "
+        "and the group commits (1 worker)",
+    )
     parser.add_argument("--timing-n", type=int, default=3000)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:

@@ -327,3 +327,41 @@ def test_a_refusal_from_the_cache_is_confirmed_at_the_head(
         consents.grant(session=s, subject_id=1, program_id=world["program"], expires_on=SOON)
     checked = _check(engine, world["key"], world["values"][0], world["program"])
     assert checked is not None and checked.decision.answer
+
+
+@pytest.fixture
+def pooled(engine: Engine, tmp_path: Path) -> Iterator[Engine]:
+    """A store the group writers serve: the test's PostgreSQL, or a SQLite file (an
+    in-memory store logs in the request's own unit of work instead)."""
+    if engine.dialect.name != "sqlite":
+        yield engine
+        return
+    store = make_engine(f"sqlite:///{tmp_path}/pooled.db")
+    metadata.create_all(store)
+    yield store
+    store.dispose()
+
+
+def test_a_bad_inquiry_in_a_group_fails_alone(pooled: Engine) -> None:
+    """Grouped inquiries awaited on the loop (the loop's writer on PostgreSQL, the writer
+    thread on SQLite): a row that cannot be inserted fails its own caller only."""
+    world = _world(session_factory(pooled), random.Random(9))
+    ask = (world["key"], world["values"][0], world["program"])
+    first, second = _check(pooled, *ask), _check(pooled, *ask)
+    assert first is not None and second is not None
+    rows = [first.inquiry, dict(first.inquiry), second.inquiry]  # the second: a decision id twice
+
+    async def log() -> list[BaseException | None]:
+        try:
+            return await asyncio.gather(
+                *(inquirylog.write_async(pooled, row) for row in rows), return_exceptions=True
+            )
+        finally:
+            await driver.close_loop()
+
+    outcomes = asyncio.run(log())
+    assert outcomes[0] is None and outcomes[2] is None
+    assert isinstance(outcomes[1], pooled.dialect.loaded_dbapi.IntegrityError), outcomes
+    with pooled.connect() as conn:
+        logged = conn.execute(select(Inquiry.decision_id).order_by(Inquiry.id)).scalars().all()
+    assert logged == [first.decision.decision_id, second.decision.decision_id]
