@@ -567,7 +567,7 @@ class FastValidator:
         return True
 
     def _judge(self, batch: pa.RecordBatch, first: int) -> pa.Table:
-        """Rows proven valid, with their stored values (:data:`ROW_SCHEMA`, not in order)."""
+        """Rows proven valid, in file order, with their stored values (:data:`ROW_SCHEMA`)."""
         external = _column(batch, "external_id")
         name = _column(batch, "subject_name")
         scheme, ident = _column(batch, "subject_scheme"), _column(batch, "subject_id")
@@ -629,6 +629,9 @@ class FastValidator:
             return _empty(ROW_SCHEMA)
         picked = pa.concat_arrays([p[0] for p in parts])
         fields_json = pa.concat_arrays([p[1] for p in parts])
+        if len(parts) > 1:  # categories were judged apart: back to file order
+            order = pc.sort_indices(picked)
+            picked, fields_json = picked.take(order), fields_json.take(order)
         who = proven.take(at.take(picked))
         cats = category.take(picked)
         isos = self._days.take(1, days.take(picked))
