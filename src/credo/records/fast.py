@@ -415,6 +415,21 @@ class Chunk:
                 self._table = both.combine_chunks()
         return self._table
 
+    def part(self, low: int, high: int) -> Chunk:
+        """The rows numbered ``low`` to ``high - 1``, accepted and refused, in file order."""
+        accepted = self.accepted
+        if accepted is not None:
+            number = accepted["number"]
+            accepted = accepted.filter(
+                pc.and_(pc.greater_equal(number, low), pc.less(number, high))
+            )
+        return Chunk(
+            accepted=accepted,
+            slow=[r for r in self.slow if low <= r[0] < high],
+            refused=[r for r in self.refused if low <= r[0] < high],
+            fast=0 if accepted is None else accepted.num_rows,
+        )
+
     @property
     def rows(self) -> list[StoredRow]:
         """The accepted rows as tuples, in file order."""
