@@ -135,12 +135,14 @@ def traced_app() -> Any:
     """credo's API with where a check's time goes recorded (``--trace``): each request's
     time in the app, its wait for its inquiry's group, and each group's size and commit
     time (on SQLite the writer thread's, on PostgreSQL the loop writer's), written as JSON
-    to CREDO_BENCH_TRACE when the server exits."""
-    import atexit
-
+    to CREDO_BENCH_TRACE when the server shuts down."""
     from credo.access import inquirylog
 
-    trace: dict[str, list[Any]] = {"app": [], "inquiry": [], "groups": []}
+    trace: dict[str, list[Any]] = {
+        "app": [], "inquiry": [], "groups": [], "queued": [], "woken": []
+    }
+    asked: dict[int, float] = {}  # an inquiry's row (by id) -> when it was handed over
+    committed: dict[int, float] = {}  # -> when its group's commit ended
 
     def timed_sync(insert: Any) -> Any:
         def timed(self: Any, rows: list[Any]) -> None:
@@ -148,9 +150,23 @@ def traced_app() -> Any:
             try:
                 insert(self, rows)
             finally:
-                trace["groups"].append((len(rows), time.perf_counter() - start))
+                end = time.perf_counter()
+                trace["groups"].append((len(rows), end - start))
+                for row in rows:
+                    trace["queued"].append(start - asked.get(id(row), start))
+                    committed[id(row)] = end
 
         return timed
+
+    settle = inquirylog._settle
+
+    def settled(waiters: list[Any]) -> None:  # on the loop, for the writer thread's groups
+        now = time.perf_counter()
+        for waiter in waiters:
+            trace["woken"].append(now - committed.pop(id(waiter.row), now))
+        settle(waiters)
+
+    inquirylog._settle = settled
 
     def timed_async(insert: Any) -> Any:
         async def timed(self: Any, rows: list[Any]) -> None:
@@ -167,8 +183,11 @@ def traced_app() -> Any:
     write_async = inquirylog.write_async
 
     async def waited(engine: Any, row: Any) -> None:
-        start = time.perf_counter()
-        await write_async(engine, row)
+        start = asked[id(row)] = time.perf_counter()
+        try:
+            await write_async(engine, row)
+        finally:
+            asked.pop(id(row), None)
         trace["inquiry"].append(time.perf_counter() - start)
 
     inquirylog.write_async = waited
@@ -181,12 +200,20 @@ def traced_app() -> Any:
             await send({"type": "http.response.start", "status": 204, "headers": []})
             await send({"type": "http.response.body", "body": b""})
             return
+        if scope["type"] == "lifespan":  # written at shutdown (uvicorn then re-raises SIGTERM)
+
+            async def written(message: Any) -> None:
+                if message["type"] == "lifespan.shutdown.complete":
+                    Path(os.environ["CREDO_BENCH_TRACE"]).write_text(json.dumps(trace))
+                await send(message)
+
+            await app(scope, receive, written)
+            return
         start = time.perf_counter()
         await app(scope, receive, send)
         if scope["type"] == "http":
             trace["app"].append(time.perf_counter() - start)
 
-    atexit.register(lambda: Path(os.environ["CREDO_BENCH_TRACE"]).write_text(json.dumps(trace)))
     return timed_app
 
 
@@ -201,11 +228,17 @@ def trace_summary(path: Path) -> str:
         return f"p50 {q[49]:.1f}, p99 {q[98]:.1f}, max {max(values) * 1000:.1f} ms"
 
     sizes = [n for n, _ in trace["groups"]]
+    woken = (
+        f"; of which before its group began {spread(trace['queued'])}, from its group's "
+        f"commit to the loop resolving it {spread(trace['woken'])}"
+        if trace["woken"]
+        else ""
+    )
     return (
         f"in the app {spread(trace['app'])}; waiting for the inquiry's group "
-        f"{spread(trace['inquiry'])}; group commit {spread([t for _, t in trace['groups']])}"
-        f" ({len(sizes)} groups, {statistics.mean(sizes or [0]):.1f} inquiries each, "
-        f"largest {max(sizes or [0])})"
+        f"{spread(trace['inquiry'])}{woken}; group commit "
+        f"{spread([t for _, t in trace['groups']])} ({len(sizes)} groups, "
+        f"{statistics.mean(sizes or [0]):.1f} inquiries each, largest {max(sizes or [0])})"
     )
 
 

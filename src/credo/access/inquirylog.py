@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import sys
 import threading
 from collections.abc import Mapping
 from typing import Any
@@ -71,12 +72,22 @@ def _settle(waiters: list[_Waiter]) -> None:
                 future.set_exception(waiter.error)
 
 
+# How long a thread waiting for the GIL lets the running one go on (CPython's default is
+# 5 ms). The writer thread takes the GIL back after every step of its insert and after the
+# fsync; with the event loop busy serving checks each of those waited up to 5 ms, so an
+# answer waited ~10 ms for a 0.5 ms commit (bench_checks --trace). 0.5 ms makes it wait
+# about as long as the commit.
+SWITCH_INTERVAL = 0.0005
+
+
 class GroupCommit:
     """One engine's inquiry writer."""
 
     def __init__(self, engine: Engine) -> None:
         # its own connection, outside the request pool: callers wait holding theirs
         self.engine = make_engine(engine.url.render_as_string(hide_password=False))
+        if sys.getswitchinterval() > SWITCH_INTERVAL:  # the process serves checks
+            sys.setswitchinterval(SWITCH_INTERVAL)
         self._pending: list[_Waiter] = []
         self._ready = threading.Condition()
         self._thread = threading.Thread(target=self._run, name="credo-inquiries", daemon=True)
