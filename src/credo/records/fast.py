@@ -22,7 +22,7 @@ import hmac
 import json
 import re
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import repeat
@@ -808,6 +808,19 @@ _COLUMNS = (
 )
 
 
+def _values(column: pa.ChunkedArray) -> Iterable[Any]:
+    """A column's values for the driver: one Python object repeated when every row holds the
+    same (a chunk's category or currency, often), else one per row."""
+    if not len(column):
+        return []
+    first = column[0].as_py()
+    if first is None:
+        same = column.null_count == len(column)
+    else:
+        same = column.null_count == 0 and pc.all(pc.equal(column, first)).as_py()
+    return repeat(first) if same else column.to_pylist()
+
+
 def _insert(session: Session, furnisher_id: str, new: pa.Table, ids: pa.Array) -> None:
     """Insert the new rows: SQLite one ``executemany`` of tuples zipped from the columns,
     PostgreSQL one ``COPY`` of a block formatted in Arrow (no Python object per row)."""
@@ -872,13 +885,12 @@ def _insert(session: Session, furnisher_id: str, new: pa.Table, ids: pa.Array) -
     # SQLite: what insert_rows would bind (ISO text is what the Date type or the driver's
     # date adapter makes of a date), zipped from the columns.
     received = bound_once(table.c.received_at, dialect, now)
-    columns = [new[c].to_pylist() for c in ("external_id", "category")]
     params = zip(
         repeat(furnisher_id),
-        *columns,
+        *(_values(new[c]) for c in ("external_id", "category")),
         ids.to_pylist(),
         *(
-            new[c].to_pylist()
+            _values(new[c])
             for c in ("occurred_on", "amount_minor", "currency", "legal_basis", "fields")
         ),
         new["content_hash"].to_pylist(),
