@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import gc
 import random
 import threading
 from collections.abc import Iterator
@@ -365,3 +366,25 @@ def test_a_bad_inquiry_in_a_group_fails_alone(pooled: Engine) -> None:
     with pooled.connect() as conn:
         logged = conn.execute(select(Inquiry.decision_id).order_by(Inquiry.id)).scalars().all()
     assert logged == [first.decision.decision_id, second.decision.decision_id]
+
+
+def test_connections_of_a_loop_that_ends_without_shutdown_are_ended(pooled: Engine) -> None:
+    """A loop that ends without its app's shutdown (a test client used without ``with``)
+    leaves no connection open once it is collected (psycopg would warn on each)."""
+    world = _world(session_factory(pooled), random.Random(10))
+    ask = (world["key"], "cn_ric", world["values"][0], world["program"])
+
+    async def check() -> list[Any]:
+        if not hotpath.on_loop(pooled):  # SQLite: nothing belongs to the loop
+            return []
+        checked = await hotpath.decide_async(pooled, *ask, lambda _party: None)
+        assert checked is not None
+        await inquirylog.write_async(pooled, checked.inquiry)
+        readers = hotpath._async_readers.of(pooled)
+        writer = inquirylog._loop_writers.of(pooled)
+        return [*readers._idle, writer._connection]
+
+    connections = asyncio.run(check())
+    gc.collect()
+    assert all(connection.closed for connection in connections)
+    assert bool(connections) == hotpath.on_loop(pooled)

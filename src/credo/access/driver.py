@@ -126,6 +126,8 @@ async def connect_async(engine: Engine, *, autocommit: bool) -> Any:
 class _Closes(Protocol):
     async def close(self) -> None: ...
 
+    def abandon(self) -> None: ...
+
 
 _T = TypeVar("_T", bound=_Closes)
 _per_loop: list[PerLoop[Any]] = []
@@ -144,11 +146,28 @@ class PerLoop(Generic[_T]):
         _per_loop.append(self)
 
     def of(self, engine: Engine) -> _T:
-        made = self._made.setdefault(asyncio.get_running_loop(), weakref.WeakKeyDictionary())
+        loop = asyncio.get_running_loop()
+        made = self._made.get(loop)
+        if made is None:
+            made = self._made[loop] = weakref.WeakKeyDictionary()
+            # a loop that ends without its app's shutdown (a test client used without
+            # ``with``): its connections are ended without it when it is collected
+            weakref.finalize(loop, _abandon, made)
         found = made.get(engine)
         if found is None:
             found = made[engine] = self._make(engine)
         return found
+
+
+def _abandon(made: weakref.WeakKeyDictionary[Engine, Any]) -> None:
+    for found in list(made.values()):
+        found.abandon()
+
+
+def abandon(connection: Any) -> None:
+    """End an asynchronous connection without its loop (libpq's ``PQfinish``)."""
+    if not connection.closed:
+        connection.pgconn.finish()
 
 
 async def close_loop() -> None:

@@ -226,6 +226,11 @@ class AsyncReaders:
         for connection in idle:
             await connection.close()
 
+    def abandon(self) -> None:
+        idle, self._idle = self._idle, []
+        for connection in idle:
+            driver.abandon(connection)
+
 
 _async_readers = driver.PerLoop(AsyncReaders)
 

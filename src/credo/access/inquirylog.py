@@ -279,6 +279,11 @@ class LoopGroupCommit:
         if connection is not None:
             await connection.close()
 
+    def abandon(self) -> None:
+        connection, self._connection = self._connection, None
+        if connection is not None:
+            driver.abandon(connection)
+
 
 _loop_writers = driver.PerLoop(LoopGroupCommit)
 
