@@ -73,3 +73,18 @@ def test_grouped_validation_stores_and_reports_as_chunk_by_chunk(
     accepted, duplicates, rejected, report, rows = grouped
     assert len(rows) == accepted
     assert accepted > 20 and duplicates == 2 and rejected >= 5 and "conflict" in str(report)
+
+
+def test_a_group_ends_at_its_byte_limit_and_stores_as_chunk_by_chunk(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``GROUP_BYTES`` ends a group before ``GROUP_ROWS`` does (a file of wide ``fields``):
+    the same store and report as one chunk at a time."""
+    path = write(tmp_path / "g.parquet", _envelopes())
+    monkeypatch.setattr(bulk, "GROUP_ROWS", 1)
+    single = _run(tmp_path, "single", path)
+    Path(str(path) + ".errors.csv").unlink()
+    monkeypatch.setattr(bulk, "GROUP_ROWS", 10**9)
+    monkeypatch.setattr(bulk, "GROUP_BYTES", 3 * 1024)
+    by_bytes = _run(tmp_path, "bytes", path)
+    assert by_bytes == single

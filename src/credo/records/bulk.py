@@ -243,13 +243,19 @@ def ingest_file(
 GROUP_ROWS = 20_000
 """Columnar rows validated at once: Arrow's cost per call is shared by that many rows."""
 
+GROUP_BYTES = 256 * 2**20
+"""A group also ends at this many bytes of Arrow data, far below the 2 GiB a string column's
+offsets can address in one array."""
+
 
 def _validated(fast: FastValidator, batches: Iterable[FileChunk]) -> Iterator[tuple[Chunk, int]]:
     """Each chunk of the file validated, in file order: (what it holds, its number of rows).
 
     Consecutive columnar chunks of one layout are validated together, up to
-    :data:`GROUP_ROWS` rows, then split back into the chunks (each is stored in its own
-    transaction as before); JSONL chunks row by row, one at a time.
+    :data:`GROUP_ROWS` rows or :data:`GROUP_BYTES` bytes, then split back into the chunks (each
+    is stored in its own transaction as before); JSONL chunks row by row, one at a time. A
+    group whose columns do not fit one Arrow array each (a string column past 2 GiB) is judged
+    chunk by chunk: every row is judged, whatever the file holds.
     """
     group: list[tuple[int, pa.RecordBatch]] = []
 
@@ -260,8 +266,12 @@ def _validated(fast: FastValidator, batches: Iterable[FileChunk]) -> Iterator[tu
             for first, data in group:
                 yield fast.batch(data, first), data.num_rows
             return
-        whole = pa.Table.from_batches([data for _, data in group]).combine_chunks()
-        result = fast.batch(whole.to_batches()[0], group[0][0])
+        whole = pa.Table.from_batches([data for _, data in group]).combine_chunks().to_batches()
+        if len(whole) != 1:
+            for first, data in group:
+                yield fast.batch(data, first), data.num_rows
+            return
+        result = fast.batch(whole[0], group[0][0])
         for first, data in group:
             yield result.part(first, first + data.num_rows), data.num_rows
 
@@ -272,7 +282,10 @@ def _validated(fast: FastValidator, batches: Iterable[FileChunk]) -> Iterator[tu
             yield fast.rows(data), len(data)
             continue
         group.append((first, data))
-        if sum(d.num_rows for _, d in group) >= GROUP_ROWS:
+        if (
+            sum(d.num_rows for _, d in group) >= GROUP_ROWS
+            or sum(d.nbytes for _, d in group) >= GROUP_BYTES
+        ):
             yield from judged()
             group.clear()
     yield from judged()
