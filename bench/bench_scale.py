@@ -16,7 +16,8 @@ sampled every 50 ms:
 - features: credo's Ibis features, written to Parquet by the engine in passes of whole
   buckets of subjects (``snapshot.passes``; one bucket of 1M a pass, ``--pass-of`` for more,
   ``--one-query`` for none), each pass reading only its buckets' record files;
-- score: the compiled scorecard (score, band, sub-scores, reasons), written to Parquet;
+- score: the compiled scorecard (score, band, sub-scores, reasons), written to Parquet, one
+  file per pass of the features;
 - lists: the list entries the snapshot calls for (``credo.batch.lists``: the engine selects
   the list facts in subject order, ``lists.derive`` decides), with a checksum over them;
 - publish: the scores into a SQLite store (subjects loaded beforehand, not timed), in subject
@@ -407,12 +408,24 @@ def store(folder: Path, n: int) -> Any:
     return engine, ids_
 
 
+def score_in_passes(con: Any, folder: Path, sc: Scorecard) -> None:
+    """The compiled scorecard over each pass's features, one scores file per pass (so the
+    scores stay in bucket order, which publishing uses)."""
+    out = folder / "scores.parquet"
+    out.mkdir()
+    for part in sorted((folder / "features.parquet").glob("part-*.parquet")):
+        scored = score_expr(con.read_parquet(str(part)), sc, keep=tuple(sc.features_))
+        con.to_parquet(scored, out / part.name)
+
+
 def publish(
     engine: Any, ids: tuple[int, int], scores_path: Path, sc: Scorecard, memory_gb: float
 ) -> None:
     """The scores into the store, 250k at a time: ``publish_table`` builds the rows (JSON
     included) in DuckDB and SQLite's ``executemany`` takes them straight from Arrow's
-    columns, with the run's constants repeated (what ``insert_rows`` would write)."""
+    columns, with the run's constants repeated (what ``insert_rows`` would write). In subject
+    order: the passes' files in bucket order, each sorted by DuckDB on its own (one bucket,
+    not the whole population: before 2026-12-02 10:00 one ORDER BY over every score)."""
     model_id, run_id = ids
     names = ["subject_id", "score", "band", "reasons", "features", *DIMENSIONS]
     extra = ["model_version_id", "run_id", "as_of", "withdrawn_on"]
@@ -426,15 +439,17 @@ def publish(
         ordered = duckdb.connect()  # in subject order, as publish_rows sorts: the store's
         ordered.execute(f"SET memory_limit = '{memory_gb}GB'")  # subject index then grows
         ordered.execute(f"SET temp_directory = '{scores_path.parent / 'spill'}'")  # at its end
-        query = f"SELECT * FROM read_parquet('{scores_path}') ORDER BY subject_id"
-        for batch in ordered.sql(query).to_arrow_reader(PUBLISH_CHUNK):
-            rows = publish_table(pa.Table.from_batches([batch]), sc)
-            columns = [rows.column(name).to_pylist() for name in names]
-            cursor.executemany(sql, zip(*columns, *constants, strict=False))
-            done += rows.num_rows
-            if done % (40 * PUBLISH_CHUNK) == 0:
-                rate = done / (time.perf_counter() - started)
-                print(f"    published {done:,} ({rate:,.0f}/s)", flush=True)
+        step = 40 * PUBLISH_CHUNK
+        for part in sorted(scores_path.glob("part-*.parquet")):
+            query = f"SELECT * FROM read_parquet('{part}') ORDER BY subject_id"
+            for batch in ordered.sql(query).to_arrow_reader(PUBLISH_CHUNK):
+                rows = publish_table(pa.Table.from_batches([batch]), sc)
+                columns = [rows.column(name).to_pylist() for name in names]
+                cursor.executemany(sql, zip(*columns, *constants, strict=False))
+                done += rows.num_rows
+                if done // step > (done - rows.num_rows) // step:
+                    rate = done / (time.perf_counter() - started)
+                    print(f"    published {done:,} ({rate:,.0f}/s)", flush=True)
         cursor.close()
 
 
@@ -524,9 +539,7 @@ def run(n: int, args: argparse.Namespace, base: Path) -> list[dict[str, Any]]:
         lambda: features_in_passes(con, folder, args.pass_of, args.one_query),
         results,
     )
-    table = con.read_parquet(str(folder / "features.parquet" / "*.parquet"))
-    scored = score_expr(table, sc, keep=tuple(sc.features_))
-    stage("score", n, lambda: con.to_parquet(scored, folder / "scores.parquet"), results)
+    stage("score", n, lambda: score_in_passes(con, folder, sc), results)
     print(f"  checksum (subject, score): {checksum(folder / 'scores.parquet')}", flush=True)
     if not args.no_lists:
         tally, digest = stage("lists", n, lambda: lists(snap), results)
