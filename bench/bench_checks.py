@@ -19,8 +19,8 @@ Every credo check is logged as an inquiry; the run checks that the inquiry count
 answers received, prints the disk's fsync latency (the floor of a durable answer) and, with
 more than one worker, how many checks a low rate limit lets through (one bucket per key
 shared by the workers, not one each). ``--timing`` measures refused checks of known and
-unknown subjects in process through ``access.hotpath`` (interleaved; on PostgreSQL through
-``decide_async``, the path that serves) and prints their medians, Mann-Whitney U and
+unknown subjects in process through ``access.hotpath.decide`` (interleaved; on PostgreSQL
+on the loop's own connection, the path that serves) and prints their medians, Mann-Whitney U and
 Kolmogorov-Smirnov tests.
 """
 
@@ -609,10 +609,7 @@ def timing(url: str, args: argparse.Namespace) -> None:
     rng.shuffle(order)
 
     async def refuse(value: str) -> None:  # the path that serves this store
-        if hotpath.on_loop(engine):
-            await hotpath.decide_async(engine, key, "cn_ric", value, program, lambda _p: None)
-        else:
-            hotpath.decide(engine, key, "cn_ric", value, program, lambda _party: None)
+        await hotpath.decide(engine, key, "cn_ric", value, program, lambda _party: None)
 
     async def timed() -> None:
         for i, who in enumerate(["known", "unknown"] * 50 + order):

@@ -81,7 +81,7 @@ def test_fast_path_answers_as_the_route_and_the_session_path(
     assert _answers(client, engine, world, ROUTE) == fast
     decided: list[Any] = []
 
-    def session_path(*args: Any) -> None:
+    async def session_path(*args: Any) -> None:
         decided.append(args)
         return None
 

@@ -246,19 +246,15 @@ def test_the_session_path_drops_a_late_key_row_too(file_store: Engine) -> None:
 
 
 def _check(engine: Engine, key: str, value: str, program: str) -> checks.Checked | None:
-    """One check through the path that serves this store: ``decide_async`` on the loop's
-    own connection (PostgreSQL), else ``decide``."""
-    limit = lambda _party: None  # noqa: E731
-    if hotpath.on_loop(engine):
+    """One check through ``hotpath.decide`` (on PostgreSQL on the loop's own connection)."""
 
-        async def once() -> checks.Checked | None:
-            try:
-                return await hotpath.decide_async(engine, key, "cn_ric", value, program, limit)
-            finally:
-                await driver.close_loop()
+    async def once() -> tuple[checks.Checked, bool] | None:
+        try:
+            return await hotpath.decide(engine, key, "cn_ric", value, program, lambda _p: None)
+        finally:
+            await driver.close_loop()
 
-        return asyncio.run(once())
-    decided = hotpath.decide(engine, key, "cn_ric", value, program, limit)
+    decided = asyncio.run(once())
     return decided[0] if decided else None
 
 
@@ -377,9 +373,9 @@ def test_connections_of_a_loop_that_ends_without_shutdown_are_ended(pooled: Engi
     async def check() -> list[Any]:
         if not hotpath.on_loop(pooled):  # SQLite: nothing belongs to the loop
             return []
-        checked = await hotpath.decide_async(pooled, *ask, lambda _party: None)
-        assert checked is not None
-        await inquirylog.write_async(pooled, checked.inquiry)
+        decided = await hotpath.decide(pooled, *ask, lambda _party: None)
+        assert decided is not None
+        await inquirylog.write_async(pooled, decided[0].inquiry)
         readers = hotpath._async_readers.of(pooled)
         writer = inquirylog._loop_writers.of(pooled)
         return [*readers._idle, writer._connection]

@@ -17,8 +17,9 @@ unknown or revoked key, no such program) is confirmed by reading the head first.
 are read for the gate's subject only when it consents (for anyone else for the id -1), so a
 refused check does the same work for a known and an unknown subject.
 
-On a server store ``decide_async`` runs it on the event loop, on an asynchronous psycopg
-connection of that loop (``AsyncReaders``), instead of in a worker thread.
+``decide`` runs on the event loop: on SQLite through the pool's connection (local reads),
+on PostgreSQL on an asynchronous psycopg connection of that loop (``AsyncReaders``),
+instead of in a worker thread.
 """
 
 from __future__ import annotations
@@ -127,7 +128,10 @@ def _program(
     return cache.programs[program_id]
 
 
-def decide(
+_Ask = tuple[str | None, str, str, str, Callable[[str], None]]
+
+
+async def decide(
     engine: Engine,
     token: str | None,
     scheme: str,
@@ -135,15 +139,35 @@ def decide(
     program_id: str,
     limit: Callable[[str], None],
 ) -> tuple[checks.Checked, bool] | None:
-    """Authenticate, rate-limit (``limit`` raises), decide; None where the session path
-    must decide instead (a program with ledger conditions). Raises what the session path
-    raises, with the same messages. The flag says whether the inquiry is already logged:
-    on an in-memory store (one shared connection, which the group writer cannot reach) it
-    is logged on this connection by ``inquirylog.write_on``, which commits it; elsewhere the
-    caller logs it (``inquirylog.write_async``). Nothing here commits."""
+    """Authenticate, rate-limit (``limit`` raises), decide, on the running loop; None
+    where the session path must decide instead (a program with ledger conditions, or a
+    server store without an asynchronous driver). Raises what the session path raises,
+    with the same messages. On SQLite the reads are local and run on the loop itself; on
+    PostgreSQL (``on_loop``) on one of the loop's asynchronous connections, so no worker
+    thread is held and the loop serves other requests while the statement is on the wire.
+    The flag says whether the inquiry is already logged: on an in-memory store (one shared
+    connection, which the group writer cannot reach) it is logged on this connection by
+    ``inquirylog.write_on``, which commits it; elsewhere the caller logs it
+    (``inquirylog.write_async``). Nothing here commits."""
+    ask: _Ask = (token, scheme, value, program_id, limit)
+    if engine.dialect.name == "sqlite":
+        return _on_reader(engine, ask)
+    if not on_loop(engine):
+        return None
+    checked = await _on_loop(engine, ask)
+    return None if checked is None else (checked, False)
+
+
+def on_loop(engine: Engine) -> bool:
+    """Whether ``decide`` reads on the loop's own asynchronous connections (a PostgreSQL
+    store through psycopg)."""
+    return driver.asynchronous(engine)
+
+
+def _on_reader(engine: Engine, ask: _Ask) -> tuple[checks.Checked, bool] | None:
     raw = _reader(engine).raw_connection()
     try:
-        checked = _decide(engine, raw, token, scheme, value, program_id, limit)
+        checked = _decide(engine, raw, *ask)
         if checked is None:
             return None
         return checked, inquirylog.write_on(engine, raw, checked.inquiry)
@@ -155,30 +179,12 @@ def decide(
         raw.close()
 
 
-def on_loop(engine: Engine) -> bool:
-    """Whether ``decide_async`` reads on the loop's own asynchronous connections (a
-    PostgreSQL store through psycopg); elsewhere ``decide`` is the path."""
-    return driver.asynchronous(engine)
-
-
-async def decide_async(
-    engine: Engine,
-    token: str | None,
-    scheme: str,
-    value: str,
-    program_id: str,
-    limit: Callable[[str], None],
-) -> checks.Checked | None:
-    """``decide`` on the running loop, its reads on one of the loop's asynchronous
-    connections (``on_loop`` stores only): no worker thread, and the loop serves other
-    requests while the statement is on the wire. The inquiry is the caller's to log."""
+async def _on_loop(engine: Engine, ask: _Ask) -> checks.Checked | None:
     readers = _async_readers.of(engine)
     connection = await readers.take()
     keep = False
     try:
-        checked = await greenlet_spawn(
-            _decide, engine, AsyncReader(connection), token, scheme, value, program_id, limit
-        )
+        checked = await greenlet_spawn(_decide, engine, AsyncReader(connection), *ask)
         keep = True
         return checked
     except engine.dialect.loaded_dbapi.Error:

@@ -128,7 +128,7 @@ def reserved(engine: Any) -> int:
 async def _answer(
     state: Any,
     work: Callable[[], tuple[checks.Checked, bool]],
-    decided: checks.Checked | None = None,
+    decided: tuple[checks.Checked, bool] | None = None,
 ) -> checks.Decision:
     """Decide (``work``), then answer once the inquiry is durable: awaited on the loop,
     grouped with concurrent ones, so no thread waits for the commit. On SQLite the
@@ -136,8 +136,8 @@ async def _answer(
     store in one worker thread, since a round trip over the network must not stall the
     loop, and no more at once than the pool keeps connections (``_slots``)."""
     engine = state.engine
-    if decided is not None:  # already decided on the loop (``hotpath.decide_async``)
-        checked, logged = decided, False
+    if decided is not None:  # already decided on the loop (``hotpath.decide``)
+        checked, logged = decided
     elif engine.dialect.name == "sqlite":
         checked, logged = work()
     else:
@@ -231,16 +231,11 @@ async def answer_eligibility(state: Any, token: str | None, body: EligibilityIn)
     def work() -> tuple[checks.Checked, bool]:
         if not token:
             raise Unauthenticated("an Authorization: Bearer relying-party key is required")
-        fast = None
-        if not hotpath.on_loop(state.engine):  # else tried on the loop already (below)
-            fast = hotpath.decide(
-                state.engine, token, scheme, value, program, lambda party: _limit(state, party)
-            )
-        return fast or _decide(state, token, decide)
+        return _decide(state, token, decide)
 
     decided = None
-    if token and hotpath.on_loop(state.engine):  # a server store: no thread hop
-        decided = await hotpath.decide_async(
+    if token:  # on the loop, without a thread hop; None: the session path decides
+        decided = await hotpath.decide(
             state.engine, token, scheme, value, program, lambda party: _limit(state, party)
         )
     decision = await _answer(state, work, decided)
