@@ -53,8 +53,10 @@ class Party:
 
 def _one_statement() -> Any:
     """``parties.HEAD``, ``checks.GATE`` and ``checks.FACTS`` as one statement: the gate
-    once (a CTE), the facts for its subject when it consents, else for -1."""
-    gate = checks.GATE.cte("gate")
+    once (a materialized CTE: evaluated in place, SQLite would skip the consent probe for
+    an unknown subject where the facts' subject is chosen, and time would tell them
+    apart), the facts for its subject when it consents, else for -1."""
+    gate = checks.GATE.cte("gate").prefix_with("MATERIALIZED")
     consenting = (
         select(case((and_(gate.c.sid != -1, gate.c.consent_id.is_not(None)), gate.c.sid), else_=-1))
         .correlate(None)
