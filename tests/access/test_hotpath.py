@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import gc
+import itertools
 import random
 import threading
 from collections.abc import Iterator
@@ -13,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy import Engine, event, select, text, update
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -24,6 +26,7 @@ from credo.core import credentials
 from credo.core.db import make_engine, session_factory
 from credo.errors import Forbidden, Unauthenticated
 from credo.models import metadata
+from tests.access.conftest import World, grant
 from tests.access.helpers import add_subject, publish_score
 from tests.api.helpers import make_ric
 
@@ -384,3 +387,65 @@ def test_connections_of_a_loop_that_ends_without_shutdown_are_ended(pooled: Engi
     gc.collect()
     assert all(connection.closed for connection in connections)
     assert bool(connections) == hotpath.on_loop(pooled)
+
+
+class _Refusing:
+    """A rate limiter with no token left for anyone (``ratelimit.Limiter``)."""
+
+    def take(self, _key: str) -> float:
+        return 5.0
+
+
+def _post(client: TestClient, key: str, subject: dict[str, str], program: str) -> Any:
+    return client.post(
+        "/v1/checks/eligibility",
+        json={"subject": subject, "program": program},
+        headers={"Authorization": f"Bearer {key}"},
+    )
+
+
+@pytest.mark.parametrize("refused_by", ["invalid identifier", "rate limit"])
+def test_a_revoked_key_is_refused_before_anything_else(
+    client: TestClient, world: World, engine: Engine, refused_by: str
+) -> None:
+    """A refusal the check makes before its one statement (an invalid identifier, the rate
+    limit) rests on the cache, so it is confirmed at the head: a key revoked since is 401,
+    as on the session path, not 422 or 429 (and no token is spent for it)."""
+    key, program = world.a["key"], world.programs["rental"]
+    grant(client, world.tokens["good"], program)
+    assert _post(client, key, world.ref("good"), program).status_code == 200  # warms the cache
+    subject = world.ref("good")
+    if refused_by == "invalid identifier":
+        subject = {"scheme": "cn_ric", "id": "11010519491231002"}  # a bad check digit
+        assert _post(client, key, subject, program).status_code == 422
+    else:
+        client.app.state.access_limiter = _Refusing()  # type: ignore[attr-defined]
+        assert _post(client, key, subject, program).status_code == 429
+    with Session(engine) as s, s.begin():
+        credentials.revoke(session=s, credential_id=parties.parse_key(key)[0])
+    answer = _post(client, key, subject, program)
+    assert answer.status_code == 401, answer.text
+
+
+def test_a_check_under_a_moving_head_goes_to_the_session_path(
+    engine: Engine, factory: sessionmaker[Session], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each audited write moves the head; a check that sees it move ``MOVES`` times stops
+    following it and answers None (the session path decides), taking the limit once."""
+    world = _world(factory, random.Random(11))
+    assert _check(engine, world["key"], world["values"][0], world["program"]) is not None
+    heads = itertools.count(10**6)
+    monkeypatch.setattr(parties, "version_of", lambda _row: (next(heads), "moved"))
+    taken: list[str] = []
+
+    async def once() -> tuple[checks.Checked, bool] | None:
+        try:
+            return await hotpath.decide(
+                engine, world["key"], "cn_ric", world["values"][0], world["program"], taken.append
+            )
+        finally:
+            await driver.close_loop()
+
+    assert asyncio.run(once()) is None
+    assert taken == [world["party"]]
+    assert next(heads) >= 10**6 + hotpath.MOVES

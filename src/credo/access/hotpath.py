@@ -13,7 +13,10 @@ the facts (score and lists) in one statement, so in one snapshot. The key and th
 come from the cache of the last head a check saw; the decision stands only if ``CHECK``
 read that same head (nothing audited was committed between the cache's rows and the
 reads), else it is made again on the cache of the new head. A refusal by the cache (an
-unknown or revoked key, no such program) is confirmed by reading the head first. The facts
+unknown or revoked key, no such program) is confirmed by reading the head first, and so is
+one made before ``CHECK`` runs (the rate limit, an invalid identifier): at a new head the key
+is authorized again, so a revoked key is 401 before anything else. A check that sees the
+head move ``MOVES`` times (audited writes landing all along) answers None. The facts
 are read for the gate's subject only when it consents (for anyone else for the id -1), so a
 refused check does the same work for a known and an unknown subject.
 
@@ -30,7 +33,7 @@ import threading
 import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NoReturn
 
 from sqlalchemy import BindParameter, Engine, and_, case, create_engine, select, true
 from sqlalchemy.pool import QueuePool
@@ -169,7 +172,7 @@ def on_loop(engine: Engine) -> bool:
 def _on_reader(engine: Engine, ask: _Ask) -> tuple[checks.Checked, bool] | None:
     raw = _reader(engine).raw_connection()
     try:
-        checked = _decide(engine, raw, *ask)
+        checked = _decide(engine, raw, ask)
         if checked is None:
             return None
         return checked, inquirylog.write_on(engine, raw, checked.inquiry)
@@ -186,7 +189,7 @@ async def _on_loop(engine: Engine, ask: _Ask) -> checks.Checked | None:
     connection = await readers.take()
     keep = False
     try:
-        checked = await greenlet_spawn(_decide, engine, AsyncReader(connection), *ask)
+        checked = await greenlet_spawn(_decide, engine, AsyncReader(connection), ask)
         keep = True
         return checked
     except engine.dialect.loaded_dbapi.Error:
@@ -278,12 +281,20 @@ class _Moved(Exception):
         self.version = version
 
 
+class _Unsettled(Exception):
+    """The audit head moved ``MOVES`` times during one check (audited writes keep landing):
+    the session path decides instead (``decide`` answers None)."""
+
+
+MOVES = 3  # head moves a check follows before it leaves the decision to the session path
+
+
 def _authorized(
     engine: Engine, raw: Any, cache: parties.VersionCache, token: str | None, program_id: str
 ) -> tuple[parties.VersionCache, Party, parties.ProgramView | None]:
     """The party and its program (None: not one of its active programs) from ``cache``; a
     refusal (raised, or no program) only once the head read now is the cache's."""
-    while True:
+    for _ in range(MOVES):
         refusal: CredoError | None = None
         try:
             party = _party(engine, raw, cache, token)
@@ -300,9 +311,18 @@ def _authorized(
                 raise refusal
             return cache, party, None
         cache = now
+    raise _Unsettled
 
 
-def _decide(
+def _decide(engine: Engine, raw: Any, ask: _Ask) -> checks.Checked | None:
+    """The check decided on ``raw``; None where the session path decides (``decide``)."""
+    try:
+        return _settled(engine, raw, *ask)
+    except _Unsettled:
+        return None
+
+
+def _settled(
     engine: Engine,
     raw: Any,
     token: str | None,
@@ -312,24 +332,59 @@ def _decide(
     limit: Callable[[str], None],
 ) -> checks.Checked | None:
     cache = _last.get(engine) or _cache(engine, raw)
-    cache, party, program = _authorized(engine, raw, cache, token, program_id)
-    if program is not None and rules.needs(program.conditions).ledgers:
-        return None  # before the rate limit: the session path takes its own token
-    limit(party.id)
-    while True:
+    limited = False
+    for _ in range(MOVES):
+        cache, party, program = _authorized(engine, raw, cache, token, program_id)
+        if program is not None and rules.needs(program.conditions).ledgers:
+            return None  # before the rate limit: the session path takes its own token
         if program is None:
             raise parties.no_program(program_id)
+        if not limited:  # once: a check decided again does not take it again
+            try:
+                limit(party.id)
+            except Exception as refusal:  # the rate limit's (429)
+                _refuse(engine, raw, cache, token, program_id, refusal)
+            limited = True
         try:
             checked = _at_head(engine, raw, cache.version, party, program, scheme, value)
-        except _Moved as moved:  # decided again at the new head; the limit is not taken again
+        except _Moved as moved:  # decided again at the new head
             cache = parties.cache_at(engine, moved.version)
             _last[engine] = cache
-            cache, party, program = _authorized(engine, raw, cache, token, program_id)
-            if program is not None and rules.needs(program.conditions).ledgers:
-                return None
             continue
+        except _Early as early:
+            _refuse(engine, raw, cache, token, program_id, early.refusal)
         _last[engine] = cache
         return checked
+    raise _Unsettled
+
+
+def _refuse(
+    engine: Engine,
+    raw: Any,
+    cache: parties.VersionCache,
+    token: str | None,
+    program_id: str,
+    refusal: BaseException,
+) -> NoReturn:
+    """A refusal made before ``CHECK`` read the head (the rate limit, an invalid
+    identifier) rests on the cache alone, so it is a cache refusal: it stands once the head
+    read now is the cache's; at another head the key and the program are authorized again
+    first, so a key revoked (a party or program ended) since is refused as such (401, 404),
+    as the session path refuses it. One more round trip, on such refusals only."""
+    now = _cache(engine, raw)
+    if now.version != cache.version:
+        _, _, program = _authorized(engine, raw, now, token, program_id)
+        if program is None:
+            raise parties.no_program(program_id)
+    raise refusal
+
+
+class _Early(Exception):
+    """The decision refused before ``CHECK`` ran (``refusal``): see ``_refuse``."""
+
+    def __init__(self, refusal: CredoError) -> None:
+        super().__init__(refusal)
+        self.refusal = refusal
 
 
 def _at_head(
@@ -356,15 +411,20 @@ def _at_head(
         assert read and read[0][2] == subject_id, "the facts are read for the gate's subject"
         return checks.facts_of([row[4:] for row in read])
 
-    return checks.decide_eligibility_from(
-        party=party,
-        program=program,
-        scheme=scheme,
-        value=value,
-        gate=gate,
-        facts=facts,
-        grade=_no_grades,
-    )
+    try:
+        return checks.decide_eligibility_from(
+            party=party,
+            program=program,
+            scheme=scheme,
+            value=value,
+            gate=gate,
+            facts=facts,
+            grade=_no_grades,
+        )
+    except CredoError as refusal:
+        if not read:  # refused before the one read (an invalid identifier)
+            raise _Early(refusal) from refusal
+        raise
 
 
 def _no_grades(_subject_id: int, _scheme: str, _on: dt.date) -> str | None:
