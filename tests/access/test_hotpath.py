@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine, event, select, text, update
+from sqlalchemy import Engine, event, func, select, text, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from credo.access import checks, consents, driver, hotpath, inquirylog, parties
@@ -449,3 +449,46 @@ def test_a_check_under_a_moving_head_goes_to_the_session_path(
     assert asyncio.run(once()) is None
     assert taken == [world["party"]]
     assert next(heads) >= 10**6 + hotpath.MOVES
+
+
+def test_a_check_after_the_server_dropped_its_connections_is_answered(pooled: Engine) -> None:
+    """The backends of the loop's idle connections terminated (a server restart): the next
+    check reads again on a fresh connection (the reads are idempotent), not a bare 500, and
+    takes the rate limit once; its inquiry is logged on a fresh connection too."""
+    if not hotpath.on_loop(pooled):  # SQLite: no server to drop a connection
+        return
+    world = _world(session_factory(pooled), random.Random(12))
+    ask = (world["key"], "cn_ric", world["values"][0], world["program"])
+    taken: list[str] = []
+
+    def terminate() -> int:
+        with pooled.connect() as conn:
+            ended = conn.execute(
+                text(
+                    "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+                    " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                    " AND backend_type = 'client backend'"
+                )
+            ).scalar_one()
+            conn.commit()
+        return int(ended)
+
+    async def checks_around_a_drop() -> list[bool]:
+        try:
+            decided = await hotpath.decide(pooled, *ask, taken.append)
+            assert decided is not None
+            await inquirylog.write_async(pooled, decided[0].inquiry)
+            pooled.dispose()
+            assert await asyncio.to_thread(terminate) >= 2  # the reader and the writer
+            taken.clear()
+            after = await hotpath.decide(pooled, *ask, taken.append)
+            assert after is not None
+            await inquirylog.write_async(pooled, after[0].inquiry)
+            return [decided[0].decision.answer, after[0].decision.answer]
+        finally:
+            await driver.close_loop()
+
+    assert asyncio.run(checks_around_a_drop()) == [True, True]
+    assert taken == [world["party"]]
+    with pooled.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(Inquiry)).scalar_one() == 2

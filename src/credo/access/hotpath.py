@@ -185,21 +185,39 @@ def _on_reader(engine: Engine, ask: _Ask) -> tuple[checks.Checked, bool] | None:
 
 
 async def _on_loop(engine: Engine, ask: _Ask) -> checks.Checked | None:
+    """``_decide`` on one of the loop's connections; read again once on a fresh connection
+    if that one was broken (the server restarted, the backend was terminated: the idle ones
+    went with it), taking the rate limit once. The reads are idempotent."""
+    token, scheme, value, program_id, limit = ask
+    taken: list[str] = []
+
+    def once(party_id: str) -> None:
+        if not taken:
+            limit(party_id)
+            taken.append(party_id)
+
     readers = _async_readers.of(engine)
-    connection = await readers.take()
-    keep = False
-    try:
-        checked = await greenlet_spawn(_decide, engine, AsyncReader(connection), ask)
-        keep = True
-        return checked
-    except engine.dialect.loaded_dbapi.Error:
-        keep = not (connection.closed or connection.broken)  # a failed one is dropped
-        raise
-    except BaseException:
-        keep = True
-        raise
-    finally:
-        await readers.give(connection, keep)
+    for last in (False, True):
+        connection = await readers.take()
+        keep = False
+        try:
+            reader = AsyncReader(connection)
+            checked = await greenlet_spawn(
+                _decide, engine, reader, (token, scheme, value, program_id, once)
+            )
+            keep = True
+            return checked
+        except engine.dialect.loaded_dbapi.Error:
+            keep = not (connection.closed or connection.broken)  # a failed one is dropped
+            if keep or last:
+                raise
+            await readers.close()  # the idle ones, likely broken alike
+        except BaseException:
+            keep = True
+            raise
+        finally:
+            await readers.give(connection, keep)
+    raise AssertionError("unreachable")
 
 
 class AsyncReaders:
