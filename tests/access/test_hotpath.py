@@ -22,6 +22,7 @@ from credo.access import checks, consents, driver, hotpath, inquirylog, parties
 from credo.access.driver import Statement
 from credo.access.models import Inquiry, RelyingParty
 from credo.access.ratelimit import SharedBuckets, TokenBuckets, for_store
+from credo.api.routers import access as access_router
 from credo.core import credentials
 from credo.core.db import make_engine, session_factory
 from credo.errors import Forbidden, Unauthenticated
@@ -492,3 +493,31 @@ def test_a_check_after_the_server_dropped_its_connections_is_answered(pooled: En
     assert taken == [world["party"]]
     with pooled.connect() as conn:
         assert conn.execute(select(func.count()).select_from(Inquiry)).scalar_one() == 2
+
+
+def test_checks_on_the_loop_take_no_connection_of_the_pool(
+    engine: Engine, factory: sessionmaker[Session]
+) -> None:
+    """On PostgreSQL an eligibility check reads and logs on the loop's own connections, so
+    the app's admission reserves of the engine's pool only what the session-path checks
+    (restrictions, ledger programs) and the loop's one read take; SQLite checks read on the
+    pool's connection."""
+    world = _world(factory, random.Random(13))
+    taken: list[object] = []
+
+    def checkout(*_args: Any) -> None:
+        taken.append(1)
+
+    event.listen(engine.pool, "checkout", checkout)
+    try:
+        assert _check(engine, world["key"], world["values"][0], world["program"]) is not None
+    finally:
+        event.remove(engine.pool, "checkout", checkout)
+    sqlite = engine.dialect.name == "sqlite"
+    assert len(taken) == (1 if sqlite else 0)
+    if sqlite:
+        assert access_router.reserved(engine) == 1
+    else:
+        assert hotpath.on_loop(engine)
+        kept = engine.pool.size()  # type: ignore[attr-defined]
+        assert access_router.reserved(engine) == 1 + max(1, kept // 2)

@@ -29,13 +29,12 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import threading
 import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, NoReturn
 
-from sqlalchemy import BindParameter, Engine, and_, case, create_engine, select, true
+from sqlalchemy import BindParameter, Engine, and_, case, select, true
 from sqlalchemy.pool import QueuePool
 from sqlalchemy.sql import visitors
 from sqlalchemy.util import await_, greenlet_spawn
@@ -170,7 +169,7 @@ def on_loop(engine: Engine) -> bool:
 
 
 def _on_reader(engine: Engine, ask: _Ask) -> tuple[checks.Checked, bool] | None:
-    raw = _reader(engine).raw_connection()
+    raw = engine.raw_connection()  # SQLite: the store's own pool, local reads
     try:
         checked = _decide(engine, raw, ask)
         if checked is None:
@@ -262,33 +261,6 @@ class AsyncReaders:
 
 
 _async_readers = driver.PerLoop(AsyncReaders)
-
-
-_readers: weakref.WeakKeyDictionary[Engine, Engine] = weakref.WeakKeyDictionary()
-_readers_lock = threading.Lock()
-
-
-def _reader(engine: Engine) -> Engine:
-    """Where the hot path reads: the store's own pool on SQLite; on a server store a pool of
-    its own in autocommit, without the pre-ping (a check's reads need no transaction, and
-    the ping and the rollback on return were two of its five round trips). A connection
-    that has gone bad fails one check and is dropped (``decide``)."""
-    if engine.dialect.name == "sqlite":
-        return engine
-    reader = _readers.get(engine)
-    if reader is None:
-        with _readers_lock:
-            reader = _readers.get(engine)
-            if reader is None:
-                size = engine.pool.size() if isinstance(engine.pool, QueuePool) else 5
-                reader = _readers[engine] = create_engine(
-                    engine.url,
-                    isolation_level="AUTOCOMMIT",
-                    pool_size=max(1, size),
-                    max_overflow=size,
-                    pool_pre_ping=False,
-                )
-    return reader
 
 
 class _Moved(Exception):

@@ -103,26 +103,32 @@ def _decide(state: Any, token: str | None, decide: Decide) -> tuple[checks.Check
 
 
 def _slots(state: Any) -> asyncio.Semaphore:
-    """How many checks may hold a store connection at once on a server store: the pool's
-    kept connections. The rest wait on the loop, holding neither a thread nor a connection
-    (more at once only opened and closed overflow connections, about a third of a check's
-    CPU on PostgreSQL)."""
+    """How many session-path checks may hold a store connection at once on a server store
+    (``_session_checks``). The rest wait on the loop, holding neither a thread nor a
+    connection (more at once only opened and closed overflow connections, about a third of
+    a check's CPU on PostgreSQL)."""
     slots: asyncio.Semaphore | None = getattr(state, "check_slots", None)
     if slots is None:
-        slots = state.check_slots = asyncio.Semaphore(_kept(state.engine))
+        slots = state.check_slots = asyncio.Semaphore(_session_checks(state.engine))
     return slots
 
 
-def _kept(engine: Any) -> int:
+def _session_checks(engine: Any) -> int:
+    """The pool's kept connections; half of them where eligibility checks read on the
+    loop's own connections (``hotpath.on_loop``: only restriction checks and programs with
+    ledger conditions take the pool there)."""
     pool = engine.pool
-    return max(1, pool.size()) if isinstance(pool, QueuePool) else 8
+    kept = max(1, pool.size()) if isinstance(pool, QueuePool) else 8
+    return max(1, kept // 2) if hotpath.on_loop(engine) else kept
 
 
 def reserved(engine: Any) -> int:
-    """Store connections held outside the app's admission (``api/admission.py``): one on
-    the event loop (a check on SQLite, the public 304 path), and the checks' ``_slots``
-    on a server store."""
-    return 1 if engine.dialect.name == "sqlite" else 1 + _kept(engine)
+    """Store connections of the engine's pool held outside the app's admission
+    (``api/admission.py``): one on the event loop (a check on SQLite, the public 304 path),
+    and the session-path checks' ``_slots`` on a server store. Eligibility checks on the
+    loop (``hotpath.on_loop``) read and log on connections of their own, outside the pool
+    (docs/access.md, connections per worker)."""
+    return 1 if engine.dialect.name == "sqlite" else 1 + _session_checks(engine)
 
 
 async def _answer(
@@ -130,11 +136,14 @@ async def _answer(
     work: Callable[[], tuple[checks.Checked, bool]],
     decided: tuple[checks.Checked, bool] | None = None,
 ) -> checks.Decision:
-    """Decide (``work``), then answer once the inquiry is durable: awaited on the loop,
-    grouped with concurrent ones, so no thread waits for the commit. On SQLite the
-    decision's few local indexed reads run on the loop itself (no thread hop); on a server
-    store in one worker thread, since a round trip over the network must not stall the
-    loop, and no more at once than the pool keeps connections (``_slots``)."""
+    """Answer ``decided`` (an eligibility check ``hotpath.decide`` made on the loop: on
+    SQLite on the pool's connection, on PostgreSQL through psycopg on the loop's own
+    asynchronous connections), or decide with ``work`` on the session path (restriction
+    checks, programs with ledger conditions, another server driver): on SQLite on the loop
+    itself (a few local indexed reads), on a server store in a worker thread, since a round
+    trip over the network must not stall the loop, and no more at once than ``_slots``.
+    Then answer once the inquiry is durable: awaited on the loop, grouped with concurrent
+    ones, so no thread waits for the commit."""
     engine = state.engine
     if decided is not None:  # already decided on the loop (``hotpath.decide``)
         checked, logged = decided
