@@ -8,7 +8,9 @@ import datetime as dt
 import gc
 import itertools
 import random
+import sqlite3
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -18,7 +20,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, event, func, select, text, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from credo.access import checks, consents, driver, hotpath, inquirylog, parties
+from credo.access import checks, consents, driver, hotpath, inquirylog, parties, ratelimit
 from credo.access.driver import Statement
 from credo.access.models import Inquiry, RelyingParty
 from credo.access.ratelimit import SharedBuckets, TokenBuckets, for_store
@@ -521,3 +523,21 @@ def test_checks_on_the_loop_take_no_connection_of_the_pool(
         assert hotpath.on_loop(engine)
         kept = engine.pool.size()  # type: ignore[attr-defined]
         assert access_router.reserved(engine) == 1 + max(1, kept // 2)
+
+
+def test_a_locked_bucket_file_refuses_after_a_short_wait(tmp_path: Path) -> None:
+    """A take runs on a check's event loop: when another process holds the shared file's
+    write lock, it waits ``BUSY`` seconds at most, then answers ``BUSY_WAIT`` (a 429) without
+    spending a token, instead of stalling every check of the worker for 30 s."""
+    path = tmp_path / "store.db.ratelimit"
+    buckets = SharedBuckets(path, 1.0, 1)
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # the write lock, held
+    try:
+        started = time.monotonic()
+        assert buckets.take("k") == ratelimit.BUSY_WAIT
+        assert time.monotonic() - started < 5 * ratelimit.BUSY
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert buckets.take("k") == 0.0  # the burst's token was not spent while locked

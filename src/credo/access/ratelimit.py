@@ -65,6 +65,10 @@ RETURNING tokens, spent
 """
 
 
+BUSY = 0.1  # seconds a take waits for the shared file's write lock (it holds it microseconds)
+BUSY_WAIT = 1.0  # the wait answered when the lock stayed held that long (a 429, Retry-After: 1)
+
+
 class SharedBuckets:
     """Token buckets in a SQLite file shared by every process that opens the same path."""
 
@@ -97,14 +101,23 @@ class SharedBuckets:
         connection: sqlite3.Connection | None = getattr(self._local, "connection", None)
         if connection is None:
             connection = self._local.connection = self._connect()
+            connection.execute(f"PRAGMA busy_timeout = {round(BUSY * 1000)}")
         return connection
 
     def take(self, key: str) -> float:
-        """Spend one token of ``key``'s bucket; 0.0 if one was there, else seconds until one is."""
+        """Spend one token of ``key``'s bucket; 0.0 if one was there, else seconds until one is.
+        If the file stays locked for :data:`BUSY` seconds (another process holds its write
+        lock), no token is spent and the answer is to wait :data:`BUSY_WAIT` seconds: the
+        upsert runs on the event loop of a check, which must not stall on it."""
         if self.rate <= 0:
             return 0.0
         params = {"key": key, "burst": float(self.burst), "now": self.clock(), "rate": self.rate}
-        tokens, spent = self._connection().execute(_TAKE, params).fetchone()
+        try:
+            tokens, spent = self._connection().execute(_TAKE, params).fetchone()
+        except sqlite3.OperationalError as error:
+            if error.sqlite_errorcode & 0xFF not in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
+                raise
+            return BUSY_WAIT
         return 0.0 if spent else (1.0 - tokens) / self.rate
 
 
