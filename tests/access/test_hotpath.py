@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from credo.access import checks, consents, driver, hotpath, inquirylog, parties, ratelimit
 from credo.access.driver import Statement
-from credo.access.models import Inquiry, RelyingParty
+from credo.access.models import Inquiry, Program, RelyingParty
 from credo.access.ratelimit import SharedBuckets, TokenBuckets, for_store
 from credo.api.routers import access as access_router
 from credo.core import credentials
@@ -428,6 +428,24 @@ def test_a_revoked_key_is_refused_before_anything_else(
         credentials.revoke(session=s, credential_id=parties.parse_key(key)[0])
     answer = _post(client, key, subject, program)
     assert answer.status_code == 401, answer.text
+
+
+def test_a_program_ended_since_the_cache_is_404_before_an_invalid_identifier(
+    client: TestClient, world: World, factory: sessionmaker[Session]
+) -> None:
+    """The same for a program ended after the cache was filled: 404, as the session path
+    answers (it looks the program up before the identifier), not 422."""
+    key, program = world.a["key"], world.programs["rental"]
+    grant(client, world.tokens["good"], program)
+    assert _post(client, key, world.ref("good"), program).status_code == 200  # warms the cache
+    with factory() as s, s.begin():  # the grant is audited: the head moves
+        consents.grant(
+            session=s, subject_id=world.subject_ids["fair"], program_id=program, expires_on=SOON
+        )
+        s.execute(update(Program).where(Program.id == program).values(active=False))
+    bad = {"scheme": "cn_ric", "id": "11010519491231002"}
+    answer = _post(client, key, bad, program)
+    assert answer.status_code == 404, answer.text
 
 
 def test_a_check_under_a_moving_head_goes_to_the_session_path(
