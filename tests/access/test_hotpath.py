@@ -448,6 +448,34 @@ def test_a_program_ended_since_the_cache_is_404_before_an_invalid_identifier(
     assert answer.status_code == 404, answer.text
 
 
+class _Counting:
+    """A rate limiter that always has a token, and counts the ones taken."""
+
+    def __init__(self) -> None:
+        self.taken: list[str] = []
+
+    def take(self, key: str) -> float:
+        self.taken.append(key)
+        return 0.0
+
+
+def test_a_check_the_session_path_decides_under_a_moving_head_takes_one_token(
+    client: TestClient, world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Through the API: the hot path gives up on a head that keeps moving after it took the
+    rate limit; the session path answers and does not take a second token."""
+    key, program = world.a["key"], world.programs["rental"]
+    grant(client, world.tokens["good"], program)
+    assert _post(client, key, world.ref("good"), program).status_code == 200  # warms the cache
+    limiter = client.app.state.access_limiter = _Counting()  # type: ignore[attr-defined]
+    heads = itertools.count(10**6)
+    monkeypatch.setattr(parties, "version_of", lambda _row: (next(heads), "moved"))
+    answer = _post(client, key, world.ref("good"), program)
+    assert answer.status_code == 200 and answer.json()["eligible"] is True, answer.text
+    assert limiter.taken == [world.a["id"]]
+    assert next(heads) >= 10**6 + hotpath.MOVES  # the hot path did follow the head
+
+
 def test_a_check_under_a_moving_head_goes_to_the_session_path(
     engine: Engine, factory: sessionmaker[Session], monkeypatch: pytest.MonkeyPatch
 ) -> None:

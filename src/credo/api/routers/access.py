@@ -49,12 +49,18 @@ def limiter(state: Any) -> Limiter:
     return held(state, "access_limiter", settings.party_rate, settings.party_burst)
 
 
-def _authorize(state: Any, session: Session, token: str | None) -> RelyingParty:
-    """The relying party a key names, within its rate; other roles' credentials are 401."""
+def _authorize(
+    state: Any, session: Session, token: str | None, limit: Callable[[str], None] | None = None
+) -> RelyingParty:
+    """The relying party a key names, within its rate (``limit``, ``_limit`` by default);
+    other roles' credentials are 401."""
     if not token:
         raise Unauthenticated("an Authorization: Bearer relying-party key is required")
     party = parties.authenticate(session=session, token=token)
-    _limit(state, party.id)
+    if limit is None:
+        _limit(state, party.id)
+    else:
+        limit(party.id)
     return party
 
 
@@ -88,14 +94,16 @@ def get_party(
 Decide = Callable[[Session, RelyingParty], checks.Checked]
 
 
-def _decide(state: Any, token: str | None, decide: Decide) -> tuple[checks.Checked, bool]:
+def _decide(
+    state: Any, token: str | None, decide: Decide, limit: Callable[[str], None] | None = None
+) -> tuple[checks.Checked, bool]:
     """A check's unit of work in one call (as ``get_session``: one commit after success, a
     rollback on error): authentication and rate limit, the decision, and its inquiry when
     it must be written in this unit (``inquirylog.in_session``; the flag says so). The
     session's connection is taken and given back within this call, so a request never
     holds one while it waits for a thread (that starved the pool, docs/access.md)."""
     with unit_of_work(state.factory) as session:
-        checked = decide(session, _authorize(state, session, token))
+        checked = decide(session, _authorize(state, session, token, limit))
         logged = inquirylog.in_session(session)
         if logged:
             inquirylog.write(session, checked.inquiry)
@@ -237,16 +245,21 @@ async def answer_eligibility(state: Any, token: str | None, body: EligibilityIn)
             session=session, party=party, scheme=scheme, value=value, program_id=program
         )
 
+    taken: list[str] = []
+
+    def limit(party_id: str) -> None:  # once a check, whichever path decides it
+        if party_id not in taken:
+            _limit(state, party_id)
+            taken.append(party_id)
+
     def work() -> tuple[checks.Checked, bool]:
         if not token:
             raise Unauthenticated("an Authorization: Bearer relying-party key is required")
-        return _decide(state, token, decide)
+        return _decide(state, token, decide, limit)
 
     decided = None
     if token:  # on the loop, without a thread hop; None: the session path decides
-        decided = await hotpath.decide(
-            state.engine, token, scheme, value, program, lambda party: _limit(state, party)
-        )
+        decided = await hotpath.decide(state.engine, token, scheme, value, program, limit)
     decision = await _answer(state, work, decided)
     return EligibilityOut(
         eligible=decision.answer,
