@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from credo.batch import engines, snapshot
 from credo.batch.features import features
+from credo.errors import InvalidInput
 from tests.batch.conftest import AS_OF, IBIS_DUCKDB
 from tests.batch.registry import populate
 
@@ -84,3 +85,18 @@ def test_a_bucket_without_records_still_gets_its_subjects(
 def test_runs_merge_consecutive_buckets() -> None:
     assert snapshot.runs([9, 0, 2, 1, 10, 7]) == [(0, 2), (7, 7), (9, 10)]
     assert snapshot.runs([]) == []
+
+
+def test_a_snapshot_from_before_buckets_is_refused_by_buckets_not_read_empty(
+    exported: Path,
+) -> None:
+    manifest = exported / "manifest.json"
+    old = json.loads(manifest.read_text())
+    del old["bucket"]  # what a snapshot written before buckets says
+    manifest.write_text(json.dumps(old))
+    with pytest.raises(InvalidInput) as raised:
+        engines.read_snapshot(engines.connect("duckdb"), exported, [0])
+    assert "before buckets" in str(raised.value)
+    assert raised.value.details == [{"field": "snapshot", "value": str(exported)}]
+    whole = engines.read_snapshot(engines.connect("duckdb"), exported)  # whole: still read
+    assert whole.records.count().to_pyarrow().as_py() > 0

@@ -74,8 +74,11 @@ def test_passes_of_buckets_on_spark_give_duckdb_features(
     spark = engines.connect("spark", threads=2)
     groups = snapshot.passes(folder)
     assert groups == [[0], [1], [2]]
+    before = spark._session.sparkContext._jsc.getPersistentRDDs().size()
     parts = []
     for group in groups:  # each pass reads its bucket's files only
         snap = engines.read_snapshot(spark, folder, group)
         parts += features(snap.records, snap.subjects, AS_OF).to_pyarrow().to_pylist()
     assert sorted(parts, key=lambda row: row["subject_id"]) == want.to_pylist()
+    cached = spark._session.sparkContext._jsc.getPersistentRDDs().size() - before
+    assert cached == 1  # each pass let go of the previous pass's cache (three without)

@@ -72,11 +72,22 @@ def _read_duckdb(con: Any, folder: Path, files: list[str] | None) -> ir.Table:
     return con.read_parquet(paths, hive_partitioning=True)
 
 
+_LAST_PASS: dict[int, Any] = {}
+"""Per Spark session, the cached records of the last pass read (a pass reads some buckets)."""
+
+
 def _read_spark(con: Any, folder: Path, files: list[str] | None) -> ir.Table:
     """Spark reads the partitioned folder (or the files of some buckets) once and caches it:
-    every feature scans records."""
+    every feature scans records. Reading a pass lets go of the previous pass's cache (a frame
+    still used after that is read again from its files, not lost), so passes over a large
+    snapshot do not pile the whole of it up in the cache."""
     root = str(folder / "records")
     frame = con._session.read.option("basePath", root).parquet(*(files or [root])).cache()
+    if files:
+        previous = _LAST_PASS.pop(id(con._session), None)
+        if previous is not None:
+            previous.unpersist()
+        _LAST_PASS[id(con._session)] = frame
     name = f"credo_records_{folder.name}_{abs(hash(tuple(files or ())))}"
     frame.createOrReplaceTempView(name)
     return con.table(name)

@@ -36,6 +36,7 @@ import pyarrow.parquet as pq
 from sqlalchemy import Engine
 
 from credo.core import clock
+from credo.errors import InvalidInput
 from credo.records.arrow import LIVE_STATES, RECORD_SCHEMA, dates, record_batch
 from credo.records.service import IN_USE_SQL
 
@@ -88,10 +89,18 @@ def _stream(cursor: Any, chunk: int) -> Iterator[list[Any]]:
 
 
 def bucket_size(folder: str | Path) -> int:
-    """Subjects per bucket in a snapshot (its manifest's, else ``BUCKET``)."""
+    """Subjects per bucket in a snapshot (its manifest's, else ``BUCKET``). A snapshot whose
+    manifest names no bucket was written before buckets (its files are not ``b<k>-``): reading
+    it by buckets would find no records, so that is refused, naming the folder."""
     manifest = Path(folder) / "manifest.json"
     if manifest.exists():
-        return int(json.loads(manifest.read_text()).get("bucket", BUCKET))
+        size = json.loads(manifest.read_text()).get("bucket")
+        if size is None:
+            raise InvalidInput(
+                f"snapshot {folder} was written before buckets: read it whole, or export it again",
+                details=[{"field": "snapshot", "value": str(folder)}],
+            )
+        return int(size)
     return BUCKET
 
 
