@@ -14,7 +14,7 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session, sessionmaker
 from typer.testing import CliRunner
 
-from credo.batch import refresh
+from credo.batch import refresh, snapshot
 from credo.batch.fit import fit, training_frame
 from credo.batch.pipeline import score_table
 from credo.cli.batch import register
@@ -183,3 +183,38 @@ def test_cli_fit_card_score_refresh(tmp_path: Path) -> None:
         assert s.execute(select(func.count()).select_from(ModelVersion)).scalar_one() == 2
     store.dispose()
     assert np.isfinite(1.0)
+
+
+def test_score_in_passes_of_buckets_publishes_what_one_pass_does(
+    populated: Session, engine: Engine, factory: sessionmaker[Session], tmp_path: Path
+) -> None:
+    """``credo score`` over a snapshot of many buckets scores pass by pass (each pass reads
+    its buckets' files only) and publishes the same scores as one pass over the whole."""
+    scorecard, metrics = fit(read(engine, tmp_path), AS_OF)
+    scores.add_model(session=populated, scorecard=scorecard, metrics=metrics, actor="t")
+    populated.commit()
+    ticks: list[tuple[str, int, int | None]] = []
+    whole = refresh.Job(factory=factory, data_dir=str(tmp_path / "whole"), as_of=AS_OF)
+    passes = refresh.Job(
+        factory=factory,
+        data_dir=str(tmp_path / "passes"),
+        as_of=AS_OF,
+        bucket=40,
+        progress=lambda step, n, total: ticks.append((step, n, total)),
+    )
+    one = refresh.run(whole, refresh.SCORE_STEPS)
+    many = refresh.run(passes, refresh.SCORE_STEPS)
+    assert passes.snapshot is not None and len(snapshot.passes(passes.snapshot.path)) == 8
+    assert whole.snapshot is not None and len(snapshot.passes(whole.snapshot.path)) == 1
+    assert one["published"] == many["published"] == 300
+    assert one["checksum"] == many["checksum"]
+    with factory() as s:
+        query = select(Score.subject_id, Score.score, Score.reasons)
+        runs = [
+            {sid: (score, why) for sid, score, why in s.execute(query.where(Score.run_id == run))}
+            for run in (one["run_id"], many["run_id"])
+        ]
+    assert runs[0] == runs[1]
+    scored = [(n, total) for step, n, total in ticks if step == "score" and n]  # not start/end
+    assert len(scored) == 8 and sum(n for n, _ in scored) == 300
+    assert {total for _, total in scored} == {300}

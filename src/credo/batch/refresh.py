@@ -43,6 +43,7 @@ class Job:
     actor: str = "operator"
     progress: Progress | None = None
     started_at: dt.datetime = field(default_factory=clock.now)
+    bucket: int = snapshot.BUCKET  # subjects a scoring pass reads (the snapshot's buckets)
     snapshot: snapshot.SnapshotInfo | None = None
     backend: Any = None
     tables: engines.Snapshot | None = None
@@ -90,21 +91,34 @@ def take_snapshot(job: Job) -> None:
         engine=bind,  # type: ignore[arg-type]
         data_dir=job.data_dir,
         progress=lambda n: job.tick("snapshot", n),
+        bucket=job.bucket,
     )
     job.backend = engines.connect(job.engine)
     job.tables = engines.read_snapshot(job.backend, job.snapshot.path)
 
 
 def compute_scores(job: Job) -> None:
-    """Features and compiled scores for every subject, in the engine, with the active model."""
-    assert job.tables is not None
+    """Features and compiled scores for every subject, in the engine, with the active model:
+    in passes of the snapshot's buckets (``snapshot.passes``), each reading only its buckets'
+    files, so a pass's joins and aggregates stay the size of a bucket however large the
+    registry (docs/scaling.md); a registry of one bucket is one pass over the whole."""
+    assert job.tables is not None and job.snapshot is not None
     with job.factory() as session:
         row = scores.active_model(session=session)
         job.scorecard, job.model_version_id = scores.load_model(row), row.id
         job.model_version = row.version
     job.as_of = job.as_of or clock.today()
-    job.result = score_table(job.tables, job.scorecard, job.as_of).to_pyarrow()
-    job.tick("score", job.result.num_rows, job.result.num_rows)
+    groups = snapshot.passes(job.snapshot.path)
+    if len(groups) <= 1:
+        job.result = score_table(job.tables, job.scorecard, job.as_of).to_pyarrow()
+        job.tick("score", job.result.num_rows, job.result.num_rows)
+        return
+    parts = []
+    for group in groups:
+        tables = engines.read_snapshot(job.backend, job.snapshot.path, group)
+        parts.append(score_table(tables, job.scorecard, job.as_of).to_pyarrow())
+        job.tick("score", parts[-1].num_rows, job.snapshot.subjects)
+    job.result = pa.concat_tables(parts)
 
 
 def checksum(rows: Sequence[dict[str, Any]]) -> str:
