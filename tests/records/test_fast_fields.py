@@ -26,6 +26,12 @@ FIELDS = [
     '{"loan_id": "a:b", "days_late": 3}',
     '{"loan_id": "L1", "days_late": 3651}',
     '{"loan_id": "\\u0041", "days_late": 3}',
+    '{"loan_id": "\\ud800", "days_late": 3}',  # a lone surrogate, escaped
+    '{"loan_id": "L1", "days_late": NaN}',
+    '{"loan_id": "L1", "days_late": Infinity}',
+    '{"loan_id": "L1", "days_late": 1e400}',
+    '{"loan_id": "L1", "days_late": 3.0}',
+    '{"loan_id": ["L1"], "days_late": 3}',
     "{}",
     "[1]",
 ]
