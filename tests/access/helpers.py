@@ -57,8 +57,9 @@ def add_subject(s: Session, value: str, scheme: str = "cn_ric") -> int:
     return found[(scheme, identity.key)]
 
 
-def publish_score(s: Session, subject_id: int, score: int) -> None:
-    """A published score, written straight into the scores tables as a batch run would."""
+def publish_score(s: Session, subject_id: int, score: int, band: str = "good") -> int:
+    """A published score, written straight into the scores tables as a batch run would;
+    returns its id."""
     model = s.query(ModelVersion).filter_by(version="test-1").one_or_none()
     if model is None:
         model = ModelVersion(
@@ -75,27 +76,29 @@ def publish_score(s: Session, subject_id: int, score: int) -> None:
         records=0,
         subjects=1,
         published=1,
+        finished_at=clock.now(),
     )
     s.add(run)
     s.flush()
-    s.add(
-        Score(
-            subject_id=subject_id,
-            model_version_id=model.id,
-            run_id=run.id,
-            as_of=clock.today(),
-            score=score,
-            band="good",
-            history=score,
-            capacity=score,
-            compliance=score,
-            payments=score,
-            identity=score,
-            reasons=json.dumps(
-                [{"feature": "f", "value": 1, "points_lost": 9, "text": "SECRET-REASON"}]
-            ),
-        )
+    row = Score(
+        subject_id=subject_id,
+        model_version_id=model.id,
+        run_id=run.id,
+        as_of=clock.today(),
+        score=score,
+        band=band,
+        history=score,
+        capacity=score,
+        compliance=score,
+        payments=score,
+        identity=score,
+        reasons=json.dumps(
+            [{"feature": "f", "value": 1, "points_lost": 9, "text": "SECRET-REASON"}]
+        ),
     )
+    s.add(row)
+    s.flush()
+    return row.id
 
 
 def put_on_list(s: Session, subject_id: int, list_id: str) -> None:

@@ -7,9 +7,11 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session, sessionmaker
 
 from credo.config import Settings, get_settings
 from tests.access.conftest import World, grant
+from tests.access.helpers import publish_score
 from tests.access.test_checks import eligibility
 from tests.api.helpers import unchanged
 
@@ -134,3 +136,27 @@ def test_favourable_and_others_decisions_are_refused(
             json={"decision_id": refused["decision_id"], "reason": "not mine"},
         )
         assert others.status_code == 404
+
+
+def test_a_withdrawn_score_no_longer_decides_checks(
+    client: TestClient, world: World, factory: sessionmaker[Session]
+) -> None:
+    """An overturned score is withdrawn for relying parties too: the check decides on the
+    score before it (640, eligible), not on the withdrawn one (510)."""
+    with factory() as s, s.begin():
+        newer = publish_score(s, world.subject_ids["good"], 510, band="poor")
+    grant(client, world.tokens["good"], world.programs["rental"])
+    assert eligibility(client, world, "good", "rental").json()["eligible"] is False
+    asked = client.post(
+        "/v1/me/reviews",
+        headers=world.tokens["good"],
+        json={"decision_id": f"score:{newer}", "reason": "the late payment was the bank's error"},
+    )
+    assert asked.status_code == 201, asked.text
+    decided = client.post(
+        f"/v1/admin/reviews/{asked.json()['id']}",
+        headers=OPERATOR,
+        json={"outcome": "overturned", "note": "the bank confirmed its error"},
+    )
+    assert decided.status_code == 200, decided.text
+    assert eligibility(client, world, "good", "rental").json()["eligible"] is True

@@ -100,12 +100,13 @@ GATE = select(
 )
 _KNOWN = select(_SUBJECT.label("sid"), literal(None).label("consent_id"))
 # What a consented eligibility check reads, in one round trip: the latest published score on
-# every row, and the lists the subject is on that day (one row with no list if none).
+# every row (a score withdrawn on review skipped, as ``scores.latest_or_none`` does), and the
+# lists the subject is on that day (one row with no list if none).
 _scores, _entries = Score.__table__, ListEntry.__table__
 _ONE = select(literal(1).label("one")).subquery("one")
 FACTS = select(
     select(_scores.c.score)
-    .where(_scores.c.subject_id == bindparam("sid"))
+    .where(_scores.c.subject_id == bindparam("sid"), _scores.c.withdrawn_on.is_(None))
     .order_by(_scores.c.id.desc())
     .limit(1)
     .scalar_subquery()
