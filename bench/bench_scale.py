@@ -21,8 +21,9 @@ sampled every 50 ms:
 - lists: the list entries the snapshot calls for (``credo.batch.lists``: the engine selects
   the list facts in subject order, ``lists.derive`` decides), with a checksum over them;
 - publish: the scores into a SQLite store (subjects loaded beforehand, not timed), in subject
-  order and chunks of 250k rows: ``publish_table`` (rows and their JSON built in DuckDB) and
-  one ``executemany`` each, straight from the Arrow columns.
+  order, through ``credo.batch.publish`` as ``credo score`` publishes: parts of 250k rows,
+  ``publish_table`` (rows and their JSON built in DuckDB), each part one ``executemany``
+  straight from the Arrow columns in its own transaction, the run closed at the end.
 
 DuckDB runs with a memory limit (``--memory-gb``) and a temp folder, so a size over the limit
 spills to disk; Spark spills by itself. Before each size the bench checks the free disk and
@@ -48,7 +49,6 @@ import time
 import warnings
 from collections import Counter
 from collections.abc import Callable
-from itertools import repeat
 from pathlib import Path
 from typing import Any
 
@@ -68,7 +68,7 @@ from credo.batch.lists import derive_batches
 from credo.batch.pipeline import publish_table
 from credo.batch.snapshot import PARTITIONING, RECORD_SCHEMA, SUBJECT_SCHEMA
 from credo.lists.rules import GROUNDS
-from credo.scoring import DIMENSIONS, Scorecard
+from credo.scoring import Scorecard
 
 warnings.simplefilter("ignore")
 CHUNK = 1_000_000
@@ -363,7 +363,7 @@ def store(folder: Path, n: int) -> Any:
     """A SQLite store with n subjects and one model version (loaded raw, not timed)."""
     from credo.core.db import insert_rows, make_engine, session_factory
     from credo.models import metadata
-    from credo.scores.models import ModelVersion, ScoreRun
+    from credo.scores.models import ModelVersion
     from credo.subjects.models import Subject
 
     engine = make_engine(f"sqlite:///{folder}/store.db")
@@ -392,20 +392,8 @@ def store(folder: Path, n: int) -> Any:
         model = ModelVersion(version="scale", model="{}", created_at=now, active=True, metrics={})
         s.add(model)
         s.flush()
-        run = ScoreRun(
-            started_at=now,
-            engine="bench",
-            as_of=AS_OF,
-            model_version_id=model.id,
-            snapshot="-",
-            records=0,
-            subjects=n,
-            published=0,
-        )
-        s.add(run)
-        s.flush()
-        ids_ = (model.id, run.id)
-    return engine, ids_
+        model_id = model.id
+    return engine, model_id
 
 
 def score_in_passes(con: Any, folder: Path, sc: Scorecard) -> None:
@@ -418,39 +406,46 @@ def score_in_passes(con: Any, folder: Path, sc: Scorecard) -> None:
         con.to_parquet(scored, out / part.name)
 
 
-def publish(
-    engine: Any, ids: tuple[int, int], scores_path: Path, sc: Scorecard, memory_gb: float
-) -> None:
-    """The scores into the store, 250k at a time: ``publish_table`` builds the rows (JSON
-    included) in DuckDB and SQLite's ``executemany`` takes them straight from Arrow's
-    columns, with the run's constants repeated (what ``insert_rows`` would write). In subject
-    order: the passes' files in bucket order, each sorted by DuckDB on its own (one bucket,
-    not the whole population: before 2026-12-02 10:00 one ORDER BY over every score)."""
-    model_id, run_id = ids
-    names = ["subject_id", "score", "band", "reasons", "features", *DIMENSIONS]
-    extra = ["model_version_id", "run_id", "as_of", "withdrawn_on"]
-    as_of = AS_OF.isoformat()  # the text SQLite keeps for a date
-    marks = ", ".join("?" for _ in names + extra)
-    sql = f"INSERT INTO scores ({', '.join(names + extra)}) VALUES ({marks})"
-    constants = (repeat(model_id), repeat(run_id), repeat(as_of), repeat(None))
-    with engine.begin() as connection:
-        cursor = connection.connection.driver_connection.cursor()
-        started, done = time.perf_counter(), 0
-        ordered = duckdb.connect()  # in subject order, as publish_rows sorts: the store's
-        ordered.execute(f"SET memory_limit = '{memory_gb}GB'")  # subject index then grows
-        ordered.execute(f"SET temp_directory = '{scores_path.parent / 'spill'}'")  # at its end
-        step = 40 * PUBLISH_CHUNK
+def publish(engine: Any, model_id: int, scores_path: Path, sc: Scorecard, memory_gb: float) -> None:
+    """The scores into the store through credo's own publishing (``batch.publish``, what
+    ``credo score`` runs): parts of 250k rows, ``publish_table`` building each part's rows
+    (JSON included) in DuckDB, each part stored column-wise in its own transaction (SQLite
+    ``executemany``), the run closed and audited at the end. In subject order: the passes'
+    files in bucket order, each sorted by DuckDB on its own (one bucket, not the whole
+    population: before 2026-12-02 10:00 one ORDER BY over every score). Before 2026-12-02
+    17:00 the bench wrote every score in one transaction of its own making."""
+    from credo.batch import publish as publishing
+    from credo.core.db import session_factory
+
+    ordered = duckdb.connect()  # in subject order, as publishing expects
+    ordered.execute(f"SET memory_limit = '{memory_gb}GB'")
+    ordered.execute(f"SET temp_directory = '{scores_path.parent / 'spill'}'")
+    started, done, step = time.perf_counter(), 0, 40 * PUBLISH_CHUNK
+
+    def parts() -> Any:
         for part in sorted(scores_path.glob("part-*.parquet")):
             query = f"SELECT * FROM read_parquet('{part}') ORDER BY subject_id"
             for batch in ordered.sql(query).to_arrow_reader(PUBLISH_CHUNK):
-                rows = publish_table(pa.Table.from_batches([batch]), sc)
-                columns = [rows.column(name).to_pylist() for name in names]
-                cursor.executemany(sql, zip(*columns, *constants, strict=False))
-                done += rows.num_rows
-                if done // step > (done - rows.num_rows) // step:
-                    rate = done / (time.perf_counter() - started)
-                    print(f"    published {done:,} ({rate:,.0f}/s)", flush=True)
-        cursor.close()
+                yield publish_table(pa.Table.from_batches([batch]), sc)
+
+    def progress(rows: int) -> None:
+        nonlocal done
+        done += rows
+        if done // step > (done - rows) // step:
+            rate = done / (time.perf_counter() - started)
+            print(f"    published {done:,} ({rate:,.0f}/s)", flush=True)
+
+    run = {
+        "engine": "bench",
+        "as_of": AS_OF,
+        "model_version_id": model_id,
+        "snapshot": str(scores_path),
+        "records": 0,
+        "subjects": 0,
+    }
+    publishing.publish(
+        session_factory(engine), run=run, parts=parts(), actor="bench", progress=progress
+    )
 
 
 def checksum(path: Path) -> str:
@@ -545,11 +540,11 @@ def run(n: int, args: argparse.Namespace, base: Path) -> list[dict[str, Any]]:
         tally, digest = stage("lists", n, lambda: lists(snap), results)
         print(f"  lists: {dict(sorted(tally.items()))}; checksum {digest}", flush=True)
     if not args.no_publish:
-        engine, ids = store(folder, n)
+        engine, model_id = store(folder, n)
         stage(
             "publish",
             n,
-            lambda: publish(engine, ids, folder / "scores.parquet", sc, args.memory_gb),
+            lambda: publish(engine, model_id, folder / "scores.parquet", sc, args.memory_gb),
             results,
         )
         engine.dispose()

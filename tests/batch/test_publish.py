@@ -13,7 +13,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from credo.batch.fit import fit
-from credo.batch.pipeline import publish_rows, publish_table, score_table
+from credo.batch.pipeline import publish_table, score_table
 from credo.errors import InvalidInput
 from credo.scoring import DIMENSIONS, Scorecard
 from credo.scoring.reasons import N_REASONS, sentence
@@ -68,7 +68,7 @@ def scored(session: Session, engine: Engine, tmp_path: Path) -> tuple[pa.Table, 
 
 def test_rows_equal_the_row_at_a_time_path(scored: tuple[pa.Table, Scorecard]) -> None:
     result, scorecard = scored
-    rows = publish_rows(result, scorecard)
+    rows = publish_table(result, scorecard).to_pylist()
     assert len(rows) == result.num_rows > 200
     assert [r["subject_id"] for r in rows] == sorted(result.column("subject_id").to_pylist())
     assert any(r["reasons"] != "[]" for r in rows)
@@ -99,7 +99,7 @@ def test_edge_values_and_templates_equal_the_row_at_a_time_path(
         **scorecard.descriptions_,
         "card_utilisation": {"value": 'Card "use" {value} — 超过', "unit": "share"},
     }
-    rows = publish_rows(result, scorecard)
+    rows = publish_table(result, scorecard).to_pylist()
     assert rows == one_at_a_time(result, scorecard)
     assert '"card_utilisation":2,' in rows[0]["features"]
     assert '"value":1e-05' in rows[1]["reasons"] and "超过" in rows[1]["reasons"]

@@ -117,7 +117,7 @@ def _score(factory: sessionmaker[Session], subject_id: int, score: int, band: st
             s.flush()
         run = ScoreRun(started_at=clock.now(), engine="duckdb", as_of=clock.today(),
                        model_version_id=model.id, snapshot="-", records=0, subjects=1,
-                       published=1)  # fmt: skip
+                       published=1, finished_at=clock.now())  # fmt: skip
         s.add(run)
         s.flush()
         row = Score(
@@ -167,3 +167,7 @@ def test_overturned_score_is_withdrawn_and_the_previous_one_republished(
     with factory() as s:
         current = scores.latest_or_none(session=s, subject_id=subject_id)
         assert current is not None and current.id == earlier
+    report = client.get("/v1/me/report", headers=me).json()
+    assert (report["score"]["score"], report["score"]["band"]) == (660, "very_good")
+    marks = [(p["score"], p["withdrawn_on"] is not None) for p in report["score_history"]]
+    assert marks == [(660, False), (540, True)]  # the withdrawn score is shown as withdrawn

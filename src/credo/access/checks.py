@@ -25,6 +25,7 @@ from credo.lists import rules as list_rules
 from credo.lists.models import ListEntry
 from credo.lists.service import in_force, is_restricted
 from credo.scores.models import Score
+from credo.scores.service import published_runs
 from credo.subjects.models import Subject
 from credo.subjects.service import identify
 
@@ -69,8 +70,9 @@ _PROBE = (
     .subquery("probe")
 )
 _SUBJECT = func.coalesce(
-    select(case((_PROBE.c.lookup_key == bindparam("key"), _PROBE.c.id), else_=-1))
-    .scalar_subquery(),
+    select(
+        case((_PROBE.c.lookup_key == bindparam("key"), _PROBE.c.id), else_=-1)
+    ).scalar_subquery(),
     -1,
 )
 # For the consent the probe's row is used either way (the neighbour's for an unknown
@@ -100,13 +102,17 @@ GATE = select(
 )
 _KNOWN = select(_SUBJECT.label("sid"), literal(None).label("consent_id"))
 # What a consented eligibility check reads, in one round trip: the latest published score on
-# every row (a score withdrawn on review skipped, as ``scores.latest_or_none`` does), and the
-# lists the subject is on that day (one row with no list if none).
+# every row (as ``scores.latest_or_none``: a closed run's, a score withdrawn on review
+# skipped), and the lists the subject is on that day (one row with no list if none).
 _scores, _entries = Score.__table__, ListEntry.__table__
 _ONE = select(literal(1).label("one")).subquery("one")
 FACTS = select(
     select(_scores.c.score)
-    .where(_scores.c.subject_id == bindparam("sid"), _scores.c.withdrawn_on.is_(None))
+    .where(
+        _scores.c.subject_id == bindparam("sid"),
+        _scores.c.withdrawn_on.is_(None),
+        _scores.c.run_id.in_(published_runs()),
+    )
     .order_by(_scores.c.id.desc())
     .limit(1)
     .scalar_subquery()
@@ -284,9 +290,11 @@ def decide_restriction(
             f"this relying party does not enforce {activity!r}",
             details=[{"field": "activity", "value": activity}],
         )
-    found = session.connection().execute(
-        _KNOWN, {"scheme": scheme, "key": _lookup_key(scheme, value)}
-    ).scalar_one()
+    found = (
+        session.connection()
+        .execute(_KNOWN, {"scheme": scheme, "key": _lookup_key(scheme, value)})
+        .scalar_one()
+    )
     subject_id = None if found == -1 else found
     today = clock.today()
     restricted, entry = False, None

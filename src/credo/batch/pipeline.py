@@ -128,8 +128,3 @@ def publish_table(result: pa.Table, scorecard: Scorecard) -> pa.Table:
         ).to_arrow_table()
     finally:
         con.close()
-
-
-def publish_rows(result: pa.Table, scorecard: Scorecard) -> list[dict[str, Any]]:
-    """Engine output as score rows (ordered by subject) with their reasons as JSON text."""
-    return publish_table(result, scorecard).to_pylist()

@@ -17,9 +17,9 @@ from typing import Any
 import pyarrow as pa
 from sqlalchemy.orm import Session, sessionmaker
 
-from credo.batch import engines, snapshot
+from credo.batch import engines, publish, snapshot
 from credo.batch.ledgers import ledger_step
-from credo.batch.pipeline import publish_rows, score_table
+from credo.batch.pipeline import publish_table, score_table
 from credo.core import clock
 from credo.errors import InvalidInput
 from credo.register.batch import open_data_step, register_step
@@ -121,12 +121,21 @@ def compute_scores(job: Job) -> None:
     job.result = pa.concat_tables(parts)
 
 
-def checksum(rows: Sequence[dict[str, Any]]) -> str:
-    """SHA-256 over the published (subject, score) pairs in subject order: two runs or two
-    engines that published the same scores give the same checksum."""
+def checksum(table: pa.Table) -> str:
+    """SHA-256 over the published (subject, score) pairs in subject order, one
+    ``subject:score`` line each: two runs or two engines that published the same scores give
+    the same checksum."""
+    import pyarrow.compute as pc
+
+    from credo.core.copy import text_bytes
+
     digest = hashlib.sha256()
-    for subject_id, score in sorted((r["subject_id"], r["score"]) for r in rows):
-        digest.update(f"{subject_id}:{score}\n".encode())
+    ordered = table.select(["subject_id", "score"]).sort_by("subject_id")
+    if ordered.num_rows:
+        ids, points = (pc.cast(ordered.column(c), pa.string()) for c in ("subject_id", "score"))
+        lines = pc.binary_join_element_wise(pc.binary_join_element_wise(ids, points, ":"), "\n", "")
+        for chunk in lines.chunks:
+            digest.update(text_bytes(chunk))
     return digest.hexdigest()
 
 
@@ -146,42 +155,47 @@ def detect_integrity(job: Job) -> None:
 
 
 def publish_scores(job: Job) -> None:
-    """Write every score, the run and one ``scores.published`` audit event in one transaction."""
+    """Publish every score (``batch.publish``: in parts of 250 k, each its own transaction,
+    the run visible at once when it closes with its drift and one ``scores.published`` audit
+    event). A subject held by the manipulation detectors keeps its last good score."""
     assert job.result is not None and job.scorecard is not None and job.snapshot is not None
     assert job.as_of is not None and job.model_version_id is not None
+    import pyarrow.compute as pc
+
     from credo.integrity.service import held_subject_ids
 
-    rows = publish_rows(job.result, job.scorecard)
+    result, scorecard = job.result, job.scorecard
     with job.factory() as session:
         held = held_subject_ids(session=session)
     if held:  # a flagged subject keeps its last good score until the operator clears it
-        rows = [row for row in rows if row["subject_id"] not in held]
-    job.tick("publish", 0, len(rows))
-    with job.factory() as session, session.begin():
-        run = scores.start_run(
-            session=session,
-            engine=job.engine,
-            as_of=job.as_of,
-            model_version_id=job.model_version_id,
-            snapshot=job.snapshot.path,
-            records=job.snapshot.records,
-            subjects=job.snapshot.subjects,
-            started_at=job.started_at,
-        )
-        job.digest = scores.publish(
-            session=session,
-            run=run,
-            rows=rows,
-            actor=job.actor,
-            progress=lambda n: job.tick("publish", n),
-        )
-        job.run_id, job.published = run.id, len(rows)
-        # drift of this run against the model's training baseline (console: PSI > 0.25 flagged)
-        features = job.result.select(list(job.scorecard.features_)).to_pandas()
+        kept = pc.invert(pc.is_in(result.column("subject_id"), pa.array(sorted(held), pa.int64())))
+        result = result.filter(kept)
+    job.tick("publish", 0, result.num_rows)
+
+    def drift(session: Session, run: Any) -> None:  # this run against the training baseline
+        features = job.result.select(list(scorecard.features_)).to_pandas()  # type: ignore[union-attr]
         scores.record_drift(
-            session=session, run=run, scorecard=job.scorecard, features=features.astype("float64")
+            session=session, run=run, scorecard=scorecard, features=features.astype("float64")
         )
-    job.checksum = checksum(rows)
+
+    done = publish.publish(
+        job.factory,
+        run={
+            "engine": job.engine,
+            "as_of": job.as_of,
+            "model_version_id": job.model_version_id,
+            "snapshot": job.snapshot.path,
+            "records": job.snapshot.records,
+            "subjects": job.snapshot.subjects,
+            "started_at": job.started_at,
+        },
+        parts=(publish_table(part, scorecard) for part in publish.parts(result)),
+        actor=job.actor,
+        progress=lambda n: job.tick("publish", n),
+        on_close=drift,
+    )
+    job.run_id, job.published, job.digest = done.run_id, done.count, done.digest
+    job.checksum = checksum(result)
 
 
 Step = tuple[str, Callable[[Job], None]]

@@ -1,5 +1,6 @@
-"""Bulk writes for intake: Arrow columns as one ``COPY`` text block (PostgreSQL), ready tuples
-through one driver ``executemany`` (SQLite), and values bound once per batch.
+"""Bulk writes for intake and score publishing: Arrow columns as one ``COPY`` text block
+(PostgreSQL), ready tuples through one driver ``executemany`` (SQLite), and values bound
+once per batch.
 
 Kept apart from :mod:`credo.core.db` so that importing the store (every CLI command and the
 API do) does not load NumPy and PyArrow; only intake (records, subjects) imports this.
@@ -8,12 +9,14 @@ API do) does not load NumPy and PyArrow; only intake (records, subjects) imports
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from itertools import repeat
 from typing import Any
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
+from sqlalchemy import FromClause, Table
 from sqlalchemy.orm import Session
 
 _COPY_ESCAPES = (("\\", "\\\\"), ("\n", "\\n"), ("\r", "\\r"), ("\t", "\\t"))
@@ -56,10 +59,42 @@ def copy_text(columns: Sequence[pa.Array | pa.ChunkedArray | str]) -> memoryview
     line = pc.binary_join_element_wise(*parts, "\t")
     assert isinstance(line, pa.Array), type(line)
     line = pc.binary_join_element_wise(line, "\n", "").cast(pa.string())  # rows end in \n
-    offsets = np.frombuffer(line.buffers()[1], np.int32)
-    start, end = int(offsets[line.offset]), int(offsets[line.offset + len(line)])
-    data = line.buffers()[2]
+    return text_bytes(line)
+
+
+def text_bytes(text: pa.Array) -> memoryview:
+    """The bytes of a string array's values one after another (no copy): its data buffer
+    between the first and last offset."""
+    offsets = np.frombuffer(text.buffers()[1], np.int32)
+    start, end = int(offsets[text.offset]), int(offsets[text.offset + len(text)])
+    data = text.buffers()[2]
     return memoryview(data)[start:end] if data is not None else memoryview(b"")
+
+
+def insert_arrow(
+    session: Session, table: FromClause, data: pa.Table, constants: Mapping[str, Any]
+) -> None:
+    """Insert an Arrow table's rows into ``table`` in the session's transaction, column-wise,
+    with ``constants`` (column name to one value) the same on every row: SQLite one driver
+    ``executemany`` straight from the columns (each constant bound once, as ``bound_once``),
+    PostgreSQL one ``COPY`` text block (``copy_text``). ``data``'s column names are
+    ``table``'s; integers, text and dates as ``copy_text`` takes them."""
+    assert isinstance(table, Table), table
+    if data.num_rows == 0:
+        return
+    names = [*data.column_names, *constants]
+    columns = ", ".join(names)
+    dialect = session.connection().dialect
+    if dialect.name == "postgresql":
+        fixed = [v.isoformat() if isinstance(v, dt.date) else str(v) for v in constants.values()]
+        block = copy_text([*(data.column(n) for n in data.column_names), *fixed])
+        copy_block(session, f"COPY {table.name} ({columns}) FROM STDIN", block, data.num_rows)
+        return
+    bound = [bound_once(table.c[n], dialect, v) for n, v in constants.items()]
+    values = [data.column(n).to_pylist() for n in data.column_names]
+    marks = ", ".join("?" for _ in names)
+    statement = f"INSERT INTO {table.name} ({columns}) VALUES ({marks})"
+    executemany(session, statement, zip(*values, *(repeat(b) for b in bound), strict=False))
 
 
 def bound_once(column: Any, dialect: Any, value: Any) -> Any:

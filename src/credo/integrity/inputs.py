@@ -84,12 +84,13 @@ def store_keys(session: Session) -> pa.Table:
 def store_scores(session: Session, candidates: pa.Table | None = None) -> pa.Table:
     """``(subject_id, score, previous)``: a candidate against the last published score, or
     (without candidates) the last published score against the one before it (a score
-    withdrawn on review is not published)."""
+    withdrawn on review, or of a run not closed, is not published: ``scores.published_runs``)."""
     rows = _fetch(
         session,
         "SELECT subject_id, score, rn FROM (SELECT subject_id, score, ROW_NUMBER() OVER "
         "(PARTITION BY subject_id ORDER BY run_id DESC, id DESC) AS rn FROM scores "
-        "WHERE withdrawn_on IS NULL) ranked "
+        "WHERE withdrawn_on IS NULL AND run_id IN (SELECT id FROM score_runs "
+        "WHERE finished_at IS NOT NULL)) ranked "
         "WHERE rn <= :depth",
         {"depth": 1 if candidates is not None else 2},
     )

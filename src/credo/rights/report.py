@@ -30,7 +30,6 @@ from credo.records.models import Record, RecordVersion
 from credo.rights import disputes, proofs, reviews, statements
 from credo.rights.schemas import SubjectReport
 from credo.scores import service as scores
-from credo.scores.models import Score
 from credo.scoring import DIMENSIONS
 from credo.scoring.scorecard import what_would_raise
 from credo.subjects.models import Subject
@@ -98,15 +97,22 @@ def described_records(
 
 
 def _score(session: Session, subject_id: int) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
-    rows = (
-        session.execute(select(Score).where(Score.subject_id == subject_id).order_by(Score.id))
-        .scalars()
-        .all()
-    )
-    history = [{"as_of": _iso(s.as_of), "score": s.score, "band": s.band} for s in rows]
-    if not rows:
+    """The published score (``scores.latest_or_none``: a score withdrawn on review is not
+    it) and every published score, withdrawn ones marked."""
+    rows = scores.published_of(session=session, subject_id=subject_id)
+    history = [
+        {
+            "as_of": _iso(s.as_of),
+            "score": s.score,
+            "band": s.band,
+            "withdrawn_on": _iso(s.withdrawn_on),
+        }
+        for s in rows
+    ]
+    live = [s for s in rows if s.withdrawn_on is None]
+    if not live:
         return None, history
-    latest = rows[-1]
+    latest = live[-1]
     current: dict[str, Any] = {
         "score": latest.score,
         "band": latest.band,

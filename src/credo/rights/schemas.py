@@ -137,6 +137,7 @@ class ReportScorePoint(BaseModel):
     as_of: str
     score: int
     band: str
+    withdrawn_on: str | None = None  # overturned on human review: not the published score
 
 
 class ReportRecordVersion(BaseModel):

@@ -4,18 +4,20 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Select, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from credo.core import audit, clock
-from credo.core.db import insert_rows
 from credo.errors import NotFound
 from credo.scores.models import ModelVersion, Score, ScoreDrift, ScoreRun
 from credo.scoring import DIMENSIONS, Scorecard, dumps, loads
+
+if TYPE_CHECKING:  # PyArrow is loaded by the functions that write scores, not by readers
+    import pyarrow as pa
 
 DIMENSION_COLUMNS = DIMENSIONS
 CHUNK = 50_000
@@ -94,7 +96,8 @@ def start_run(
     subjects: int,
     started_at: dt.datetime | None = None,
 ) -> ScoreRun:
-    """Open a score run (finished and counted by ``publish``)."""
+    """Open a score run. Its scores are stored by ``insert_scores`` (in one transaction or
+    in many) and none of them is published until ``close_run`` finishes the run."""
     run = ScoreRun(
         started_at=started_at or clock.now(),
         engine=engine,
@@ -110,6 +113,14 @@ def start_run(
     return run
 
 
+def published_runs() -> Select[Any]:
+    """The runs whose scores are published: closed by ``close_run``. Every reader of scores
+    (checks, the report, the detectors, ``latest_or_none``) reads only these, so a run
+    published in many transactions becomes visible at once, and a run that failed half-way
+    is never seen (``discard_run`` deletes what it stored)."""
+    return select(ScoreRun.id).where(ScoreRun.finished_at.is_not(None))
+
+
 def digest_rows(rows: Iterable[Mapping[str, Any]]) -> str:
     """SHA-256 over each row's subject, score, band and reasons, in the order given."""
     h = hashlib.sha256()
@@ -118,51 +129,113 @@ def digest_rows(rows: Iterable[Mapping[str, Any]]) -> str:
     return h.hexdigest()
 
 
-def publish(
-    *,
-    session: Session,
-    run: ScoreRun,
-    rows: Sequence[Mapping[str, Any]],
-    actor: str,
-    progress: Callable[[int], None] | None = None,
-) -> str:
-    """Insert a run's scores in bulk, close the run and append one ``scores.published`` event.
+def digest_update(h: Any, table: pa.Table) -> None:
+    """Feed ``digest_rows``'s bytes for an Arrow table of score rows into ``h``, built
+    column-wise: the same digest as ``digest_rows`` over the same rows."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
 
-    ``rows`` carry subject_id, score, band, the five dimension sub-scores and reasons (JSON
-    text), ordered by subject id; returns the digest recorded in the run and the audit event.
-    """
-    table = Score.__table__
-    base = {"model_version_id": run.model_version_id, "run_id": run.id, "as_of": run.as_of}
-    for start in range(0, len(rows), CHUNK):
-        chunk = [{**base, **r} for r in rows[start : start + CHUNK]]
-        insert_rows(session, table, chunk)
-        if progress is not None:
-            progress(len(chunk))
-    digest = digest_rows(rows)
-    run.published = len(rows)
+    from credo.core.copy import text_bytes
+
+    if table.num_rows == 0:
+        return
+    ids, points = (pc.cast(table.column(c), pa.string()) for c in ("subject_id", "score"))
+    line = pc.binary_join_element_wise(
+        ids, points, table.column("band"), table.column("reasons"), "|"
+    )
+    for chunk in pc.binary_join_element_wise(line, "\n", "").chunks:
+        h.update(text_bytes(chunk))
+
+
+def insert_scores(*, session: Session, run: ScoreRun, table: pa.Table) -> None:
+    """Store one part of a run's scores: an Arrow table of ``publish_table``'s columns
+    (subject_id, score, band, reasons, features, the five sub-scores) in subject order,
+    written column-wise (``core.copy.insert_arrow``: SQLite ``executemany``, PostgreSQL
+    ``COPY``). Not yet published: ``close_run`` publishes the run."""
+    from credo.core.copy import insert_arrow
+
+    insert_arrow(
+        session,
+        Score.__table__,
+        table,
+        {"model_version_id": run.model_version_id, "run_id": run.id, "as_of": run.as_of},
+    )
+
+
+def close_run(*, session: Session, run: ScoreRun, count: int, digest: str, actor: str) -> None:
+    """Publish a run: count and digest recorded, finished (its scores visible to every
+    reader from this commit on) and one ``scores.published`` audit event appended."""
+    run.published = count
     run.digest = digest
     run.finished_at = clock.now()
     run.duration_s = (run.finished_at - run.started_at).total_seconds()
     session.flush()
     event = ScoresPublished(
-        run.id, run.model_version_id, run.as_of.isoformat(), run.engine, len(rows), digest
+        run.id, run.model_version_id, run.as_of.isoformat(), run.engine, count, digest
     )
     audit.append(session, event, actor=actor)
-    return digest
+
+
+def discard_run(*, session: Session, run_id: int) -> int:
+    """Delete an unfinished run and the scores it stored (a run that failed half-way);
+    returns how many scores went. A published run is never discarded."""
+    run = session.get(ScoreRun, run_id)
+    if run is None or run.finished_at is not None:
+        return 0
+    gone = session.scalar(select(func.count()).where(Score.run_id == run_id))
+    session.execute(delete(Score).where(Score.run_id == run_id))
+    session.execute(delete(ScoreDrift).where(ScoreDrift.run_id == run_id))
+    session.delete(run)
+    session.flush()
+    return int(gone or 0)
+
+
+def publish(
+    *,
+    session: Session,
+    run: ScoreRun,
+    rows: pa.Table | Sequence[Mapping[str, Any]],
+    actor: str,
+) -> str:
+    """Store and publish a run's scores in this one transaction (``insert_scores`` then
+    ``close_run``); returns the digest. ``rows``: ``publish_table``'s columns, ordered by
+    subject id, as an Arrow table or as dicts. A large run is published in parts by
+    ``batch.publish`` instead."""
+    import pyarrow as pa
+
+    table = rows if isinstance(rows, pa.Table) else pa.Table.from_pylist(list(rows))
+    h = hashlib.sha256()
+    if table.num_rows:
+        insert_scores(session=session, run=run, table=table)
+        digest_update(h, table)
+    close_run(session=session, run=run, count=table.num_rows, digest=h.hexdigest(), actor=actor)
+    return h.hexdigest()
 
 
 def latest_or_none(*, session: Session, subject_id: int) -> Score | None:
     """A subject's most recently published score, or None: the one latest-score query.
 
     A score withdrawn on human review (``withdrawn_on``) is skipped: the one before it is
-    the published score again until the next run publishes a new one.
+    the published score again until the next run publishes a new one. Scores of a run not
+    yet closed are not published (``published_runs``).
     """
     return session.execute(
         select(Score)
-        .where(Score.subject_id == subject_id, Score.withdrawn_on.is_(None))
+        .where(
+            Score.subject_id == subject_id,
+            Score.withdrawn_on.is_(None),
+            Score.run_id.in_(published_runs()),
+        )
         .order_by(Score.id.desc())
         .limit(1)
     ).scalar_one_or_none()
+
+
+def published_of(*, session: Session, subject_id: int) -> list[Score]:
+    """Every published score of a subject, oldest first (withdrawn ones included: they
+    carry ``withdrawn_on``)."""
+    query = select(Score).where(Score.subject_id == subject_id, Score.run_id.in_(published_runs()))
+    return list(session.execute(query.order_by(Score.id)).scalars())
 
 
 def latest(*, session: Session, subject_id: int) -> Score:

@@ -202,7 +202,9 @@ def portal(*, session: Session, subject: Subject) -> dict[str, Any]:
             "latest": score,
             "dimensions": score.dimensions if score else {},
             "history": [
-                (dt.date.fromisoformat(p.as_of[:10]), p.score) for p in the_report.score_history
+                (dt.date.fromisoformat(p.as_of[:10]), p.score)
+                for p in the_report.score_history
+                if p.withdrawn_on is None  # the line draws published scores only
             ],
             "reasons": score.reasons if score else [],
             "to_raise": score.to_raise if score else [],
