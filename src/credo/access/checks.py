@@ -2,7 +2,9 @@
 
 A relying party learns the answer and a reason category, never the score, list entries or
 records. Eligibility needs the subject's live consent to the program; a restriction check
-needs none (the restriction is a court order) but the party must enforce that activity.
+needs none (the restriction rests on a court order or an administrative penalty, and its
+reason says which: ``lists.rules.restriction_reason``) but the party must enforce that
+activity.
 """
 
 from __future__ import annotations
@@ -303,8 +305,7 @@ def decide_restriction(
             session=session, subject_id=subject_id, activity=activity, on=today
         )
     if restricted and entry is not None:
-        title = list_rules.LISTS[entry["list"]].title if entry["list"] in list_rules.LISTS else ""
-        reason = f"restricted by a court order: {title or entry['list']}"
+        reason = list_rules.restriction_reason(str(entry["list"]))
     else:
         reason = "no restriction in force for this activity"
     used = {

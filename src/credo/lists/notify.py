@@ -102,7 +102,7 @@ def _legal_bases(session: Session, record_ids: set[int]) -> dict[int, str]:
 def ensure_warnings(session: Session, desired: dict[Key, Desired]) -> int:
     """Write the warning notice for every case that calls for one and has none yet."""
     days = get_settings().listing_notice_days
-    restricts = list(R.LISTS[R.DEFAULTER].restricts)
+    restricts = list(R.restrictions(R.LISTS[R.DEFAULTER]))
     cases: dict[tuple[int, str], Desired] = {}
     for d in desired.values():
         if d.list_id != R.DEFAULTER:
@@ -132,6 +132,12 @@ def ensure_warnings(session: Session, desired: dict[Key, Desired]) -> int:
     return outbox.notify_subjects(session=session, notices=batch)
 
 
+def _restricts(entry: ListEntry) -> list[str]:
+    """What the entry restricts, its tier counted (``rules.restrictions``)."""
+    rule = R.LISTS.get(entry.list_id)
+    return list(R.restrictions(rule, entry.tier)) if rule is not None else []
+
+
 def _payload(entry: ListEntry) -> dict[str, Any]:
     rule = R.LISTS[entry.list_id]
     basis = json.loads(entry.basis)
@@ -147,17 +153,18 @@ def _payload(entry: ListEntry) -> dict[str, Any]:
         "scheduled_end": entry.scheduled_end.isoformat() if entry.scheduled_end else None,
         "ended_on": entry.ended_on.isoformat() if entry.ended_on else None,
         "reason": entry.removal_reason,
-        "restricts": list(rule.restricts),
+        "restricts": _restricts(entry),
         "how_to_end": rule.how_to_end,
     }
 
 
 def announce(session: Session, changed: Sequence[tuple[ListEntry, str | None]]) -> int:
-    """Notices for entries that just came into effect or ended (restricting lists only)."""
+    """Notices for entries that just came into effect or ended, for entries that restrict
+    only: a serious-violator entry of a tier that restricts nothing (minor, general) is
+    published without a notice, as a red-list entry is."""
     batch: list[tuple[int, str, dict[str, Any], str]] = []
     for entry, before in changed:
-        rule = R.LISTS.get(entry.list_id)
-        if rule is None or not rule.restricts:
+        if not _restricts(entry):
             continue
         if entry.state == "active" and before != "active":
             kind, suffix = "listing.entered", "entered"
@@ -181,7 +188,7 @@ def repair_decided(session: Session, repair: RepairApplication, entry: ListEntry
             "list": entry.list_id,
             "outcome": repair.state,
             "reason": repair.decision_reason,
-            "restricts": list(R.LISTS[entry.list_id].restricts),
+            "restricts": _restricts(entry),
         },
         idempotency_key=f"repair/{repair.id}/decided",
     )

@@ -78,6 +78,8 @@ class ListRule:
     restricts: tuple[str, ...] = ()
     benefits: tuple[str, ...] = ()
     rules: tuple[str, ...] = field(default_factory=tuple)
+    restricted_by: str = ""
+    """What the restrictions rest on, as a relying party is told ("a court order")."""
 
 
 #: Defaulter-list terms per ``court.listing`` ground (SPC Provisions on publishing the list
@@ -142,6 +144,7 @@ LISTS: dict[str, ListRule] = {
         public_kinds=("organisation",),
         restricts=tuple(RESTRICTIONS),
         rules=(WARNING_RULE, LISTING_RULE),
+        restricted_by="a court order",
     ),
     SERIOUS_VIOLATOR: ListRule(
         id=SERIOUS_VIOLATOR,
@@ -162,6 +165,7 @@ LISTS: dict[str, ListRule] = {
             "high_premium_insurance",
         ),
         rules=(PENALTY_RULE,),
+        restricted_by="an administrative penalty",
     ),
     RED: ListRule(
         id=RED,
@@ -281,6 +285,28 @@ def removal_reason(reason: str | None) -> str:
     code, _, detail = reason.partition(":")
     words = REMOVAL_REASONS.get(code, code.replace("_", " "))
     return f"{words} ({detail.replace('_', ' ')})" if detail else words
+
+
+def restrictions(rule: ListRule, tier: str | None = None) -> tuple[str, ...]:
+    """What one entry of ``rule`` restricts, given its tier: nothing for a tier that does
+    not restrict (serious-violator minor and general entries are published only), else the
+    list's activities. No tier (the defaulter list) or a tier this registry does not know
+    leaves the list's activities. The one answer for checks, pages and notices."""
+    found = TIERS.get(tier) if tier else None
+    if found is not None and not found.restricts:
+        return ()
+    return rule.restricts
+
+
+def restriction_reason(list_id: str) -> str:
+    """Why a relying party is told an activity is restricted: what the restriction rests
+    on and the list's title, nothing of the entry ("restricted by a court order:
+    Judgment-defaulter list"). A list that says nothing of it, or an unknown id, is
+    "a list"."""
+    rule = LISTS.get(list_id)
+    if rule is None:
+        return f"restricted by a list: {list_id}"
+    return f"restricted by {rule.restricted_by or 'a list'}: {rule.title}"
 
 
 def list_rule(list_id: str) -> ListRule:
