@@ -2,8 +2,10 @@
 
 ``refresh_lists`` re-derives every entry from the live records as of a date and writes only
 the differences (running it twice changes nothing). ``apply_record_now`` does the same for
-one subject right after intake, applying removals only: DESIGN's "list removals apply
-immediately". Every change appends one typed audit event.
+one subject right after intake, a correction, a deletion or a dispute, applying only what
+takes something away (an ending, or a change that narrows an entry: a non-restricting tier,
+a later start, an earlier end): DESIGN's "list removals apply immediately". Every change
+appends one typed audit event.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from credo.lists import rules as R
 from credo.lists.derive import CATEGORIES, Desired, Fact, Key, SubjectInfo, derive
 from credo.lists.models import ListEntry, RepairApplication
 from credo.records.models import Record
-from credo.records.service import in_use_clause
+from credo.records.service import in_use, in_use_clause
 from credo.subjects.models import Subject
 
 OPEN = ("pending", "active")
@@ -114,6 +116,66 @@ def _values(d: Desired) -> dict[str, Any]:
     }
 
 
+#: Why an entry whose records no longer call for it ended, by the state of a record it
+#: rested on that is no longer in use (the one rule for disputed records: a disputed court
+#: order stays in use); first match wins. Records all still in use: a correction changed them.
+GONE_REASONS = (
+    ("deleted", "record_deleted"),
+    ("expired", "record_expired"),
+    ("disputed", "record_disputed"),
+)
+CORRECTED_AWAY = "record_corrected"
+
+
+def _gone_reasons(session: Session, entries: Iterable[ListEntry]) -> dict[int, str]:
+    """Per entry id: why the records it rested on no longer call for it (``GONE_REASONS``)."""
+    wanted = {e.id: [int(r) for r in json.loads(e.record_ids)] for e in entries}
+    ids = sorted({r for rids in wanted.values() for r in rids})
+    states: dict[int, str] = {}
+    for chunk in _chunks(ids):
+        rows = session.execute(
+            select(Record.id, Record.category, Record.state).where(Record.id.in_(chunk))
+        )
+        states.update((rid, "" if in_use(cat, state) else state) for rid, cat, state in rows)
+    out: dict[int, str] = {}
+    for entry_id, rids in wanted.items():
+        gone = {states.get(r, "deleted") for r in rids}  # a record no longer held: deleted
+        out[entry_id] = next((why for state, why in GONE_REASONS if state in gone), CORRECTED_AWAY)
+    return out
+
+
+def _window(
+    state: str, starts_on: dt.date, scheduled_end: dt.date | None, ended_on: dt.date | None
+) -> tuple[dt.date, dt.date | None] | None:
+    """The days an entry in this shape is in force (``in_force``): from its start to its
+    earliest end (None: open-ended); None when it is never in force (pending, refused)."""
+    if state not in ("active", "ended"):
+        return None
+    ends = [d for d in (scheduled_end, ended_on) if d is not None]
+    return starts_on, min(ends) if ends else None
+
+
+def _does(list_id: str, tier: str | None) -> frozenset[str]:
+    """What an entry of a list and tier does while in force: its restrictions and benefits."""
+    rule = R.LISTS.get(list_id)
+    return frozenset((*_tier_restricts(list_id, tier), *(rule.benefits if rule else ())))
+
+
+def _narrows(entry: ListEntry, want: Desired) -> bool:
+    """Whether ``want`` takes something from ``entry`` and adds nothing: no day in force that
+    the entry was not, no restriction or benefit it did not have, and at least one less."""
+    was = _window(entry.state, entry.starts_on, entry.scheduled_end, entry.ended_on)
+    now = _window(want.state, want.starts_on, want.scheduled_end, want.ended_on)
+    if was is None:
+        return False
+    if now is None:
+        return True
+    had, has = _does(entry.list_id, entry.tier), _does(want.list_id, want.tier)
+    start_ok = now[0] >= was[0]
+    end_ok = was[1] is None or (now[1] is not None and now[1] <= was[1])
+    return start_ok and end_ok and has <= had and (now != was or has != had)
+
+
 def _iso(day: dt.date | None) -> str | None:
     return day.isoformat() if day is not None else None
 
@@ -179,6 +241,9 @@ def _sync(
     now = clock.now()
     tally: Counter[str] = Counter()
     changed: list[tuple[ListEntry, str | None]] = []
+    gone = _gone_reasons(
+        session, (e for k, e in existing.items() if k not in desired and e.state in OPEN)
+    )
     for key, entry in existing.items():
         want = desired.get(key)
         if want is not None and entry.overturned_on is not None and want.state in OPEN:
@@ -198,12 +263,13 @@ def _sync(
                 tier=entry.tier,
                 basis=json.loads(entry.basis),
             )
-            want.close(as_of, "record_deleted")
+            want.close(as_of, gone[entry.id])  # the records it rested on are not in use
         values = _values(want)
         if all(getattr(entry, k) == v for k, v in values.items()):
             continue
-        if removals_only and not (entry.state in OPEN and want.state in ("ended", "refused")):
-            continue
+        ends = want.state in ("ended", "refused")
+        if removals_only and not (entry.state in OPEN and (ends or _narrows(entry, want))):
+            continue  # what adds to an entry (or only rewords it) waits for the refresh
         before = entry.state
         for k, v in values.items():
             setattr(entry, k, v)
@@ -365,11 +431,23 @@ def _ends_on(entry: ListEntry) -> dt.date | None:
     return entry.ended_on or entry.scheduled_end
 
 
-def _restricts(entry: ListEntry) -> tuple[str, ...]:
-    tier = R.TIERS.get(entry.tier) if entry.tier else None
-    if tier is not None and not tier.restricts:
+def _tier_restricts(list_id: str, tier: str | None) -> tuple[str, ...]:
+    """What an entry of a list and tier restricts while in force (a tier that does not
+    restrict: nothing)."""
+    found = R.TIERS.get(tier) if tier else None
+    if found is not None and not found.restricts:
         return ()
-    return R.LISTS[entry.list_id].restricts if entry.list_id in R.LISTS else ()
+    return R.LISTS[list_id].restricts if list_id in R.LISTS else ()
+
+
+def _restricts(entry: ListEntry) -> tuple[str, ...]:
+    return _tier_restricts(entry.list_id, entry.tier)
+
+
+def is_in_force(entry: ListEntry, on: dt.date) -> bool:
+    """``in_force`` for one loaded entry: whether it restricts or benefits on a day."""
+    window = _window(entry.state, entry.starts_on, entry.scheduled_end, entry.ended_on)
+    return window is not None and window[0] <= on and (window[1] is None or window[1] > on)
 
 
 def _in_force_entries(session: Session, subject_id: int, on: dt.date) -> list[ListEntry]:
@@ -437,7 +515,7 @@ def public_entries(
         return []
     on = on or clock.today()
     return [
-        describe(session=session, entry=e, with_records=False)
+        describe(session=session, entry=e, with_records=False, on=on)
         for e in _in_force_entries(session, subject_id, on)
         if "organisation" in R.LISTS[e.list_id].public_kinds
     ]
@@ -522,9 +600,16 @@ def entries_of_list(
     return len(ids), list(rows)
 
 
-def describe(*, session: Session, entry: ListEntry, with_records: bool = True) -> dict[str, Any]:
-    """An entry as it explains itself: records, rule, start, scheduled end and how to end it."""
+def describe(
+    *, session: Session, entry: ListEntry, with_records: bool = True, on: dt.date | None = None
+) -> dict[str, Any]:
+    """An entry as it explains itself: records, rule, start, scheduled end and how to end it.
+
+    ``restricts`` and ``benefits`` are what it does on ``on`` (today): nothing unless it is
+    in force that day (``in_force``, what restriction checks read), so an entry that starts
+    later or whose term is over shows what relying parties apply, not what it once did."""
     rule = R.LISTS[entry.list_id]
+    live = is_in_force(entry, on or clock.today())
     ids = json.loads(entry.record_ids)
     records: list[dict[str, Any]] = []
     if with_records and ids:
@@ -564,8 +649,8 @@ def describe(*, session: Session, entry: ListEntry, with_records: bool = True) -
         "basis": basis,
         "record_ids": ids,
         "records": records,
-        "restricts": list(_restricts(entry)) if entry.state == "active" else [],
-        "benefits": list(rule.benefits) if entry.state == "active" else [],
+        "restricts": list(_restricts(entry)) if live else [],
+        "benefits": list(rule.benefits) if live else [],
         "how_to_end": rule.how_to_end,
         "repair_from": basis.get("repair_from"),
     }

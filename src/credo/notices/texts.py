@@ -46,7 +46,18 @@ END_REASONS = {
     "listed": "the court listed you, so the warning became a listing",
     "repaired": "your credit-repair application was approved",
     "overturned_on_review": "a human review overturned it",
+    # the records it rested on are no longer used (``credo.lists.service.GONE_REASONS``)
     "record_deleted": "the record it rested on was deleted",
+    "record_expired": "the record it rested on reached the end of its retention period",
+    "record_disputed": "you disputed the record it rested on, and a disputed record is not "
+    "used until its furnisher answers",
+    "record_corrected": "the record it rested on was corrected and no longer calls for it",
+}
+#: What a lifting adds for reasons that may not be final, after "You may again use ...".
+END_CAVEATS = {
+    "record_disputed": "This holds while your dispute is open: if the furnisher verifies the "
+    "record, the entry comes back from the next refresh of the lists; if it corrects or "
+    "deletes it, the entry follows the corrected record or stays ended.",
 }
 
 
@@ -148,12 +159,13 @@ def _listing_entered(p: dict[str, Any], base: str) -> Text:
 
 
 def _restriction_lifted(p: dict[str, Any], base: str) -> Text:
+    caveat = END_CAVEATS.get(str(p.get("reason") or "").partition(":")[0])
     return Text(
         title=f"You are no longer on {_list(p)}",
         what=f"Your entry on {_list(p)} ended on {p.get('ended_on')}.",
         why=f"It ended because {_words(p.get('reason'), END_REASONS)}. {_basis(p)}.",
         means=f"You may again use {activities(p.get('restricts'))}. Relying parties asking "
-        "from now on are told you are not restricted.",
+        "from now on are told you are not restricted." + (f" {caveat}" if caveat else ""),
         can_do="Nothing is needed. If a relying party still refuses you, show them this "
         "notice or your file.",
         links=_links(base),
@@ -177,8 +189,9 @@ def _dispute(p: dict[str, Any], base: str) -> Text:
         + (
             "It is a court order, so it stays in force until the court changes it."
             if court_order
-            else "It is not used: your score, your list entries and the answers relying "
-            "parties get leave it out until the dispute is answered."
+            else "It is not used until the dispute is answered: a list entry resting on it "
+            "ends at once, so restriction checks no longer count it, and your score and grades "
+            "leave it out from the next refresh."
         ),
         "verified": "The record stays in your file and counts as before.",
     }.get(str(state), "Your file and your score no longer use the old version of the record.")

@@ -4,7 +4,11 @@ by the deadline; an unanswered dispute deletes the record (FCRA-style, but autom
 While a dispute is open the record's state is ``disputed``. The one rule for disputed
 records (``records.service.in_use``): a non-court record is not used in scores, lists or
 ledgers while disputed; a court order stays in force and is shown as disputed.
-Verification restores the state the record had. A furnisher's correction (``PUT``) or
+Opening a dispute runs the record hooks (``records.hooks``), as a correction or deletion
+does, so what the rule takes away applies at once: a disputed safety penalty's list entry
+ends that moment (reason ``record_disputed``), a disputed court order changes nothing.
+Verification restores the state the record had; the entry comes back at the next refresh
+(additions wait for it, as for new records). A furnisher's correction (``PUT``) or
 deletion (``DELETE``) of a disputed record goes through the dispute: ``correct_record`` and
 ``delete_record`` answer it (``corrected`` / ``deleted``) in the same transaction.
 """
@@ -23,6 +27,7 @@ from credo.core import audit, clock, db, decisions
 from credo.core.types import free_text
 from credo.errors import Conflict, InvalidInput
 from credo.lists import service as lists
+from credo.records import hooks
 from credo.records import service as records
 from credo.records.intake import validate_all, validator_for
 from credo.records.models import Record
@@ -57,7 +62,9 @@ class DisputeResolved(audit.AuditEvent):
 def open_dispute(
     *, session: Session, subject_id: int, record_id: int, reason: str, days: int
 ) -> Dispute:
-    """Mark the record disputed at once and put it in its furnisher's queue."""
+    """Mark the record disputed at once and put it in its furnisher's queue; what the record
+    no longer supports while disputed (a list entry resting on a non-court record) is lifted
+    at once through the record hooks, in the same transaction."""
     reason = free_text(reason, field="reason", most=MAX_REASON)
     record = own_record(session=session, subject_id=subject_id, record_id=record_id)
     if record.state in ("deleted", "expired"):
@@ -89,6 +96,13 @@ def open_dispute(
         actor=f"subject:{subject_id}",
     )
     notify.dispute_changed(session, dispute)
+    session.flush()
+    hooks.records_changed(
+        session=session,
+        furnisher_id=record.furnisher_id,
+        external_ids=[record.external_id],
+        categories=[record.category],
+    )
     return dispute
 
 
