@@ -99,10 +99,12 @@ def insert_arrow(
 
 def bound_once(column: Any, dialect: Any, value: Any) -> Any:
     """``value`` as ``column``'s type and then sqlite3's adapter bind it (a datetime as ISO
-    text with a space), computed once for a whole batch of rows."""
+    text with a space, a date as ISO text), computed once for a whole batch of rows."""
     processor = column.type.bind_processor(dialect)
     out = processor(value) if processor is not None else value
-    return out.isoformat(" ") if isinstance(out, dt.datetime) else out
+    if isinstance(out, dt.datetime):
+        return out.isoformat(" ")
+    return out.isoformat() if isinstance(out, dt.date) else out  # not adapted once per row
 
 
 def executemany(session: Session, statement: str, params: Iterable[Sequence[Any]]) -> None:

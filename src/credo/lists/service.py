@@ -432,12 +432,9 @@ def _ends_on(entry: ListEntry) -> dt.date | None:
 
 
 def _tier_restricts(list_id: str, tier: str | None) -> tuple[str, ...]:
-    """What an entry of a list and tier restricts while in force (a tier that does not
-    restrict: nothing)."""
-    found = R.TIERS.get(tier) if tier else None
-    if found is not None and not found.restricts:
-        return ()
-    return R.LISTS[list_id].restricts if list_id in R.LISTS else ()
+    """What an entry of a list and tier restricts while in force (``rules.restrictions``,
+    the one answer for checks, pages and notices)."""
+    return R.restrictions(R.LISTS[list_id], tier) if list_id in R.LISTS else ()
 
 
 def _restricts(entry: ListEntry) -> tuple[str, ...]:

@@ -272,7 +272,7 @@ async def answer_eligibility(state: Any, token: str | None, body: EligibilityIn)
 @party_router.post(
     "/checks/restriction",
     response_model=RestrictionOut,
-    summary="Is this activity restricted for the subject by a court order?",
+    summary="Is this activity restricted for the subject (a court order or a penalty)?",
 )
 async def check_restriction(
     body: RestrictionIn,
