@@ -150,7 +150,7 @@ def test_openapi_describes_the_public_endpoints(api: TestClient) -> None:
 def test_grade_policy_is_published(api: TestClient) -> None:
     r = api.get("/v1/public/grade-policy")
     assert r.status_code == 200 and r.headers["content-type"].startswith("text/plain")
-    assert 'scheme = "register"' in r.text and r.headers["x-policy-version"] == "1"
+    assert 'scheme = "register"' in r.text and r.headers["x-policy-version"] == "2"
 
 
 def test_appeal_and_rerating_through_the_api(api: TestClient, registry: Registry) -> None:

@@ -78,7 +78,7 @@ def test_manifest_schema_and_checksums(
         digest, name = line.split("  ")
         assert hashlib.sha256((day / name).read_bytes()).hexdigest() == digest
     manifest = json.loads((day / "manifest.json").read_text())
-    assert manifest["as_of"] == TODAY.isoformat() and manifest["policy"]["version"] == 1
+    assert manifest["as_of"] == TODAY.isoformat() and manifest["policy"]["version"] == 2
     schema = json.loads((day / "schema.json").read_text())
     parquet = duckdb.connect().execute(
         f"DESCRIBE SELECT * FROM read_parquet('{day / 'organisations.parquet'}')").fetchall()

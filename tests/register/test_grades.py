@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from credo.register.grades import Fact, add_months, decay, grade, ratings
+from credo.register.grades import Fact, Listing, add_months, decay, grade, ratings
 from credo.register.policy import load
 
 DAY = dt.date(2026, 11, 21)
@@ -18,7 +18,7 @@ def fact(rid: int, category: str, days_ago: int, **fields: object) -> Fact:
 
 def test_a_clean_organisation_is_graded_a_from_the_base() -> None:
     out = grade([], [], load(), DAY)
-    assert out == {"grade": "A", "score": 100, "base": 100, "policy_version": 1,
+    assert out == {"grade": "A", "score": 100, "base": 100, "policy_version": 2,
                    "as_of": DAY.isoformat(), "reasons": []}
 
 
@@ -37,7 +37,7 @@ def test_each_reason_names_record_rule_and_counted_points() -> None:
     facts = [fact(7, "court.judgment", 10, case_number="C-1"),
              fact(8, "tax.arrears", 20, tax_type="vat"),
              fact(9, "contract.breach", 30, breach_type="quality")]
-    out = grade(facts, ["serious_violator"], load(), DAY)
+    out = grade(facts, [Listing("serious_violator")], load(), DAY)
     rules = {r["rule"]: r for r in out["reasons"]}
     assert set(rules) == {"court_judgment", "tax_arrears", "contract_breach",
                           "list:serious_violator"}
@@ -98,3 +98,19 @@ def test_rating_never_goes_below_zero_and_old_inspections_give_none() -> None:
     assert ratings(facts, load(), DAY)["construction"]["rating"] == 0
     stale = [fact(1, "inspection.result", 365 * 4, domain="food_safety", grade="A")]
     assert ratings(stale, load(), DAY) == {}
+
+
+def test_a_listing_counts_while_its_list_entry_holds_it() -> None:
+    listed = fact(1, "court.listing", 100, case_number="C-3", ground="able_but_refuses")
+    again = fact(2, "court.listing", 10, case_number="C-3", ground="obstructing_execution")
+    assert grade([listed], [], load(), DAY)["reasons"] == []  # no entry in force: nothing
+    open_ended = grade([listed, again], [Listing("defaulter", frozenset({1, 2}))], load(), DAY)
+    rules = {r["rule"]: r for r in open_ended["reasons"]}
+    assert set(rules) == {"defaulter_listing", "list:defaulter"}  # the entry counts once
+    assert rules["defaulter_listing"]["record_id"] == 1
+    assert rules["defaulter_listing"]["counts_until"] is None  # "while listed"
+    ends = DAY + dt.timedelta(days=30)
+    termed = grade([listed], [Listing("defaulter", frozenset({1}), ends)], load(), DAY)
+    assert termed["reasons"][0]["counts_until"] == ends.isoformat()
+    other = grade([listed], [Listing("defaulter", frozenset({9}))], load(), DAY)
+    assert [r["rule"] for r in other["reasons"]] == ["list:defaulter"]

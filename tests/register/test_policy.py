@@ -12,11 +12,12 @@ GOOD = DEFAULT_FILE.read_text(encoding="utf-8")
 
 def test_packaged_policy_parses_with_every_source_of_evidence() -> None:
     policy = load()
-    assert policy.version == 1 and [b.grade for b in policy.bands] == ["A", "B", "C", "D"]
+    assert policy.version == 2 and [b.grade for b in policy.bands] == ["A", "B", "C", "D"]
     categories = {r.category for r in policy.rules}
     assert {"penalty.imposed", "inspection.result", "contract.breach", "tax.arrears",
             "court.judgment", "licence.granted", "licence.revoked", "commendation"} <= categories
-    assert {lr.list for lr in policy.lists} == {"serious_violator", "defaulter", "red"}
+    assert {lr.list for lr in policy.lists} == {"serious_violator", "defaulter"}  # public only
+    assert policy.while_listed == {"defaulter_listing": "defaulter"}
     assert policy.half_lives["penalty_serious"] == 24
     assert "licence_granted" not in policy.half_lives  # no half-life: no decay
     assert policy.safety.appeal_days == 21 and set(policy.safety.domains) == {
@@ -38,7 +39,7 @@ def test_a_bad_half_life_is_named_with_its_line() -> None:
 
 
 def test_an_unknown_list_and_an_unknown_category_are_refused() -> None:
-    text = GOOD.replace('list = "red"', 'list = "blacklist"').replace(
+    text = GOOD.replace('list = "defaulter"', 'list = "blacklist"').replace(
         'category = "contract.breach"', 'category = "contract.broken"')
     error = _problem(text)
     reasons = " ".join(d["reason"] for d in error.details)

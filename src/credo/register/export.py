@@ -28,9 +28,8 @@ import pyarrow.parquet as pq
 from sqlalchemy.orm import Session
 
 from credo.core import clock
-from credo.lists.rules import LISTS
 from credo.records.arrow import dates
-from credo.register.policy import load
+from credo.register.policy import load, public_lists
 from credo.register.public import SHOWN_STATES, public_categories
 
 FETCH = 100_000
@@ -133,7 +132,7 @@ def _organisations_sql(domains: list[str]) -> str:
 
 
 def _lists(session: Session, today: dt.date) -> dict[int, str]:
-    public_lists = {k for k, v in LISTS.items() if "organisation" in v.public_kinds}
+    public = public_lists()  # the grade reads the same lists
     on: dict[int, set[str]] = defaultdict(set)
     cursor = _cursor(
         session,
@@ -145,7 +144,7 @@ def _lists(session: Session, today: dt.date) -> dict[int, str]:
     )
     for subject_ids, list_ids in _batches(cursor):
         for sid, list_id in zip(subject_ids, list_ids, strict=True):
-            if list_id in public_lists:
+            if list_id in public:
                 on[sid].add(list_id)
     return {sid: ",".join(sorted(names)) for sid, names in on.items()}
 

@@ -1,13 +1,15 @@
 """The public credit grade and the safety ratings of one organisation (pure functions).
 
-Inputs are plain facts (a record's id, category, date and fields; the lists it is on), so
-the rules are tested without a store and the batch job, the API and the export agree.
+Inputs are plain facts (a record's id, category, date and fields; the entries in force on
+the public lists), so the rules are tested without a store and the batch job, the API and
+the export agree.
 """
 
 from __future__ import annotations
 
 import calendar
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,6 +27,16 @@ class Fact:
     category: str
     occurred_on: dt.date
     fields: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Listing:
+    """One list entry in force on the grading day: its list, the records it holds and the
+    day it ends (``None``: no end set yet). Only entries of public lists are given."""
+
+    list_id: str
+    record_ids: frozenset[int] = frozenset()
+    ends_on: dt.date | None = None
 
 
 def add_months(day: dt.date, months: int) -> dt.date:
@@ -81,16 +93,61 @@ def decay(age_days: int, half_life_months: int | None) -> float:
     return float(0.5 ** (max(age_days, 0) / (half_life_months * DAYS_PER_MONTH)))
 
 
+def _reason(rule: Rule, fact: Fact, weight: float, until: dt.date | None) -> dict[str, Any]:
+    return {
+        "rule": rule.id,
+        "description": rule.description,
+        "record_id": fact.record_id,
+        "category": fact.category,
+        "occurred_on": fact.occurred_on.isoformat(),
+        "points": rule.points,
+        "weight": round(weight, 4),
+        "counted": round(rule.points * weight, 2),
+        "counts_until": None if until is None else until.isoformat(),
+    }
+
+
+def _while_listed(
+    rule: Rule, list_id: str, facts: list[Fact], listings: Sequence[Listing], as_of: dt.date
+) -> list[tuple[Fact, dt.date | None]]:
+    """A ``while_listed`` rule's records: per entry of the list in force, the earliest record
+    it holds that the rule matches (an entry counts once, however often it was extended),
+    with the entry's end."""
+    out = []
+    for listing in listings:
+        if listing.list_id != list_id:
+            continue
+        held = [
+            f
+            for f in facts
+            if f.record_id in listing.record_ids and matches(rule, f) and f.occurred_on <= as_of
+        ]
+        if held:
+            out.append((min(held, key=lambda f: (f.occurred_on, f.record_id)), listing.ends_on))
+    return out
+
+
 def grade(
-    facts: list[Fact], lists: list[str], policy: GradePolicy, as_of: dt.date
+    facts: list[Fact], listings: Sequence[Listing], policy: GradePolicy, as_of: dt.date
 ) -> dict[str, Any]:
-    """Grade, score and the reasons (each record and rule with its weighted points)."""
+    """Grade, score and the reasons (each record and rule with its weighted points).
+
+    ``listings`` are the organisation's entries in force on ``as_of`` on public lists: a
+    ``while_listed`` rule counts a record exactly while such an entry holds it, and each
+    ``[[lists]]`` table counts once while the organisation has an entry on its list.
+    """
     reasons: list[dict[str, Any]] = []
     by_category: dict[str, list[Fact]] = {}
     for fact in facts:
         by_category.setdefault(fact.category, []).append(fact)
     for rule in policy.rules:
         half_life = policy.half_lives.get(rule.id)
+        list_id = policy.while_listed.get(rule.id)
+        if list_id is not None:
+            for fact, ends_on in _while_listed(rule, list_id, facts, listings, as_of):
+                weight = decay((as_of - fact.occurred_on).days, half_life)
+                reasons.append(_reason(rule, fact, weight, ends_on))
+            continue
         for fact in by_category.get(rule.category, ()):
             if not matches(rule, fact) or fact.occurred_on > as_of:
                 continue
@@ -101,21 +158,10 @@ def grade(
             if until <= as_of:
                 continue
             weight = decay((as_of - fact.occurred_on).days, half_life)
-            reasons.append(
-                {
-                    "rule": rule.id,
-                    "description": rule.description,
-                    "record_id": fact.record_id,
-                    "category": fact.category,
-                    "occurred_on": fact.occurred_on.isoformat(),
-                    "points": rule.points,
-                    "weight": round(weight, 4),
-                    "counted": round(rule.points * weight, 2),
-                    "counts_until": until.isoformat(),
-                }
-            )
+            reasons.append(_reason(rule, fact, weight, until))
+    on = {listing.list_id for listing in listings}
     for list_rule in policy.lists:
-        if list_rule.list in lists:
+        if list_rule.list in on:
             reasons.append(
                 {
                     "rule": f"list:{list_rule.list}",

@@ -3,8 +3,12 @@
 The file is read by the ledgers' checker (``credo.ledgers.policy``) for what the two share —
 scheme, version, base, grade bands, rules with structured conditions and ``ends_with`` —
 so every problem names the file, the line and the reason in the same way. What only the
-register has is checked here: ``half_life_months`` on a rule, ``[[lists]]`` tables and the
-``[safety]`` table. Pure: no I/O beyond reading the text.
+register has is checked here: ``half_life_months`` and ``while_listed`` on a rule,
+``[[lists]]`` tables and the ``[safety]`` table. Pure: no I/O beyond reading the text.
+
+The grade is public, so it reads only lists public for organisations (``public_lists``, the
+lists' own ``public_kinds``, as their public entries and the export use): a ``[[lists]]``
+table or a ``while_listed`` naming any other list is refused.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from credo.ledgers.policy import MAX_MONTHS, Policy, PolicyError, _Checker, read_text, toml
+from credo.lists.rules import LISTS
 
 DEFAULT_FILE = Path(__file__).with_name("grade-policy.toml")
 REGISTER_GRADES = ("A", "B", "C", "D")
@@ -30,6 +35,12 @@ SAFETY_KEYS = {
 INSPECTION_GRADES = ("A", "B", "C", "D")
 SEVERITIES = ("minor", "general", "serious")
 MAX_RATING = 5
+
+
+def public_lists() -> frozenset[str]:
+    """The lists public for organisations: the only ones the public grade may read (the same
+    test as the lists' public entries, ``"organisation" in public_kinds``)."""
+    return frozenset(k for k, rule in LISTS.items() if "organisation" in rule.public_kinds)
 
 
 @dataclass(frozen=True)
@@ -56,9 +67,12 @@ class Safety:
 @dataclass(frozen=True, kw_only=True)
 class GradePolicy(Policy):
     """A parsed grade policy: a ledger policy plus ``half_lives`` (a rule id's half-life in
-    months), list points and the safety ratings."""
+    months), ``while_listed`` (a rule id's list: the rule counts a record while that list's
+    entry holding it is in force, and until the entry ends), list points and the safety
+    ratings."""
 
     half_lives: dict[str, int]
+    while_listed: dict[str, str]
     lists: tuple[ListRule, ...]
     safety: Safety
 
@@ -72,11 +86,45 @@ def _whole(value: Any, low: int, high: int) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and low <= value <= high
 
 
-def _extras(checker: _Checker, data: dict[str, Any]) -> tuple[dict[str, int], list[ListRule]]:
-    """Take ``half_life_months`` out of each rule (checked here) and read ``[[lists]]``."""
-    src, half_lives = checker.src, {}
+def _while_listed(checker: _Checker, i: int, rule: dict[str, Any]) -> str | None:
+    """Take ``while_listed`` out of a rule: a public list whose entry decides when the rule's
+    record counts, so the rule has no ``months`` or ``ends_with`` of its own."""
+    if "while_listed" not in rule:
+        return None
+    src, name = checker.src, f"rule {rule.get('id')!r}"
+    value = rule.pop("while_listed")
+    public = ", ".join(sorted(public_lists()))
+    if not isinstance(value, str) or value not in public_lists():
+        known = isinstance(value, str) and value in LISTS
+        why = "is not public for organisations:" if known else "is not one of"
+        checker.bad(
+            src.find("rules", i, "while_listed"),
+            f"{name}: while_listed {value!r} {why} the public lists ({public})",
+        )
+    for key in ("months", "ends_with"):
+        if key in rule:
+            checker.bad(
+                src.find("rules", i, key),
+                f"{name}: {key} does not apply with while_listed (the record counts while "
+                "its list entry is in force and until that entry ends)",
+            )
+    rule["months"] = MAX_MONTHS  # the shared checker wants one; the entry's end is the end
+    return str(value)
+
+
+def _extras(
+    checker: _Checker, data: dict[str, Any]
+) -> tuple[dict[str, int], dict[str, str], list[ListRule]]:
+    """Take ``half_life_months`` and ``while_listed`` out of each rule (checked here) and
+    read ``[[lists]]``."""
+    src, half_lives, listed = checker.src, {}, {}
     for i, rule in enumerate(data.get("rules") or []):
-        if not isinstance(rule, dict) or "half_life_months" not in rule:
+        if not isinstance(rule, dict):
+            continue
+        list_id = _while_listed(checker, i, rule)
+        if list_id is not None:
+            listed[str(rule.get("id"))] = list_id
+        if "half_life_months" not in rule:
             continue
         value = rule.pop("half_life_months")
         if not _whole(value, 1, MAX_MONTHS):
@@ -87,8 +135,7 @@ def _extras(checker: _Checker, data: dict[str, Any]) -> tuple[dict[str, int], li
             )
         else:
             half_lives[str(rule.get("id"))] = value
-    from credo.lists.rules import LISTS
-
+    public = public_lists()
     out: list[ListRule] = []
     for i, item in enumerate(data.get("lists") or []):
         line = src.find("lists", i)
@@ -100,11 +147,17 @@ def _extras(checker: _Checker, data: dict[str, Any]) -> tuple[dict[str, int], li
         name, points = item.get("list"), item.get("points")
         if name not in LISTS:
             checker.bad(line, f"list {name!r} is not one of {', '.join(sorted(LISTS))}")
+        elif name not in public:
+            checker.bad(
+                line,
+                f"list {name!r} is not public for organisations: the public grade counts only "
+                f"the public lists ({', '.join(sorted(public))})",
+            )
         elif not _whole(points, -1000, 1000) or points == 0:
             checker.bad(src.find("lists", i, "points"), f"list {name}: points {points!r} invalid")
         else:
             out.append(ListRule(str(name), int(str(points)), str(item.get("description", ""))))
-    return half_lives, out
+    return half_lives, listed, out
 
 
 def _safety(checker: _Checker, raw: Any) -> Safety:
@@ -152,7 +205,7 @@ def parse(text: str, file: str = "<grade policy>") -> GradePolicy:
     """The grade policy a TOML text declares, or PolicyError naming file, line and reason."""
     data = toml(text, file)
     checker = _Checker(text)
-    half_lives, lists = _extras(checker, data)
+    half_lives, while_listed, lists = _extras(checker, data)
     safety = _safety(checker, data.get("safety"))
     shared = {k: v for k, v in data.items() if k not in ("lists", "safety")}
     scheme, version, title, base = checker.top(shared)
@@ -172,6 +225,7 @@ def parse(text: str, file: str = "<grade policy>") -> GradePolicy:
         str(data.get("description", "")),
         text,
         half_lives=half_lives,
+        while_listed=while_listed,
         lists=tuple(lists),
         safety=safety,
     )

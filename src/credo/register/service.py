@@ -26,7 +26,7 @@ from credo.records.service import in_use_clause
 from credo.register import grades as rules
 from credo.register.events import RegisterPublished
 from credo.register.models import OrgGrade, RatingReply, RatingRequest, SafetyRating
-from credo.register.policy import GradePolicy, load
+from credo.register.policy import GradePolicy, load, public_lists
 from credo.subjects.models import Subject
 
 COUNTED_STATES = ("active", "corrected")
@@ -61,16 +61,33 @@ def _facts(session: Session, ids: list[int], policy: GradePolicy) -> dict[int, l
     return out
 
 
-def _lists(session: Session, ids: list[int], as_of: dt.date) -> dict[int, list[str]]:
-    out: dict[int, list[str]] = defaultdict(list)
+def _lists(session: Session, ids: list[int], as_of: dt.date) -> dict[int, list[rules.Listing]]:
+    """Each organisation's entries in force on ``as_of`` on the lists public for
+    organisations: the grade is public, so a list that is not (the red list) never reaches
+    it, neither as points nor as a reason."""
+    out: dict[int, list[rules.Listing]] = defaultdict(list)
     rows = session.execute(
-        select(ListEntry.subject_id, ListEntry.list_id).where(
-            ListEntry.subject_id.in_(ids), in_force(as_of)
+        select(
+            ListEntry.subject_id,
+            ListEntry.list_id,
+            ListEntry.record_ids,
+            ListEntry.ended_on,
+            ListEntry.scheduled_end,
         )
+        .where(
+            ListEntry.subject_id.in_(ids),
+            ListEntry.list_id.in_(sorted(public_lists())),
+            in_force(as_of),
+        )
+        .order_by(ListEntry.subject_id, ListEntry.starts_on, ListEntry.id)
     )
-    for subject_id, list_id in rows:
-        if list_id not in out[subject_id]:
-            out[subject_id].append(list_id)
+    for subject_id, list_id, record_ids, ended_on, scheduled_end in rows:
+        ends = [day for day in (ended_on, scheduled_end) if day is not None]
+        out[subject_id].append(
+            rules.Listing(
+                list_id, frozenset(int(r) for r in json.loads(record_ids)), min(ends, default=None)
+            )
+        )
     return out
 
 
