@@ -1,7 +1,7 @@
 """A serious-violator entry's notices say what its *tier* restricts: minor and general entries
-are published but restrict nothing, so they are not announced as restrictions, lifted as
-restrictions, or decided as if they restricted; a serious entry's notices name its five
-activities (not the defaulter list's eleven)."""
+are published but restrict nothing, so they are announced as publications (``listing.published``,
+``publication.ended``), never as restrictions, and not decided as if they restricted; a serious
+entry's notices name its five activities (not the defaulter list's eleven)."""
 
 from __future__ import annotations
 
@@ -83,7 +83,7 @@ def _repair(client: TestClient, me: dict[str, str], entry_id: int) -> None:
     assert decided.status_code == 200, decided.text
 
 
-def test_only_a_restricting_tier_is_noticed_and_its_notices_name_its_restrictions(
+def test_each_tier_is_noticed_and_only_a_restricting_tier_names_restrictions(
     client: TestClient,
     factory: sessionmaker[Session],
     regulator: dict[str, Any],
@@ -103,29 +103,33 @@ def test_only_a_restricting_tier_is_noticed_and_its_notices_name_its_restriction
     lists = client.get("/v1/me/lists", headers=me).json()
     entries = {e["ref"]: e for e in lists["entries"]}
     assert set(entries) == {"D-p-1", "D-p-2"} and lists["restrictions"] == []
-    assert _notices(client, me) == []  # published, restricting nothing: nothing to announce
+    published = _notices(client, me)  # published, restricting nothing: told so
+    assert [n["kind"] for n in published] == ["listing.published"] * 2
+    assert all("restricts nothing" in n["means"] for n in published)
+    assert not any("refuse you" in n["means"] for n in published)
     worker.run_once()
-    assert smtp.sink.messages == []
+    assert len(smtp.sink.messages) == 2
 
     post(client, regulator, penalty("p-3", "2025-01-02", "serious"))
     refresh(factory)
-    (entered,) = _notices(client, me)
+    entered = _notices(client, me)[0]
     assert entered["kind"] == "listing.entered" and "serious violators" in entered["title"]
     assert entered["means"].startswith(SERIOUS_MEANS)
     assert "flying" not in entered["means"] and "high-speed" not in entered["means"]
     worker.run_once()
-    (mail,) = smtp.sink.messages
+    mail = smtp.sink.messages[-1]
     assert mail["To"] == ADDRESS and SERIOUS_MEANS in smtp.sink.body(mail)
 
     refresh(factory, "2025-04-02")  # the minor entry's term ends: it restricted nothing
     by_ref = {e["ref"]: e for e in client.get("/v1/me/lists", headers=me).json()["entries"]}
     assert by_ref["D-p-2"]["removal_reason"] == "term_expired"
-    assert [n["kind"] for n in _notices(client, me)] == ["listing.entered"]
+    kinds = [n["kind"] for n in _notices(client, me)]
+    assert kinds == ["publication.ended", "listing.entered", *["listing.published"] * 2]
 
     at("2025-04-07")  # the general entry may be repaired after three months
     _repair(client, me, entries["D-p-1"]["id"])
     kinds = [n["kind"] for n in _notices(client, me)]
-    assert kinds == ["repair.decided", "listing.entered"]  # no "You may again use ..."
+    assert kinds[:2] == ["repair.decided", "publication.ended"]  # no "You may again use ..."
     assert _decided_payloads(factory)[entries["D-p-1"]["id"]]["restricts"] == []
 
     at("2026-01-05")  # the serious entry after twelve months
@@ -136,9 +140,9 @@ def test_only_a_restricting_tier_is_noticed_and_its_notices_name_its_restriction
     )
     assert client.get("/v1/me/lists", headers=me).json()["restrictions"] == []
     kinds = [n["kind"] for n in _notices(client, me)]
-    assert kinds == ["repair.decided", "repair.decided", "listing.entered"]
+    assert kinds[:4] == ["repair.decided", "repair.decided", "publication.ended", "listing.entered"]
     worker.run_once()
     bodies = [smtp.sink.body(m) for m in smtp.sink.messages]
-    assert len(smtp.sink.unique()) == len(bodies) == 3  # each notice mailed once
+    assert len(smtp.sink.unique()) == len(bodies) == 6  # each notice mailed once
     assert sum("approved your application" in b for b in bodies) == 2
     assert not any("refuse you nothing" in b or "use nothing" in b for b in bodies)

@@ -12,6 +12,7 @@ import datetime as dt
 import hashlib
 import json
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
@@ -25,6 +26,7 @@ from credo.lists.models import ListEntry, RepairApplication
 from credo.notices import outbox
 from credo.notices.models import Notice
 from credo.records.models import Record
+from credo.subjects.models import Subject
 
 CHUNK = 500
 
@@ -132,21 +134,30 @@ def ensure_warnings(session: Session, desired: dict[Key, Desired]) -> int:
     return outbox.notify_subjects(session=session, notices=batch)
 
 
+def _restricted(list_id: str, tier: str | None) -> list[str]:
+    """What an entry of a list and tier restricts (``rules.restrictions``)."""
+    rule = R.LISTS.get(list_id)
+    return list(R.restrictions(rule, tier)) if rule is not None else []
+
+
 def _restricts(entry: ListEntry) -> list[str]:
-    """What the entry restricts, its tier counted (``rules.restrictions``)."""
-    rule = R.LISTS.get(entry.list_id)
-    return list(R.restrictions(rule, entry.tier)) if rule is not None else []
+    """What the entry restricts, its tier counted."""
+    return _restricted(entry.list_id, entry.tier)
 
 
-def _payload(entry: ListEntry) -> dict[str, Any]:
+def _payload(entry: ListEntry, published: bool) -> dict[str, Any]:
     rule = R.LISTS[entry.list_id]
     basis = json.loads(entry.basis)
     return {
         "entry_id": entry.id,
         "list": entry.list_id,
         "rule": entry.rule_id,
+        "tier": entry.tier,
         "case_number": basis.get("case_number"),
         "court_name": basis.get("court_name"),
+        "decision_number": basis.get("decision_number"),
+        "authority": basis.get("authority"),
+        "domain": basis.get("domain"),
         "term": basis.get("term"),
         "records": json.loads(entry.record_ids),
         "starts_on": entry.starts_on.isoformat(),
@@ -154,26 +165,98 @@ def _payload(entry: ListEntry) -> dict[str, Any]:
         "ended_on": entry.ended_on.isoformat() if entry.ended_on else None,
         "reason": entry.removal_reason,
         "restricts": _restricts(entry),
+        "published": published,
+        "repair_from": basis.get("repair_from"),
         "how_to_end": rule.how_to_end,
     }
 
 
-def announce(session: Session, changed: Sequence[tuple[ListEntry, str | None]]) -> int:
-    """Notices for entries that just came into effect or ended, for entries that restrict
-    only: a serious-violator entry of a tier that restricts nothing (minor, general) is
-    published without a notice, as a red-list entry is."""
-    batch: list[tuple[int, str, dict[str, Any], str]] = []
-    for entry, before in changed:
-        if not _restricts(entry):
+@dataclass(frozen=True)
+class Transition:
+    """One change ``lists.service`` wrote to an entry: the entry as it is now, its state and
+    tier before (None: a new entry), and ``seq``, the audit log entry that records the change.
+
+    ``seq`` makes each transition's notice its own: an entry that ends, comes back and ends
+    again is told each time, while the same transition announced twice is one notice."""
+
+    entry: ListEntry
+    state_before: str | None
+    tier_before: str | None
+    seq: int
+
+
+def _public(session: Session, transitions: Sequence[Transition]) -> set[int]:
+    """Ids of the entries among ``transitions`` shown on the public register: a list public
+    for the subject's kind (``public_kinds``: organisations' defaulter and serious-violator
+    entries; a person's entries are never public). One query per 500 subjects."""
+    kinds_of = {t.entry.id: _public_kinds(t.entry.list_id) for t in transitions}
+    wanted = sorted({t.entry.subject_id for t in transitions if kinds_of[t.entry.id]})
+    kinds: dict[int, str] = {}
+    for start in range(0, len(wanted), CHUNK):
+        rows = session.execute(
+            select(Subject.id, Subject.kind).where(Subject.id.in_(wanted[start : start + CHUNK]))
+        )
+        kinds.update((sid, kind) for sid, kind in rows)
+    return {
+        t.entry.id for t in transitions if kinds.get(t.entry.subject_id) in kinds_of[t.entry.id]
+    }
+
+
+def _public_kinds(list_id: str) -> tuple[str, ...]:
+    rule = R.LISTS.get(list_id)
+    return rule.public_kinds if rule is not None else ()
+
+
+def _notice(t: Transition, published: bool) -> tuple[str, str] | None:
+    """The kind of notice a transition calls for and its key's middle part, or None.
+
+    An entry that restricts is announced (``listing.entered``) and lifted
+    (``restriction.lifted``) with what it restricts; one that restricts nothing but is
+    published (a serious-violator entry of the minor or general tier) is announced as a
+    publication (``listing.published``) and its end told (``publication.ended``); a tier
+    change on an active entry says what the entry restricts now (``listing.tier_changed``).
+    An entry neither restricting nor published (the red list) is not noticed."""
+    entry, before = t.entry, t.state_before
+    if entry.list_id not in R.LISTS:
+        return None
+    if entry.state == "active" and before != "active":
+        if _restricts(entry):
+            return "listing.entered", "entered"
+        return ("listing.published", "published") if published else None
+    if entry.state == "ended" and before == "active":
+        if _restricted(entry.list_id, t.tier_before):
+            return "restriction.lifted", "ended"
+        return ("publication.ended", "unpublished") if published else None
+    retiered = entry.state == before == "active" and entry.tier != t.tier_before
+    told = published or _restricts(entry) or _restricted(entry.list_id, t.tier_before)
+    return ("listing.tier_changed", "tier") if retiered and told else None
+
+
+def announce(session: Session, transitions: Sequence[Transition]) -> int:
+    """Notices for entries that just came into effect, ended or changed tier (``_notice``):
+    what each restricts, whether it is public, until when and how to end it.
+
+    Each notice's idempotency key names the transition (``list-entry/<id>/<what>/<seq>``,
+    ``seq`` the audit entry that records it), so a retried transition writes nothing twice
+    and a new one (an entry back after a verified dispute, disputed again) is told again."""
+    public = _public(session, transitions)
+    batch: dict[str, tuple[int, str, dict[str, Any], str]] = {}  # by key: each once
+    for t in transitions:
+        published = t.entry.id in public
+        found = _notice(t, published)
+        if found is None:
             continue
-        if entry.state == "active" and before != "active":
-            kind, suffix = "listing.entered", "entered"
-        elif entry.state == "ended" and before == "active":
-            kind, suffix = "restriction.lifted", "ended"
-        else:
-            continue
-        batch.append((entry.subject_id, kind, _payload(entry), f"list-entry/{entry.id}/{suffix}"))
-    return outbox.notify_subjects(session=session, notices=batch)
+        kind, what = found
+        payload = _payload(t.entry, published)
+        if kind == "restriction.lifted":  # what it restricted until it ended
+            payload["restricts"] = _restricted(t.entry.list_id, t.tier_before)
+        elif kind == "listing.tier_changed":
+            payload["tier_before"] = t.tier_before
+            payload["restricted_before"] = _restricted(t.entry.list_id, t.tier_before)
+            payload["changed_on"] = clock.today().isoformat()
+        key = f"list-entry/{t.entry.id}/{what}/{t.seq}"
+        batch[key] = (t.entry.subject_id, kind, payload, key)
+    return outbox.notify_subjects(session=session, notices=list(batch.values()))
 
 
 def repair_decided(session: Session, repair: RepairApplication, entry: ListEntry) -> None:

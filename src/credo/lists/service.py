@@ -240,7 +240,7 @@ def _sync(
     existing = _existing(session, subject_ids)
     now = clock.now()
     tally: Counter[str] = Counter()
-    changed: list[tuple[ListEntry, str | None]] = []
+    changed: list[tuple[ListEntry, str | None, str | None]] = []  # entry, state and tier before
     gone = _gone_reasons(
         session, (e for k, e in existing.items() if k not in desired and e.state in OPEN)
     )
@@ -270,11 +270,11 @@ def _sync(
         ends = want.state in ("ended", "refused")
         if removals_only and not (entry.state in OPEN and (ends or _narrows(entry, want))):
             continue  # what adds to an entry (or only rewords it) waits for the refresh
-        before = entry.state
+        before, tier_before = entry.state, entry.tier
         for k, v in values.items():
             setattr(entry, k, v)
         entry.updated_at = now
-        changed.append((entry, before))
+        changed.append((entry, before, tier_before))
     if not removals_only:
         for key, want in desired.items():
             if key not in existing:
@@ -287,17 +287,27 @@ def _sync(
                     **_values(want),
                 )
                 session.add(new)
-                changed.append((new, None))
+                changed.append((new, None, None))
     session.flush()
-    notify.announce(session, changed)
-    announced = [_event(row, was, removals_only) for row, was in changed]
+    announced = [_event(row, was, removals_only) for row, was, _ in changed]
     # Keep the identity map small: audit.append's UPDATE scans it, so thousands of loaded
     # entries (and appended audit rows) would make a refresh quadratic.
-    for row in [*existing.values(), *(row for row, was in changed if was is None)]:
+    for row in [*existing.values(), *(row for row, was, _ in changed if was is None)]:
         session.expunge(row)
+    seqs: list[int] = []
     for kind, event in announced:
-        session.expunge(audit.append(session, event, actor=actor))
+        logged = audit.append(session, event, actor=actor)
+        seqs.append(logged.seq)
+        session.expunge(logged)
         tally[kind] += 1
+    # the notices name the audit entry of their change: each transition is told once
+    notify.announce(
+        session,
+        [
+            notify.Transition(row, was, tier, seq)
+            for (row, was, tier), seq in zip(changed, seqs, strict=True)
+        ],
+    )
     return tally
 
 

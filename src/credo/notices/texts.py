@@ -61,6 +61,22 @@ END_CAVEATS = {
 }
 
 
+#: What a public entry means for an organisation (``published``: the list is public for it).
+PUBLIC = (
+    "The entry is public: anyone can see it on your organisation's page in the public register."
+)
+UNPUBLISHED = "Your organisation's page in the public register no longer shows it."
+#: What a serious-violator entry of a tier that restricts nothing does (and does not do).
+RESTRICTS_NOTHING = (
+    "It restricts nothing: relying parties checking a restriction are told your organisation "
+    "is not restricted by it."
+)
+GRADE = (
+    "While it is published, your organisation's public credit grade may count it (the "
+    "grading policy says how)."
+)
+
+
 def _words(code: object, names: dict[str, str]) -> str:
     """A code in words: its name, else the code with ``_`` and ``.`` as spaces."""
     text = str(code or "")
@@ -151,7 +167,8 @@ def _listing_entered(p: dict[str, Any], base: str) -> Text:
         why=f"{_basis(p)}. You are listed because "
         f"{_words(p.get('rule'), RULE_NAMES)}. {p.get('term') or ''}".strip(),
         means=f"Until {until}, relying parties will refuse you {activities(p.get('restricts'))}. "
-        "Other services are not affected by this entry.",
+        "Other services are not affected by this entry."
+        + (f" {PUBLIC} {GRADE}" if p.get("published") else ""),
         can_do=f"{p.get('how_to_end') or 'Fulfil the obligation and file proof.'} If a record "
         "is wrong, dispute it; if an automated decision affects you, ask for human review.",
         links=_links(base, ("Your list entries", "/me#lists"), ("File proof", "/me#records")),
@@ -165,10 +182,95 @@ def _restriction_lifted(p: dict[str, Any], base: str) -> Text:
         what=f"Your entry on {_list(p)} ended on {p.get('ended_on')}.",
         why=f"It ended because {_words(p.get('reason'), END_REASONS)}. {_basis(p)}.",
         means=f"You may again use {activities(p.get('restricts'))}. Relying parties asking "
-        "from now on are told you are not restricted." + (f" {caveat}" if caveat else ""),
+        "from now on are told you are not restricted."
+        + (f" {UNPUBLISHED}" if p.get("published") else "")
+        + (f" {caveat}" if caveat else ""),
         can_do="Nothing is needed. If a relying party still refuses you, show them this "
         "notice or your file.",
         links=_links(base),
+    )
+
+
+def _penalty(p: dict[str, Any]) -> str:
+    """The penalty an entry rests on, in words ("decision D-1 of City Market Regulator, in
+    food safety; record 12")."""
+    said = " ".join(
+        part
+        for part in (
+            f"decision {p['decision_number']}" if p.get("decision_number") else "",
+            f"of {p['authority']}" if p.get("authority") else "",
+        )
+        if part
+    )
+    if p.get("domain"):
+        said += f"{', ' if said else ''}in {_words(p['domain'], {})}"
+    return f"{said}; {_basis(p)}" if said else _basis(p)
+
+
+def _ending(p: dict[str, Any]) -> str:
+    """How to end a published entry early: credit repair from its first day, or a dispute."""
+    repair = f" You may apply from {p['repair_from']}." if p.get("repair_from") else ""
+    return (
+        f"{p.get('how_to_end') or 'Apply for credit repair in your file.'}{repair} If the "
+        "penalty record is wrong, dispute it in your file: a disputed penalty is not used "
+        "until its furnisher answers, so the entry ends at once."
+    )
+
+
+def _listing_published(p: dict[str, Any], base: str) -> Text:
+    until = p.get("scheduled_end") or "the entry ends"
+    return Text(
+        title=f"Your organisation has been published on {_list(p)}",
+        what=f"Your organisation is on {_list(p)} from {p.get('starts_on')} until {until}. "
+        + PUBLIC,
+        why=f"It rests on a penalty of the {p.get('tier')} tier ({_penalty(p)}). Every penalty "
+        "of this tier in food, drug or construction safety is published for a fixed term.",
+        means=f"{RESTRICTS_NOTHING} {GRADE} The entry ends on its own on {until}.",
+        can_do=_ending(p),
+        links=_links(
+            base, ("Your list entries and credit repair", "/me#lists"), ("Dispute", "/me#records")
+        ),
+    )
+
+
+def _publication_ended(p: dict[str, Any], base: str) -> Text:
+    caveat = END_CAVEATS.get(str(p.get("reason") or "").partition(":")[0])
+    return Text(
+        title=f"Your organisation is no longer published on {_list(p)}",
+        what=f"Your entry on {_list(p)} ended on {p.get('ended_on')}.",
+        why=f"It ended because {_words(p.get('reason'), END_REASONS)}. {_basis(p)}.",
+        means=f"{UNPUBLISHED} It restricted nothing, so relying parties' answers do not "
+        "change." + (f" {caveat}" if caveat else ""),
+        can_do="Nothing is needed.",
+        links=_links(base, ("Your list entries", "/me#lists")),
+    )
+
+
+def _tier_changed(p: dict[str, Any], base: str) -> Text:
+    until = p.get("scheduled_end") or "the entry ends"
+    now, before = p.get("restricts") or [], p.get("restricted_before") or []
+    if before and not now:
+        means = (
+            f"It restricts nothing any more: you may again use {activities(before)}, and "
+            "relying parties asking from now on are told you are not restricted by it."
+        )
+    elif now:
+        means = f"From now until {until}, relying parties will refuse you {activities(now)}."
+    else:
+        means = "It still restricts nothing."
+    if p.get("published"):
+        means += f" It stays on the public register until {until}."
+    return Text(
+        title=f"Your entry on {_list(p)} has changed",
+        what=f"On {p.get('changed_on')} your entry on {_list(p)} moved from the "
+        f"{p.get('tier_before')} tier to the {p.get('tier')} tier; it lasts until {until}.",
+        why=f"The penalty it rests on ({_penalty(p)}) now has the {p.get('tier')} severity, "
+        "which sets the tier.",
+        means=means,
+        can_do=_ending(p),
+        links=_links(
+            base, ("Your list entries and credit repair", "/me#lists"), ("Dispute", "/me#records")
+        ),
     )
 
 
@@ -306,6 +408,9 @@ RENDER: dict[str, Callable[[dict[str, Any], str], Text]] = {
     "listing.warning": _listing_warning,
     "listing.entered": _listing_entered,
     "restriction.lifted": _restriction_lifted,
+    "listing.published": _listing_published,
+    "publication.ended": _publication_ended,
+    "listing.tier_changed": _tier_changed,
     "dispute.changed": _dispute,
     "record.changed": _record_corrected,
     "review.decided": _review_decided,

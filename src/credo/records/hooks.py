@@ -1,11 +1,12 @@
 """What later domains run when records change: the record workflow's registered hooks.
 
-``records.service.store``, ``correct`` and ``delete`` (and bulk intake, per chunk) call
-``records_changed`` once, inside the caller's transaction, after the records and their
-audit event are stored. Domains above records register here instead of every caller wiring
-them: lists registers the rule "a fulfilment, delisting or deletion lifts the restriction
-at once" when the ``credo.lists`` package is imported (which ``credo.models``, the API, the
-CLI and the loaders all do).
+``records.service.store``, ``correct`` and ``delete`` (and bulk intake, per chunk), and
+``rights.disputes.open_dispute`` (a disputed record other than a court order is no longer
+used) call ``records_changed`` once, inside the caller's transaction, after the records
+and their audit event are stored. Domains above records register here instead of every
+caller wiring them: lists registers the rule "a fulfilment, delisting, deletion, dispute
+or narrowing correction lifts what the record supported at once" when the ``credo.lists``
+package is imported (which ``credo.models``, the API, the CLI and the loaders all do).
 
 A hook may name the categories it acts on; a caller that knows every category among the
 records it changed (bulk intake, per chunk) then skips the hooks none of them concern.
@@ -47,7 +48,8 @@ def records_changed(
     external_ids: Sequence[str],
     categories: Collection[str] | None = None,
 ) -> None:
-    """Run every registered hook for records a furnisher stored, corrected or deleted.
+    """Run every registered hook for records a furnisher stored, corrected or deleted, or
+    a subject just disputed.
 
     ``categories``, when the caller knows them, holds every category the changed records
     had and have (None: not known); a hook registered for other categories only is not run.
