@@ -4,6 +4,11 @@
 a policy in force it reads the live opt-ins (consents are access's), computes entries and
 balances as Ibis expressions on the job's engine and replaces the scheme's ledgers in one
 transaction.
+
+The snapshot holds only records in use (``records.service.in_use``), so a record deleted,
+expired or disputed since the last computation earns nothing here: the same answer the
+ledger readers gave from the moment it went out of use (``ledgers.service._entries``).
+Publishing replaces the scheme's ledgers whole, so running the step twice changes nothing.
 """
 
 from __future__ import annotations

@@ -7,15 +7,23 @@ the subjects ``access.consents.subjects_with`` names, revoking a consent calls
 report, public grades) ask ``access.inputs``, which looks the consent up first. Grades
 feed programs' ``ledger_grade_at_least`` conditions and never restrict anyone: no list,
 restriction or check outside programs reads them.
+
+A published entry counts only while its record supports it (``_entries``, read with the
+entry): the record is in use (``records.service.in_use``: not deleted, expired or disputed,
+a disputed court order stays in use) and still of the subject and the rule's category. So
+a deletion, expiry or dispute takes the points out of the balance, the grade and program
+eligibility at once, and a verified dispute brings them back at once, with no stored state
+to undo; the next computation reads only records in use and agrees (``explain`` lists such
+entries under ``left_out`` with the reason until then).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 import pyarrow as pa
 from sqlalchemy import delete, func, select, text
@@ -29,6 +37,7 @@ from credo.ledgers.models import LedgerBalance, LedgerEntry, LedgerGradeHistory,
 from credo.ledgers.policy import Policy, PolicyError, Problem, parse
 from credo.ledgers.source import Source
 from credo.records.models import Record
+from credo.records.service import in_use
 from credo.subjects.models import Subject
 
 SCOPE_PREFIX = "ledger:"
@@ -283,27 +292,105 @@ def _balance_row(session: Session, subject_id: int, scheme: str) -> LedgerBalanc
     return session.get(LedgerBalance, (scheme, subject_id))
 
 
-def _entries(session: Session, subject_id: int, scheme: str, on: dt.date) -> Sequence[LedgerEntry]:
-    return (
-        session.execute(
-            select(LedgerEntry)
-            .where(
-                LedgerEntry.scheme == scheme,
-                LedgerEntry.subject_id == subject_id,
-                LedgerEntry.occurred_on <= on,
-                LedgerEntry.counts_until > on,
-            )
-            .order_by(LedgerEntry.occurred_on, LedgerEntry.record_id, LedgerEntry.rule_id)
+#: Why an entry stopped counting before the next computation, by what became of its record
+#: (the codes lists use for the same cases, ``credo.lists.service.GONE_REASONS``), in words.
+LEFT_OUT = {
+    "record_deleted": "the record was deleted, so its points no longer count",
+    "record_expired": "the record reached the end of its retention period, so its points no "
+    "longer count",
+    "record_disputed": "the record is disputed: its points do not count while the furnisher "
+    "checks it, and count again at once if the furnisher verifies it",
+    "record_corrected": "the record was corrected to another subject or category, so this "
+    "rule's points no longer count here",
+}
+
+
+_GONE = {"expired": "record_expired", "disputed": "record_disputed"}
+
+
+def _left_out(
+    policy: Policy, entry: LedgerEntry, record: tuple[int, str, str] | None
+) -> str | None:
+    """Why an entry's record no longer supports it (a ``LEFT_OUT`` code), or None: it counts.
+
+    The one rule for disputed records (``records.service.in_use``): a record counts while in
+    use, a disputed court order stays in use. A record corrected to another subject or
+    category no longer earns this rule's points for this subject either.
+    """
+    if record is None:
+        return "record_deleted"  # no longer held
+    subject_id, category, state = record
+    if not in_use(category, state):
+        return _GONE.get(state, "record_deleted")
+    rule = policy.rule(entry.rule_id)
+    if subject_id != entry.subject_id or (rule is not None and rule.category != category):
+        return "record_corrected"
+    return None
+
+
+class _Item(NamedTuple):
+    """A published entry with what its record is now (None: no longer held) and, when the
+    record no longer supports it, why (a ``LEFT_OUT`` code)."""
+
+    entry: LedgerEntry
+    category: str | None
+    state: str
+    reason: str | None
+
+
+def _entries(
+    session: Session, policy: Policy, subject_id: int, scheme: str, on: dt.date
+) -> list[_Item]:
+    """The published entries dated within ``on`` (occurred, still counting), each with what
+    became of its record since the computation, read in the same query: a deletion, an
+    expiry or a dispute takes the points out of the balance at once and a verified dispute
+    brings them back at once, as the next computation (which reads only records in use)
+    will."""
+    rows = session.execute(
+        select(LedgerEntry, Record.subject_id, Record.category, Record.state)
+        .outerjoin(Record, Record.id == LedgerEntry.record_id)
+        .where(
+            LedgerEntry.scheme == scheme,
+            LedgerEntry.subject_id == subject_id,
+            LedgerEntry.occurred_on <= on,
+            LedgerEntry.counts_until > on,
         )
-        .scalars()
-        .all()
-    )
+        .order_by(LedgerEntry.occurred_on, LedgerEntry.record_id, LedgerEntry.rule_id)
+    ).all()
+    return [
+        _Item(
+            entry,
+            category,
+            state or "deleted",
+            _left_out(policy, entry, None if state is None else (owner, category, state)),
+        )
+        for entry, owner, category, state in rows
+    ]
 
 
-def _standing(
-    session: Session, subject_id: int, scheme: str, on: dt.date
-) -> tuple[LedgerBalance, Policy, Sequence[LedgerEntry], int] | None:
-    """(published row, its policy, entries counting on ``on``, balance on ``on``) or None."""
+@dataclass(frozen=True)
+class _Standing:
+    """A subject's published row, its policy and the entries dated within the day."""
+
+    row: LedgerBalance
+    policy: Policy
+    items: list[_Item]
+
+    @property
+    def counting(self) -> list[_Item]:
+        return [i for i in self.items if i.reason is None]
+
+    @property
+    def left_out(self) -> list[_Item]:
+        return [i for i in self.items if i.reason is not None]
+
+    @property
+    def balance(self) -> int:
+        return self.policy.base + sum(i.entry.points for i in self.counting)
+
+
+def _standing(session: Session, subject_id: int, scheme: str, on: dt.date) -> _Standing | None:
+    """A subject's standing on ``on``, or None (no ledger, no policy)."""
     row = _balance_row(session, subject_id, scheme)
     if row is None:
         return None
@@ -311,8 +398,7 @@ def _standing(
     if policy_row is None:
         return None
     policy = policy_of(policy_row)
-    entries = _entries(session, subject_id, scheme, on)
-    return row, policy, entries, policy.base + sum(e.points for e in entries)
+    return _Standing(row, policy, _entries(session, policy, subject_id, scheme, on))
 
 
 def grade_for(*, session: Session, subject_id: int, scheme: str, on: dt.date) -> str | None:
@@ -320,17 +406,20 @@ def grade_for(*, session: Session, subject_id: int, scheme: str, on: dt.date) ->
 
     It does not look at consent: ``access.inputs.ledger_grade`` does, then asks this.
 
-    Points whose ``counts_until`` has passed stop counting on that day, even before the next
-    computation. Access's ``ledger_grade_at_least`` reads this.
+    Points whose ``counts_until`` has passed stop counting on that day, and points whose
+    record is no longer in use (deleted, expired, disputed) from that moment, even before
+    the next computation. Access's ``ledger_grade_at_least`` reads this.
     """
     standing = _standing(session, subject_id, scheme, on)
-    return None if standing is None else standing[1].grade(standing[3])
+    return None if standing is None else standing.policy.grade(standing.balance)
 
 
 def explain(
     *, session: Session, subject_id: int, scheme: str, on: dt.date | None = None
 ) -> dict[str, Any]:
-    """A balance entry by entry: record, rule, legal basis, points, counts until; and history."""
+    """A balance entry by entry: record (and its state), rule, legal basis, points, counts
+    until; the entries left out since the computation because their record no longer
+    supports them (``left_out``: each with ``reason`` and ``why`` in words); and history."""
     day = on or clock.today()
     standing = _standing(session, subject_id, scheme, day)
     if standing is None:
@@ -338,26 +427,26 @@ def explain(
             f"subject has no ledger in scheme {scheme!r} (not opted in, or not computed yet)",
             details=[{"field": "scheme", "value": scheme}],
         )
-    row, policy, entries, balance = standing
-    found = session.execute(
-        select(Record.id, Record.category).where(Record.id.in_([e.record_id for e in entries]))
-    )
-    categories = {rid: category for rid, category in found}
-    items = []
-    for e in entries:
-        rule = policy.rule(e.rule_id)
-        items.append(
-            {
-                "record_id": e.record_id,
-                "category": categories.get(e.record_id),
-                "occurred_on": e.occurred_on.isoformat(),
-                "rule": e.rule_id,
-                "rule_description": rule.description if rule else "",
-                "legal_basis": rule.legal_basis if rule else "",
-                "points": e.points,
-                "counts_until": e.counts_until.isoformat(),
-            }
-        )
+    policy, balance = standing.policy, standing.balance
+
+    def item(i: _Item) -> dict[str, Any]:
+        rule = policy.rule(i.entry.rule_id)
+        return {
+            "record_id": i.entry.record_id,
+            "category": i.category,
+            "record_state": i.state,
+            "occurred_on": i.entry.occurred_on.isoformat(),
+            "rule": i.entry.rule_id,
+            "rule_description": rule.description if rule else "",
+            "legal_basis": rule.legal_basis if rule else "",
+            "points": i.entry.points,
+            "counts_until": i.entry.counts_until.isoformat(),
+        }
+
+    items = [item(i) for i in standing.counting]
+    left_out = [
+        {**item(i), "reason": i.reason, "why": LEFT_OUT[i.reason or ""]} for i in standing.left_out
+    ]
     history = session.execute(
         select(LedgerGradeHistory)
         .where(LedgerGradeHistory.scheme == scheme, LedgerGradeHistory.subject_id == subject_id)
@@ -368,11 +457,12 @@ def explain(
         "subject_id": subject_id,
         "policy_version": policy.version,
         "on": day.isoformat(),
-        "computed_as_of": row.as_of.isoformat(),
+        "computed_as_of": standing.row.as_of.isoformat(),
         "base": policy.base,
         "balance": balance,
         "grade": policy.grade(balance),
         "entries": items,
+        "left_out": left_out,
         "history": [
             {
                 "policy_version": h.policy_version,
