@@ -406,7 +406,9 @@ def score_in_passes(con: Any, folder: Path, sc: Scorecard) -> None:
         con.to_parquet(scored, out / part.name)
 
 
-def publish(engine: Any, model_id: int, scores_path: Path, sc: Scorecard, memory_gb: float) -> None:
+def publish(
+    engine: Any, model_id: int, scores_path: Path, sc: Scorecard, memory_gb: float
+) -> dict[str, Any]:
     """The scores into the store through credo's own publishing (``batch.publish``, what
     ``credo score`` runs): parts of 250k rows, ``publish_table`` building each part's rows
     (JSON included) in DuckDB, each part stored column-wise in its own transaction (SQLite
@@ -422,6 +424,7 @@ def publish(engine: Any, model_id: int, scores_path: Path, sc: Scorecard, memory
     ordered.execute(f"SET temp_directory = '{scores_path.parent / 'spill'}'")
     started, done, step = time.perf_counter(), 0, 4 * PUBLISH_CHUNK
     mark = (started, cpu_seconds())  # the last progress line's wall and CPU seconds
+    per_million: list[list[float]] = []  # each million's wall, CPU seconds and load average
 
     def parts() -> Any:
         for part in sorted(scores_path.glob("part-*.parquet")):
@@ -443,6 +446,7 @@ def publish(engine: Any, model_id: int, scores_path: Path, sc: Scorecard, memory
                 flush=True,
             )
             mark = now
+            per_million.append([wall, cpu, os.getloadavg()[0]])
 
     run = {
         "engine": "bench",
@@ -455,6 +459,7 @@ def publish(engine: Any, model_id: int, scores_path: Path, sc: Scorecard, memory
     publishing.publish(
         session_factory(engine), run=run, parts=parts(), actor="bench", progress=progress
     )
+    return {"per_million": per_million}
 
 
 def checksum(path: Path) -> str:
@@ -501,6 +506,8 @@ def stage(name: str, n: int, fn: Callable[[], Any], results: list[dict[str, Any]
             "cpu_seconds": cpu,
             "peak_gib": peak.peak / 2**30,
             "load": load,
+            # figures the stage measured inside itself (publish: each million's seconds)
+            **(value if isinstance(value, dict) and "per_million" in value else {}),
         }
     )
     print(
@@ -628,6 +635,41 @@ def chart(results: list[dict[str, Any]], path: Path) -> None:
     fig.savefig(path)
 
 
+def publish_chart(results: list[dict[str, Any]], path: Path) -> None:
+    """Publishing's wall and CPU seconds for each million rows against the rows already in
+    the store (the largest run in the figures that kept them): flat CPU is publishing linear
+    in the store's size; the load average drawn beside it explains the wall clock."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    runs = [r for r in results if r["stage"] == "publish" and r.get("per_million")]
+    if not runs:
+        raise SystemExit("no publish figures with per_million in --json")
+    run = max(runs, key=lambda r: r["n"])
+    wall, cpu, load = zip(*run["per_million"], strict=True)
+    millions = range(1, len(wall) + 1)
+    fig, ax = plt.subplots(figsize=(8.2, 4.2))
+    ax.plot(millions, wall, marker=".", label="wall seconds")
+    ax.plot(millions, cpu, marker=".", label="CPU seconds (user + system)")
+    ax.set_ylim(bottom=0)
+    ax.set_xlabel("millions of scores published (the store grows to the right)")
+    ax.set_ylabel("seconds for that million")
+    lines = ax.get_legend_handles_labels()[0]
+    if any(load):  # runs before 2026-12-02 17:30 did not record it
+        side = ax.twinx()
+        side.plot(millions, load, color="grey", linestyle=":", label="load average (right)")
+        side.set_ylabel("machine load average")
+        side.set_ylim(bottom=0)
+        lines += side.get_legend_handles_labels()[0]
+    ax.legend(lines, [str(x.get_label()) for x in lines], fontsize=8, loc="upper left")
+    ax.set_title(f"credo publish, {run['n']:,} scores in parts of 250k", loc="left")
+    ax.grid(True, linewidth=0.3)
+    fig.tight_layout()
+    fig.savefig(path)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--subjects", type=int, nargs="+", default=[1_000_000])
@@ -652,10 +694,19 @@ def main() -> None:
     )
     parser.add_argument("--json", type=Path, help="append each stage's figures to this file")
     parser.add_argument("--chart", type=Path, help="draw the figures in --json as an SVG; no run")
+    parser.add_argument(
+        "--publish-chart",
+        type=Path,
+        help="draw the publish stage's seconds per million rows in --json as an SVG; no run",
+    )
     args = parser.parse_args()
-    if args.chart:
+    if args.chart or args.publish_chart:
         lines = args.json.read_text().splitlines() if args.json else []
-        chart([json.loads(line) for line in lines if line.strip()], args.chart)
+        figures = [json.loads(line) for line in lines if line.strip()]
+        if args.chart:
+            chart(figures, args.chart)
+        if args.publish_chart:
+            publish_chart(figures, args.publish_chart)
         return
     with tempfile.TemporaryDirectory(prefix="credo-scale-") as tmp:
         for n in args.subjects:
