@@ -292,8 +292,9 @@ def _dispute(p: dict[str, Any], base: str) -> Text:
             "It is a court order, so it stays in force until the court changes it."
             if court_order
             else "It is not used until the dispute is answered: a list entry resting on it "
-            "ends at once, so restriction checks no longer count it, and your score and grades "
-            "leave it out from the next refresh."
+            "ends at once, so restriction checks no longer count it; a city ledger leaves its "
+            "points out at once; your score, and an organisation's public grade, leave it out "
+            "from the next refresh."
         ),
         "verified": "The record stays in your file and counts as before.",
     }.get(str(state), "Your file and your score no longer use the old version of the record.")
