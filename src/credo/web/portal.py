@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 
 from fastapi import APIRouter, Request
@@ -12,6 +13,7 @@ from starlette.datastructures import UploadFile
 
 from credo.access import consents
 from credo.config import Settings
+from credo.core.types import MAX_ID
 from credo.errors import CredoError, InvalidInput, Unauthenticated
 from credo.rights import disputes, proofs, statements
 from credo.subjects import tokens
@@ -42,9 +44,7 @@ def _context(request: Request, session: Session, settings: Settings, subject: Su
     context["charts"] = _charts(context)
     context |= sessions.form_context(request, settings, SUBJECT_COOKIE)
     context["detached_statements"] = [
-        s
-        for s in statements.of_author(session=session, subject_id=subject.id)
-        if s["detached"]
+        s for s in statements.of_author(session=session, subject_id=subject.id) if s["detached"]
     ]
     context["proofs"] = [
         proofs.describe(p) for p in proofs.for_subject(session=session, subject_id=subject.id)
@@ -89,13 +89,20 @@ def report(request: Request, session: SessionDep, settings: SettingsDep) -> Resp
     return _file(request, session, settings, "report.html")
 
 
+_ID_DIGITS = re.compile(r"[0-9]{1,19}")
+
+
 def _int(data: dict[str, str], name: str) -> int:
-    try:
-        return int(data.get(name, ""))
-    except ValueError as exc:
-        raise InvalidInput(
-            f"{name} must be a whole number", details=[{"field": name, "value": data.get(name)}]
-        ) from exc
+    """An id credo issued (1..MAX_ID) from ASCII digits, else InvalidInput naming ``name``
+    and the value (``int()`` alone takes "1_2", other scripts' digits and any length)."""
+    value = data.get(name, "")
+    text = value if isinstance(value, str) else ""
+    if _ID_DIGITS.fullmatch(text) and 1 <= (number := int(text)) <= MAX_ID:
+        return number
+    raise InvalidInput(
+        f"{name} must be a whole number from 1 to {MAX_ID}",
+        details=[{"field": name, "value": text if len(text) <= 64 else f"{text[:64]}…"}],
+    )
 
 
 def _change(path: str, done: str) -> Callable[[Action], Action]:

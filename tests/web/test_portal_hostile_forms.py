@@ -1,0 +1,99 @@
+"""Hostile values in the portal's forms (review 2): a record id is ASCII digits within
+1..MAX_ID, else 422 on the form's error page naming ``record_id`` and the value; a NUL in
+a form field or the path is 422 too; never a 500, nothing stored."""
+
+from __future__ import annotations
+
+import html
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine, func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from credo.config import Settings
+from credo.core.types import MAX_ID
+from credo.records.models import Record
+from credo.rights.models import Dispute, Statement
+from tests.web.conftest import sign_in, web_app
+from tests.web.seed import Seeded
+
+BAD_IDS = [
+    "9" * 30,
+    "9" * 5000,
+    str(MAX_ID + 1),
+    "0",
+    "-1",
+    "١",
+    "１",
+    "1_2",
+    " 1",
+    "1.0",
+    "",
+]
+
+
+@pytest.mark.parametrize("path", ["/me/statements", "/me/disputes"])
+@pytest.mark.parametrize("value", BAD_IDS, ids=[repr(v)[:12] for v in BAD_IDS])
+def test_a_bad_record_id_is_422_naming_it(
+    engine: Engine,
+    op_settings: Settings,
+    factory: sessionmaker[Session],
+    seeded: Seeded,
+    path: str,
+    value: str,
+) -> None:
+    with TestClient(
+        web_app(op_settings, engine), follow_redirects=False, raise_server_exceptions=False
+    ) as web:
+        csrf = sign_in(web, seeded.token)
+        form = {"record_id": value, "text": "hi", "reason": "not mine", "csrf": csrf}
+        response = web.post(path, data=form, headers={"accept": "text/html"})
+    assert response.status_code == 422, response.text[:300]
+    assert "text/html" in response.headers["content-type"]
+    page = html.unescape(response.text)
+    assert "record_id" in page and f"must be a whole number from 1 to {MAX_ID}" in page
+    if value:
+        assert value[:64] in page
+    with factory() as s:
+        assert s.execute(select(func.count()).select_from(Statement)).scalar_one() == 0
+        assert s.execute(select(func.count()).select_from(Dispute)).scalar_one() == 0
+
+
+def test_the_largest_id_is_a_missing_record_not_an_error(web: TestClient, seeded: Seeded) -> None:
+    csrf = sign_in(web, seeded.token)
+    form = {"record_id": str(MAX_ID), "text": "hi", "csrf": csrf}
+    response = web.post("/me/statements", data=form, headers={"accept": "text/html"})
+    assert response.status_code == 404
+
+
+def test_a_good_record_id_still_works(
+    web: TestClient, factory: sessionmaker[Session], seeded: Seeded
+) -> None:
+    csrf = sign_in(web, seeded.token)
+    with factory() as s:
+        record = s.execute(select(Record).where(Record.external_id == "rep-2")).scalar_one()
+    form = {"record_id": str(record.id), "text": "paid on time", "csrf": csrf}
+    response = web.post("/me/statements", data=form)
+    assert response.status_code == 303
+
+
+def test_a_nul_in_a_form_or_path_is_422(
+    web: TestClient, factory: sessionmaker[Session], seeded: Seeded
+) -> None:
+    csrf = sign_in(web, seeded.token)
+    with factory() as s:
+        record = s.execute(select(Record).where(Record.external_id == "rep-2")).scalar_one()
+    accept = {"accept": "text/html"}
+    text = web.post(
+        "/me/statements",
+        data={"record_id": str(record.id), "text": "paid\x00", "csrf": csrf},
+        headers=accept,
+    )
+    revoke = web.post("/me/consents/%00/revoke", data={"csrf": csrf}, headers=accept)
+    for response, field in ((text, "text"), (revoke, "path")):
+        assert response.status_code == 422, response.text[:300]
+        page = html.unescape(response.text)
+        assert field in page and "\\u0000" in page and "\x00" not in page
+    with factory() as s:
+        assert s.execute(select(func.count()).select_from(Statement)).scalar_one() == 0
