@@ -45,6 +45,7 @@ date_text = st.one_of(
     st.sampled_from(
         ["2024-01-31", "2026-02-30", "2027-01-01", "2026-11-21", "2026-11-22", "0999-01-01"]
     ),
+    st.sampled_from(["0001-01-01", "1899-12-31", "1900-01-01", "1000-01-01"]),
     st.sampled_from(["2024-1-5", "20240105", "2024-01-05T00", "２０２４-01-05"]),
 )
 json_value = st.one_of(
@@ -55,6 +56,7 @@ json_value = st.one_of(
     text,
     date_text,
     st.sampled_from(["12.50", "007", "1e3", "-0", "-1", "0.0000001", " 5", "5000"]),
+    st.sampled_from(["12_000", "１２", "٣", "1E5", "-0.00", "+5", "5.", ".5", "L\x00"]),
 )
 field_names = st.sampled_from(
     [
@@ -112,13 +114,18 @@ def rows(draw: Any) -> dict[str, Any]:
         "category": category,
         "subject_scheme": draw(st.sampled_from(["cn_ric", "cn_uscc", "nope", ""])),
         "subject_id": draw(st.sampled_from([PERSON, ORG, "110105194912310021", "", "abc"])),
-        "subject_name": draw(st.one_of(st.sampled_from(["", "张伟", "n" * 201]), text)),
+        "subject_name": draw(
+            st.one_of(st.sampled_from(["", "张伟", "n" * 201, "W\x00", "\x00"]), text)
+        ),
         "occurred_on": draw(date_text),
         "amount": draw(
             st.sampled_from(["", "12.5", "12.50", "12.505", "-1", "1e3", "0", "1000000000000000"])
+            | st.sampled_from(["12_000", "１２", "٣", "1E5", "-0.00", "-0", " 12 ", "012.5", "12."])
         ),
         "currency": draw(st.sampled_from(["", "CNY", "cny", "ÄÖÜ", "US"])),
-        "legal_basis": draw(st.sampled_from(["", " ", "Art. 5", "x" * 257, 'say "hi"', "法"])),
+        "legal_basis": draw(
+            st.sampled_from(["", " ", "Art. 5", "x" * 257, 'say "hi"', "法", "Art\x00 5"])
+        ),
         "fields": _fields_text(draw, category),
     }
 

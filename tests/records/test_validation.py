@@ -76,7 +76,7 @@ def test_valid_licence_about_an_organisation() -> None:
     assert result.legal_basis == "Food Safety Law art. 35"
 
 
-@pytest.mark.parametrize("amount", ["1200", "1200.00", 1200, 1200.0, "1.2e3"])
+@pytest.mark.parametrize("amount", ["1200", "1200.00", 1200, 1200.0, "01200.0"])
 def test_equal_amounts_give_equal_content(amount: Any) -> None:
     base = validator().validate(repayment())
     other = validator().validate(repayment(amount=amount))

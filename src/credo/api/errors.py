@@ -10,6 +10,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
+from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from credo.errors import (
@@ -114,6 +115,12 @@ def busy(
     return _answer(request, 503, "busy", message, details, {"Retry-After": str(retry_after)})
 
 
+def invalid(request: Request, message: str, details: list[dict[str, Any]]) -> Response:
+    """422 ``invalid_input`` (``api/nul.py`` answers it outside the routes): a page for a
+    browser on a web page, JSON everywhere else."""
+    return _answer(request, 422, "invalid_input", message, details)
+
+
 def _validation_details(exc: RequestValidationError) -> list[dict[str, Any]]:
     details = []
     for err in exc.errors():
@@ -160,6 +167,27 @@ def install(app: FastAPI) -> None:
         return _answer(
             request, 422, "invalid_input", "the request does not match its schema", details
         )
+
+    async def store_refused(request: Request, exc: Exception) -> Response:
+        """A value the store refuses as data (PostgreSQL: a NUL in text, a number out of
+        range): 422, never a 500. ``api/nul.py`` refuses NUL before this, naming the field;
+        this is the backstop for what reaches the store some other way."""
+        reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()
+        return _answer(
+            request,
+            422,
+            "invalid_input",
+            "the store cannot hold a value of this request",
+            [{"field": "body", "value": None, "reason": reason[0] if reason else "invalid"}],
+        )
+
+    app.add_exception_handler(DataError, store_refused)
+    try:  # the checks' asynchronous readers use psycopg directly (access.hotpath)
+        from psycopg import DataError as DriverDataError
+    except ImportError:  # pragma: no cover - psycopg is a dependency
+        pass
+    else:
+        app.add_exception_handler(DriverDataError, store_refused)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:

@@ -15,8 +15,14 @@ RowId = Annotated[int, Field(ge=1, le=MAX_ID, description="An id credo issued")]
 
 def free_text(value: str | None, *, field: str, most: int, shown: int = 100) -> str:
     """``value`` stripped, or InvalidInput naming ``field`` when it is empty or longer than
-    ``most`` characters (the error shows its first ``shown``)."""
+    ``most`` characters or holds a NUL character (the error shows its first ``shown``,
+    a NUL written ``\\u0000``): PostgreSQL's text cannot hold U+0000."""
     text = (value or "").strip()
+    if "\x00" in text:
+        raise InvalidInput(
+            f"{field} may not hold the NUL character (U+0000)",
+            details=[{"field": field, "value": text[:shown].replace("\x00", "\\u0000")}],
+        )
     if not text or len(text) > most:
         raise InvalidInput(
             f"{field} must be 1-{most} characters",

@@ -42,6 +42,7 @@ from credo.records import service
 from credo.records.models import Record
 from credo.records.readers import FILE_SCHEMA, from_columns
 from credo.records.validation import (
+    EARLIEST,
     EXTERNAL_ID,
     RowError,
     Validator,
@@ -138,7 +139,7 @@ def _field(spec: FieldSpec, token: pa.Array) -> tuple[pa.Array, pa.Array]:
         ok = _all(
             is_text,
             _full(inner, "[0-9]{4}-[0-9]{2}-[0-9]{2}"),
-            pc.greater_equal(inner, "1000-01-01"),
+            pc.greater_equal(inner, EARLIEST.isoformat()),
             pc.fill_null(pc.equal(again, inner), False),
         )
         return ok, token
@@ -459,7 +460,7 @@ def _basis(value: str | None) -> tuple[bool, bool, str]:
     """(valid legal_basis, non-blank, its JSON) as the Validator judges it."""
     if value is None:
         return True, False, _dumps(None)
-    return len(value) <= 256, bool(value.strip()), _dumps(value)
+    return len(value) <= 256 and "\x00" not in value, bool(value.strip()), _dumps(value)
 
 
 _RIC = "cn_ric\x1f"
@@ -598,7 +599,13 @@ class FastValidator:
                     pc.less_equal(pc.utf8_length(external), 128),
                     _full(external, EXTERNAL_ID),
                 ),
-                pc.or_kleene(pc.is_null(name), pc.less_equal(pc.utf8_length(name), 200)),
+                pc.or_kleene(
+                    pc.is_null(name),
+                    pc.and_kleene(
+                        pc.less_equal(pc.utf8_length(name), 200),
+                        pc.invert(pc.match_substring(name, "\x00")),
+                    ),
+                ),
             ),
             pc.and_kleene(
                 pc.and_kleene(subject_ok, self._days.take(0, days)),

@@ -121,6 +121,33 @@ def own_record(*, session: Session, subject_id: int, record_id: int) -> Record:
     return record
 
 
+def _refuse_repeats(records: Sequence[ValidRecord]) -> None:
+    """InvalidInput when one ``external_id`` appears twice in a batch with different content
+    (naming both positions). The same content twice is accepted once and the repeat is a
+    ``duplicate``, as a repeat within a bulk file is."""
+    first: dict[str, tuple[int, str]] = {}
+    details: list[dict[str, Any]] = []
+    for index, record in enumerate(records):
+        seen = first.setdefault(record.external_id, (index, record.content_hash))
+        if seen[1] != record.content_hash:
+            details.append(
+                {
+                    "field": f"records.{index}.external_id",
+                    "value": record.external_id,
+                    "reason": f"also at records.{seen[0]} with different content",
+                }
+            )
+    if details:
+        where = details[0]["field"].split(".")[1]
+        earlier = first[details[0]["value"]][0]
+        raise InvalidInput(
+            f"external_id {details[0]['value']!r} appears at records {earlier} and {where}"
+            " with different content",
+            code="repeated_external_id",
+            details=details,
+        )
+
+
 def submit(
     *,
     session: Session,
@@ -135,7 +162,9 @@ def submit(
     audit and run the record hooks; all or nothing. Returns (external_id, status) in order.
 
     One invalid envelope refuses the batch (InvalidInput naming each bad field and value); an
-    ``external_id`` held with other content refuses it too (Conflict: correct it instead).
+    ``external_id`` held with other content refuses it too (Conflict: correct it instead), and
+    so does one that appears twice in the batch with different content (InvalidInput naming
+    both places); twice with the same content, it is stored once (the repeat: duplicate).
     """
     if len(envelopes) > max_batch:
         raise TooLarge(
@@ -145,6 +174,7 @@ def submit(
     if not envelopes:
         raise InvalidInput("the batch holds no records", details=[{"field": "records", "value": 0}])
     valid = validate_all(validator_for(categories=categories, secret=secret), list(envelopes))
+    _refuse_repeats(valid)
     statuses = classify(session=session, furnisher_id=furnisher_id, records=valid)
     conflicts = [r.external_id for r, s in zip(valid, statuses, strict=True) if s == CONFLICT]
     if conflicts:

@@ -36,6 +36,13 @@ SUBJECT_KEYS = frozenset({"scheme", "id", "name"})
 MAX_AMOUNT = Decimal("1e15")
 _PLAIN_AMOUNT = re.compile(r"[0-9]{1,15}(\.[0-9]{1,2})?\Z")  # below 10^15, at most 2 decimals
 CENT = Decimal("0.01")
+#: The earliest date a record (or a date among its fields) may carry: nothing a registry
+#: holds happened before 1900 (docs/api.md, "The record envelope").
+EARLIEST = dt.date(1900, 1, 1)
+#: A decimal string: ASCII digits with an optional sign and fraction; no exponent, no
+#: ``_``, no spaces, no other script's digits (all of which Python's Decimal takes).
+DECIMAL_STRING = re.compile(r"-?[0-9]+(\.[0-9]+)?\Z")
+NUL_REASON = "holds the NUL character (U+0000), which no text may hold"
 
 
 @dataclass(slots=True)
@@ -117,20 +124,28 @@ def _valid_currency(currency: Any) -> bool:
 
 
 def parse_date(value: Any) -> dt.date:
-    """A date from a date or an ISO ``YYYY-MM-DD`` string (ValueError otherwise)."""
+    """A date from a date or an ISO ``YYYY-MM-DD`` string, not before :data:`EARLIEST`
+    (ValueError otherwise)."""
     if type(value) is str and len(value) == 10 and value[4] == "-" and value[7] == "-":
-        return dt.date.fromisoformat(value)
-    if isinstance(value, dt.datetime):
+        day = dt.date.fromisoformat(value)
+    elif isinstance(value, dt.datetime):
         raise ValueError("a date, not a date-time")
-    if isinstance(value, dt.date):
-        return value
-    raise ValueError("must be a date YYYY-MM-DD")
+    elif isinstance(value, dt.date):
+        day = value
+    else:
+        raise ValueError("must be a date YYYY-MM-DD")
+    if day < EARLIEST:
+        raise ValueError(f"is before {EARLIEST.isoformat()}")
+    return day
 
 
 def parse_decimal(value: Any) -> Decimal:
-    """A finite Decimal from a string, int or Decimal (ValueError otherwise)."""
+    """A finite Decimal from an int, a Decimal, a float or a plain decimal string
+    (:data:`DECIMAL_STRING`: ASCII digits, optional ``-`` and fraction); ValueError otherwise."""
     if isinstance(value, bool) or value is None:
         raise ValueError("must be a decimal number")
+    if isinstance(value, str) and not DECIMAL_STRING.match(value):
+        raise ValueError("must be a decimal number such as 1200.50 (ASCII digits, no exponent)")
     try:
         number = Decimal(value) if isinstance(value, str | int | Decimal) else Decimal(str(value))
     except (InvalidOperation, ValueError):
@@ -138,6 +153,11 @@ def parse_decimal(value: Any) -> Decimal:
     if not number.is_finite():
         raise ValueError("must be a finite decimal number")
     return number
+
+
+def _nul_shown(value: str) -> str:
+    """``value`` with each NUL written ``\\u0000`` (as an error shows it)."""
+    return value.replace("\x00", "\\u0000")
 
 
 _EMAIL = re.compile(
@@ -273,6 +293,8 @@ class Validator:
             errors.append(
                 RowError("legal_basis", legal_basis, "must be a string of at most 256 characters")
             )
+        elif legal_basis is not None and "\x00" in legal_basis:
+            errors.append(RowError("legal_basis", _nul_shown(legal_basis), NUL_REASON))
         elif (
             category is not None
             and category.legal_basis_required
@@ -333,6 +355,9 @@ class Validator:
             errors.append(
                 RowError("subject.name", name, "must be a string of at most 200 characters")
             )
+            name = None
+        elif name is not None and "\x00" in name:
+            errors.append(RowError("subject.name", _nul_shown(name), NUL_REASON))
             name = None
         if not isinstance(scheme, str) or not isinstance(ident, str):
             errors.append(
@@ -395,7 +420,7 @@ class Validator:
         except ValueError as exc:
             errors.append(RowError("amount", value, str(exc)))
             return None, None
-        if amount < 0:
+        if amount.is_signed():  # "-0.00" too: an amount has no sign
             errors.append(RowError("amount", value, "must not be negative", "negative_amount"))
         elif amount >= MAX_AMOUNT or amount != amount.quantize(CENT):
             errors.append(RowError("amount", value, "must be below 10^15 with at most 2 decimals"))
