@@ -4,10 +4,10 @@ Everything runs inside the engine (no Python UDF) and gives exactly what ``Score
 in Python: numerical bins are right-open ``[left, right)`` with a missing bin for NULL, and a
 categorical value outside every group falls in the missing bin. Sub-scores use integer
 arithmetic with round-half-even (NumPy's ``rint``), and reasons are the features with most
-points lost against their best bin, ties in feature order, as ``scoring.reasons`` does: each
-feature gets a unique integer key (loss, then position), the keys are sorted once per row,
-and the top four keys name the reasons (linear in the features, where comparing every
-feature with every other was quadratic).
+points lost (``scoring.reasons.points_lost``), ties in feature order, as ``scoring.reasons``
+does: each feature gets a unique integer key (loss, then position), the keys are sorted once
+per row, and the top four keys name the reasons (linear in the features, where comparing
+every feature with every other was quadratic).
 """
 
 from __future__ import annotations
@@ -77,6 +77,16 @@ def score_expr(table: ir.Table, scorecard: Scorecard, *, keep: tuple[str, ...] =
     names = [f["name"] for f in feats]
     n = len(names)
     best = {f["name"]: max(b["points"] for b in f["bins"]) for f in feats}
+    # reasons measure a value on record against the best regular bin and no data against the
+    # best bin of all: ``greatest(best regular - points, 0)`` (``reasons.points_lost``), the
+    # ``greatest`` only where the missing bin outscores every regular bin
+    regular = {f["name"]: [b["points"] for b in f["bins"] if not b["missing"]] for f in feats}
+    best_regular = {name: max(pts) if pts else best[name] for name, pts in regular.items()}
+
+    def lost(name: str, points: ir.IntegerValue) -> ir.IntegerValue:
+        drop = _int(best_regular[name]) - points
+        return ibis.greatest(drop, _int(0)) if best[name] > best_regular[name] else drop
+
     worst = {f["name"]: min(b["points"] for b in f["bins"]) for f in feats}
     carry = ("subject_id", *keep)
 
@@ -108,7 +118,7 @@ def score_expr(table: ir.Table, scorecard: Scorecard, *, keep: tuple[str, ...] =
             for c in cols[1:]:
                 earned = earned + p[c]
             out[dim] = _round_half_even((earned - lo) * 100, hi - lo)
-    keys = {name: (_int(best[name]) - p[name]) * n + (n - 1 - j) for j, name in enumerate(names)}
+    keys = {name: lost(name, p[name]) * n + (n - 1 - j) for j, name in enumerate(names)}
     s2 = s1.select(*carry, **out, _b2=_barrier(), **{f"k_{name}": keys[name] for name in names})
     k = {name: s2[f"k_{name}"] for name in names}
 

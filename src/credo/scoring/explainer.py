@@ -72,10 +72,12 @@ class Explainer:
         self.dimensions = sc.dimensions_
         self.offsets = np.cumsum([0] + [fb.n_bins for fb in bins]).astype(np.intp)
         self.flat_points = np.concatenate([fb.points for fb in bins]).astype(np.int64)
-        self.best = np.array([int(fb.points.max()) for fb in bins], dtype=np.int64)
+        # points lost per bin, flat as the points (``reasons.points_lost``: a value on record
+        # against the best regular bin, no data against the best bin of all)
+        self.flat_lost = np.concatenate([rs.points_lost(fb) for fb in bins]).astype(np.int64)
         self.labels = [[fb.label(b) for b in range(fb.n_bins)] for fb in bins]
         self.points = [[int(p) for p in fb.points] for fb in bins]
-        self.lost = [[int(fb.points.max() - p) for p in fb.points] for fb in bins]
+        self.lost = [[int(x) for x in rs.points_lost(fb)] for fb in bins]
         self.templates = [sc.descriptions_.get(name) for name in self.names]
         self.bin_of = [_string_bins(fb) for fb in bins]
         self.by_dimension = []  # (name, feature positions, lowest, highest) as dimension_scores
@@ -147,7 +149,7 @@ class Explainer:
             )
             for dim, js, lo, hi in self.by_dimension
         }
-        lost = self.best[None, :] - pts
+        lost = self.flat_lost[index + self.offsets[:-1]]
         k = min(rs.N_REASONS, m)
         order = np.argsort(-lost, axis=1, kind="stable")[:, :k]
         counted = np.minimum((lost > 0).sum(axis=1), k)

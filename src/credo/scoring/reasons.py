@@ -117,6 +117,26 @@ def check_template(feature: str, template: str | Mapping[str, str]) -> None:
             ) from exc
 
 
+def best_regular(fb: FeatureBins) -> int:
+    """The most points a value on record can earn on ``fb``: its best regular bin (the best
+    bin of all for a feature with no regular bins)."""
+    regular = fb.points[:-1]
+    return int(regular.max() if len(regular) else fb.points.max())
+
+
+def points_lost(fb: FeatureBins) -> np.ndarray:
+    """Points a subject in each bin of ``fb`` loses, as reasons count them.
+
+    A value on record (a regular bin) is measured against the best regular bin: where having
+    no data (the missing bin) scores higher still, a subject at the best value has nothing
+    to change and is not told otherwise. A subject with no data is measured against the best
+    bin of all, the missing one included. Both are ``max(best_regular - points, 0)``: a
+    missing bin above every regular bin loses nothing, any other bin loses
+    ``best_regular - points``. The compiled reasons (``batch.compile``) use the same formula.
+    """
+    return np.maximum(best_regular(fb) - fb.points.astype(np.int64), 0)
+
+
 def top_reasons(
     bins: Sequence[FeatureBins],
     values: Sequence[Any],
@@ -124,14 +144,14 @@ def top_reasons(
     descriptions: Mapping[str, Any],
     n: int = N_REASONS,
 ) -> list[dict[str, Any]]:
-    """The ``n`` features where the subject lost most points against the feature's best bin.
+    """The ``n`` features where the subject lost most points (``points_lost``).
 
     Ordered by points lost (largest first, ties in feature order); features where nothing was
     lost are not reasons.
     """
     rows = []
     for order, (fb, value, b) in enumerate(zip(bins, values, bin_index, strict=True)):
-        lost = int(fb.points.max() - fb.points[b])
+        lost = int(points_lost(fb)[b])
         if lost > 0:
             rows.append((-lost, order, fb, value, b, lost))
     rows.sort(key=lambda r: (r[0], r[1]))
@@ -166,34 +186,106 @@ def better_targets(fb: FeatureBins, current: int, direction: str) -> list[int]:
     return [t for t in candidates if seen[t]]
 
 
+#: Units whose values are whole numbers (``format_value``); ``share`` is a whole percent.
+WHOLE_UNITS = ("count", "months", "level", "yuan", "percent")
+#: Decimals past a unit's own that advice may use to name a value inside a narrow bin.
+EXTRA_DECIMALS = 3
+
+
+def _digits(k: int, decimals: int) -> str:
+    """``k / 10**decimals`` written with thousands separators and no trailing zeros."""
+    sign = "-" if k < 0 else ""
+    whole, frac = divmod(abs(k), 10**decimals)
+    text = f"{sign}{whole:,}"
+    if decimals:
+        tail = str(frac).rjust(decimals, "0").rstrip("0")
+        if tail:
+            text += "." + tail
+    return text
+
+
+def advised_value(text: str, unit: str) -> float:
+    """The feature value a number written in advice stands for (``"19"`` as a share: 0.19)."""
+    x = float(text.replace(",", ""))
+    return x / 100 if unit == "share" else x
+
+
+def _shown_in_bin(
+    left: float | None, right: float | None, unit: str, decimals: int
+) -> tuple[str | None, str | None] | None:
+    """(smallest, largest) number written with ``decimals`` decimals (in percent for a share)
+    whose value lies in ``[left, right)``; None where no such number exists. Each is checked
+    by reading it back (``advised_value``) against the bounds the scorecard compares with."""
+    scale = (100 if unit == "share" else 1) * 10**decimals
+
+    def value(k: int) -> float:
+        return advised_value(_digits(k, decimals), unit)
+
+    def largest_below(edge: float) -> int | None:
+        k = math.ceil(round(edge * scale, 9)) - 1  # off by one step at most: check, then step
+        for step in (0, -1, 1, -2, 2):
+            if value(k + step) < edge <= value(k + step + 1):
+                return k + step
+        return None  # numbers too large for a float to tell one step apart
+
+    def smallest_from(edge: float) -> int | None:
+        k = math.ceil(edge * scale)
+        for step in (0, 1, -1, 2, -2):
+            if value(k + step - 1) < edge <= value(k + step):
+                return k + step
+        return None
+
+    lo = hi = None
+    if right is not None:
+        hi = largest_below(right)
+        if hi is None:
+            return None
+    if left is not None:
+        lo = smallest_from(left)
+        if lo is None:
+            return None
+    if lo is not None and hi is not None and lo > hi:
+        return None
+    return (
+        None if lo is None else _digits(lo, decimals),
+        None if hi is None else _digits(hi, decimals),
+    )
+
+
 def move_text(fb: FeatureBins, target: int, direction: str, unit: str) -> str:
-    """What the subject would change, in words: ``card utilisation below 28%``."""
+    """What the subject would change, in words: ``card utilisation at most 27%``.
+
+    Every number named lands in the target bin: bins are ``[left, right)``, so "at most" names
+    the largest number written in the unit's precision that is below the right edge (an edge
+    at 19.52% gives "at most 19%", never the rounded "20%") and "at least" the smallest one
+    at or above the left edge. Where the bin holds no number of that precision, decimals are
+    added (up to ``EXTRA_DECIMALS``); past that the bin is named by its edges.
+    """
     readable = fb.name.replace("_", " ")
     if fb.kind != "numerical":
         return f"{readable}: {fb.label(target)}"
     left, right = fb.bounds(target)
-    whole = unit in ("count", "months", "level", "yuan", "percent")
-    suffix = "%" if unit == "percent" else ""
+    base = 0 if unit in WHOLE_UNITS or unit == "share" else 1
+    shown = None
+    for decimals in range(base, base + EXTRA_DECIMALS + 1):
+        shown = _shown_in_bin(left, right, unit, decimals)
+        if shown is not None:
+            break
+    if shown is None:
+        return f"{readable} in {fb.label(target)}"
+    suffix = "%" if unit in ("share", "percent") else ""
+    lo, hi = (None if v is None else v + suffix for v in shown)
 
-    def show(x: float, up: bool) -> str:
-        if unit == "share":
-            return f"{round(x * 100)}%"
-        if whole:
-            v = math.ceil(x) if up else math.ceil(x) - 1
-            return f"{v:,}{suffix}"
-        return format_value(x)
-
-    if direction == "lower_is_better" and right is not None:
-        most = show(right, up=False)
-        return f"no {readable}" if most == "0" and unit == "count" else f"{readable} at most {most}"
-    if direction == "higher_is_better" and left is not None:
-        return f"{readable} at least {show(left, up=True)}"
-    if left is not None and right is not None:
-        return f"{readable} from {show(left, up=True)} to {show(right, up=False)}"
-    if right is not None:
-        return f"{readable} at most {show(right, up=False)}"
-    if left is not None:
-        return f"{readable} at least {show(left, up=True)}"
+    if direction == "lower_is_better" and hi is not None:
+        return f"no {readable}" if hi == "0" and unit == "count" else f"{readable} at most {hi}"
+    if direction == "higher_is_better" and lo is not None:
+        return f"{readable} at least {lo}"
+    if lo is not None and hi is not None:
+        return f"{readable} of {lo}" if lo == hi else f"{readable} from {lo} to {hi}"
+    if hi is not None:
+        return f"{readable} at most {hi}"
+    if lo is not None:
+        return f"{readable} at least {lo}"
     return readable
 
 

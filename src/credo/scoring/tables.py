@@ -190,7 +190,7 @@ def score_rows(sc: Scorecard, X: pd.DataFrame, *, n_reasons: int = N_REASONS) ->
     """Per row: ``score``, ``band``, the five 0–100 sub-scores and ``reasons`` (JSON text).
 
     Score, band and sub-scores are array operations; reasons are the same as ``explain``'s
-    (features losing most points against their best bin, ties in feature order), found with one
+    (features losing most points, ``reasons.points_lost``, ties in feature order), found with one
     stable ``argsort`` and formatted per row.
     """
     from credo.scoring import reasons as rs
@@ -203,8 +203,9 @@ def score_rows(sc: Scorecard, X: pd.DataFrame, *, n_reasons: int = N_REASONS) ->
     for d in DIMENSIONS:
         v = subs[d]
         out[d] = pd.array(v if v is not None else [None] * len(out), dtype="Int64")
-    best = np.array([fb.points.max() for fb in sc.bins_], dtype=np.int64)
-    lost = best[None, :] - pts
+    lost = np.zeros(index.shape, dtype=np.int64)
+    for j, fb in enumerate(sc.bins_):
+        lost[:, j] = rs.points_lost(fb)[index[:, j]]
     order = np.argsort(-lost, axis=1, kind="stable")[:, :n_reasons]
     top_lost = np.take_along_axis(lost, order, axis=1)
     names = [fb.name for fb in sc.bins_]

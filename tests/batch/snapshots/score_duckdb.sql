@@ -450,9 +450,7 @@ FROM (
         ) * 14
       ) + 12 AS "k_late_90_24m",
       (
-        (
-          10 - "t67"."p_months_since_late_30"
-        ) * 14
+        GREATEST(9 - "t67"."p_months_since_late_30", 0) * 14
       ) + 11 AS "k_months_since_late_30",
       (
         (
