@@ -130,3 +130,21 @@ def test_the_digest_is_the_row_digest_for_any_text() -> None:
     scores.digest_update(h, pa.Table.from_pylist(rows[:1]))
     scores.digest_update(h, pa.Table.from_pylist(rows[1:]))
     assert h.hexdigest() == scores.digest_rows(rows)
+
+
+def test_rows_without_sub_scores_or_features_publish(
+    scored: tuple[pa.Table, Scorecard, int], factory: sessionmaker[Session]
+) -> None:
+    """Rows given as dicts whose optional columns are all empty (an Arrow column of nulls
+    only) store as NULL on both stores (PostgreSQL's COPY text has ``\\N`` for them)."""
+    result, _, model_id = scored
+    subject_id = int(result.column("subject_id").to_pylist()[0])
+    rows = [
+        {"subject_id": subject_id, "score": 640, "band": "good", "reasons": "[]", "features": None}
+    ]
+    with factory() as s, s.begin():
+        run = scores.start_run(session=s, **_run(model_id))  # type: ignore[arg-type]
+        scores.publish(session=s, run=run, rows=rows, actor="t")
+    with factory() as s:
+        latest = scores.latest(session=s, subject_id=subject_id)
+        assert (latest.score, latest.features, latest.history) == (640, None, None)

@@ -46,6 +46,8 @@ def copy_text(columns: Sequence[pa.Array | pa.ChunkedArray | str]) -> memoryview
             column = column.combine_chunks()
         if pa.types.is_integer(column.type) or pa.types.is_date32(column.type):
             text = pc.cast(column, pa.string())
+        elif pa.types.is_null(column.type):  # a column of nulls only (from Python rows)
+            text = column.cast(pa.string())
         elif pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
             text = column.cast(pa.string())
             if pc.any(pc.match_substring_regex(text, "[\\\\\n\r\t]")).as_py():
