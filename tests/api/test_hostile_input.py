@@ -66,6 +66,25 @@ def test_non_strict_json_is_400_naming_the_field(
     assert all(len(json.dumps(d["value"])) < PREVIEW + 40 for d in details)
 
 
+def test_a_name_given_twice_is_400_naming_it(
+    client: TestClient, engine: Engine, bank: dict[str, Any]
+) -> None:
+    """Parsers disagree on which of two values under one name wins: neither is taken."""
+    raw = json.dumps({"records": [repayment("twice-1")]}).replace(
+        '"amount": ', '"amount": "1.00", "amount": ', 1
+    )
+    with unchanged(engine):
+        response = client.post("/v1/records", content=raw, headers={**bank["headers"], **JSON})
+    (detail,) = assert_error(response, 400, "malformed_json", field="records.0.amount")
+    assert "twice" in detail["reason"]
+    response = client.post(
+        "/v1/checks/eligibility",
+        content=b'{"program": "p", "program": "q", "subject": {"scheme": "cn_ric", "id": "1"}}',
+        headers={"Authorization": "Bearer nope", **JSON},
+    )
+    assert_error(response, 400, "malformed_json", field="program")
+
+
 def test_lone_surrogate_in_a_key_and_in_a_check(client: TestClient, bank: dict[str, Any]) -> None:
     raw = json.dumps({"records": [repayment()]}).replace('"loan_id"', '"loan\\ud800id"')
     response = client.post("/v1/records", content=raw, headers={**bank["headers"], **JSON})

@@ -7,9 +7,9 @@ An ASGI middleware, so it acts before FastAPI reads anything:
   streams in (the rest is never read, so memory per request stays under the limit);
 * a JSON body must be strict JSON: no ``NaN``/``Infinity``/``-Infinity``, no number
   that overflows to infinity (``1e999``) or has more than :data:`MAX_DIGITS` digits, no
-  lone UTF-16 surrogate (``"\\ud800"``) in a key or a string, nesting at most
-  :data:`MAX_DEPTH` deep. A breach is a 400 ``malformed_json`` whose details name the
-  field (dotted path) and echo at most a short prefix of the value.
+  lone UTF-16 surrogate (``"\\ud800"``) in a key or a string, no name given twice in one
+  object, nesting at most :data:`MAX_DEPTH` deep. A breach is a 400 ``malformed_json``
+  whose details name the field (dotted path) and echo at most a short prefix of the value.
 
 The body is then handed on unchanged, so the app parses exactly what was checked.
 """
@@ -70,6 +70,19 @@ def _int(text: str) -> int | _Bad:
     return int(text)
 
 
+def _pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """An object, with a name given twice in it marked refused (parsers disagree on which
+    value wins: the first, the last, or an error)."""
+    out = dict(pairs)
+    if len(out) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                out[key] = _Bad(key, "this name is given twice in one object")
+            seen.add(key)
+    return out
+
+
 def _path(parts: list[str]) -> str:
     return ".".join(parts) or "body"
 
@@ -126,7 +139,7 @@ def check_json(body: bytes) -> list[dict[str, Any]] | None:
     except UnicodeDecodeError as exc:
         return [{"field": "body", "value": None, "reason": f"not UTF-8 (byte {exc.start})"}]
     try:  # fast path: the C parser; every body that parses goes through _clean once
-        parsed = json.loads(text, parse_constant=_constant)
+        parsed = json.loads(text, parse_constant=_constant, object_pairs_hook=_pairs)
     except RecursionError:
         return [{"field": "body", "value": None, "reason": "nested too deeply"}]
     except json.JSONDecodeError:
@@ -138,7 +151,13 @@ def check_json(body: bytes) -> list[dict[str, Any]] | None:
         return None
     # slow path, only for refused bodies: parse again with the refusing hooks, naming fields
     try:
-        parsed = json.loads(text, parse_constant=_constant, parse_float=_float, parse_int=_int)
+        parsed = json.loads(
+            text,
+            parse_constant=_constant,
+            parse_float=_float,
+            parse_int=_int,
+            object_pairs_hook=_pairs,
+        )
     except (RecursionError, ValueError):
         return [{"field": "body", "value": None, "reason": "not strict JSON"}]
     return problems(parsed) or None
