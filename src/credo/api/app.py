@@ -6,7 +6,7 @@ from fastapi import FastAPI
 from sqlalchemy import Engine
 
 from credo import __version__, web
-from credo.api import admission, errors, fastpath, limits, nul
+from credo.api import admission, errors, fastpath, limits
 from credo.api.routers import access, integrity, lists, meta, notices, records, rights
 from credo.api.routers import audit as audit_routes
 from credo.api.routers import public as public_routes
@@ -45,6 +45,5 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     public_routes.install(app)
     fastpath.install(app)  # the checks' fast path, inside the guard that limits
     web.install(app)
-    nul.install(app)  # no NUL in a request's text (PostgreSQL's text cannot hold one)
     limits.install(app, max_body=settings.max_body, auth_failures=settings.auth_failures)
     return app

@@ -24,6 +24,7 @@ import time
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
+from credo.api import nul
 from credo.api.errors import error_body, preview
 from credo.web.deps import bearer_key as bearer_key
 from credo.web.deps import client_address as client_address
@@ -285,6 +286,10 @@ class GuardMiddleware:
                     error_body("malformed_json", "the request body is not strict JSON", found),
                 )
                 return
+        nuls = nul.in_request(scope, body)  # PostgreSQL's text cannot hold U+0000
+        if nuls:
+            await nul.refuse(scope, receive, send, nuls)
+            return
         sent = False
 
         async def replay() -> Message:

@@ -1,4 +1,5 @@
-"""No NUL character in any text a request carries (``NulGuard``).
+"""No NUL character in any text a request carries (checked by ``limits.Guard``, which has
+read the body already).
 
 PostgreSQL's text cannot hold U+0000 (psycopg raises ``DataError``), so a request whose path,
 query parameters, JSON strings (keys and values) or form fields hold one is refused here,
@@ -107,43 +108,7 @@ def in_request(scope: Scope, body: bytes) -> list[dict[str, Any]]:
     return found
 
 
-class NulGuard:
-    """ASGI middleware refusing a NUL in a request's text with 422 (see the module)."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        chunks: list[bytes] = []
-        more = True
-        while more:
-            message = await receive()
-            if message["type"] != "http.request":  # the client went away
-                return
-            chunks.append(message.get("body", b""))
-            more = message.get("more_body", False)
-        body = chunks[0] if len(chunks) == 1 else b"".join(chunks)
-        found = in_request(scope, body)
-        if found:
-            response = invalid(Request(scope), "text may not hold the NUL character", found)
-            await response(scope, receive, send)
-            return
-        sent = False
-
-        async def replay() -> Message:
-            nonlocal sent
-            if not sent:
-                sent = True
-                return {"type": "http.request", "body": body, "more_body": False}
-            return await receive()
-
-        await self.app(scope, replay, send)
-
-
-def install(app: Any) -> None:
-    """Put the NUL check in front of the routes and the checks' fast path (add it before
-    ``limits.install``, whose guard then stays outermost)."""
-    app.add_middleware(NulGuard)
+async def refuse(scope: Scope, receive: Receive, send: Send, found: list[dict[str, Any]]) -> None:
+    """Answer 422 ``invalid_input`` naming each NUL found (a page for a browser's form)."""
+    response = invalid(Request(scope), "text may not hold the NUL character", found)
+    await response(scope, receive, send)
