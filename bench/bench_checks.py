@@ -276,6 +276,7 @@ def populate(url: str, n: int) -> tuple[str, str, list[str]]:
             records=0,
             subjects=n,
             published=n,
+            finished_at=now,  # a closed run: readers see only closed runs' scores
         )
         s.add(run)
         s.flush()

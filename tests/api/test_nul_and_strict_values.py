@@ -154,6 +154,22 @@ def test_a_value_the_store_refuses_is_422_not_500(engine: Engine, settings: Sett
     assert "NUL" in error["details"][0]["reason"] and "INSERT" not in response.text
 
 
+def test_a_data_error_of_the_servers_own_making_stays_a_500(
+    engine: Engine, settings: Settings
+) -> None:
+    """Only a NUL is the client's: a COPY block the server wrote wrong is not blamed on the
+    request (a 500, logged), whatever DataError it raises."""
+    app = create_app(settings, engine=engine)
+
+    def broken() -> None:
+        raise DataError("COPY ...", {}, Exception('invalid input syntax for type integer: "x"'))
+
+    app.add_api_route("/v1/test-server-data-error", broken)
+    with TestClient(app, raise_server_exceptions=False) as client:
+        response = client.get("/v1/test-server-data-error")
+    assert response.status_code == 500
+
+
 # --- one external_id twice in a batch ------------------------------------------------
 
 

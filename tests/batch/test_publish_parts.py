@@ -148,3 +148,39 @@ def test_rows_without_sub_scores_or_features_publish(
     with factory() as s:
         latest = scores.latest(session=s, subject_id=subject_id)
         assert (latest.score, latest.features, latest.history) == (640, None, None)
+
+
+def test_a_run_left_by_a_killed_publisher_is_discarded_in_parts_by_the_next(
+    scored: tuple[pa.Table, Scorecard, int], factory: sessionmaker[Session]
+) -> None:
+    """A publisher killed outright (no except block ran) leaves an open run: never seen,
+    and discarded, part by part, by the next publish once it is older than a day."""
+    import datetime as dt
+
+    from credo.core import clock
+
+    result, scorecard, model_id = scored
+    with factory() as s, s.begin():
+        left = scores.start_run(
+            session=s, **_run(model_id), started_at=clock.now() - dt.timedelta(days=2)
+        )  # type: ignore[arg-type]
+        scores.insert_scores(session=s, run=left, table=publish_table(result, scorecard))
+        recent = scores.start_run(session=s, **_run(model_id))  # type: ignore[arg-type]
+        recent_id = recent.id
+    assert _count(factory, Score) == 300
+    assert publish.discard(factory, recent_id, rows=70) == 0  # nothing stored: the run goes
+    parts = (publish_table(p, scorecard) for p in publish.parts(result, rows=100))
+    done = publish.publish(factory, run=_run(model_id), parts=parts, actor="t")
+    with factory() as s:  # (SQLite may give the new run a discarded run's id)
+        kept = [(r.id, r.finished_at is not None) for r in s.scalars(select(ScoreRun))]
+        runs = list(s.scalars(select(Score.run_id).distinct()))
+    assert kept == [(done.run_id, True)] and runs == [done.run_id]
+    assert _count(factory, Score) == 300
+    with factory() as s, s.begin():  # in parts: 300 scores, 70 a transaction
+        again = scores.start_run(session=s, **_run(model_id))  # type: ignore[arg-type]
+        scores.insert_scores(session=s, run=again, table=publish_table(result, scorecard))
+        again_id = again.id
+    assert publish.discard(factory, again_id, rows=70) == 300
+    with factory() as s:
+        assert s.get(ScoreRun, again_id) is None
+    assert _count(factory, Score) == 300  # the published run's, untouched

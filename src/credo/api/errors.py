@@ -121,6 +121,10 @@ def invalid(request: Request, message: str, details: list[dict[str, Any]]) -> Re
     return _answer(request, 422, "invalid_input", message, details)
 
 
+#: PostgreSQL's errors for a character its text cannot hold (U+0000 among them).
+NUL_SQLSTATES = ("22021", "22P05")
+
+
 def _validation_details(exc: RequestValidationError) -> list[dict[str, Any]]:
     details = []
     for err in exc.errors():
@@ -169,10 +173,15 @@ def install(app: FastAPI) -> None:
         )
 
     async def store_refused(request: Request, exc: Exception) -> Response:
-        """A value the store refuses as data (PostgreSQL: a NUL in text, a number out of
-        range): 422, never a 500. ``api/nul.py`` refuses NUL before this, naming the field;
-        this is the backstop for what reaches the store some other way."""
-        reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()
+        """A NUL the store refuses in text (PostgreSQL; psycopg refuses it before sending):
+        422, never a 500. ``api/nul.py`` refuses NUL before this, naming the field; this is
+        the backstop for what reaches the store some other way. Any other data error is the
+        server's (a COPY block it wrote wrong, say): raised again, a logged 500."""
+        driver = getattr(exc, "orig", None) or exc
+        text = str(driver)
+        if getattr(driver, "sqlstate", None) not in NUL_SQLSTATES and "NUL" not in text:
+            raise exc
+        reason = text.strip().splitlines()
         return _answer(
             request,
             422,

@@ -223,7 +223,8 @@ def _notice(t: Transition, published: bool) -> tuple[str, str] | None:
         if _restricts(entry):
             return "listing.entered", "entered"
         return ("listing.published", "published") if published else None
-    if entry.state == "ended" and before == "active":
+    if entry.state in ("ended", "refused") and before == "active":  # refused: e.g. the
+        # judgment that warned was deleted (no_prior_warning): lifted at once, told likewise
         if _restricted(entry.list_id, t.tier_before):
             return "restriction.lifted", "ended"
         return ("publication.ended", "unpublished") if published else None

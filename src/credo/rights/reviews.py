@@ -19,6 +19,7 @@ from credo.lists.models import ListEntry
 from credo.notices import outbox
 from credo.rights import notify
 from credo.rights.models import Review
+from credo.scores import service as scores
 from credo.scores.models import Score
 
 OUTCOMES = ("upheld", "overturned")
@@ -57,7 +58,7 @@ def _target(session: Session, subject_id: int, decision_id: str) -> tuple[str, b
     kind, _, ref = decision_id.partition(":")
     if kind in ("score", "entry") and ref.isdigit() and len(ref) < 19:
         if kind == "score":
-            score = session.get(Score, int(ref))
+            score = scores.published(session=session, score_id=int(ref))
             if score is None or score.subject_id != subject_id:
                 raise missing
             return "score", score.band in ADVERSE_BANDS

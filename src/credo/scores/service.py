@@ -6,9 +6,9 @@ import datetime as dt
 import hashlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
-from sqlalchemy import Select, delete, func, select, update
+from sqlalchemy import CursorResult, Select, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from credo.core import audit, clock
@@ -176,18 +176,29 @@ def close_run(*, session: Session, run: ScoreRun, count: int, digest: str, actor
     audit.append(session, event, actor=actor)
 
 
-def discard_run(*, session: Session, run_id: int) -> int:
-    """Delete an unfinished run and the scores it stored (a run that failed half-way);
-    returns how many scores went. A published run is never discarded."""
+def discard_run(*, session: Session, run_id: int, limit: int | None = None) -> int:
+    """Delete an unfinished run's scores, at most ``limit`` of them (all when None), and the
+    run itself once none is left (``batch.publish.discard`` calls it part by part); returns
+    how many scores went. A published run is never discarded."""
     run = session.get(ScoreRun, run_id)
     if run is None or run.finished_at is not None:
         return 0
-    gone = session.scalar(select(func.count()).where(Score.run_id == run_id))
-    session.execute(delete(Score).where(Score.run_id == run_id))
-    session.execute(delete(ScoreDrift).where(ScoreDrift.run_id == run_id))
-    session.delete(run)
+    chosen = select(Score.id).where(Score.run_id == run_id)
+    if limit is not None:
+        chosen = chosen.limit(limit)
+    done = session.execute(delete(Score).where(Score.id.in_(chosen.scalar_subquery())))
+    gone = int(cast(CursorResult[Any], done).rowcount or 0)
+    if limit is None or gone < limit:  # none left: the run goes too
+        session.execute(delete(ScoreDrift).where(ScoreDrift.run_id == run_id))
+        session.delete(run)
     session.flush()
-    return int(gone or 0)
+    return gone
+
+
+def unfinished_before(*, session: Session, before: dt.datetime) -> list[int]:
+    """Runs opened before ``before`` and never closed (a publisher killed half-way)."""
+    query = select(ScoreRun.id).where(ScoreRun.finished_at.is_(None), ScoreRun.started_at < before)
+    return list(session.scalars(query.order_by(ScoreRun.id)))
 
 
 def publish(
@@ -229,6 +240,12 @@ def latest_or_none(*, session: Session, subject_id: int) -> Score | None:
         .order_by(Score.id.desc())
         .limit(1)
     ).scalar_one_or_none()
+
+
+def published(*, session: Session, score_id: int) -> Score | None:
+    """One score by id if it is published (its run closed), else None."""
+    query = select(Score).where(Score.id == score_id, Score.run_id.in_(published_runs()))
+    return session.execute(query).scalar_one_or_none()
 
 
 def published_of(*, session: Session, subject_id: int) -> list[Score]:
