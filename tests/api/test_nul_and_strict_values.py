@@ -8,6 +8,7 @@ file there too): on SQLite they must answer the same.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -271,3 +272,25 @@ def test_1900_01_01_and_plain_amounts_are_accepted(
     assert response.status_code == 200, response.text
     amounts = [client.get(f"/v1/records/e-{i}", headers=bank["headers"]).json() for i in (1, 2, 3)]
     assert [a["amount"] for a in amounts] == ["0.00", "12.00", "12.50"]
+
+
+@pytest.mark.parametrize("raw", ["99999999999999.99", "1234567890123.456"])
+def test_an_amount_written_as_a_json_number_that_lost_digits_is_422(
+    client: TestClient, engine: Engine, bank: dict[str, Any], raw: str
+) -> None:
+    """A JSON number is a binary float by the time it is read, exact to 15 digits:
+    99999999999999.99 arrives as 99999999999999.98, one cent off. One with more digits is
+    refused, naming the amount (write it as a string); 1200, 12.5 or 1e5 are exact and
+    accepted."""
+    body = json.dumps({"records": [repayment("n-1", amount="__RAW__")]})
+    body = body.replace('"__RAW__"', raw)
+    with unchanged(engine):
+        response = client.post(
+            "/v1/records",
+            content=body,
+            headers={**bank["headers"], "content-type": "application/json"},
+        )
+    assert response.status_code == 422, response.text
+    details = response.json()["error"]["details"]
+    (detail,) = details
+    assert (detail["record"], detail["field"]) == (0, "amount") and "string" in detail["reason"]

@@ -415,6 +415,15 @@ class Validator:
             minor = int(whole) * 100 + int(cents.ljust(2, "0") or 0)
             if _valid_currency(currency):
                 return minor, currency
+        if (
+            isinstance(value, float)
+            and len(Decimal(repr(value)).normalize().as_tuple().digits) > 15
+        ):
+            # a JSON number past a float's 15 exact digits: 99999999999999.99 reads as ...98
+            errors.append(
+                RowError("amount", value, 'must be a string such as "1200.50" (digits were lost)')
+            )
+            return None, None
         try:
             amount = parse_decimal(value)
         except ValueError as exc:
