@@ -1,5 +1,6 @@
-"""Shared field types: ids as the store can hold them (a 64-bit signed integer, from 1), and
-the check of a person's free text (a reason, a note)."""
+"""Shared field types: ids as every store can hold them (the tables' INTEGER keys: 32-bit
+signed on PostgreSQL, so from 1 to 2^31 - 1), and the check of a person's free text (a
+reason, a note)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from pydantic import Field
 
 from credo.errors import InvalidInput
 
-MAX_ID = 2**63 - 1
+MAX_ID = 2**31 - 1  # a larger id cannot be one credo issued (PostgreSQL refused to look)
 RowId = Annotated[int, Field(ge=1, le=MAX_ID, description="An id credo issued")]
 
 
