@@ -125,17 +125,11 @@ def checksum(table: pa.Table) -> str:
     """SHA-256 over the published (subject, score) pairs in subject order, one
     ``subject:score`` line each: two runs or two engines that published the same scores give
     the same checksum."""
-    import pyarrow.compute as pc
-
-    from credo.core.copy import text_bytes
+    from credo.core.copy import hash_lines
 
     digest = hashlib.sha256()
     ordered = table.select(["subject_id", "score"]).sort_by("subject_id")
-    if ordered.num_rows:
-        ids, points = (pc.cast(ordered.column(c), pa.string()) for c in ("subject_id", "score"))
-        lines = pc.binary_join_element_wise(pc.binary_join_element_wise(ids, points, ":"), "\n", "")
-        for chunk in lines.chunks:
-            digest.update(text_bytes(chunk))
+    hash_lines(digest, ordered, ("subject_id", "score"), ":")
     return digest.hexdigest()
 
 
@@ -164,7 +158,8 @@ def publish_scores(job: Job) -> None:
 
     from credo.integrity.service import held_subject_ids
 
-    result, scorecard = job.result, job.scorecard
+    everyone, scorecard = job.result, job.scorecard
+    result = everyone
     with job.factory() as session:
         held = held_subject_ids(session=session)
     if held:  # a flagged subject keeps its last good score until the operator clears it
@@ -173,7 +168,7 @@ def publish_scores(job: Job) -> None:
     job.tick("publish", 0, result.num_rows)
 
     def drift(session: Session, run: Any) -> None:  # this run against the training baseline
-        features = job.result.select(list(scorecard.features_)).to_pandas()  # type: ignore[union-attr]
+        features = everyone.select(list(scorecard.features_)).to_pandas()
         scores.record_drift(
             session=session, run=run, scorecard=scorecard, features=features.astype("float64")
         )

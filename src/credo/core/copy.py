@@ -64,6 +64,17 @@ def copy_text(columns: Sequence[pa.Array | pa.ChunkedArray | str]) -> memoryview
     return text_bytes(line)
 
 
+def hash_lines(h: Any, table: pa.Table, columns: Sequence[str], sep: str) -> None:
+    """Feed ``h`` one line per row: ``columns`` as text joined by ``sep``, ending in a
+    newline (``f"{a}{sep}{b}\n"`` in Python), built column-wise."""
+    if table.num_rows == 0:
+        return
+    texts = [pc.cast(table.column(c), pa.string()) for c in columns]
+    line = pc.binary_join_element_wise(*texts, sep)
+    for chunk in pc.binary_join_element_wise(line, "\n", "").chunks:
+        h.update(text_bytes(chunk))
+
+
 def text_bytes(text: pa.Array) -> memoryview:
     """The bytes of a string array's values one after another (no copy): its data buffer
     between the first and last offset."""

@@ -135,9 +135,8 @@ def ensure_warnings(session: Session, desired: dict[Key, Desired]) -> int:
 
 
 def _restricted(list_id: str, tier: str | None) -> list[str]:
-    """What an entry of a list and tier restricts (``rules.restrictions``)."""
-    rule = R.LISTS.get(list_id)
-    return list(R.restrictions(rule, tier)) if rule is not None else []
+    """What an entry of a list and tier restricts (``rules.restrictions_of``), as a list."""
+    return list(R.restrictions_of(list_id, tier))
 
 
 def _restricts(entry: ListEntry) -> list[str]:

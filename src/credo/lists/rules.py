@@ -298,6 +298,12 @@ def restrictions(rule: ListRule, tier: str | None = None) -> tuple[str, ...]:
     return rule.restricts
 
 
+def restrictions_of(list_id: str, tier: str | None = None) -> tuple[str, ...]:
+    """``restrictions`` by list id: nothing for a list this registry does not know."""
+    rule = LISTS.get(list_id)
+    return restrictions(rule, tier) if rule is not None else ()
+
+
 def restriction_reason(list_id: str) -> str:
     """Why a relying party is told an activity is restricted: what the restriction rests
     on and the list's title, nothing of the entry ("restricted by a court order:

@@ -158,7 +158,7 @@ def _window(
 def _does(list_id: str, tier: str | None) -> frozenset[str]:
     """What an entry of a list and tier does while in force: its restrictions and benefits."""
     rule = R.LISTS.get(list_id)
-    return frozenset((*_tier_restricts(list_id, tier), *(rule.benefits if rule else ())))
+    return frozenset((*R.restrictions_of(list_id, tier), *(rule.benefits if rule else ())))
 
 
 def _narrows(entry: ListEntry, want: Desired) -> bool:
@@ -441,14 +441,8 @@ def _ends_on(entry: ListEntry) -> dt.date | None:
     return entry.ended_on or entry.scheduled_end
 
 
-def _tier_restricts(list_id: str, tier: str | None) -> tuple[str, ...]:
-    """What an entry of a list and tier restricts while in force (``rules.restrictions``,
-    the one answer for checks, pages and notices)."""
-    return R.restrictions(R.LISTS[list_id], tier) if list_id in R.LISTS else ()
-
-
 def _restricts(entry: ListEntry) -> tuple[str, ...]:
-    return _tier_restricts(entry.list_id, entry.tier)
+    return R.restrictions_of(entry.list_id, entry.tier)
 
 
 def is_in_force(entry: ListEntry, on: dt.date) -> bool:

@@ -132,19 +132,9 @@ def digest_rows(rows: Iterable[Mapping[str, Any]]) -> str:
 def digest_update(h: Any, table: pa.Table) -> None:
     """Feed ``digest_rows``'s bytes for an Arrow table of score rows into ``h``, built
     column-wise: the same digest as ``digest_rows`` over the same rows."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
+    from credo.core.copy import hash_lines
 
-    from credo.core.copy import text_bytes
-
-    if table.num_rows == 0:
-        return
-    ids, points = (pc.cast(table.column(c), pa.string()) for c in ("subject_id", "score"))
-    line = pc.binary_join_element_wise(
-        ids, points, table.column("band"), table.column("reasons"), "|"
-    )
-    for chunk in pc.binary_join_element_wise(line, "\n", "").chunks:
-        h.update(text_bytes(chunk))
+    hash_lines(h, table, ("subject_id", "score", "band", "reasons"), "|")
 
 
 def insert_scores(*, session: Session, run: ScoreRun, table: pa.Table) -> None:
