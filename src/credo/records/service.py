@@ -126,25 +126,25 @@ def _refuse_repeats(records: Sequence[ValidRecord]) -> None:
     (naming both positions). The same content twice is accepted once and the repeat is a
     ``duplicate``, as a repeat within a bulk file is."""
     first: dict[str, tuple[int, str]] = {}
-    details: list[dict[str, Any]] = []
+    clashes: list[tuple[int, int, str]] = []  # (earlier, later, external_id)
     for index, record in enumerate(records):
         seen = first.setdefault(record.external_id, (index, record.content_hash))
         if seen[1] != record.content_hash:
-            details.append(
-                {
-                    "field": f"records.{index}.external_id",
-                    "value": record.external_id,
-                    "reason": f"also at records.{seen[0]} with different content",
-                }
-            )
-    if details:
-        where = details[0]["field"].split(".")[1]
-        earlier = first[details[0]["value"]][0]
+            clashes.append((seen[0], index, record.external_id))
+    if clashes:
+        earlier, later, external_id = clashes[0]
         raise InvalidInput(
-            f"external_id {details[0]['value']!r} appears at records {earlier} and {where}"
+            f"external_id {external_id!r} appears at records {earlier} and {later}"
             " with different content",
             code="repeated_external_id",
-            details=details,
+            details=[
+                {
+                    "field": f"records.{i}.external_id",
+                    "value": eid,
+                    "reason": f"also at records.{e} with different content",
+                }
+                for e, i, eid in clashes
+            ],
         )
 
 
