@@ -4,9 +4,10 @@ Exactly once, as far as a network allows: a notice is marked sent only after its
 accepted it, in the same transaction as the attempt's row. A worker that dies mid-delivery
 leaves its claim to expire (``CREDO_NOTICE_LEASE``); the next worker sends it again with
 the same idempotency key (SMTP ``Message-ID``, webhook ``id`` and ``Credo-Notice-Id``), so
-a receiver that drops repeats sees it once. Failures wait ``backoff`` seconds (doubling,
-capped) and after ``CREDO_NOTICE_MAX_ATTEMPTS`` the notice is undeliverable and listed in
-the operator console.
+a receiver that drops repeats sees it once. A worker still alive past its lease (a slow
+receiver held it) starts no more sends of that claim: the rest are left, unattempted, to
+whoever claims them next. Failures wait ``backoff`` seconds (doubling, capped) and after
+``CREDO_NOTICE_MAX_ATTEMPTS`` the notice is undeliverable and listed in the operator console.
 """
 
 from __future__ import annotations
@@ -40,8 +41,12 @@ class Skip(Exception):
 
 
 def backoff(attempts: int, base: float, cap: float) -> float:
-    """Seconds to wait after the ``attempts``-th failure: base, 2 base, 4 base, ... up to cap."""
-    return float(min(cap, base * 2 ** max(0, attempts - 1)))
+    """Seconds to wait after the ``attempts``-th failure: base, 2 base, 4 base, ... up to cap.
+
+    The exponent stops growing once the cap is reached (2 ** 1024 is past any float: an
+    unbounded ``CREDO_NOTICE_MAX_ATTEMPTS`` must not overflow and lose a batch's outcomes).
+    """
+    return float(min(cap, base * 2.0 ** min(max(0, attempts - 1), 64)))
 
 
 def claim(
@@ -78,6 +83,8 @@ class Outcome:
     finished: dt.datetime | None = None
     error: str | None = None
     skipped: bool = False
+    #: Not tried: the claim's lease ran out first (another worker may hold the notice now).
+    released: bool = False
 
 
 @dataclass
@@ -164,6 +171,12 @@ class Worker:
 
     def _deliver(self, notice: Notice, targets: Targets) -> Outcome:
         outcome = Outcome(notice.id, notice.leased_by or "", clock.now())
+        if notice.lease_until is not None and outcome.started >= notice.lease_until:
+            # past the lease another worker may have claimed (and sent) it: sending now
+            # would deliver it twice; it is left for the next claim, without an attempt
+            outcome.error, outcome.released = "the claim's lease ran out before sending", True
+            outcome.finished = outcome.started
+            return outcome
         try:
             self._send(notice, targets)
         except Skip as exc:
@@ -188,8 +201,10 @@ class Worker:
                 row = rows.get(outcome.notice_id)
                 if row is None or row.state != "pending" or row.leased_by != outcome.claim:
                     continue  # the lease was lost; whoever holds it now records the result
-                row.attempts += 1
                 row.lease_until, row.leased_by = None, None
+                if outcome.released:
+                    continue  # nothing was tried: due again at once, no attempt counted
+                row.attempts += 1
                 if outcome.error is None:
                     row.state, row.sent_at, row.last_error = "sent", outcome.finished, None
                     result = "sent"
