@@ -13,10 +13,13 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import ipaddress
 import json
 import secrets
 import time
+import unicodedata
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 from sqlalchemy import select
@@ -72,11 +75,8 @@ def register(
             f"owner_type {owner_type!r} is not one of {OWNER_TYPES}",
             details=[{"field": "owner_type", "value": owner_type}],
         )
-    if not url.startswith(("http://", "https://")) or len(url) > 500:
-        raise InvalidInput(
-            f"url {url!r} must be an http:// or https:// address of at most 500 characters",
-            details=[{"field": "url", "value": url}],
-        )
+    _check_owner_id(owner_id)
+    check_url(url)
     endpoint = session.scalar(
         select(WebhookEndpoint).where(
             WebhookEndpoint.owner_type == owner_type, WebhookEndpoint.owner_id == owner_id
@@ -90,6 +90,68 @@ def register(
     endpoint.created_at = clock.now()
     session.flush()
     return endpoint, secret_for(settings, endpoint)
+
+
+#: Hosts a plain http:// endpoint may name: a receiver on this machine (tests, a local relay).
+LOOPBACK_NAMES = ("localhost",)
+MAX_URL = 500
+MAX_OWNER_ID = 64
+
+
+def _shown(value: str, limit: int = 120) -> str:
+    """A value as an error shows it: quoted, control characters escaped, long ones cut."""
+    return repr(value[:limit]) + (
+        f" (first {limit} of {len(value)} characters)" if len(value) > limit else ""
+    )
+
+
+def _refuse(field: str, value: str, why: str) -> InvalidInput:
+    return InvalidInput(
+        f"{field} {_shown(value)} {why}", details=[{"field": field, "value": value[:200]}]
+    )
+
+
+def _loopback(host: str) -> bool:
+    if host.lower() in LOOPBACK_NAMES:
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def check_url(url: str) -> None:
+    """Refuse an endpoint the worker must not or cannot POST to, naming ``url`` and the value.
+
+    An https:// address with a host (and a valid port), at most 500 characters, with no space
+    or control character; plain http:// only to loopback (the signed body would otherwise
+    travel readable).
+    """
+    if len(url) > MAX_URL:
+        raise _refuse("url", url, f"is longer than {MAX_URL} characters")
+    if any(ch.isspace() or unicodedata.category(ch) == "Cc" for ch in url):
+        raise _refuse("url", url, "contains a space or control character")
+    scheme = url.partition(":")[0].lower()
+    if scheme not in ("http", "https") or not url.lower().startswith(f"{scheme}://"):
+        raise _refuse("url", url, "must be an https:// address")
+    parts = urlsplit(url)
+    if not parts.hostname:
+        raise _refuse("url", url, "names no host")
+    try:
+        port = parts.port  # raises on a port that is not a number from 0 to 65535
+    except ValueError:
+        port = 0
+    if port == 0:
+        raise _refuse("url", url, "has a port that is not a number from 1 to 65535")
+    if scheme == "http" and not _loopback(parts.hostname):
+        raise _refuse("url", url, "must be https://; plain http:// is only for a loopback receiver")
+
+
+def _check_owner_id(owner_id: str) -> None:
+    if not owner_id or len(owner_id) > MAX_OWNER_ID:
+        raise _refuse("owner_id", owner_id, f"must be 1-{MAX_OWNER_ID} characters")
+    if any(unicodedata.category(ch) == "Cc" for ch in owner_id):
+        raise _refuse("owner_id", owner_id, "contains a control character")
 
 
 def endpoint_of(session: Session, owner_type: str, owner_id: str) -> WebhookEndpoint | None:
