@@ -82,6 +82,14 @@ def test_green_channel_without_a_ledger_grade_is_not_eligible(
         ({"name": "rental"}, 409, "name", "rental"),  # taken
         ({"party_id": "rp_other"}, 422, "party_id", "rp_other"),
         ({"active": False}, 422, "active", False),
+        # a list id of the wrong JSON type (unhashable: was a 500)
+        (
+            {"conditions": [{"not_on_list": ["defaulter"]}]},
+            422,
+            "conditions.0.not_on_list",
+            ["defaulter"],
+        ),
+        ({"conditions": [{"on_list": {"red": 1}}]}, 422, "conditions.0.on_list", {"red": 1}),
     ],
 )
 def test_bad_programs_are_refused_naming_field_and_value(

@@ -76,7 +76,7 @@ def _score(path: str, value: Any) -> int:
 
 
 def _list(path: str, value: Any) -> str:
-    if value not in LISTS:
+    if not isinstance(value, str) or value not in LISTS:
         raise _bad(path, value, f"{path}: unknown list {value!r}; known: {', '.join(LISTS)}")
     return str(value)
 
