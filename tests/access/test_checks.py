@@ -142,6 +142,35 @@ def test_expired_consent_is_refused(client: TestClient, world: World, engine: En
         assert_error(eligibility(client, world, "good", "rental"), 403, "consent_required")
 
 
+def test_a_consent_granted_later_does_not_cover_an_earlier_check(
+    client: TestClient, world: World, engine: Engine
+) -> None:
+    """A check at a moment before the consent was granted (a clock set back, a restore) has
+    no consent to rest on, on the fast path and on the session path (ledger conditions)."""
+    green = client.post(
+        "/v1/programs",
+        json={
+            "name": "green",
+            "purpose": "green_channel",
+            "benefit": "b",
+            "conditions": [{"ledger_grade_at_least": {"scheme": "rongcheng", "grade": "B"}}],
+        },
+        headers=world.b["headers"],
+    ).json()["id"]
+    grant(client, world.tokens["good"], world.programs["rental"])
+    grant(client, world.tokens["good"], green)
+    clock.freeze(dt.datetime(TODAY.year, TODAY.month, TODAY.day, 11, 59, tzinfo=dt.UTC))
+    body = {"subject": world.ref("good"), "program": green}
+    with nothing_changed(engine):
+        assert_error(eligibility(client, world, "good", "rental"), 403, "consent_required")
+        refused = client.post("/v1/checks/eligibility", json=body, headers=world.b["headers"])
+        assert_error(refused, 403, "consent_required")
+    clock.freeze(dt.datetime(TODAY.year, TODAY.month, TODAY.day, 12, tzinfo=dt.UTC))
+    assert eligibility(client, world, "good", "rental").status_code == 200
+    answered = client.post("/v1/checks/eligibility", json=body, headers=world.b["headers"])
+    assert answered.status_code == 200, answered.text
+
+
 @pytest.mark.parametrize(
     ("body", "status", "field", "value"),
     [

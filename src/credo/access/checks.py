@@ -96,6 +96,7 @@ GATE = select(
         _consents.c.party_id == bindparam("party"),
         _consents.c.revoked_at.is_(None),
         or_(_consents.c.expires_on.is_(None), _consents.c.expires_on >= bindparam("today")),
+        _consents.c.granted_at <= bindparam("now"),  # a consent counts from its grant on
     )
     .order_by(_consents.c.granted_at.desc())
     .limit(1)
@@ -234,7 +235,8 @@ def decide_eligibility_from(
 ) -> Checked:
     """The decision from its reads: ``gate`` runs ``GATE``, ``facts`` answers ``_facts``,
     ``grade`` a ledger grade (the session path and ``hotpath`` give their own)."""
-    today = clock.today()
+    now = clock.now()
+    today = now.date()
     subject_id, consent_id = gate(
         {
             "scheme": scheme,
@@ -242,6 +244,7 @@ def decide_eligibility_from(
             "scope": consents.program_scope(program.id),
             "party": party.id,
             "today": today,
+            "now": now,
         }
     )
     if subject_id == -1:  # the neighbour's consent, read only to take the same time
