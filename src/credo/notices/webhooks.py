@@ -60,7 +60,10 @@ def verify(secret: str, header: str, body: bytes, *, now: float | None = None) -
     if abs((time.time() if now is None else now) - timestamp) > TOLERANCE:
         return False
     expected = sign(secret, timestamp, body).split("v1=", 1)[1]
-    return hmac.compare_digest(expected, parts.get("v1", ""))
+    # as bytes: compare_digest raises TypeError on a str with non-ASCII characters, and a
+    # forged header must be refused, not crash the receiver
+    given = parts.get("v1", "").encode("utf-8", "surrogatepass")
+    return hmac.compare_digest(expected.encode(), given)
 
 
 def register(
