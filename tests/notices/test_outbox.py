@@ -80,3 +80,19 @@ def test_bad_channel_or_recipient_is_refused(
             channel=channel,
         )
     assert caught.value.code == code
+
+
+def test_a_batch_naming_one_key_twice_writes_one_notice(factory: sessionmaker[Session]) -> None:
+    # "the same key twice is one notice" holds within one batch as across calls
+    twice = [
+        (7, "dispute.changed", {"state": "open"}, "dispute/1/open"),
+        (7, "dispute.changed", {"state": "open"}, "dispute/1/open"),
+        (8, "dispute.changed", {"state": "open"}, "dispute/2/open"),
+    ]
+    with factory() as s, s.begin():
+        assert outbox.notify_subjects(session=s, notices=twice) == 2
+    with factory() as s, s.begin():
+        assert outbox.notify_subjects(session=s, notices=twice) == 0
+    with factory() as s:
+        keys = sorted(s.scalars(select(Notice.idempotency_key)))
+    assert keys == ["dispute/1/open/inbox", "dispute/2/open/inbox"]

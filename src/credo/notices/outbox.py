@@ -189,13 +189,17 @@ def notify_subjects(
     """``notify_subject`` for many (subject id, kind, payload, key) at once, for batch jobs.
 
     One query finds the keys already written and one the addresses; the rows go in with one
-    multi-row insert per 500. Keys already in the outbox are skipped. Returns the notices
-    written (inbox and e-mail rows together).
+    multi-row insert per 500. Keys already in the outbox, or earlier in ``notices``, are
+    skipped. Returns the notices written (inbox and e-mail rows together).
     """
     if not notices:
         return 0
     held = known_keys(session, [f"{key}/inbox" for _, _, _, key in notices])
-    fresh = [n for n in notices if f"{n[3]}/inbox" not in held]
+    fresh = []
+    for n in notices:  # a key twice in one batch is one notice, as across calls
+        if f"{n[3]}/inbox" not in held:
+            held.add(f"{n[3]}/inbox")
+            fresh.append(n)
     emails = contacts.emails_of(session=session, subject_ids=sorted({n[0] for n in fresh}))
     now = clock.now()
     rows: list[dict[str, Any]] = []
