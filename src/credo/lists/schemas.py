@@ -45,22 +45,23 @@ class EntryOut(BaseModel):
     repair_from: str | None
 
 
-class Restriction(BaseModel):
+class EntryEffect(BaseModel):
+    """What an entry in force does to the subject (``lists.service._effects``): the list
+    and entry behind it and the day it ends."""
+
     model_config = ConfigDict(populate_by_name=True)
 
+    list_id: str = Field(alias="list")
+    entry_id: RowId
+    ends_on: str | None
+
+
+class Restriction(EntryEffect):
     activity: str
-    list_id: str = Field(alias="list")
-    entry_id: RowId
-    ends_on: str | None
 
 
-class Benefit(BaseModel):
-    model_config = ConfigDict(populate_by_name=True)
-
+class Benefit(EntryEffect):
     benefit: str
-    list_id: str = Field(alias="list")
-    entry_id: RowId
-    ends_on: str | None
 
 
 class MyLists(BaseModel):
