@@ -82,7 +82,8 @@ def test_a_pending_dispute_says_what_the_record_does_meanwhile(
     line = re.search(rf"<li>Dispute on record {record.id} .*?</li>", page)
     assert line, page
     assert "(loan repayment)" in line[0]
-    assert "It is not used in scores, lists or ledgers while disputed." in line[0]
+    assert "no list entry rests on it" in line[0]
+    assert "your score leaves it out from the next refresh" in line[0]
 
 
 def test_what_would_raise_it_says_alone_and_together(

@@ -64,10 +64,10 @@ async def signin_by_email(request: Request, session: SessionDep, settings: Setti
         )
     except signin.RateLimited as exc:
         context = {"area": "me", "error": exc.message, "email_error": True}
-        return page(request, "signin.html", context, status=429, private=True)
-    except InvalidInput as exc:
+        return sessions.signin_page(request, settings, context, status=429)
+    except InvalidInput as exc:  # the sign-in page again, its token form's login CSRF included
         context = {"area": "me", "error": exc.message, "email_error": True}
-        return page(request, "signin.html", context, status=422, private=True)
+        return sessions.signin_page(request, settings, context, status=422)
     return page(request, "signin_sent.html", {"area": "me", "message": answer}, private=True)
 
 

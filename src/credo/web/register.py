@@ -12,6 +12,7 @@ from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, Response
+from markupsafe import Markup
 from sqlalchemy.orm import Session
 
 from credo.register import appeals, public, service
@@ -64,7 +65,8 @@ def render_pdf(html: str, chromium: str) -> bytes:
 def report_pdf(uscc: str, session: SessionDep, settings: SettingsDep) -> Response:
     """The same report as a PDF file to download."""
     org = public.record(session=session, uscc=uscc[:64])
-    css = (STATIC / "credo.css").read_text(encoding="utf-8")
+    # our own stylesheet, inlined as is: escaped, its quoted font names would break the CSS
+    css = Markup((STATIC / "credo.css").read_text(encoding="utf-8"))
     html = environment().get_template("org_report.html").render(org=org, inline_css=css)
     pdf = render_pdf(html, settings.chromium)
     name = f"credo-report-{org['uscc']}-{org['as_of']}.pdf"

@@ -6,6 +6,7 @@ import hashlib
 import hmac
 import json
 import re
+from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from typing import Any
 from urllib.parse import parse_qs
@@ -53,7 +54,22 @@ def environment() -> Environment:
     env.filters["activity"] = lambda v: ACTIVITY_NAMES.get(str(v), str(v).replace("_", " "))
     env.filters["end_reason"] = removal_reason
     env.filters["value"] = field_value
+    env.filters["money"] = money
+    env.filters["points"] = points
     return env
+
+
+def money(amount: Any) -> str:
+    """An amount as decimal text ("82000.00") with thousands separators ("82,000.00")."""
+    try:
+        return f"{Decimal(str(amount)):,.2f}"
+    except InvalidOperation:
+        return str(amount)
+
+
+def points(number: Any) -> str:
+    """A count of points in words: "1 point", "38 points"."""
+    return f"{number} point" if number in (1, -1) else f"{number} points"
 
 
 _CODE = re.compile(r"[a-z]+(?:_[a-z]+)+")
