@@ -11,9 +11,13 @@ from credo.core.types import RowId
 from credo.records.schemas import RecordCorrection
 
 
-class DisputeIn(BaseModel):
+class _Body(BaseModel):
+    """A request body of the rights endpoints: an unknown field is refused (422 naming it)."""
+
     model_config = ConfigDict(extra="forbid")
 
+
+class DisputeIn(_Body):
     record_id: RowId
     reason: str = Field(max_length=2000)
 
@@ -29,9 +33,7 @@ class DisputeOut(BaseModel):
     note: str | None
 
 
-class DisputeAnswer(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class DisputeAnswer(_Body):
     outcome: Literal["verified", "corrected", "deleted"]
     correction: RecordCorrection | None = None
     note: str | None = Field(default=None, max_length=2000)
@@ -46,9 +48,7 @@ class FurnisherDispute(BaseModel):
     record: dict[str, Any]
 
 
-class StatementIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class StatementIn(_Body):
     record_id: RowId
     text: str
 
@@ -60,9 +60,7 @@ class StatementOut(BaseModel):
     created_at: dt.datetime
 
 
-class ReviewIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class ReviewIn(_Body):
     decision_id: str
     reason: str = Field(max_length=2000)
 
@@ -77,9 +75,7 @@ class ReviewOut(BaseModel):
     outcome_note: str | None
 
 
-class ReviewDecision(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class ReviewDecision(_Body):
     outcome: Literal["upheld", "overturned"]
     note: str = Field(max_length=2000)
 
@@ -101,9 +97,7 @@ class ProofOut(BaseModel):
     fulfilment_record_id: int | None
 
 
-class ProofDecision(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class ProofDecision(_Body):
     outcome: Literal["accepted", "rejected"]
     note: str = Field(default="", max_length=2000)
 
