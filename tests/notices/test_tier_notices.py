@@ -24,8 +24,9 @@ from tests.notices.helpers import idp, post
 OPERATOR = {"Authorization": "Bearer op-test-key-0123456789"}
 ADDRESS = "compliance@example.org"
 SERIOUS_MEANS = (
-    "Until 2028-01-02, relying parties will refuse you buying property, buying luxury cars, "
-    "star-rated hotels, nightclubs and golf courses and high-premium insurance."
+    "From 2025-01-02 until 2028-01-02, relying parties will refuse you buying property, "
+    "buying luxury cars, star-rated hotels, nightclubs and golf courses and high-premium "
+    "insurance."
 )
 
 

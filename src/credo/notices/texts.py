@@ -166,7 +166,9 @@ def _listing_entered(p: dict[str, Any], base: str) -> Text:
         what=f"You are on {_list(p)} from {p.get('starts_on')}.",
         why=f"{_basis(p)}. You are listed because "
         f"{_words(p.get('rule'), RULE_NAMES)}. {p.get('term') or ''}".strip(),
-        means=f"Until {until}, relying parties will refuse you {activities(p.get('restricts'))}. "
+        # from its first day, not "until": a listing warned late is told before it restricts
+        means=f"From {p.get('starts_on')} until {until}, relying parties will refuse you "
+        f"{activities(p.get('restricts'))}. "
         "Other services are not affected by this entry."
         + (f" {PUBLIC} {GRADE}" if p.get("published") else ""),
         can_do=f"{p.get('how_to_end') or 'Fulfil the obligation and file proof.'} If a record "

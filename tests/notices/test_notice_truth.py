@@ -1,0 +1,43 @@
+"""What a notice says is true on the day the person reads it: dates, restrictions, deadlines."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from credo.lists import service as lists
+from credo.lists.models import ListEntry
+from tests.lists.conftest import at, judgment, listing, refresh, token
+from tests.notices.helpers import post, subject_id
+
+CASE = "(2025)京0105民初9号"
+
+
+def test_a_listing_told_before_it_takes_effect_says_from_when_it_restricts(
+    client: TestClient, factory: sessionmaker[Session], court: dict[str, Any]
+) -> None:
+    at("2025-03-05")
+    post(
+        client,
+        court,
+        judgment("j-1", CASE, "2025-01-05", "2025-02-01"),
+        listing("l-1", CASE, "2025-03-01"),
+    )
+    refresh(factory)  # warned only now: the listing takes effect ten days later
+    sid = subject_id(factory)
+    with factory() as s:
+        entry = s.scalars(select(ListEntry).where(ListEntry.rule_id == "defaulter.court_listing"))
+        assert entry.one().starts_on == dt.date(2025, 3, 15)
+        for day, restricted in (("2025-03-05", False), ("2025-03-15", True)):
+            on = dt.date.fromisoformat(day)
+            answer = lists.is_restricted(session=s, subject_id=sid, activity="air_travel", on=on)
+            assert answer[0] is restricted
+    notices = client.get("/v1/me/notices", headers=token(factory)).json()["notices"]
+    (entered,) = [n for n in notices if n["kind"] == "listing.entered"]
+    # read on 2025-03-05, when the person may still fly: say from when it restricts
+    assert "From 2025-03-15" in entered["means"], entered["means"]
+    assert "refuse you flying" in entered["means"]
