@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from credo.access.ratelimit import Limiter, held, retry_after
 from credo.api.deps import OperatorDep, SessionDep, SubjectDep
-from credo.api.schemas import ERROR_RESPONSES, ErrorBody
+from credo.api.schemas import ERROR_RESPONSES, ErrorBody, IdPath
 from credo.core import clock
 from credo.core.audit import AuditHead
 from credo.errors import InvalidInput
@@ -317,7 +317,7 @@ def open_requests(_: OperatorDep, session: SessionDep) -> list[RequestOut]:
     summary="Decide an appeal or close a re-rating request",
 )
 def decide(
-    request_id: Annotated[int, Path(ge=1, le=2**31 - 1)],
+    request_id: IdPath,
     body: DecisionIn,
     _: OperatorDep,
     session: SessionDep,
