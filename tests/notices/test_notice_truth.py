@@ -41,3 +41,35 @@ def test_a_listing_told_before_it_takes_effect_says_from_when_it_restricts(
     # read on 2025-03-05, when the person may still fly: say from when it restricts
     assert "From 2025-03-15" in entered["means"], entered["means"]
     assert "refuse you flying" in entered["means"]
+
+
+def test_a_dispute_notice_says_what_an_unanswered_deadline_does_and_what_deletion_does(
+    client: TestClient, factory: sessionmaker[Session], bank: dict[str, Any]
+) -> None:
+    from credo.records.models import Record
+    from credo.rights import disputes
+    from tests.envelopes import repayment
+
+    at("2026-03-10")
+    post(client, bank, repayment("r-1"))
+    me = token(factory)
+    with factory() as s:
+        rid = s.scalar(select(Record.id).where(Record.external_id == "r-1"))
+    opened = client.post(
+        "/v1/me/disputes", json={"record_id": rid, "reason": "not mine"}, headers=me
+    )
+    assert opened.status_code == 201, opened.text
+    deadline = opened.json()["deadline"]
+    (told,) = client.get("/v1/me/notices", headers=me).json()["notices"]
+    assert f"must answer by {deadline}" in told["what"]
+    # the deadline's consequence, which the sweep carries out the day after it
+    assert "If it does not, the record is deleted" in told["what"], told["what"]
+
+    at((dt.date.fromisoformat(deadline) + dt.timedelta(days=1)).isoformat())
+    with factory() as s, s.begin():
+        assert len(disputes.sweep(session=s)) == 1
+    lapsed = client.get("/v1/me/notices", headers=me).json()["notices"][0]
+    assert "in time, so the record was deleted" in lapsed["what"]
+    # a deleted record has no "new version": it is no longer used at all
+    assert "old version" not in lapsed["means"], lapsed["means"]
+    assert "no longer used" in lapsed["means"]

@@ -276,11 +276,19 @@ def _tier_changed(p: dict[str, Any], base: str) -> Text:
     )
 
 
+#: What a record deleted on a dispute (answered so, or unanswered) means.
+GONE = (
+    "The record is no longer used: a list entry resting on it ends at once; a city ledger "
+    "takes its points out at once; your score, and an organisation's public grade, leave it "
+    "out from the next refresh."
+)
+
+
 def _dispute(p: dict[str, Any], base: str) -> Text:
     state = p.get("state")
     what = {
         "open": f"Your dispute of record {p.get('record')} was opened; the furnisher must "
-        f"answer by {p.get('deadline')}.",
+        f"answer by {p.get('deadline')}. If it does not, the record is deleted.",
         "verified": f"The furnisher checked record {p.get('record')} and says it is right.",
         "corrected": f"The furnisher corrected record {p.get('record')}.",
         "deleted": f"Record {p.get('record')} was deleted after your dispute.",
@@ -299,6 +307,7 @@ def _dispute(p: dict[str, Any], base: str) -> Text:
             "from the next refresh."
         ),
         "verified": "The record stays in your file and counts as before.",
+        **dict.fromkeys(("deleted", "lapsed"), GONE),
     }.get(str(state), "Your file and your score no longer use the old version of the record.")
     return Text(
         title="About your dispute",
