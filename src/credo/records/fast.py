@@ -401,12 +401,7 @@ class Chunk:
             parts = [] if self.accepted is None else [self.accepted]
             if self.slow:
                 columns = list(zip(*self.slow, strict=True))
-                parts.append(
-                    pa.Table.from_arrays(
-                        [pa.array(c, f.type) for c, f in zip(columns, ROW_SCHEMA, strict=True)],
-                        schema=ROW_SCHEMA,
-                    )
-                )
+                parts.append(_table(ROW_SCHEMA, columns))
             if not parts:
                 self._table = _empty(ROW_SCHEMA)
             else:
@@ -451,9 +446,15 @@ def _slow(validator: Validator, number: int, envelope: dict[str, Any] | str, chu
         chunk.add(number, result)
 
 
+def _table(schema: pa.Schema, columns: Sequence[Sequence[Any]]) -> pa.Table:
+    """Python column values as a table of ``schema``, one sequence per field in its order."""
+    arrays = [pa.array(c, f.type) for c, f in zip(columns, schema, strict=True)]
+    return pa.Table.from_arrays(arrays, schema=schema)
+
+
 def _empty(schema: pa.Schema) -> pa.Table:
     """An empty table (``Schema.empty_table`` imports pandas: seconds on a cold start)."""
-    return pa.Table.from_arrays([pa.array([], f.type) for f in schema], schema=schema)
+    return _table(schema, [[] for _ in schema])
 
 
 def _basis(value: str | None) -> tuple[bool, bool, str]:
@@ -575,10 +576,7 @@ class FastValidator:
         if not names:
             return False
         self._pairs = pa.concat_arrays([self._pairs, pa.array(names, pa.string())])
-        added = pa.Table.from_arrays(
-            [pa.array(c, f.type) for c, f in zip(columns, IDENTITY_SCHEMA, strict=True)],
-            schema=IDENTITY_SCHEMA,
-        )
+        added = _table(IDENTITY_SCHEMA, columns)
         self._proven = pa.concat_tables([self._proven, added]).combine_chunks()
         return True
 
