@@ -89,13 +89,28 @@ class Statement:
             ]
         return [tuple(row) for row in rows]
 
-    async def execute_many_async(
+    async def commit_many_async(
         self, connection: Any, dialect: Any, rows: Sequence[Mapping[str, Any]]
     ) -> None:
-        """``execute_many`` on an asynchronous driver connection."""
+        """Run a statement that returns nothing once per row, all in one transaction that is
+        committed when this returns, in one round trip: on an autocommit psycopg
+        ``AsyncConnection``, one row is one statement (its own transaction); more are sent
+        as ``BEGIN``, the rows, ``COMMIT`` in one pipeline. A failure rolls back every row."""
         form = self._form(dialect)
+        params = [self._params(form, r) for r in rows]
         async with connection.cursor() as cursor:
-            await cursor.executemany(form[0], [self._params(form, r) for r in rows])
+            if len(params) == 1:
+                await cursor.execute(form[0], params[0])
+                return
+            try:
+                async with connection.pipeline():
+                    await cursor.execute("BEGIN")
+                    await cursor.executemany(form[0], params)
+                    await cursor.execute("COMMIT")
+            except BaseException:
+                if not (connection.broken or connection.closed):
+                    await cursor.execute("ROLLBACK")  # a failed row left the block open
+                raise
 
     def execute_many(self, raw: Any, dialect: Any, rows: Sequence[Mapping[str, Any]]) -> None:
         """Run a statement that returns nothing once per row (one ``executemany``)."""

@@ -256,19 +256,16 @@ class LoopGroupCommit:
             self._task = None
 
     async def _insert(self, rows: list[Mapping[str, Any]]) -> None:
-        """One transaction inserting ``rows``, committed."""
+        """One transaction inserting ``rows``, committed, in one round trip."""
         if self._connection is None or self._connection.closed:
-            self._connection = await driver.connect_async(self.engine, autocommit=False)
+            self._connection = await driver.connect_async(self.engine, autocommit=True)
         connection = self._connection
         try:
-            await INSERT.execute_many_async(connection, self.engine.dialect, rows)
-            await connection.commit()
+            await INSERT.commit_many_async(connection, self.engine.dialect, rows)
         except BaseException:
             if connection.broken or connection.closed:
                 self._connection = None
                 await connection.close()
-            else:
-                await connection.rollback()
             raise
 
     async def close(self) -> None:
