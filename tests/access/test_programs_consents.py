@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -253,3 +254,80 @@ def test_cli_adds_parties_and_programs(tmp_path: Any) -> None:
             text("SELECT secret_hash FROM credentials WHERE kind = 'relying_party'")
         ).scalar_one()
     assert party["api_key"].split(".", 1)[1] not in stored
+
+
+@pytest.fixture
+def cli_store() -> Iterator[Engine]:
+    """The CLI's store (a SQLite file, as for the other CLI tests), with the schema. A
+    201-character name passed there and failed on PostgreSQL (DataError, a traceback)."""
+    from credo.config import get_settings
+    from credo.core.db import make_engine
+    from credo.models import metadata
+
+    store = make_engine(get_settings().database_url)
+    metadata.create_all(store)
+    yield store
+    store.dispose()
+
+
+@pytest.mark.parametrize(
+    ("name", "benefit", "conditions", "field"),
+    [
+        # a name given twice: the API refuses it (400 malformed_json); the CLI took the last
+        (
+            "dup",
+            "b",
+            '[{"score_at_least": 900, "score_at_least": 600}]',
+            "conditions.0.score_at_least",
+        ),
+        ("big", "b", '[{"score_at_least": ' + "9" * 5000 + "}]", "conditions.0.score_at_least"),
+        ("nan", "b", '[{"score_at_least": NaN}]', "conditions.0.score_at_least"),
+        # what the API's ProgramIn refuses (and a PostgreSQL column would: a crash there)
+        ("n" * 201, "b", '[{"score_at_least": 600}]', "name"),
+        ("long benefit", "b" * 2001, '[{"score_at_least": 600}]', "benefit"),
+    ],
+)
+def test_cli_refuses_programs_the_api_refuses(
+    cli_store: Engine, name: str, benefit: str, conditions: str, field: str
+) -> None:
+    engine = cli_store
+    app = typer.Typer()
+    register(app)
+    runner = CliRunner()
+    added = runner.invoke(
+        app, ["parties", "add", "Bike Share", "--purposes", "deposit_free_rental", "--json"]
+    )
+    party = json.loads(added.stdout.strip().splitlines()[-1])["id"]
+    made = runner.invoke(
+        app,
+        [
+            "programs",
+            "add",
+            party,
+            name,
+            "--purpose",
+            "deposit_free_rental",
+            "--benefit",
+            benefit,
+            "--conditions",
+            conditions,
+        ],
+    )
+    assert made.exit_code == 1 and made.exception is not None, made.output
+    assert isinstance(made.exception, SystemExit), repr(made.exception)
+    assert f"'field': '{field}'" in made.output.replace("\n", ""), made.output
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM programs")).scalar_one() == 0
+
+
+def test_cli_refuses_a_party_name_the_store_cannot_hold(cli_store: Engine) -> None:
+    engine = cli_store
+    app = typer.Typer()
+    register(app)
+    added = CliRunner().invoke(
+        app, ["parties", "add", "p" * 201, "--purposes", "deposit_free_rental"]
+    )
+    assert added.exit_code == 1 and isinstance(added.exception, SystemExit), added.output
+    assert "'field': 'name'" in added.output.replace("\n", ""), added.output
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM relying_parties")).scalar_one() == 0

@@ -37,6 +37,7 @@ def add(
     name = name.strip()
     if not name:
         raise InvalidInput("party name is empty", details=[{"field": "name", "value": name}])
+    _at_most("name", name, rules.NAME_MAX)
     checked_activities = rules.check_choices("activities", activities, rules.ACTIVITIES)
     checked_purposes = rules.check_choices("purposes", purposes, rules.PURPOSES)
     if not checked_activities and not checked_purposes:
@@ -53,6 +54,16 @@ def add(
         actor=actor,
     )
     return party, key
+
+
+def _at_most(field_name: str, text: str, limit: int) -> None:
+    """InvalidInput naming the field when ``text`` is longer than ``limit`` characters (the
+    API's schemas refuse the same, so the CLI and the API hold the same rule)."""
+    if len(text) > limit:
+        raise InvalidInput(
+            f"{field_name} is {len(text)} characters long; at most {limit}",
+            details=[{"field": field_name, "value": text[:40] + "…"}],
+        )
 
 
 def list_all(*, session: Session) -> list[RelyingParty]:
@@ -213,6 +224,8 @@ def add_program(
         raise InvalidInput(
             "program benefit is empty", details=[{"field": "benefit", "value": benefit}]
         )
+    _at_most("name", name, rules.NAME_MAX)
+    _at_most("benefit", benefit, rules.BENEFIT_MAX)
     decisions.one_of(purpose, rules.PURPOSES, field="purpose")
     if purpose not in party.purposes:
         raise Forbidden(

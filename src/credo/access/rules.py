@@ -31,6 +31,10 @@ ACTIVITIES: tuple[str, ...] = tuple(RESTRICTIONS)
 #: Ledger grades, best first (city pilot style).
 GRADES: tuple[str, ...] = ("AAA", "AA", "A", "B", "C", "D")
 
+NAME_MAX = 200
+"""Longest party or program name (the stores' columns hold 200 characters)."""
+BENEFIT_MAX = 2000
+"""Longest program benefit text."""
 SCORE_MIN, SCORE_MAX = 350, 950
 MAX_CONDITIONS = 10
 CONSENT_MAX_DAYS = 366

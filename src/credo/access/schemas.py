@@ -7,6 +7,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from credo.access.rules import BENEFIT_MAX, NAME_MAX
+
 
 class Strict(BaseModel):
     """Request bodies refuse unknown fields (a mass-assignment attempt is a 422)."""
@@ -20,9 +22,9 @@ class SubjectRef(Strict):
 
 
 class ProgramIn(Strict):
-    name: str = Field(max_length=200, examples=["Deposit-free car rental"])
+    name: str = Field(max_length=NAME_MAX, examples=["Deposit-free car rental"])
     purpose: str = Field(max_length=32, examples=["deposit_free_rental"])
-    benefit: str = Field(max_length=2000, examples=["Rent a car without a deposit"])
+    benefit: str = Field(max_length=BENEFIT_MAX, examples=["Rent a car without a deposit"])
     conditions: list[dict[str, Any]] = Field(
         description="All must hold; each is one of score_at_least, not_on_list, on_list, "
         "ledger_grade_at_least.",

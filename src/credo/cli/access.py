@@ -20,6 +20,30 @@ def _program(p: Any) -> dict[str, Any]:
     return {name: getattr(p, name) for name in PROGRAM_FIELDS}
 
 
+def _strict_json(text: str) -> Any:
+    """``--conditions`` parsed as the API parses a body: strict JSON (no name given twice in
+    one object, no NaN or Infinity, no number of more than 64 digits; ``api.limits``), else
+    InvalidInput naming the place (``conditions.0.score_at_least``) and the value."""
+    from credo.api.limits import check_json
+
+    refused = check_json(text.encode("utf-8", "surrogatepass"))
+    if refused:
+        first = refused[0]
+        inside = first["field"]
+        field = "conditions" if inside == "body" else f"conditions.{inside}"
+        raise InvalidInput(
+            f"--conditions is not strict JSON: {field}: {first['reason']}",
+            details=[{**d, "field": field} for d in refused[:1]],
+        )
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InvalidInput(
+            f"--conditions is not JSON: {exc.msg}",
+            details=[{"field": "conditions", "value": text}],
+        ) from None
+
+
 def register(app: typer.Typer) -> None:
     """Add the ``parties`` and ``programs`` command groups to the credo CLI."""
     from credo.access import parties
@@ -84,13 +108,7 @@ def register(app: typer.Typer) -> None:
         as_json: bool = json_option("Print the program as JSON."),
     ) -> None:
         """Define a program for a relying party (conditions validated as data)."""
-        try:
-            parsed = json.loads(conditions)
-        except json.JSONDecodeError as exc:
-            raise InvalidInput(
-                f"--conditions is not JSON: {exc.msg}",
-                details=[{"field": "conditions", "value": conditions}],
-            ) from None
+        parsed = _strict_json(conditions)
         with transaction() as session:
             owner = parties.get(session=session, party_id=party)
             program = parties.add_program(
