@@ -21,12 +21,8 @@ from sqlalchemy.orm import Session
 
 from credo.core import audit
 from credo.records.models import Record, RecordVersion
-from credo.records.validation import content_hash
+from credo.records.validation import canonical_json, content_hash
 from credo.subjects.models import Subject
-
-
-def _dumps(data: Any) -> str:
-    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
 def _logged(session: Session) -> tuple[dict[tuple[str, str], list[tuple[int, str]]], list[Any]]:
@@ -107,7 +103,7 @@ def verify(session: Session) -> list[str]:
                 amount_minor=c["amount_minor"],
                 currency=c["currency"],
                 legal_basis=c["legal_basis"],
-                fields_json=_dumps(c["fields"]),
+                fields_json=canonical_json(c["fields"]),
             )
             if got != old.content_hash:
                 problems.append(f"{vlabel}: content does not match its hash")

@@ -47,7 +47,7 @@ from credo.records.validation import (
     RowError,
     Validator,
     ValidRecord,
-    _dumps,
+    canonical_json,
     parse_date,
 )
 from credo.subjects import service as subjects
@@ -460,8 +460,8 @@ def _empty(schema: pa.Schema) -> pa.Table:
 def _basis(value: str | None) -> tuple[bool, bool, str]:
     """(valid legal_basis, non-blank, its JSON) as the Validator judges it."""
     if value is None:
-        return True, False, _dumps(None)
-    return len(value) <= 256 and "\x00" not in value, bool(value.strip()), _dumps(value)
+        return True, False, canonical_json(None)
+    return len(value) <= 256 and "\x00" not in value, bool(value.strip()), canonical_json(value)
 
 
 _RIC = "cn_ric\x1f"

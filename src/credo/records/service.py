@@ -23,7 +23,7 @@ from credo.errors import Conflict, InvalidInput, NotFound, TooLarge
 from credo.records import hooks
 from credo.records.intake import validate_all, validator_for
 from credo.records.models import Record, RecordVersion
-from credo.records.validation import ValidRecord
+from credo.records.validation import ValidRecord, canonical_json
 from credo.subjects import service as subjects
 
 ACCEPTED, DUPLICATE, CONFLICT = "accepted", "duplicate", "conflict"
@@ -256,7 +256,7 @@ def get(*, session: Session, furnisher_id: str, external_id: str) -> Record:
 
 
 def _snapshot(record: Record) -> str:
-    return json.dumps(
+    return canonical_json(
         {
             "category": record.category,
             "subject_id": record.subject_id,
@@ -266,10 +266,7 @@ def _snapshot(record: Record) -> str:
             "legal_basis": record.legal_basis,
             "fields": json.loads(record.fields),
             "state": record.state,
-        },
-        sort_keys=True,
-        separators=(",", ":"),
-        ensure_ascii=False,
+        }
     )
 
 

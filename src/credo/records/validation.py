@@ -92,7 +92,9 @@ class ValidRecord:
         )
 
 
-def _dumps(data: Any) -> str:
+def canonical_json(data: Any) -> str:
+    """The one JSON text of a value that records store and hash: sorted keys, no spaces,
+    UTF-8 kept (a record's fields, its snapshot, the content hash's parts)."""
     return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
@@ -110,7 +112,7 @@ def content_hash(
     """SHA-256 of a record's content: intake computes it, ``records.binding`` recomputes it
     from stored values to check the store against the audit log."""
     parts = (category, scheme, key, occurred_on, str(amount_minor), str(currency))
-    content = "\x1f".join((*parts, _dumps(legal_basis), fields_json))
+    content = "\x1f".join((*parts, canonical_json(legal_basis), fields_json))
     return hashlib.sha256(content.encode()).hexdigest()
 
 
@@ -321,7 +323,7 @@ class Validator:
             amount_minor=amount_minor,
             currency=currency,
             legal_basis=legal_basis,
-            fields_json=_dumps(fields),
+            fields_json=canonical_json(fields),
         )
 
     def _category(self, value: Any, errors: list[RowError]) -> Category | None:

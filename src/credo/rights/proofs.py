@@ -25,7 +25,7 @@ from credo.lists import rules as list_rules
 from credo.records import service as records
 from credo.records.models import Record
 from credo.records.service import own_record
-from credo.records.validation import ValidRecord
+from credo.records.validation import ValidRecord, canonical_json
 from credo.rights import notify
 from credo.rights.models import Proof
 from credo.subjects.models import Subject
@@ -199,12 +199,7 @@ def decide(
 def _fulfil(session: Session, proof: Proof, record: Record, actor: str) -> Record:
     subject = session.get(Subject, record.subject_id)
     assert subject is not None
-    fields_json = json.dumps(
-        {"case_number": json.loads(record.fields).get("case_number", "")},
-        sort_keys=True,
-        separators=(",", ":"),
-        ensure_ascii=False,
-    )
+    fields_json = canonical_json({"case_number": json.loads(record.fields).get("case_number", "")})
     today = clock.today()
     legal_basis = f"proof of fulfilment {proof.id} accepted"
     valid = ValidRecord(
