@@ -27,7 +27,12 @@ KEY_SCHEMA = pa.schema(
     [("subject_id", pa.int64()), ("scheme", pa.string()), ("lookup_key", pa.string())]
 )
 SCORE_SCHEMA = pa.schema(
-    [("subject_id", pa.int64()), ("score", pa.int64()), ("previous", pa.int64())]
+    [
+        ("subject_id", pa.int64()),
+        ("score", pa.int64()),
+        ("previous", pa.int64()),
+        ("previous_run", pa.int64()),
+    ]
 )
 
 
@@ -82,32 +87,34 @@ def store_keys(session: Session) -> pa.Table:
 
 
 def store_scores(session: Session, candidates: pa.Table | None = None) -> pa.Table:
-    """``(subject_id, score, previous)``: a candidate against the last published score, or
-    (without candidates) the last published score against the one before it (a score
-    withdrawn on review, or of a run not closed, is not published: ``scores.published_runs``)."""
+    """``(subject_id, score, previous, previous_run)``: a candidate against the last published
+    score, or (without candidates) the last published score against the one before it (a score
+    withdrawn on review, or of a run not closed, is not published: ``scores.published_runs``);
+    ``previous_run`` is the run that published ``previous``."""
     rows = _fetch(
         session,
-        "SELECT subject_id, score, rn FROM (SELECT subject_id, score, ROW_NUMBER() OVER "
+        "SELECT subject_id, score, run_id, rn FROM (SELECT subject_id, score, run_id, "
+        "ROW_NUMBER() OVER "
         "(PARTITION BY subject_id ORDER BY run_id DESC, id DESC) AS rn FROM scores "
         "WHERE withdrawn_on IS NULL AND run_id IN (SELECT id FROM score_runs "
         "WHERE finished_at IS NOT NULL)) ranked "
         "WHERE rn <= :depth",
         {"depth": 1 if candidates is not None else 2},
     )
-    latest: dict[int, int] = {}
-    before: dict[int, int] = {}
-    for subject_id, score, rn in rows:
-        (latest if rn == 1 else before)[int(subject_id)] = int(score)
+    latest: dict[int, tuple[int, int]] = {}
+    before: dict[int, tuple[int, int]] = {}
+    for subject_id, score, run_id, rn in rows:
+        (latest if rn == 1 else before)[int(subject_id)] = (int(score), int(run_id))
     if candidates is not None:
         subjects = candidates.column("subject_id").to_pylist()
         scores = candidates.column("score").to_pylist()
         pairs = [
-            (s, int(new), latest[s])
+            (s, int(new), *latest[s])
             for s, new in zip(subjects, scores, strict=True)
             if s in latest and new is not None
         ]
     else:
-        pairs = [(s, latest[s], old) for s, old in before.items()]
+        pairs = [(s, latest[s][0], *old) for s, old in before.items()]
     if not pairs:
         return SCORE_SCHEMA.empty_table()
     cols = np.asarray(pairs, dtype=np.int64).T

@@ -2,6 +2,9 @@
 
 Compares each subject's newer score (the candidate of this run, or the last published one)
 with the one published before it. Falls are not flagged: they follow defaults and judgments.
+A flag names the jump from one published score: while the subject is held that score stays
+the last published one, so each later run finds the same flag (cleared: published; confirmed:
+still held) rather than a new one for a candidate a point off.
 """
 
 from __future__ import annotations
@@ -29,15 +32,27 @@ class JumpDetector(Flagging):
         subject = s.column("subject_id").to_numpy().astype(np.int64)
         new = s.column("score").to_numpy().astype(np.int64)
         old = s.column("previous").to_numpy().astype(np.int64)
+        runs = (
+            s.column("previous_run").to_numpy().astype(np.int64)
+            if "previous_run" in s.column_names
+            else None
+        )
         rise = new - old
-        return [
-            self.flag(
-                (int(subject[i]),),
-                float(rise[i]),
-                key=f"{old[i]}->{new[i]}",
-                previous=int(old[i]),
-                new=int(new[i]),
-                rise=int(rise[i]),
+        flags = []
+        for i in np.flatnonzero(rise >= self.max_rise):
+            # the finding is a jump from one published score (its run), whatever the candidate:
+            # next run's candidate a point off is the same jump, and a person's decision on it
+            # holds until a later run publishes a new score to jump from
+            run = None if runs is None else int(runs[i])
+            flags.append(
+                self.flag(
+                    (int(subject[i]),),
+                    float(rise[i]),
+                    key=f"{old[i]}" if run is None else f"run {run}: {old[i]}",
+                    previous=int(old[i]),
+                    previous_run_id=run,
+                    new=int(new[i]),
+                    rise=int(rise[i]),
+                )
             )
-            for i in np.flatnonzero(rise >= self.max_rise)
-        ]
+        return flags
