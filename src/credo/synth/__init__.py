@@ -54,12 +54,29 @@ def _write_json(path: Path, data: Any) -> None:
 
 
 def _check(
-    persons_n: int, organisations_n: int, years: int, fmt: str, as_of: dt.date, today: dt.date
+    persons_n: int,
+    organisations_n: int,
+    years: int,
+    fmt: str,
+    as_of: dt.date,
+    today: dt.date,
+    seed: int = 0,
 ) -> None:
-    if persons_n < 0 or organisations_n < 0 or persons_n + organisations_n == 0:
+    for field, n in (("persons", persons_n), ("organisations", organisations_n)):
+        if n < 0:
+            raise InvalidInput(
+                f"--{field} {n} is negative; give 0 or more",
+                details=[{"field": field, "value": n}],
+            )
+    if persons_n + organisations_n == 0:
         raise InvalidInput(
-            "synth needs a positive number of persons or organisations",
-            details=[{"field": "persons", "value": persons_n}],
+            "synth needs a positive number of persons or organisations (both are 0)",
+            details=[{"field": "persons", "value": 0}, {"field": "organisations", "value": 0}],
+        )
+    if seed < 0:
+        raise InvalidInput(
+            f"--seed {seed} is negative; a seed is a whole number from 0",
+            details=[{"field": "seed", "value": seed}],
         )
     if not 2 <= years <= 20:
         raise InvalidInput(
@@ -134,9 +151,15 @@ def synthesise(
         Called with the number of subjects finished after each chunk.
     """
     as_of = as_of or DEFAULT_AS_OF
-    _check(persons_n, organisations_n, years, fmt, as_of, today or dt.date.today())
+    _check(persons_n, organisations_n, years, fmt, as_of, today or dt.date.today(), seed)
     tl = Timeline(as_of=as_of, years=years)
-    out.mkdir(parents=True, exist_ok=True)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InvalidInput(
+            f"--out {str(out)!r} cannot be a directory to write to: {exc.strerror or exc}",
+            details=[{"field": "out", "value": str(out)}],
+        ) from None
     sinks = {spec.slug: RecordSink(out, spec.slug, fmt, rows_per_file) for spec in FURNISHERS}
     subjects = TableSink(out / "subjects.parquet", SUBJECT_SCHEMA)
     audit = TableSink(out / "audit_only.parquet", AUDIT_SCHEMA)

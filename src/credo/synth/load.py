@@ -22,17 +22,45 @@ from credo.records.readers import count_rows
 
 
 def read_furnishers(folder: Path) -> list[dict[str, Any]]:
-    """The furnishers a synth directory describes (InvalidInput if it is not one)."""
+    """The furnishers a synth directory describes, every file checked to exist inside it
+    (InvalidInput naming the directory, or furnishers.json and what is wrong in it)."""
     path = folder / "furnishers.json"
     if not path.is_file():
         raise InvalidInput(
             f"{folder} is not a synth directory: no furnishers.json",
             details=[{"field": "directory", "value": str(folder)}],
         )
-    data = json.loads(path.read_text(encoding="utf-8"))
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise _broken(path, f"not JSON ({exc})") from None
     if not isinstance(data, list):
-        raise InvalidInput(f"{path} must hold a list of furnishers")
+        raise _broken(path, "must hold a list of furnishers")
+    root = folder.resolve()
+    for number, spec in enumerate(data):
+        where = f"furnisher {number}"
+        if not isinstance(spec, dict):
+            raise _broken(path, f"{where} is not an object")
+        for key, kind in (("name", str), ("kind", str), ("categories", list), ("files", list)):
+            if not isinstance(spec.get(key), kind):
+                raise _broken(path, f"{where} needs {key!r} ({kind.__name__})")
+        for name in spec["files"]:
+            if not isinstance(name, str):
+                raise _broken(path, f"{where}: 'files' holds {name!r}, not a file name")
+            file = (folder / name).resolve()
+            if not file.is_relative_to(root):
+                raise _broken(path, f"{where}: file {name!r} is outside {folder}")
+            if not file.is_file():
+                raise _broken(path, f"{where}: file {name!r}: no such file in {folder}")
     return data
+
+
+def _broken(path: Path, reason: str) -> InvalidInput:
+    """A synth directory's furnishers.json that cannot be loaded, naming it and why."""
+    return InvalidInput(
+        f"{path} cannot be loaded: {reason}",
+        details=[{"field": "furnishers.json", "value": str(path), "reason": reason}],
+    )
 
 
 def total_rows(folder: Path) -> int | None:

@@ -1,0 +1,149 @@
+"""``credo synth`` and ``credo load`` on bad input: one error naming the option and the value,
+exit 1, no traceback; and records a real registry could hold (no loan closed before its
+last repayment, no term-expired delisting before the term ends)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+import pyarrow.parquet as pq
+import pytest
+from typer.testing import CliRunner
+
+from credo.cli.main import app
+from credo.synth import synthesise
+
+TODAY = dt.date(2026, 11, 21)
+
+
+def cli(*args: str) -> Any:
+    return CliRunner(env={"COLUMNS": "400"}).invoke(app, list(args))
+
+
+def said(result: Any) -> str:
+    """The output with Rich's line wrapping undone."""
+    return " ".join(result.output.split())
+
+
+def refused(result: Any, *words: str) -> None:
+    assert result.exit_code == 1, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(
+        result.exception
+    )
+    assert "Traceback" not in result.output
+    for word in words:
+        assert word in said(result), (word, result.output)
+
+
+def test_synth_out_that_is_a_file_is_named(tmp_path: Path) -> None:
+    taken = tmp_path / "taken"
+    taken.write_text("x")
+    made = cli("synth", "--out", str(taken), "--persons", "5", "--organisations", "1")
+    refused(made, "--out", str(taken))
+
+
+def test_synth_negative_seed_is_named(tmp_path: Path) -> None:
+    made = cli("synth", "--out", str(tmp_path / "p"), "--persons", "5", "--seed", "-1")
+    refused(made, "--seed", "-1")
+
+
+@pytest.mark.parametrize(
+    ("persons", "organisations", "named"),
+    [("10", "-1", "organisations"), ("-1", "10", "persons"), ("0", "0", "persons")],
+)
+def test_synth_sizes_name_the_bad_one(
+    tmp_path: Path, persons: str, organisations: str, named: str
+) -> None:
+    made = cli(
+        "synth", "--out", str(tmp_path / "p"), "--persons", persons,
+        "--organisations", organisations,
+    )  # fmt: skip
+    refused(made, f"'field': '{named}'")
+    bad = organisations if named == "organisations" else persons
+    assert f"'value': {bad}" in said(made)
+
+
+def _synth_dir(tmp_path: Path, furnishers: Any) -> Path:
+    folder = tmp_path / "pop"
+    folder.mkdir()
+    text = furnishers if isinstance(furnishers, str) else json.dumps(furnishers)
+    (folder / "furnishers.json").write_text(text)
+    return folder
+
+
+SPEC = {"name": "X Bank", "kind": "bank", "categories": ["loan.opened"], "files": []}
+
+
+@pytest.mark.parametrize(
+    ("furnishers", "words"),
+    [
+        ("{not json", ["furnishers.json", "not JSON"]),
+        ({"name": "x"}, ["furnishers.json", "list"]),
+        ([{"name": "x"}], ["furnishers.json", "'kind'"]),
+        ([{**SPEC, "files": "records/x.jsonl"}], ["furnishers.json", "files"]),
+        ([{**SPEC, "files": ["records/none.jsonl"]}], ["records/none.jsonl", "no such file"]),
+        ([{**SPEC, "files": ["../outside.csv"]}], ["../outside.csv", "outside"]),
+    ],
+)
+def test_load_refuses_a_broken_synth_directory_before_registering(
+    tmp_path: Path, furnishers: Any, words: list[str]
+) -> None:
+    assert cli("init").exit_code == 0
+    (tmp_path / "outside.csv").write_text("external_id\n")
+    folder = _synth_dir(tmp_path, furnishers)
+    refused(cli("load", str(folder)), *words)
+    listed = cli("furnishers", "list", "--json")
+    assert json.loads(listed.stdout.strip().splitlines()[-1]) == {"furnishers": []}
+
+
+@pytest.fixture(scope="module")
+def records(tmp_path_factory: pytest.TempPathFactory) -> list[dict[str, Any]]:
+    out = tmp_path_factory.mktemp("pop")
+    synthesise(
+        out=out, persons_n=3000, organisations_n=300, years=5, seed=3, today=TODAY, fmt="jsonl"
+    )
+    rows = []
+    for path in sorted(out.glob("records/*/*.jsonl")):
+        rows += [json.loads(line) for line in path.read_text().splitlines()]
+    assert pq.read_table(out / "subjects.parquet").num_rows == 3300
+    return rows
+
+
+def test_no_loan_is_closed_before_its_last_repayment(records: list[dict[str, Any]]) -> None:
+    events: dict[tuple[str, str], dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    for r in records:
+        if r["category"].startswith("loan."):
+            events[(r["subject"]["id"], r["fields"]["loan_id"])][r["category"]].append(
+                r["occurred_on"]
+            )
+    closed = [e for e in events.values() if "loan.closed" in e and "loan.repayment" in e]
+    assert closed
+    late = [e for e in closed if max(e["loan.repayment"]) > min(e["loan.closed"])]
+    assert not late, f"{len(late)} loans closed before their last repayment, e.g. {late[0]}"
+
+
+def _add_months(day: dt.date, months: int) -> dt.date:
+    year, month = divmod(day.month - 1 + months, 12)
+    start = dt.date(day.year + year, month + 1, 1)
+    last = ((start.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - start).days
+    return start.replace(day=min(day.day, last))
+
+
+def test_no_term_expired_delisting_before_the_term_ends(records: list[dict[str, Any]]) -> None:
+    listings = {r["fields"]["case_number"]: r for r in records if r["category"] == "court.listing"}
+    expired = [
+        r
+        for r in records
+        if r["category"] == "court.delisting" and r["fields"]["reason"] == "term_expired"
+    ]
+    assert expired
+    for delisting in expired:
+        listing = listings[delisting["fields"]["case_number"]]
+        term = listing["fields"].get("term_months")
+        assert term is not None, ("a term expired on a listing without a term", delisting)
+        ends = _add_months(dt.date.fromisoformat(listing["occurred_on"]), int(term))
+        assert dt.date.fromisoformat(delisting["occurred_on"]) >= ends, (listing, delisting)
