@@ -150,6 +150,16 @@ def test_consents_are_granted_listed_and_revoked(client: TestClient, world: Worl
         ({"program": "@rental", "expires_on": "2026-11-20"}, 422, "expires_on", "2026-11-20"),
         ({"program": "@rental", "expires_on": "2028-01-01"}, 422, "expires_on", "2028-01-01"),
         ({"program": "@rental", "expires_on": "soon"}, 422, "expires_on", "soon"),
+        # a date is written YYYY-MM-DD (as the portal's form and every other date in the API):
+        # a number of seconds or a date-time at midnight was taken as a date
+        ({"program": "@rental", "expires_on": 1796083200}, 422, "expires_on", 1796083200),
+        (
+            {"program": "@rental", "expires_on": "2026-12-01T00:00:00"},
+            422,
+            "expires_on",
+            "2026-12-01T00:00:00",
+        ),
+        ({"program": "@rental", "expires_on": "1796083200"}, 422, "expires_on", "1796083200"),
         ({"scope": "ledger:"}, 422, "scope", "ledger:"),
         ({"scope": "score:all"}, 422, "scope", "score:all"),
         ({}, 422, "program", None),

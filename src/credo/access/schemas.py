@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+import re
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from credo.access.rules import BENEFIT_MAX, NAME_MAX
 
@@ -14,6 +15,22 @@ class Strict(BaseModel):
     """Request bodies refuse unknown fields (a mass-assignment attempt is a 422)."""
 
     model_config = ConfigDict(extra="forbid")
+
+
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def _written_date(value: Any) -> Any:
+    """A date only as ``YYYY-MM-DD`` text (or a date): pydantic alone also takes a number of
+    seconds ("1796083200", 1796083200) or a date-time at midnight as a date."""
+    if value is None or (isinstance(value, dt.date) and not isinstance(value, dt.datetime)):
+        return value
+    if isinstance(value, str) and _ISO_DATE.fullmatch(value):
+        return value
+    raise ValueError("must be a date written YYYY-MM-DD")
+
+
+IsoDate = Annotated[dt.date, BeforeValidator(_written_date)]
 
 
 class SubjectRef(Strict):
@@ -75,7 +92,7 @@ class ConsentIn(Strict):
 
     program: str | None = Field(default=None, max_length=32)
     scope: str | None = Field(default=None, max_length=80, examples=["ledger:rongcheng"])
-    expires_on: dt.date | None = None
+    expires_on: IsoDate | None = None
 
 
 class ConsentOut(BaseModel):
