@@ -8,13 +8,19 @@ from credo.core import audit
 
 
 @dataclass(frozen=True)
-class ListEntered(audit.AuditEvent):
-    """A subject entered a list (state active) or got a pending listing (state pending)."""
+class _EntryEvent(audit.AuditEvent):
+    """Every list event names the entry, its list and the subject it is about."""
 
-    type = "list.entered"
     entry_id: int
     list_id: str
     subject_id: int
+
+
+@dataclass(frozen=True)
+class ListEntered(_EntryEvent):
+    """A subject entered a list (state active) or got a pending listing (state pending)."""
+
+    type = "list.entered"
     rule_id: str
     ref: str
     state: str
@@ -24,48 +30,36 @@ class ListEntered(audit.AuditEvent):
 
 
 @dataclass(frozen=True)
-class ListRemoved(audit.AuditEvent):
+class ListRemoved(_EntryEvent):
     type = "list.removed"
-    entry_id: int
-    list_id: str
-    subject_id: int
     ended_on: str
     reason: str
     immediate: bool
 
 
 @dataclass(frozen=True)
-class ListRefusedMinor(audit.AuditEvent):
+class ListRefusedMinor(_EntryEvent):
     """A listing of a person under 18 on the listing date was refused."""
 
     type = "list.refused_minor"
-    entry_id: int
-    list_id: str
-    subject_id: int
     ref: str
     listing_on: str
 
 
 @dataclass(frozen=True)
-class ListRefused(audit.AuditEvent):
+class ListRefused(_EntryEvent):
     """A listing was refused for another reason (for example no prior warning)."""
 
     type = "list.refused"
-    entry_id: int
-    list_id: str
-    subject_id: int
     ref: str
     reason: str
 
 
 @dataclass(frozen=True)
-class ListChanged(audit.AuditEvent):
+class ListChanged(_EntryEvent):
     """An entry's records, term or state changed without entering or leaving the list."""
 
     type = "list.changed"
-    entry_id: int
-    list_id: str
-    subject_id: int
     state: str
     scheduled_end: str | None
     record_ids: list[int]
@@ -73,19 +67,22 @@ class ListChanged(audit.AuditEvent):
 
 
 @dataclass(frozen=True)
-class RepairApplied(audit.AuditEvent):
-    type = "repair.applied"
+class _RepairEvent(audit.AuditEvent):
+    """Every repair event names the application, its entry and the applicant."""
+
     repair_id: int
     entry_id: int
     subject_id: int
+
+
+@dataclass(frozen=True)
+class RepairApplied(_RepairEvent):
+    type = "repair.applied"
     decide_by: str
 
 
 @dataclass(frozen=True)
-class RepairDecided(audit.AuditEvent):
+class RepairDecided(_RepairEvent):
     type = "repair.decided"
-    repair_id: int
-    entry_id: int
-    subject_id: int
     approved: bool
     reason: str
