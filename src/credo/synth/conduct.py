@@ -217,7 +217,14 @@ def courts(pop: Population, rng: np.random.Generator, tl: Timeline) -> list[Part
     fulfilled_on = np.where(
         pays_later, listed_on + rng.integers(30, 300, n).astype("timedelta64[D]"), fulfilled_on
     )
-    term_end = listed_on + (term * 30).astype("timedelta64[D]")
+    # the term ends on the same day of the month ``term`` calendar months later (the last
+    # day of a shorter month), as the registry counts it
+    listed_month = listed_on.astype("datetime64[M]")
+    end_month = listed_month + term.astype("timedelta64[M]")
+    term_end = np.minimum(
+        end_month.astype("datetime64[D]") + (listed_on - listed_month.astype("datetime64[D]")),
+        (end_month + 1).astype("datetime64[D]") - np.timedelta64(1, "D"),
+    )
     expires = listed & ~pays_later & (later < 0.75)
     fulfil = (fulfils | pays_later) & (fulfilled_on <= as_of)
     f = np.flatnonzero(fulfil)
@@ -265,6 +272,10 @@ def courts(pop: Population, rng: np.random.Generator, tl: Timeline) -> list[Part
             LAW["listing"],
         )
     )
+    # only a listing with a stated term can end by its term expiring
+    stated = np.zeros(n, dtype=bool)
+    stated[listing[with_term]] = True
+    expires &= stated
     delisted_on = np.where(pays_later, fulfilled_on, term_end)
     delist = np.flatnonzero((pays_later | expires) & (listed_on <= as_of) & (delisted_on <= as_of))
     reason = np.where(pays_later[delist], "fulfilled", "term_expired")

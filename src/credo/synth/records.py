@@ -181,6 +181,9 @@ def loans(pop: Population, rng: np.random.Generator, tl: Timeline) -> list[Part]
         instalment[loan],
     )
     parts += _by_furnisher(furnisher[loan][keep], repayment.take(keep))
+    # the day each loan's last instalment was paid (paid late, it may be after the due month)
+    last_payment = np.full(n, np.datetime64("1970-01-01", "D"))
+    np.maximum.at(last_payment, loan, paid_on.astype("datetime64[D]"))
 
     d = np.flatnonzero(defaulted)
     day = tl.day(default_month[d], rng.integers(0, 28, len(d)))
@@ -205,8 +208,10 @@ def loans(pop: Population, rng: np.random.Generator, tl: Timeline) -> list[Part]
 
     repaid = ~defaulted & (end <= months - 1)
     written_off = defaulted & (default_month + 6 <= months - 1) & (rng.random(n) < 0.5)
-    closed = np.flatnonzero(repaid | written_off)
-    close_month = np.where(repaid, end, default_month + 6)[closed]
+    # a loan closes on the 20th of its closing month, or the day its last instalment was
+    # paid if that was later; a loan whose last instalment is paid after as_of is still open
+    close_day = np.maximum(tl.day(np.where(repaid, end, default_month + 6), 20), last_payment)
+    closed = np.flatnonzero((repaid | written_off) & (close_day <= np.datetime64(tl.as_of, "D")))
     reason = np.where(
         repaid[closed],
         np.where(rng.random(len(closed)) < 0.9, "repaid", "refinanced"),
@@ -218,7 +223,7 @@ def loans(pop: Population, rng: np.random.Generator, tl: Timeline) -> list[Part]
             "",
             "loan.closed",
             subject[closed],
-            tl.day(close_month, 20),
+            close_day[closed],
             json_object(
                 [
                     ("loan_id", loan_id.take(pa.array(closed)), True),
