@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 from typing import Any
 
+import httpx
 import typer
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
@@ -13,6 +14,7 @@ from credo.cli.options import json_option
 from credo.cli.output import console, emit, emit_json
 from credo.config import get_settings
 from credo.core import audit, merkle
+from credo.errors import InvalidInput
 from credo.records import binding
 
 audit_app = typer.Typer(help="Check the audit log and sign checkpoints.", no_args_is_help=True)
@@ -21,15 +23,19 @@ audit_app = typer.Typer(help="Check the audit log and sign checkpoints.", no_arg
 def _public_key(hex_key: str | None) -> Ed25519PublicKey | None:
     """The pinned key: ``--public-key`` if given, else the local signing key's, else none."""
     if hex_key:
-        return Ed25519PublicKey.from_public_bytes(bytes.fromhex(hex_key))
+        try:
+            return Ed25519PublicKey.from_public_bytes(bytes.fromhex(hex_key))
+        except ValueError:
+            raise InvalidInput(
+                f"--public-key {hex_key!r} is not an Ed25519 public key: 64 hexadecimal digits",
+                details=[{"field": "public_key", "value": hex_key}],
+            ) from None
     path = audit.key_path(get_settings())
     return audit.load_or_create_key(path).public_key() if path.exists() else None
 
 
 def check_remote(url: str, public: Ed25519PublicKey | None, samples: int = 32) -> list[str]:
     """Fetch a server's checkpoint and proofs and check them against the local log."""
-    import httpx
-
     problems: list[str] = []
     with httpx.Client(base_url=url.rstrip("/"), timeout=30) as client:
         head: dict[str, Any] = client.get("/v1/audit/checkpoint").raise_for_status().json()
@@ -91,7 +97,13 @@ def audit_verify(
         report["ok"] = False
         report["reason"] = report["reason"] or records[0]
     if url:
-        remote = check_remote(url, public)
+        try:
+            remote = check_remote(url, public)
+        except (httpx.HTTPError, ValueError, KeyError, TypeError) as exc:
+            raise InvalidInput(
+                f"--url {url!r}: cannot check the server's proofs ({type(exc).__name__}: {exc})",
+                details=[{"field": "url", "value": url}],
+            ) from None
         report["problems"] = [*report["problems"], *remote]
         report["ok"] = report["ok"] and not remote
     if as_json:

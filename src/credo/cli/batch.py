@@ -82,6 +82,18 @@ refresh_command = _run_command(
 )
 
 
+def _model_text(model: Path) -> str:
+    """The text of a ``--model`` scorecard file, or InvalidInput naming the option and path."""
+    try:
+        return model.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = "not UTF-8 text" if isinstance(exc, UnicodeDecodeError) else exc.strerror
+        raise InvalidInput(
+            f"--model {str(model)!r} cannot be read: {reason or exc}",
+            details=[{"field": "model", "value": str(model)}],
+        ) from None
+
+
 TABLE_HELP = "CSV or Parquet file (.parquet/.pq), one row per subject."
 AUDIT_HELP = "Comma-separated columns kept out of the model, used only for fairness metrics."
 
@@ -124,6 +136,11 @@ def model_fit(
     from credo.scoring import save
 
     day = parse_date(as_of) or clock.today()
+    if audit_file is not None and not audit_file.is_file():
+        raise InvalidInput(
+            f"--audit-file {str(audit_file)!r} is not a file (a synth audit_only.parquet)",
+            details=[{"field": "audit_file", "value": str(audit_file)}],
+        )
     with console.status("snapshot and fit"):
         scorecard, metrics, version = fit_registry(
             factory=factory(),
@@ -199,10 +216,10 @@ def model_apply(
     """Score a table: score, band, five sub-scores and reasons (JSON text) per row."""
     import pandas as pd
 
-    from credo.scoring import load
+    from credo.scoring import loads
     from credo.scoring.tables import model_frame, read_table, score_rows
 
-    sc = load(model)
+    sc = loads(_model_text(model))
     frame = read_table(table)
     X = model_frame(sc, frame)
     chunk = 50_000
@@ -233,11 +250,11 @@ def model_psi(
     as_json: bool = json_option("Print the PSIs as JSON (last line)."),
 ) -> None:
     """PSI of the score and of each feature: training data vs this table (> 0.25 = major)."""
-    from credo.scoring import load
+    from credo.scoring import loads
     from credo.scoring.monitoring import psi_report
     from credo.scoring.tables import model_frame, read_table
 
-    sc = load(model)
+    sc = loads(_model_text(model))
     report = psi_report(sc, model_frame(sc, read_table(table)))
     if as_json:
         emit_json(report)
@@ -277,9 +294,7 @@ def model_card_command(
         )
     version = None
     if model is not None:
-        if not model.is_file():
-            raise InvalidInput(f"model file {str(model)!r} does not exist")
-        text = model.read_text(encoding="utf-8")
+        text = _model_text(model)
     else:
         from credo.scores import service as scores
 

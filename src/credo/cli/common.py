@@ -10,7 +10,7 @@ from typing import ParamSpec, TypeVar
 
 import typer
 from sqlalchemy import Engine, inspect, make_url
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from credo.cli.output import console
@@ -26,19 +26,40 @@ class StoreNotReady(CredoError, code="store_not_initialised"):
     """The configured store was never initialised (or cannot be reached)."""
 
 
+def store_url(url: str) -> list[dict[str, str]]:
+    """The detail naming CREDO_DATABASE_URL (password hidden), or StoreNotReady when the
+    URL is not one SQLAlchemy can read or names a database credo has no driver for."""
+    try:
+        shown = make_url(url)
+        shown.get_dialect()
+    except (ArgumentError, ImportError) as exc:
+        raise StoreNotReady(
+            f"CREDO_DATABASE_URL is not a store URL credo can open ({exc}); use "
+            "sqlite:///PATH or postgresql+psycopg://USER:PASSWORD@HOST/DB",
+            details=[{"field": "CREDO_DATABASE_URL", "value": _hidden(url)}],
+        ) from None
+    return [{"field": "CREDO_DATABASE_URL", "value": shown.render_as_string()}]
+
+
+def _hidden(url: str) -> str:
+    """An unreadable URL as shown: without what may be a password (``user:secret@``)."""
+    scheme, sep, rest = url.partition("://")
+    return scheme + sep + rest.rpartition("@")[2] if sep else url
+
+
 def _require_store(url: str) -> Engine:
     """An engine on a store that exists and has credo's tables, or StoreNotReady saying
     to run ``credo init`` (checked before anything is created: no empty file is left)."""
     hint = "run `credo init` first (it creates the store at CREDO_DATABASE_URL)"
-    detail = [{"field": "CREDO_DATABASE_URL", "value": make_url(url).render_as_string()}]
+    detail = store_url(url)
     if url.startswith("sqlite") and "///" in url:
         path = url.split("///", 1)[1].split("?", 1)[0]
         if path not in ("", ":memory:") and "mode=memory" not in url and not Path(path).exists():
             raise StoreNotReady(f"there is no store at {path}; {hint}", details=detail)
-    engine = make_engine(url)
     try:
+        engine = make_engine(url)
         ready = inspect(engine).has_table("records")
-    except SQLAlchemyError as exc:
+    except (SQLAlchemyError, ImportError) as exc:
         raise StoreNotReady(
             f"cannot open the store ({type(exc).__name__}); {hint}, or check the URL",
             details=detail,

@@ -7,8 +7,9 @@ from typing import Any
 import typer
 
 from credo.cli.common import command, transaction
-from credo.cli.options import as_of_option, group, json_option, parse_date
+from credo.cli.options import as_of_option, group, in_range, json_option, parse_date
 from credo.cli.output import emit, emit_table
+from credo.core.decisions import one_of
 
 
 def register(app: typer.Typer) -> None:
@@ -21,7 +22,7 @@ def register(app: typer.Typer) -> None:
             None, help="defaulter, serious_violator or red (default: every list's rule)."
         ),
         state: str | None = typer.Option(None, "--state", help="pending, active, ended, refused."),
-        limit: int = typer.Option(50, "--limit", help="Most entries to print."),
+        limit: int = typer.Option(50, "--limit", help="Most entries to print (1 to 1000)."),
         as_json: bool = json_option(),
     ) -> None:
         """Print the lists' rules and entry counts, or one list's entries."""
@@ -29,8 +30,11 @@ def register(app: typer.Typer) -> None:
 
         from credo.lists import rules as R
         from credo.lists import service
-        from credo.lists.models import ListEntry
+        from credo.lists.models import ENTRY_STATES, ListEntry
 
+        in_range(limit, "--limit", 1, 1000)
+        if state is not None:
+            one_of(state, ENTRY_STATES, field="--state")
         with transaction() as session:
             if list_id is None:
                 counts: dict[str, dict[str, int]] = {k: {} for k in R.LISTS}

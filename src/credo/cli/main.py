@@ -5,12 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
+from sqlalchemy.exc import SQLAlchemyError
 
 from credo.catalogue import get_catalogue
 from credo.cli.access import register as register_access
 from credo.cli.audit import register as register_audit
 from credo.cli.batch import register as register_batch
-from credo.cli.common import command, factory, transaction
+from credo.cli.common import StoreNotReady, command, factory, store_url, transaction
 from credo.cli.demo import register as register_demo
 from credo.cli.integrity import register as register_integrity
 from credo.cli.keys import register as register_keys
@@ -39,8 +40,16 @@ def init() -> None:
     from credo.migrations import upgrade
 
     url = get_settings().database_url
-    upgrade(url)
-    console.print(f"store ready at {url}")
+    detail = store_url(url)
+    try:
+        upgrade(url)
+    except (SQLAlchemyError, ImportError) as exc:
+        raise StoreNotReady(
+            f"cannot create or migrate the store ({type(exc).__name__}: "
+            f"{str(exc).splitlines()[0] if str(exc) else 'no detail'}); check CREDO_DATABASE_URL",
+            details=detail,
+        ) from None
+    console.print(f"store ready at {detail[0]['value']}")
 
 
 @command(app)

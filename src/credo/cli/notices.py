@@ -11,9 +11,10 @@ import typer
 from sqlalchemy.orm import Session
 
 from credo.cli.common import command, factory, transaction
-from credo.cli.options import group, holder_argument, json_option
+from credo.cli.options import group, holder_argument, in_range, json_option
 from credo.cli.output import console, emit, emit_json
 from credo.config import get_settings
+from credo.core.types import MAX_ID
 
 
 def sweeps() -> list[Callable[[Session], int]]:
@@ -30,12 +31,15 @@ def register(app: typer.Typer) -> None:
     @command(app)
     def worker(
         once: bool = typer.Option(False, "--once", help="Deliver what is due now, then exit."),
-        poll: float = typer.Option(1.0, "--poll", help="Seconds to wait when nothing is due."),
+        poll: float = typer.Option(
+            1.0, "--poll", help="Seconds to wait when nothing is due (at least 0.01)."
+        ),
     ) -> None:
         """Deliver the outbox: portal inbox, e-mail over SMTP, signed webhooks; retry; exit on
         SIGTERM or Ctrl-C after the deliveries in flight."""
         from credo.notices.delivery import Worker
 
+        in_range(poll, "--poll", 0.01)
         settings = get_settings()
         runner = Worker(factory(), settings, sweeps=sweeps())
         if once:
@@ -107,6 +111,7 @@ def register(app: typer.Typer) -> None:
         """Try an undeliverable notice again (its attempts start over)."""
         from credo.notices import service
 
+        in_range(notice_id, "ID", 1, MAX_ID)
         with transaction() as session:
             service.retry(session=session, notice_id=notice_id)
         console.print(f"notice {notice_id} queued again")

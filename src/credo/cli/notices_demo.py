@@ -60,22 +60,19 @@ def _mail_sink(folder: Path) -> str:
 
 
 def _store(session: Any, furnisher: Any, envelopes: list[dict[str, Any]]) -> None:
-    from credo.lists import service as lists
+    """Submit the demo's records through the intake workflow the API uses (validation,
+    conflicts, audit and the record hooks: list removals apply at once)."""
     from credo.records import service as records
-    from credo.records.intake import validate_all, validator_for
 
-    secret = get_settings().secret.get_secret_value().encode()
-    valid = validate_all(validator_for(categories=furnisher.categories, secret=secret), envelopes)
-    statuses = records.classify(session=session, furnisher_id=furnisher.id, records=valid)
-    records.store(
+    settings = get_settings()
+    records.submit(
         session=session,
         furnisher_id=furnisher.id,
-        records=valid,
-        statuses=statuses,
+        categories=furnisher.categories,
+        envelopes=envelopes,
+        secret=settings.secret.get_secret_value().encode(),
+        max_batch=settings.max_batch,
         actor=f"furnisher:{furnisher.id}",
-    )
-    lists.apply_intake_now(
-        session=session, furnisher_id=furnisher.id, external_ids=[r.external_id for r in valid]
     )
 
 

@@ -48,3 +48,14 @@ def parse_date(value: str | None, option: str = "--as-of") -> dt.date | None:
             f"{option} {value!r} is not a date YYYY-MM-DD",
             details=[{"field": option.lstrip("-").replace("-", "_"), "value": value}],
         ) from None
+
+
+def in_range(value: float, option: str, low: float, high: float | None = None) -> None:
+    """InvalidInput naming the option and the value when it is below ``low`` or above
+    ``high`` (an id beyond MAX_ID cannot be one credo issued; a limit of 0 shows nothing)."""
+    if value < low or (high is not None and value > high):
+        bound = f"from {low} to {high}" if high is not None else f"at least {low}"
+        raise InvalidInput(
+            f"{option} {value} is out of range: it must be {bound}",
+            details=[{"field": option.lstrip("-").replace("-", "_"), "value": value}],
+        )

@@ -7,9 +7,11 @@ from pathlib import Path
 import typer
 
 from credo.cli.common import command, transaction
-from credo.cli.options import as_of_option, group, parse_date
+from credo.cli.options import as_of_option, group, in_range, parse_date
 from credo.cli.output import console, emit_json
 from credo.config import get_settings
+from credo.core.types import MAX_ID
+from credo.errors import InvalidInput
 
 
 def register(app: typer.Typer) -> None:
@@ -33,10 +35,22 @@ def register(app: typer.Typer) -> None:
 
         day = parse_date(as_of)
         folder = out or open_data_folder(get_settings().data_dir)
-        with transaction() as session:
-            if regrade:
-                service.publish(session=session, as_of=day)
-            manifest = export.export(session=session, folder=folder, as_of=day)
+        option = "--out" if out is not None else "CREDO_DATA_DIR"
+        if folder.exists() and not folder.is_dir():
+            raise InvalidInput(
+                f"{option} {str(folder)!r} is a file, not a folder to export into",
+                details=[{"field": option.lstrip("-"), "value": str(folder)}],
+            )
+        try:
+            with transaction() as session:
+                if regrade:
+                    service.publish(session=session, as_of=day)
+                manifest = export.export(session=session, folder=folder, as_of=day)
+        except OSError as exc:  # the transaction rolls back: no regrade without its export
+            raise InvalidInput(
+                f"{option} {str(folder)!r}: cannot write the export ({exc.strerror or exc})",
+                details=[{"field": option.lstrip("-"), "value": str(folder)}],
+            ) from None
         console.print(f"open data written to {manifest['path']} ({manifest['rows']})")
         emit_json({"path": manifest["path"], "rows": manifest["rows"], "files": manifest["files"]})
 
@@ -84,6 +98,7 @@ def register(app: typer.Typer) -> None:
         """Decide an appeal or close a re-rating request."""
         from credo.register import appeals
 
+        in_range(request_id, "ID", 1, MAX_ID)
         with transaction() as session:
             row = appeals.decide(
                 session=session, request_id=request_id, outcome=outcome, rating=rating, note=note

@@ -1,0 +1,160 @@
+"""Bad input to ``credo`` commands: one clear error naming the option (or setting) and the
+value, a failing exit code, never a traceback."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from credo.cli.main import app
+from credo.config import get_settings
+from tests.envelopes import repayment
+
+
+def cli(*args: str) -> Any:
+    return CliRunner(env={"COLUMNS": "400"}).invoke(app, list(args))
+
+
+def refused(result: Any, *words: str, code: int = 1) -> None:
+    """Exit ``code``, no traceback, every word in the output (Rich's wrapping undone)."""
+    assert result.exit_code == code, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(
+        result.exception
+    )
+    text = " ".join(result.output.split())
+    assert "Traceback" not in text
+    for word in words:
+        assert word in text, (word, result.output)
+
+
+@pytest.mark.parametrize(
+    ("url", "shown"),
+    [
+        ("nonsense", "nonsense"),
+        ("postgresql+psycopg://u:hush@127.0.0.1:1/x", "postgresql+psycopg://u:***@127.0.0.1:1/x"),
+        ("mysql://u:hush@127.0.0.1:1/x", "mysql://u:***@127.0.0.1:1/x"),
+    ],
+)
+@pytest.mark.parametrize("command", [["init"], ["furnishers", "list"]])
+def test_a_store_url_that_does_not_open_is_named(
+    monkeypatch: pytest.MonkeyPatch, url: str, shown: str, command: list[str]
+) -> None:
+    monkeypatch.setenv("CREDO_DATABASE_URL", url)
+    get_settings.cache_clear()
+    result = cli(*command)
+    refused(result, "CREDO_DATABASE_URL", shown)
+    assert "hush" not in result.output
+
+
+def test_init_does_not_print_the_store_password(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CREDO_DATABASE_URL", "postgresql+psycopg://u:hush@127.0.0.1:1/x")
+    get_settings.cache_clear()
+    assert "hush" not in cli("init").output
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (["--limit", "0"], ["--limit", "0"]),
+        (["--limit", "-1"], ["--limit", "-1"]),
+        (["--limit", "5000"], ["--limit", "5000"]),
+        (["--state", "weird"], ["--state", "'weird'"]),
+    ],
+)
+def test_lists_show_refuses_what_the_api_refuses(args: list[str], words: list[str]) -> None:
+    assert cli("init").exit_code == 0
+    refused(cli("lists", "show", "defaulter", *args), *words)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["notices", "retry", "99999999999999999999"],
+        ["notices", "retry", "0"],
+        ["register", "decide", "99999999999999999999", "upheld"],
+    ],
+)
+def test_ids_out_of_range_are_named(args: list[str]) -> None:
+    assert cli("init").exit_code == 0
+    refused(cli(*args), "ID", args[2])
+
+
+@pytest.mark.parametrize("poll", ["0", "-1"])
+def test_worker_refuses_a_poll_that_would_spin(poll: str) -> None:
+    refused(cli("worker", "--poll", poll), "--poll", poll)
+
+
+@pytest.mark.parametrize("key", ["zz", "abcd", "00" * 31])
+def test_audit_verify_names_a_malformed_public_key(key: str) -> None:
+    assert cli("init").exit_code == 0
+    refused(cli("audit", "verify", "--public-key", key), "--public-key", key)
+
+
+def test_audit_verify_names_a_server_it_cannot_reach() -> None:
+    assert cli("init").exit_code == 0
+    url = "http://127.0.0.1:9"
+    refused(cli("audit", "verify", "--url", url), "--url", url)
+
+
+@pytest.mark.parametrize("command", ["apply", "psi", "card"])
+def test_model_commands_name_a_missing_model_file(tmp_path: Path, command: str) -> None:
+    table = tmp_path / "t.csv"
+    table.write_text("a,b\n1,2\n")
+    missing = str(tmp_path / "nowhere.json")
+    args = ["model", command, "--model", missing]
+    if command != "card":
+        args += ["--table", str(table)]
+    if command == "apply":
+        args += ["--out", str(tmp_path / "o.parquet")]
+    refused(cli(*args), "--model", missing)
+
+
+def test_model_fit_names_a_missing_audit_file_before_fitting(tmp_path: Path) -> None:
+    assert cli("init").exit_code == 0
+    missing = str(tmp_path / "audit_only.parquet")
+    refused(
+        cli("model", "fit", "--registry", "--audit-file", missing, "--as-of", "2026-06-30"),
+        "--audit-file",
+        missing,
+    )
+
+
+def test_open_data_out_that_is_a_file_is_named(tmp_path: Path) -> None:
+    assert cli("init").exit_code == 0
+    taken = tmp_path / "taken"
+    taken.write_text("x")
+    refused(cli("publish", "open-data", "--out", str(taken)), "--out", str(taken))
+
+
+def test_the_demo_stores_its_records_through_the_intake_workflow(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``credo demo``'s notices step submits as the API does: the batch is refused whole when
+    one external_id comes twice with different content (its own copy stored it)."""
+    from credo.cli import notices_demo
+    from credo.cli.common import transaction
+    from credo.errors import InvalidInput
+    from credo.furnishers import service as furnishers
+    from credo.records import service as records
+
+    assert cli("init").exit_code == 0
+    with transaction() as session:
+        bank, _ = furnishers.add(
+            session=session, name="Bank", kind="bank", categories=["loan.repayment"]
+        )
+        twice = [repayment("r-1"), repayment("r-1", amount="99.00")]
+        with pytest.raises(InvalidInput, match="r-1"):
+            notices_demo._store(session, bank, twice)
+    calls: list[str] = []
+    real = records.submit
+    monkeypatch.setattr(records, "submit", lambda **kw: calls.append("submit") or real(**kw))
+    with transaction() as session:
+        bank = furnishers.get(session=session, furnisher_id=bank.id)
+        notices_demo._store(session, bank, [repayment("r-2")])
+    assert calls == ["submit"]
+    listed = cli("report", "cn_ric", repayment()["subject"]["id"], "--json")
+    assert len(json.loads(listed.stdout.strip().splitlines()[-1])["records"]) == 1
