@@ -14,7 +14,7 @@ from credo.api.routing import audience, joined
 from credo.api.schemas import IdPath
 from credo.core.types import MAX_ID
 from credo.rights import disputes, proofs, report, reviews, statements
-from credo.rights.models import Proof, Review
+from credo.rights.models import Proof
 from credo.rights.schemas import (
     DisputeAnswer,
     DisputeIn,
@@ -40,16 +40,8 @@ def _dispute(d: disputes.Dispute) -> DisputeOut:
     return DisputeOut.model_validate(d, from_attributes=True)
 
 
-def _proof(p: Proof) -> ProofOut:
-    return ProofOut(**proofs.describe(p))
-
-
 def _proofs(rows: list[Proof]) -> list[ProofOut]:
-    return [_proof(p) for p in rows]
-
-
-def _review(r: Review) -> ReviewOut:
-    return ReviewOut(**reviews.describe(r))
+    return [ProofOut(**proofs.describe(p)) for p in rows]
 
 
 @me_router.post("/disputes", status_code=201, summary="Dispute one of your records")
@@ -97,7 +89,7 @@ def request_review(body: ReviewIn, subject: SubjectDep, session: SessionDep) -> 
     review = reviews.request(
         session=session, subject_id=subject.id, decision_id=body.decision_id, reason=body.reason
     )
-    return _review(review)
+    return ReviewOut(**reviews.describe(review))
 
 
 @me_router.post(
@@ -125,7 +117,7 @@ async def send_proof(
         data=await document.read(settings.proof_max_bytes + 1),
         max_bytes=settings.proof_max_bytes,
     )
-    return _proof(proof)
+    return ProofOut(**proofs.describe(proof))
 
 
 @me_router.get("/proofs", summary="Your proofs")
@@ -173,7 +165,7 @@ def _decide_proof(
     proof = proofs.decide(
         session=session, proof_id=proof_id, accept=accept, note=body.note, furnisher_id=furnisher_id
     )
-    return _proof(proof)
+    return ProofOut(**proofs.describe(proof))
 
 
 @furnisher_router.get("/proofs", summary="Proofs of fulfilment waiting for your answer")
@@ -200,7 +192,7 @@ def decide_review(
     review = reviews.decide(
         session=session, review_id=review_id, outcome=body.outcome, note=body.note
     )
-    return _review(review)
+    return ReviewOut(**reviews.describe(review))
 
 
 @admin_router.get("/proofs", summary="Proofs their furnishers did not answer by the deadline")
