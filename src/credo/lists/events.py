@@ -8,19 +8,13 @@ from credo.core import audit
 
 
 @dataclass(frozen=True)
-class _EntryEvent(audit.AuditEvent):
-    """Every list event names the entry, its list and the subject it is about."""
-
-    entry_id: int
-    list_id: str
-    subject_id: int
-
-
-@dataclass(frozen=True)
-class ListEntered(_EntryEvent):
+class ListEntered(audit.AuditEvent):
     """A subject entered a list (state active) or got a pending listing (state pending)."""
 
     type = "list.entered"
+    entry_id: int
+    list_id: str
+    subject_id: int
     rule_id: str
     ref: str
     state: str
@@ -30,36 +24,48 @@ class ListEntered(_EntryEvent):
 
 
 @dataclass(frozen=True)
-class ListRemoved(_EntryEvent):
+class ListRemoved(audit.AuditEvent):
     type = "list.removed"
+    entry_id: int
+    list_id: str
+    subject_id: int
     ended_on: str
     reason: str
     immediate: bool
 
 
 @dataclass(frozen=True)
-class ListRefusedMinor(_EntryEvent):
+class ListRefusedMinor(audit.AuditEvent):
     """A listing of a person under 18 on the listing date was refused."""
 
     type = "list.refused_minor"
+    entry_id: int
+    list_id: str
+    subject_id: int
     ref: str
     listing_on: str
 
 
 @dataclass(frozen=True)
-class ListRefused(_EntryEvent):
+class ListRefused(audit.AuditEvent):
     """A listing was refused for another reason (for example no prior warning)."""
 
     type = "list.refused"
+    entry_id: int
+    list_id: str
+    subject_id: int
     ref: str
     reason: str
 
 
 @dataclass(frozen=True)
-class ListChanged(_EntryEvent):
+class ListChanged(audit.AuditEvent):
     """An entry's records, term or state changed without entering or leaving the list."""
 
     type = "list.changed"
+    entry_id: int
+    list_id: str
+    subject_id: int
     state: str
     scheduled_end: str | None
     record_ids: list[int]
@@ -67,22 +73,19 @@ class ListChanged(_EntryEvent):
 
 
 @dataclass(frozen=True)
-class _RepairEvent(audit.AuditEvent):
-    """Every repair event names the application, its entry and the applicant."""
-
+class RepairApplied(audit.AuditEvent):
+    type = "repair.applied"
     repair_id: int
     entry_id: int
     subject_id: int
-
-
-@dataclass(frozen=True)
-class RepairApplied(_RepairEvent):
-    type = "repair.applied"
     decide_by: str
 
 
 @dataclass(frozen=True)
-class RepairDecided(_RepairEvent):
+class RepairDecided(audit.AuditEvent):
     type = "repair.decided"
+    repair_id: int
+    entry_id: int
+    subject_id: int
     approved: bool
     reason: str
