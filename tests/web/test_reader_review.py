@@ -8,10 +8,11 @@ import datetime as dt
 import html
 import json
 import re
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import select
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from credo.core import clock
@@ -240,3 +241,168 @@ def test_an_inquiry_time_says_it_is_utc(web: TestClient, seeded: Seeded) -> None
     for path in ("/me", "/me/report"):
         asked = _words(_section(web.get(path).text, "inquiries-heading"))
         assert re.search(r"\d{4}-\d\d-\d\d \d\d:\d\d UTC Car Rental Co", asked), asked
+
+
+# --- the portal: ledgers -------------------------------------------------------------------
+
+
+@pytest.mark.filterwarnings("ignore:fetch_arrow_table:DeprecationWarning")
+def test_a_ledger_balance_shows_the_records_and_rules_behind_it(
+    web: TestClient,
+    engine: Engine,
+    factory: sessionmaker[Session],
+    seeded: Seeded,
+    tmp_path: Path,
+) -> None:
+    from credo.access import consents
+    from tests.ledgers.conftest import compute, install, policy, rule
+
+    late = rule("late", "loan.repayment", -40, when='{ field = "days_late", op = ">", value = 30 }')
+    with factory() as s:
+        install(s, policy(late, rule("paid", "loan.repayment", 5)))
+        consents.grant(session=s, subject_id=seeded.person_subject_id, scope="ledger:city")
+        s.commit()
+        compute(s, engine, tmp_path, as_of=clock.today())
+        late_id = s.execute(select(Record.id).where(Record.external_id == "rep-2")).scalar_one()
+    csrf = sign_in(web, seeded.token)
+    ledger = _words(_section(web.get("/me").text, "ledgers-heading"))
+    assert "balance 975" in ledger, ledger  # 1000 - 40 + 3 x 5
+    assert f"-40 for loan repayment record {late_id}" in ledger, ledger
+    assert ledger.count("+5 for loan repayment record") == 3, ledger
+    # disputed, its points are left out at once, and the page says so
+    web.post("/me/disputes", data={"record_id": str(late_id), "reason": "paid", "csrf": csrf})
+    ledger = _words(_section(web.get("/me").text, "ledgers-heading"))
+    assert "balance 1010" in ledger, ledger
+    assert f"record {late_id}" in ledger and "the record is disputed" in ledger, ledger
+
+
+def test_the_largest_amount_is_shown_to_the_cent(
+    web: TestClient, factory: sessionmaker[Session], seeded: Seeded
+) -> None:
+    with factory() as s, s.begin():
+        regulator = s.execute(select(Furnisher).where(Furnisher.kind == "regulator")).scalar_one()
+        s.add(
+            Record(
+                furnisher_id=regulator.id, external_id="pen-big", category="penalty.imposed",
+                subject_id=seeded.org_subject_ids[FOODS], occurred_on=clock.today(),
+                amount_minor=99_999_999_999_999_999, currency="CNY", legal_basis="art. 9",
+                fields=json.dumps({"decision_number": "JS-BIG", "domain": "tax"}),
+                state="active", version=1, content_hash="1" * 64, received_at=clock.now(),
+            )
+        )  # fmt: skip
+    page = _words(web.get(f"/org/{FOODS}").text)
+    assert "999,999,999,999,999.99 CNY" in page and "1,000,000,000,000,000.00" not in page
+
+
+# --- the portal: what the notices and the pages tell the reader to do -----------------------
+
+
+def test_every_part_of_the_file_a_notice_links_to_is_on_the_page(
+    web: TestClient, seeded: Seeded
+) -> None:
+    import inspect
+
+    from credo.notices import texts
+
+    anchors = set(re.findall(r'"/me#([a-z-]+)"', inspect.getsource(texts)))
+    assert {"lists", "records"} <= anchors
+    sign_in(web, seeded.token)
+    page = web.get("/me").text
+    assert not {a for a in anchors if f'id="{a}"' not in page}
+
+
+def _org_entry(factory: sessionmaker[Session], seeded: Seeded) -> int:
+    """Beijing Foods' serious-violator entry, its seeded repair application rejected."""
+    from credo.lists import repairs
+
+    with factory() as s, s.begin():
+        repairs.decide(session=s, repair_id=seeded.repair_id, approve=False, reason="unpaid")
+        return repairs.describe(repairs.list_repairs(session=s, state="rejected")[0])["entry_id"]
+
+
+def test_an_organisation_applies_for_credit_repair_from_its_file(
+    web: TestClient, factory: sessionmaker[Session], seeded: Seeded
+) -> None:
+    from credo.lists.models import RepairApplication
+
+    token = _org_token(factory)
+    csrf = sign_in(web, token)
+    lists = _section(web.get("/me").text, "lists-heading")
+    assert "Credit-repair application" not in lists  # the seeded one waits: no second form
+    assert 'action="/me/repairs"' not in lists
+    entry_id = _org_entry(factory, seeded)
+    lists = _section(web.get("/me").text, "lists-heading")
+    assert 'action="/me/repairs"' in lists and f'value="{entry_id}"' in lists
+    accept = {"accept": "text/html"}
+    for data, field in (
+        ({"entry_id": "x1", "statement": "fixed"}, "entry_id"),
+        ({"entry_id": str(entry_id), "statement": "x" * 4001}, "statement"),
+        ({"entry_id": str(entry_id), "statement": "  "}, "statement"),
+    ):
+        bad = web.post("/me/repairs", data={**data, "csrf": csrf}, headers=accept)
+        assert bad.status_code == 422 and field in html.unescape(bad.text), bad.text[:300]
+    others = web.post(
+        "/me/repairs", data={"entry_id": "3", "statement": "fixed", "csrf": csrf}, headers=accept
+    )
+    assert others.status_code == 404  # the red-list entry of another organisation
+    ok = web.post(
+        "/me/repairs", data={"entry_id": str(entry_id), "statement": "Paid.", "csrf": csrf}
+    )
+    assert ok.status_code == 303 and ok.headers["location"].endswith("#lists")
+    page = web.get(ok.headers["location"]).text
+    assert "Your credit-repair application is filed" in _words(page)
+    assert 'action="/me/repairs"' not in _section(page, "lists-heading")
+    again = web.post(
+        "/me/repairs",
+        data={"entry_id": str(entry_id), "statement": "Paid.", "csrf": csrf},
+        headers=accept,
+    )
+    assert again.status_code == 409
+    with factory() as s:
+        assert s.query(RepairApplication).filter_by(state="applied").count() == 1
+
+
+def test_a_refused_check_can_be_sent_to_human_review_from_the_file(
+    web: TestClient, factory: sessionmaker[Session], seeded: Seeded
+) -> None:
+    from credo.access import parties
+    from credo.access.models import Inquiry
+    from credo.rights import reviews
+    from credo.rights.models import Review
+
+    with factory() as s, s.begin():
+        party = parties.list_all(session=s)[0]
+        s.add(
+            Inquiry(
+                decision_id="dec_refused", at=clock.now(), party_id=party.id,
+                subject_id=seeded.person_subject_id, kind="eligibility",
+                purpose="deposit_free_rental", answer=False,
+                reason="below the program's score threshold", inputs="{}",
+            )
+        )  # fmt: skip
+    csrf = sign_in(web, seeded.token)
+    asked = _section(web.get("/me").text, "inquiries-heading")
+    assert asked.count('action="/me/reviews"') == 1  # the refusal, not the approval
+    assert 'value="dec_refused"' in asked
+    accept = {"accept": "text/html"}
+    for data, field, status in (
+        ({"decision_id": "dec_refused", "reason": ""}, "reason", 422),
+        ({"decision_id": "d" * 500, "reason": "why"}, "decision_id", 422),
+        ({"decision_id": "dec_nobody", "reason": "why"}, "decision_id", 404),
+    ):
+        bad = web.post("/me/reviews", data={**data, "csrf": csrf}, headers=accept)
+        assert bad.status_code == status and field in html.unescape(bad.text), bad.text[:300]
+    ok = web.post(
+        "/me/reviews",
+        data={"decision_id": "dec_refused", "reason": "I earn more now", "csrf": csrf},
+    )
+    assert ok.status_code == 303 and ok.headers["location"].endswith("#inquiries")
+    page = web.get(ok.headers["location"]).text
+    assert "Your request for human review is filed" in _words(page)
+    assert "Human review" in _words(_section(page, "pending-heading"))
+    assert 'action="/me/reviews"' not in _section(page, "inquiries-heading")
+    with factory() as s, s.begin():
+        [filed] = s.query(Review).all()
+        reviews.decide(session=s, review_id=filed.id, outcome="overturned", note="income shown")
+    asked = _words(_section(web.get("/me").text, "inquiries-heading"))
+    assert f"Human review {filed.id}: overturned" in asked and "(income shown)" in asked, asked

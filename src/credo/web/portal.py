@@ -13,9 +13,10 @@ from starlette.datastructures import UploadFile
 
 from credo.access import consents
 from credo.config import Settings
-from credo.core.types import MAX_ID
+from credo.core.types import MAX_ID, free_text
 from credo.errors import CredoError, InvalidInput, Unauthenticated
-from credo.rights import disputes, proofs, statements
+from credo.lists import repairs
+from credo.rights import disputes, proofs, reviews, statements
 from credo.subjects import tokens
 from credo.subjects.models import Subject
 from credo.web import charts, sessions, views
@@ -25,6 +26,7 @@ from credo.web.sessions import Action, Post, authorised
 from credo.web.sessions import signed_in as signed_in
 
 router = APIRouter(prefix="/me", include_in_schema=False)
+MAX_REPAIR = 4000  # what POST /v1/me/repairs takes (lists.schemas.RepairIn)
 
 
 def _charts(context: dict[str, object]) -> dict[str, str]:
@@ -158,6 +160,39 @@ async def proof(request: Request, session: SessionDep, settings: SettingsDep) ->
 def _text(data: object, name: str) -> str:
     value = data.get(name) if hasattr(data, "get") else None
     return value if isinstance(value, str) else ""
+
+
+@_change("/repairs", "repair#lists")
+def repair(post: Post[Subject]) -> None:
+    """Apply for credit repair of a list entry (``lists.repairs.apply``), as its how-to-end
+    text tells the organisation to do in its file."""
+    statement = free_text(post.data.get("statement"), field="statement", most=MAX_REPAIR)
+    repairs.apply(
+        session=post.session,
+        subject_id=post.who.id,
+        entry_id=_int(post.data, "entry_id"),
+        statement=statement,
+    )
+
+
+_DECISION_ID = re.compile(r"[A-Za-z0-9_:.-]{1,64}")
+
+
+@_change("/reviews", "review#inquiries")
+def review(post: Post[Subject]) -> None:
+    """Ask for human review of an adverse decision (``rights.reviews.request``)."""
+    decision_id = post.data.get("decision_id", "")
+    if not _DECISION_ID.fullmatch(decision_id):
+        raise InvalidInput(
+            "decision_id must be the id of a decision about you (1-64 letters, digits, _ : . -)",
+            details=[{"field": "decision_id", "value": decision_id[:64]}],
+        )
+    reviews.request(
+        session=post.session,
+        subject_id=post.who.id,
+        decision_id=decision_id,
+        reason=post.data.get("reason", ""),
+    )
 
 
 @_change("/consents", "consent#consents")

@@ -39,7 +39,8 @@ def public_categories() -> set[str]:
 def _amount(record: Record) -> str | None:
     if record.amount_minor is None:
         return None
-    return f"{record.amount_minor / 100:,.2f} {record.currency or ''}".strip()
+    whole, cents = divmod(record.amount_minor, 100)  # integers: a float drops cents past 2^53
+    return f"{whole:,}.{cents:02d} {record.currency or ''}".strip()
 
 
 def record_view(
@@ -245,5 +246,6 @@ def portal(*, session: Session, subject: Subject) -> dict[str, Any]:
         "ledgers": the_report.ledgers,
         "score_held": the_report.score_held_for_review,
         "reviews": [r for r in the_report.reviews if r.get("state") == "open"],
+        "reviewed": {r.get("decision_id"): r for r in the_report.reviews},
         "today": today,
     }
