@@ -183,7 +183,8 @@ def register(app: typer.Typer) -> None:
             ("record", "category", "occurred", "rule", "points", "counts until", "basis"),
             (
                 (
-                    str(e["record_id"]),
+                    str(e["record_id"])
+                    + ("" if e["record_state"] in (None, "active") else f" ({e['record_state']})"),
                     e["category"] or "",
                     e["occurred_on"],
                     e["rule"],
@@ -194,6 +195,12 @@ def register(app: typer.Typer) -> None:
                 for e in data["entries"]
             ),
         )
+        for e in data["left_out"]:  # computed, but no longer counting: say which and why
+            out.print(
+                f"left out of the balance: record {e['record_id']} ({e['category'] or '-'}, "
+                f"{e['occurred_on']}), rule {e['rule']}, {e['points']:+d} points: {e['why']}",
+                markup=False,
+            )
         for h in data["history"]:
             out.print(
                 f"earlier: grade {h['grade']} ({h['balance']}) under v{h['policy_version']} "
