@@ -163,3 +163,25 @@ def test_scan_cli_json(engine: Engine, ring: list[int], monkeypatch: pytest.Monk
     assert set(item) >= {"detector", "subjects", "evidence"}
     assert [s["scheme"] for s in item["subjects"]] == ["cn_ric"] * 3
     assert all("*" in s["id"] for s in item["subjects"])
+
+
+@pytest.mark.parametrize(
+    "as_of",
+    ["0001-01-01", "0002-06-30", "9999-12-31", (AS_OF - dt.timedelta(days=200)).isoformat()],
+)
+def test_a_scan_as_of_a_day_reads_no_transfer_after_it_nor_crashes_at_the_calendars_ends(
+    engine: Engine, ring: list[int], monkeypatch: pytest.MonkeyPatch, as_of: str
+) -> None:
+    from credo.cli import common
+    from credo.cli.integrity import register
+    from credo.core.db import session_factory
+
+    monkeypatch.setattr(common, "factory", lambda: session_factory(engine))
+    app = typer.Typer()
+    register(app)
+    app.command("noop")(lambda: None)
+    result = CliRunner().invoke(app, ["integrity", "scan", "--as-of", as_of, "--json"])
+    assert result.exit_code == 0, result.output
+    # the windows end before every transfer (or long after them): no ring in them; a scan as
+    # of a day sees the store as it was on that day
+    assert json.loads(result.stdout.strip().splitlines()[-1]) == {"flags": []}

@@ -89,5 +89,16 @@ def by_detector(flags: Sequence[Flag]) -> dict[str, list[Flag]]:
 
 
 def days_before(as_of: dt.date, days: int) -> Any:
-    """An Ibis date literal ``days`` before ``as_of``."""
-    return ibis.literal(as_of - dt.timedelta(days=days))
+    """An Ibis date literal ``days`` before ``as_of`` (the first day of the calendar at most:
+    a window reaching back past year 1 starts there instead of overflowing)."""
+    try:
+        start = as_of - dt.timedelta(days=days)
+    except OverflowError:
+        start = dt.date.min
+    return ibis.literal(start)
+
+
+def within(t: Any, as_of: dt.date, days: int) -> Any:
+    """Rows of ``t`` whose ``occurred_on`` is in the ``days`` ending on ``as_of`` (inclusive):
+    a scan as of a past day reads nothing that happened after it."""
+    return (t.occurred_on >= days_before(as_of, days)) & (t.occurred_on <= ibis.literal(as_of))

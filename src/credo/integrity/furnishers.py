@@ -17,7 +17,7 @@ import ibis
 import ibis.expr.types as ir
 
 from credo.catalogue import get_catalogue
-from credo.integrity.flags import Flag, Flagging, Inputs, days_before
+from credo.integrity.flags import Flag, Flagging, Inputs, within
 
 #: Mixed-polarity categories and the field value that makes a record positive.
 MIXED_POSITIVE = {
@@ -41,7 +41,7 @@ def _value(t: ir.Table, name: str) -> ir.StringValue:
 def yearly_positives(inputs: Inputs, window_days: int) -> ir.Table:
     """``(furnisher_id, subject_id, peak)``: most positive records in one year of the window."""
     r = inputs.records
-    r = r.filter(r.occurred_on >= days_before(inputs.as_of, window_days))
+    r = r.filter(within(r, inputs.as_of, window_days))
     positive = r.category.isin(positive_categories())
     for category, (name, value) in MIXED_POSITIVE.items():
         positive = positive | ((r.category == category) & (_value(r, name) == value))

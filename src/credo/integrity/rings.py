@@ -17,7 +17,7 @@ import numpy as np
 import pyarrow as pa
 
 from credo.integrity import graph
-from credo.integrity.flags import Flag, Flagging, Inputs, days_before
+from credo.integrity.flags import Flag, Flagging, Inputs, within
 
 TRANSFER = "payment.transfer"
 
@@ -29,9 +29,7 @@ def _field(t: ir.Table, name: str) -> ir.StringValue:
 def transfers(inputs: Inputs, window_days: int) -> ir.Table:
     """Each transfer record as ``(src, dst, amount, side)`` with the counterparty's subject id."""
     r = inputs.records
-    r = r.filter(
-        (r.category == TRANSFER) & (r.occurred_on >= days_before(inputs.as_of, window_days))
-    )
+    r = r.filter((r.category == TRANSFER) & within(r, inputs.as_of, window_days))
     r = r.mutate(
         cp_scheme=_field(r, "counterparty_scheme"),
         cp_key=_field(r, "counterparty_id"),

@@ -25,6 +25,7 @@ def shared_pairs(
 ) -> ir.Table:
     """Pairs ``(a, b, kinds)`` of fresh subjects sharing ``kinds`` identity details (a < b)."""
     r = inputs.records
+    r = r.filter(r.occurred_on <= ibis.literal(inputs.as_of))  # nothing after the as-of day
     first = r.group_by("subject_id").aggregate(first_seen=r.occurred_on.min())
     fresh = first.filter(first.first_seen >= days_before(inputs.as_of, fresh_days))
     ids = r.filter(r.category == "identity.verification")
