@@ -69,5 +69,17 @@ def test_an_organisation_hears_its_repair_decision(
         headers=OPERATOR,
     )  # fmt: skip
     assert decided.status_code == 200, decided.text
-    latest = client.get("/v1/me/notices", headers=me).json()["notices"][0]
+    notices = client.get("/v1/me/notices", headers=me).json()["notices"]
+    latest = notices[0]
     assert latest["kind"] == "repair.decided" and "approved your application" in latest["what"]
+    # the entry's end is told as every other end is, with what it no longer restricts
+    lifted = [n for n in notices if n["kind"] == "restriction.lifted"]
+    assert len(lifted) == 1, [n["kind"] for n in notices]
+    assert "credit-repair application was approved" in lifted[0]["why"]
+    decided_again = client.post(
+        f"/v1/admin/repairs/{applied.json()['id']}", json={"decision": "approve"},
+        headers=OPERATOR,
+    )  # fmt: skip
+    assert decided_again.status_code == 409
+    again = client.get("/v1/me/notices", headers=me).json()["notices"]
+    assert len(again) == len(notices)

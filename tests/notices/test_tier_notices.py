@@ -130,7 +130,9 @@ def test_each_tier_is_noticed_and_only_a_restricting_tier_names_restrictions(
     at("2025-04-07")  # the general entry may be repaired after three months
     _repair(client, me, entries["D-p-1"]["id"])
     kinds = [n["kind"] for n in _notices(client, me)]
-    assert kinds[:2] == ["repair.decided", "publication.ended"]  # no "You may again use ..."
+    # the repair's decision, and the entry's end told as every end is: a publication ended
+    # (it restricted nothing: no "You may again use ...")
+    assert kinds[:3] == ["repair.decided", "publication.ended", "publication.ended"]
     assert _decided_payloads(factory)[entries["D-p-1"]["id"]]["restricts"] == []
 
     at("2026-01-05")  # the serious entry after twelve months
@@ -141,9 +143,12 @@ def test_each_tier_is_noticed_and_only_a_restricting_tier_names_restrictions(
     )
     assert client.get("/v1/me/lists", headers=me).json()["restrictions"] == []
     kinds = [n["kind"] for n in _notices(client, me)]
-    assert kinds[:4] == ["repair.decided", "repair.decided", "publication.ended", "listing.entered"]
+    assert kinds[:5] == [
+        "repair.decided", "restriction.lifted", "repair.decided", "publication.ended",
+        "publication.ended",
+    ]  # fmt: skip
     worker.run_once()
     bodies = [smtp.sink.body(m) for m in smtp.sink.messages]
-    assert len(smtp.sink.unique()) == len(bodies) == 6  # each notice mailed once
+    assert len(smtp.sink.unique()) == len(bodies) == 8  # each notice mailed once
     assert sum("approved your application" in b for b in bodies) == 2
     assert not any("refuse you nothing" in b or "use nothing" in b for b in bodies)

@@ -96,7 +96,13 @@ def test_overturned_entry_ends_and_stays_ended(
     after = _entry(client, me, "defaulter.court_listing")
     assert (after["state"], after["removal_reason"]) == ("ended", "overturned_on_review")
     assert client.get("/v1/me/lists", headers=me).json()["restrictions"] == []
+    # the person is told at once, not at the ticket counter, that the restriction is lifted
+    notices = client.get("/v1/me/notices", headers=me).json()["notices"]
+    lifted = [n for n in notices if n["kind"] == "restriction.lifted"]
+    assert len(lifted) == 1, [n["kind"] for n in notices]
+    assert "a human review overturned it" in lifted[0]["why"]
     refresh(factory, "2025-01-11")
+    assert len(client.get("/v1/me/notices", headers=me).json()["notices"]) == len(notices)
     again = _entry(client, me, "defaulter.court_listing")
     assert (again["state"], again["removal_reason"]) == ("ended", "overturned_on_review")
 

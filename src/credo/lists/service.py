@@ -549,13 +549,15 @@ def end_at_once(
     *, session: Session, entry: ListEntry, on: dt.date, reason: str, actor: str
 ) -> None:
     """End an open entry now, outside the daily derivation (repaired, overturned on review),
-    and log its removal as immediate."""
+    log its removal as immediate and tell the subject as a refresh would (an active entry's
+    end is ``restriction.lifted`` or ``publication.ended``: ``notify.announce``)."""
+    before, tier_before = entry.state, entry.tier
     if entry.state in OPEN:
         entry.state, entry.ended_on = "ended", max(on, entry.starts_on)
         entry.removal_reason = reason
     entry.updated_at = clock.now()
     session.flush()
-    audit.append(
+    logged = audit.append(
         session,
         events.ListRemoved(
             entry.id,
@@ -567,6 +569,7 @@ def end_at_once(
         ),
         actor=actor,
     )
+    notify.announce(session, [notify.Transition(entry, before, tier_before, logged.seq)])
 
 
 def get_entry(*, session: Session, entry_id: int) -> ListEntry:
