@@ -19,6 +19,7 @@ from credo.access.models import Program, RelyingParty
 from credo.core import audit, clock, credentials, decisions
 from credo.core.audit import AuditHead
 from credo.core.credentials import Credential
+from credo.core.types import free_text
 from credo.errors import Conflict, Forbidden, InvalidInput, NotFound, Unauthenticated
 
 KIND = "relying_party"
@@ -34,10 +35,7 @@ def add(
     actor: str = "operator",
 ) -> tuple[RelyingParty, str]:
     """Register a relying party; returns it with its API key (shown once, stored hashed)."""
-    name = name.strip()
-    if not name:
-        raise InvalidInput("party name is empty", details=[{"field": "name", "value": name}])
-    _at_most("name", name, rules.NAME_MAX)
+    name = free_text(name, field="name", most=rules.NAME_MAX)
     checked_activities = rules.check_choices("activities", activities, rules.ACTIVITIES)
     checked_purposes = rules.check_choices("purposes", purposes, rules.PURPOSES)
     if not checked_activities and not checked_purposes:
@@ -54,16 +52,6 @@ def add(
         actor=actor,
     )
     return party, key
-
-
-def _at_most(field_name: str, text: str, limit: int) -> None:
-    """InvalidInput naming the field when ``text`` is longer than ``limit`` characters (the
-    API's schemas refuse the same, so the CLI and the API hold the same rule)."""
-    if len(text) > limit:
-        raise InvalidInput(
-            f"{field_name} is {len(text)} characters long; at most {limit}",
-            details=[{"field": field_name, "value": text[:40] + "…"}],
-        )
 
 
 def list_all(*, session: Session) -> list[RelyingParty]:
@@ -217,15 +205,8 @@ def add_program(
     actor: str | None = None,
 ) -> Program:
     """Define a program for a party: its benefit and all-of conditions, validated as data."""
-    name, benefit = name.strip(), benefit.strip()
-    if not name:
-        raise InvalidInput("program name is empty", details=[{"field": "name", "value": name}])
-    if not benefit:
-        raise InvalidInput(
-            "program benefit is empty", details=[{"field": "benefit", "value": benefit}]
-        )
-    _at_most("name", name, rules.NAME_MAX)
-    _at_most("benefit", benefit, rules.BENEFIT_MAX)
+    name = free_text(name, field="name", most=rules.NAME_MAX)
+    benefit = free_text(benefit, field="benefit", most=rules.BENEFIT_MAX)
     decisions.one_of(purpose, rules.PURPOSES, field="purpose")
     if purpose not in party.purposes:
         raise Forbidden(
