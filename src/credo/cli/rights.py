@@ -41,6 +41,11 @@ def register(app: typer.Typer) -> None:
                 f"score {score['score']} ({score['band']}) as of {score['as_of']}; "
                 + ", ".join(f"{k} {v}" for k, v in score["dimensions"].items())
             )
+            if data["score_held_for_review"]:
+                out.print(
+                    "  a review holds a newer score: this is the last confirmed one, published "
+                    "until the review ends"
+                )
             for reason in score["reasons"]:
                 out.print(f"  - {reason['text']}")
             for change in score["to_raise"]:
@@ -49,25 +54,36 @@ def register(app: typer.Typer) -> None:
                     f"{change['band_if_alone']} alone; {change['band_after']} with the moves above)"
                 )
         else:
-            out.print("no published score")
+            out.print(
+                "no published score"
+                + ("; a review holds its first score" if data["score_held_for_review"] else "")
+            )
         out.print(f"records: {len(data['records'])} held, {len(data['removed'])} removed")
         for entry in data["lists"] + data["pending_listings"]:
-            out.print(_entry_line(entry))
+            out.print(_entry_line(entry, data["as_of"]))
         out.print(
             f"inquiries: {len(data['inquiries'])}; consents: {len(data['consents'])}; "
             f"disputes: {len(data['disputes'])}; reviews: {len(data['reviews'])}"
         )
 
 
-def _entry_line(entry: dict[str, Any]) -> str:
-    """One list entry as the operator reads it: list, case, state, dates, restrictions, remedy."""
+def _entry_line(entry: dict[str, Any], today: str | None = None) -> str:
+    """One list entry as the operator reads it: list, case, state, dates, restrictions, remedy.
+
+    An active entry whose term is over by ``today`` (ISO date; the next list refresh ends
+    it) is shown as over: it no longer restricts, and checks already answer so."""
     ends = entry.get("scheduled_end") or "no fixed end"
+    state = entry["state"]
+    over = state == "active" and bool(today and entry.get("scheduled_end"))
+    over = over and entry["scheduled_end"] <= str(today)
+    if over:
+        state = f"term over on {entry['scheduled_end']}; the next list refresh ends it"
     line = (
-        f"{entry['list_title']} ({entry['state']}): case {entry.get('ref') or '-'}, "
+        f"{entry['list_title']} ({state}): case {entry.get('ref') or '-'}, "
         f"from {entry['starts_on']} until {entry.get('ended_on') or ends}"
     )
     if entry.get("restricts"):
         line += "\n    restricts: " + activities(entry["restricts"])
-    if entry.get("how_to_end") and entry.get("state") not in ("ended", "refused"):
+    if entry.get("how_to_end") and entry.get("state") not in ("ended", "refused") and not over:
         line += f"\n    how to end it: {entry['how_to_end']}"
     return line

@@ -1,0 +1,113 @@
+"""``credo report`` and ``credo lists show`` in words: a score a review holds back is said to
+be the last confirmed one, and a listing whose term is over is not shown as plainly active."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from credo.cli.main import app
+from credo.rights import report
+from tests.envelopes import PERSON, repayment
+
+SCORE = {
+    "score": 640,
+    "band": "good",
+    "as_of": "2026-05-01",
+    "dimensions": {"history": 60},
+    "reasons": [],
+    "to_raise": [],
+}
+ENTRY = {
+    "list_title": "Judgment-defaulter list",
+    "ref": "C-1",
+    "state": "active",
+    "starts_on": "2024-01-05",
+    "scheduled_end": "2026-01-05",
+    "ended_on": None,
+    "restricts": [],
+    "how_to_end": "Fulfil the judgment.",
+}
+
+
+def cli(*args: str) -> Any:
+    return CliRunner(env={"COLUMNS": "400"}).invoke(app, list(args))
+
+
+@pytest.fixture
+def person(tmp_path: Path) -> None:
+    assert cli("init").exit_code == 0
+    added = cli(
+        "furnishers", "add", "Bank", "--kind", "bank", "--categories", "loan.repayment", "--json"
+    )
+    bank = json.loads(added.stdout.strip().splitlines()[-1])["id"]
+    source = tmp_path / "one.jsonl"
+    source.write_text(json.dumps(repayment()) + "\n")
+    assert cli("ingest", str(source), "--furnisher", bank).exit_code == 0
+
+
+def _report(monkeypatch: pytest.MonkeyPatch, **changes: Any) -> str:
+    real = report.build
+
+    def build(**kwargs: Any) -> Any:
+        data = {**real(**kwargs).model_dump(mode="json"), **changes}
+        return SimpleNamespace(model_dump=lambda mode: data)
+
+    monkeypatch.setattr(report, "build", build)
+    shown = cli("report", "cn_ric", PERSON)
+    assert shown.exit_code == 0, shown.output
+    return " ".join(shown.output.split())
+
+
+@pytest.mark.usefixtures("person")
+def test_a_score_held_for_review_is_said_to_be_the_last_confirmed(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    text = _report(monkeypatch, score=SCORE, score_held_for_review=True)
+    assert "score 640 (good) as of 2026-05-01" in text
+    assert "a review holds a newer score: this is the last confirmed one" in text
+    assert "a review holds its first score" in _report(
+        monkeypatch, score=None, score_held_for_review=True
+    )
+
+
+@pytest.mark.usefixtures("person")
+def test_a_listing_past_its_term_is_not_shown_active(monkeypatch: pytest.MonkeyPatch) -> None:
+    text = _report(monkeypatch, lists=[ENTRY], as_of="2026-03-01")
+    assert "(term over on 2026-01-05; the next list refresh ends it)" in text
+    assert "(active)" not in text and "how to end it" not in text
+    live = _report(monkeypatch, lists=[{**ENTRY, "scheduled_end": "2027-01-05"}])
+    assert "Judgment-defaulter list (active)" in live and "how to end it" in live
+
+
+@pytest.mark.usefixtures("person")
+def test_lists_show_does_not_call_an_entry_past_its_term_active() -> None:
+    import datetime as dt
+
+    from sqlalchemy import select
+
+    from credo.cli.common import transaction
+    from credo.core import clock
+    from credo.lists.models import ListEntry
+    from credo.subjects.models import Subject
+
+    with transaction() as s:
+        subject_id = s.execute(select(Subject.id)).scalar_one()
+        for ref, end in (("C-1", "2026-01-05"), ("C-2", "2099-01-05")):
+            s.add(
+                ListEntry(
+                    list_id="defaulter", subject_id=subject_id, rule_id="defaulter.court_listing",
+                    ref=ref, record_ids="[]", starts_on=dt.date(2024, 1, 5),
+                    scheduled_end=dt.date.fromisoformat(end), state="active", basis="{}",
+                    updated_at=clock.now(),
+                )
+            )  # fmt: skip
+    shown = cli("lists", "show", "defaulter")
+    assert shown.exit_code == 0, shown.output
+    rows = {line.split("│")[4].strip(): line for line in shown.output.splitlines() if "C-" in line}
+    assert "term over" in rows["C-1"] and "term over" not in rows["C-2"]
