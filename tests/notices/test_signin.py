@@ -132,3 +132,18 @@ def test_the_signin_page_offers_the_email_link(client: TestClient) -> None:
         "/me/signin/email", data={"scheme": "cn_ric", "identifier": PERSON, "email": "x@"}
     )
     assert bad.status_code == 422 and "email" in bad.text
+
+
+def test_a_bad_identifier_or_scheme_is_refused_naming_the_field_of_this_request(
+    client: TestClient,
+) -> None:
+    # the body's fields are scheme, id and email: an error names those, not subject.id
+    bad_id = _ask(client, who="1101051949123100")
+    assert bad_id.status_code == 422
+    assert [d["field"] for d in bad_id.json()["error"]["details"]] == ["id"]
+    assert "1101051949123100" in bad_id.json()["error"]["message"]
+    bad_scheme = client.post(
+        "/v1/signin/links", json={"scheme": "zz", "id": PERSON, "email": ADDRESS}
+    )
+    assert bad_scheme.status_code == 422
+    assert [d["field"] for d in bad_scheme.json()["error"]["details"]] == ["scheme"]

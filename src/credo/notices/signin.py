@@ -34,6 +34,10 @@ ANSWER = (
 )
 
 
+#: Where ``subjects.identify`` names an envelope's field, the sign-in request's own name.
+REQUEST_FIELDS = {"subject.id": "id", "subject.scheme": "scheme"}
+
+
 class RateLimited(CredoError):
     """Too many sign-in links asked for one identifier or address; try again later."""
 
@@ -55,7 +59,12 @@ def request_link(
             f"email {email[:64]!r} is not one e-mail address (name@domain.tld)",
             details=[{"field": "email", "value": email[:64]}],
         )
-    identity = subjects.identify(scheme, identifier)  # InvalidInput names a malformed one
+    try:
+        identity = subjects.identify(scheme, identifier)
+    except InvalidInput as exc:  # named as this request's fields, not an envelope's subject.*
+        details = [{**d, "field": REQUEST_FIELDS.get(d.get("field"), d.get("field"))}
+                   for d in exc.details]  # fmt: skip
+        raise InvalidInput(exc.message, code=exc.code, details=details) from None
     id_hash = _keyed(settings, f"signin-id:{scheme}:{identity.key}")
     address_hash = _keyed(settings, f"signin-address:{email.lower()}")
     now = clock.now()
