@@ -406,3 +406,53 @@ def test_a_refused_check_can_be_sent_to_human_review_from_the_file(
         reviews.decide(session=s, review_id=filed.id, outcome="overturned", note="income shown")
     asked = _words(_section(web.get("/me").text, "inquiries-heading"))
     assert f"Human review {filed.id}: overturned" in asked and "(income shown)" in asked, asked
+
+
+def test_an_organisation_is_not_told_a_score_is_coming(
+    web: TestClient, factory: sessionmaker[Session]
+) -> None:
+    sign_in(web, _org_token(factory))
+    for path in ("/me", "/me/report"):
+        said = _words(_section(web.get(path).text, "score-heading"))
+        assert "yet" not in said and "Organisations are not scored" in said, said
+    assert f'href="/org/{FOODS}"' in _section(web.get("/me").text, "score-heading")
+
+
+def test_a_ledger_consent_is_named_in_words(
+    web: TestClient, factory: sessionmaker[Session], seeded: Seeded
+) -> None:
+    from credo.access import consents
+
+    with factory() as s, s.begin():
+        consents.grant(session=s, subject_id=seeded.person_subject_id, scope="ledger:city")
+    sign_in(web, seeded.token)
+    given = _words(_section(web.get("/me").text, "consents-heading"))
+    assert "the city points ledger" in given, given
+
+
+def test_a_corrected_record_shows_what_it_said_before(
+    web: TestClient, factory: sessionmaker[Session], seeded: Seeded
+) -> None:
+    from credo.records import service as records
+    from credo.records.intake import validate_all, validator_for
+    from tests.conftest import TEST_SECRET
+    from tests.web.seed import PERSON_ID, PERSON_NAME
+
+    with factory() as s, s.begin():
+        record = s.execute(select(Record).where(Record.external_id == "rep-2")).scalar_one()
+        bank = s.get(Furnisher, record.furnisher_id)
+        assert bank is not None
+        validator = validator_for(categories=bank.categories, secret=TEST_SECRET.encode())
+        [valid] = validate_all(validator, [{
+            "external_id": "rep-2", "category": "loan.repayment",
+            "subject": {"scheme": "cn_ric", "id": PERSON_ID, "name": PERSON_NAME},
+            "occurred_on": record.occurred_on.isoformat(), "amount": "2100.00",
+            "currency": "CNY", "fields": {"loan_id": "L-88", "days_late": 3}}])  # fmt: skip
+        records.correct(session=s, furnisher_id=bank.id, valid=valid, actor="test")
+        record_id = record.id
+    sign_in(web, seeded.token)
+    for path in ("/me", "/me/report"):
+        page = web.get(path).text
+        row = _words(page.split(f'id="record-{record_id}"', 1)[1].split("</tr>", 1)[0])
+        assert "days late: 3" in row and "corrected" in row, row
+        assert "Version 1" in row and "days late: 45" in row, row

@@ -178,6 +178,14 @@ def _programs(session: Session) -> list[dict[str, Any]]:
     return out
 
 
+def _scope_name(scope: str, programs: dict[str, str]) -> str:
+    """What a consent covers in words: its program's name, or a ledger opt-in's scheme."""
+    kind, _, name = scope.partition(":")
+    if kind == "ledger":
+        return f"the {name} points ledger (opt-in)"
+    return programs.get(scope, "")
+
+
 def as_of_today(entry: dict[str, Any], today: dt.date) -> dict[str, Any]:
     """An entry as it stands today: one still ``active`` whose scheduled end has come (no
     refresh has closed it yet) restricts nothing since that day (``lists.in_force``, what
@@ -230,7 +238,7 @@ def portal(*, session: Session, subject: Subject) -> dict[str, Any]:
                     "consent": c,
                     "party": c.party or "",
                     "state": c.state,
-                    "scope_name": names.get(c.scope, ""),
+                    "scope_name": _scope_name(c.scope, names),
                 }
                 for c in the_report.consents
             ],
