@@ -73,3 +73,53 @@ def test_a_dispute_notice_says_what_an_unanswered_deadline_does_and_what_deletio
     # a deleted record has no "new version": it is no longer used at all
     assert "old version" not in lapsed["means"], lapsed["means"]
     assert "no longer used" in lapsed["means"]
+
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def test_a_proof_decision_is_told_in_words_with_what_to_do_next(
+    client: TestClient, factory: sessionmaker[Session], court: dict[str, Any]
+) -> None:
+    from credo.records.models import Record
+
+    case = "(2025)京0105执8号"
+    at("2025-01-10")
+    post(
+        client,
+        court,
+        judgment("j-1", case, "2024-11-01", "2024-12-01"),
+        listing("l-1", case, "2025-01-05"),
+    )
+    refresh(factory, "2025-01-10")
+    me = token(factory)
+    with factory() as s:
+        rid = s.scalar(select(Record.id).where(Record.external_id == "l-1"))
+
+    def decided(outcome: str, note: str) -> dict[str, Any]:
+        sent = client.post(
+            "/v1/me/proofs",
+            headers=me,
+            data={"record_id": str(rid), "note": "Paid in full"},
+            files={"document": ("receipt", PDF, "application/pdf")},
+        )
+        assert sent.status_code == 201, sent.text
+        answer = client.post(
+            f"/v1/furnisher/proofs/{sent.json()['id']}",
+            headers=court["headers"],
+            json={"outcome": outcome, "note": note},
+        )
+        assert answer.status_code == 200, answer.text
+        notices = client.get("/v1/me/notices", headers=me).json()["notices"]
+        return next(n for n in notices if n["kind"] == "proof.decided")
+
+    rejected = decided("rejected", "no payment reached the court")
+    assert rejected["title"] == "Your proof of fulfilment was decided"  # not "Notice: proof..."
+    assert "was rejected" in rejected["what"] and "l-1" in rejected["what"]
+    assert "no payment reached the court" in rejected["why"]
+    assert "nothing changes" in rejected["means"].lower()
+    assert "new proof" in rejected["can_do"]
+    accepted = decided("accepted", "payment confirmed")
+    assert "was accepted" in accepted["what"]
+    assert "ends at once" in accepted["means"]
+    assert client.get("/v1/me/lists", headers=me).json()["restrictions"] == []

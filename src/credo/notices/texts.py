@@ -368,6 +368,26 @@ def _repair_decided(p: dict[str, Any], base: str) -> Text:
     )
 
 
+def _proof_decided(p: dict[str, Any], base: str) -> Text:
+    accepted = p.get("outcome") == "accepted"
+    return Text(
+        title="Your proof of fulfilment was decided",
+        what=f"Your proof of fulfilment {p.get('proof_id')} for record {p.get('record')} was "
+        f"{p.get('outcome')}.",
+        why=p.get("note") or "See the decision in your file.",
+        means="It is kept as the court's record that the judgment is fulfilled: a warning or "
+        "listing on that case ends at once, and with it what the listing restricted."
+        if accepted
+        else "Nothing changes: the record and any warning or listing on that case stay as "
+        "they were.",
+        can_do="Nothing is needed."
+        if accepted
+        else "You may send a new proof with other evidence; if the record is wrong, dispute "
+        "it in your file.",
+        links=_links(base, ("Your records and proofs", "/me#records")),
+    )
+
+
 def _scope(p: dict[str, Any]) -> str:
     """What a consent covers: its program by name, never a ``program:prg_…`` scope code."""
     if p.get("program"):
@@ -427,6 +447,7 @@ RENDER: dict[str, Callable[[dict[str, Any], str], Text]] = {
     "record.changed": _record_corrected,
     "review.decided": _review_decided,
     "repair.decided": _repair_decided,
+    "proof.decided": _proof_decided,
     "consent.expiring": _consent_expiring,
     "inquiry.made": _inquiry,
     "signin.link": _signin,
