@@ -123,3 +123,19 @@ def test_a_proof_decision_is_told_in_words_with_what_to_do_next(
     assert "was accepted" in accepted["what"]
     assert "ends at once" in accepted["means"]
     assert client.get("/v1/me/lists", headers=me).json()["restrictions"] == []
+
+
+def test_a_deleted_record_is_told_as_gone_not_as_a_new_version(
+    client: TestClient, factory: sessionmaker[Session], bank: dict[str, Any]
+) -> None:
+    from tests.envelopes import repayment
+
+    at("2026-03-10")
+    post(client, bank, repayment("r-1"))
+    me = token(factory)
+    deleted = client.delete("/v1/records/r-1", headers=bank["headers"])
+    assert deleted.status_code == 200, deleted.text
+    (told,) = client.get("/v1/me/notices", headers=me).json()["notices"]
+    assert told["kind"] == "record.changed" and "deleted record r-1" in told["what"]
+    assert "new version" not in told["means"], told["means"]
+    assert "no longer used" in told["means"]

@@ -334,8 +334,12 @@ def _record_corrected(p: dict[str, Any], base: str) -> Text:
         what=f"{_furnisher(p)} {p.get('change', 'corrected')} record "
         f"{p.get('record')} ({_words(p.get('category'), {})}).",
         why=_basis(p) + ".",
-        means="Your file shows the new version; the old one stays in its history.",
-        can_do="If the record is wrong, dispute it in your file.",
+        means=GONE
+        if p.get("change") == "deleted"
+        else "Your file shows the new version; the old one stays in its history.",
+        can_do="Nothing is needed."
+        if p.get("change") == "deleted"
+        else "If the record is wrong, dispute it in your file.",
         links=_links(base, ("Your records", "/me#records")),
     )
 
