@@ -91,6 +91,12 @@ def test_green_channel_without_a_ledger_grade_is_not_eligible(
             ["defaulter"],
         ),
         ({"conditions": [{"on_list": {"red": 1}}]}, 422, "conditions.0.on_list", {"red": 1}),
+        (  # "$" matched before a final newline: a scheme no ledger has was stored
+            {"conditions": [{"ledger_grade_at_least": {"scheme": "rongcheng\n", "grade": "A"}}]},
+            422,
+            "conditions.0.ledger_grade_at_least.scheme",
+            "rongcheng\n",
+        ),
     ],
 )
 def test_bad_programs_are_refused_naming_field_and_value(
@@ -161,6 +167,7 @@ def test_consents_are_granted_listed_and_revoked(client: TestClient, world: Worl
         ),
         ({"program": "@rental", "expires_on": "1796083200"}, 422, "expires_on", "1796083200"),
         ({"scope": "ledger:"}, 422, "scope", "ledger:"),
+        ({"scope": "ledger:rongcheng\n"}, 422, "scope", "ledger:rongcheng\n"),
         ({"scope": "score:all"}, 422, "scope", "score:all"),
         ({}, 422, "program", None),
         (

@@ -42,7 +42,7 @@ CONSENT_MAX_DAYS = 366
 RETENTION_YEARS = 2
 """Inquiries are kept at least this long (they appear in the subject's report)."""
 
-LEDGER_SCHEME = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
+LEDGER_SCHEME = re.compile(r"[a-z][a-z0-9_]{0,31}\Z")  # \Z: "$" passes a final newline
 CONDITIONS = ("score_at_least", "not_on_list", "on_list", "ledger_grade_at_least")
 
 REASON_ELIGIBLE = "meets every condition of the program"
