@@ -456,3 +456,37 @@ def test_a_corrected_record_shows_what_it_said_before(
         row = _words(page.split(f'id="record-{record_id}"', 1)[1].split("</tr>", 1)[0])
         assert "days late: 3" in row and "corrected" in row, row
         assert "Version 1" in row and "days late: 45" in row, row
+
+
+@pytest.mark.parametrize("name", [b"a\x00.pdf", b"a\x01b.pdf", b"a\x7f.pdf"])
+def test_a_control_character_in_a_proofs_file_name_is_422(
+    web: TestClient, factory: sessionmaker[Session], seeded: Seeded, name: bytes
+) -> None:
+    from credo.rights.models import Proof
+
+    record_id = _judgment_for(factory, seeded.person_subject_id)
+    csrf = sign_in(web, seeded.token)
+    bound = b"credo-test-boundary"
+    body = b""
+    for key, value in (("csrf", csrf), ("record_id", str(record_id)), ("note", "paid")):
+        body += b'--%s\r\nContent-Disposition: form-data; name="%s"\r\n\r\n%s\r\n' % (
+            bound,
+            key.encode(),
+            value.encode(),
+        )
+    body += (
+        b'--%s\r\nContent-Disposition: form-data; name="document"; filename="%s"\r\n'
+        b"Content-Type: application/pdf\r\n\r\n%s\r\n--%s--\r\n" % (bound, name, PDF, bound)
+    )
+    r = web.post(
+        "/me/proofs",
+        content=body,
+        headers={
+            "accept": "text/html",
+            "content-type": f"multipart/form-data; boundary={bound.decode()}",
+        },
+    )
+    assert r.status_code == 422 and "document" in r.text, r.text[:300]
+    assert "\x00" not in r.text
+    with factory() as s:
+        assert s.query(Proof).count() == 0

@@ -92,6 +92,7 @@ def report(request: Request, session: SessionDep, settings: SettingsDep) -> Resp
 
 
 _ID_DIGITS = re.compile(r"[0-9]{1,19}")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 def _int(data: dict[str, str], name: str) -> int:
@@ -143,13 +144,20 @@ async def proof(request: Request, session: SessionDep, settings: SettingsDep) ->
             raise InvalidInput(
                 "choose a document to send", details=[{"field": "document", "value": None}]
             )
+        filename = document.filename or "document"
+        if _CONTROL.search(filename):  # a NUL cannot be stored (PostgreSQL), nor sent in a header
+            shown = _CONTROL.sub(lambda m: f"\\u{ord(m.group()):04x}", filename[:100])
+            raise InvalidInput(
+                "the document's file name may not hold control characters",
+                details=[{"field": "document", "value": shown}],
+            )
         content = await document.read(settings.proof_max_bytes + 1)
         proofs.submit(
             session=session,
             subject_id=subject.id,
             record_id=_int({"record_id": _text(data, "record_id")}, "record_id"),
             note=_text(data, "note"),
-            filename=document.filename or "document",
+            filename=filename,
             media_type=document.content_type or "",
             data=content,
             max_bytes=settings.proof_max_bytes,
