@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import smtplib
 import ssl
+import time
 from email.message import EmailMessage
 from email.utils import formatdate, parseaddr
 
@@ -31,12 +32,23 @@ def build(settings: Settings, *, to: str, text: Text, idempotency_key: str) -> E
     return message
 
 
+#: Seconds a connection may sit unused before it is checked (``NOOP``) ahead of a send.
+IDLE_CHECK = 1.0
+
+
 class Mailer:
-    """One SMTP connection, opened on first use and reopened after an error."""
+    """One SMTP connection, opened on first use and reopened after an error.
+
+    Servers drop idle connections (Postfix after 300 s): one unused for ``IDLE_CHECK`` seconds
+    is checked with ``NOOP`` first and reopened if it is gone, so the next notice is sent at
+    once instead of failing an attempt and waiting its backoff. Nothing is sent before the
+    check, so reopening cannot deliver a message twice.
+    """
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self._smtp: smtplib.SMTP | None = None
+        self._used = 0.0
 
     def _connect(self) -> smtplib.SMTP:
         s = self.settings
@@ -60,6 +72,13 @@ class Mailer:
 
     def send(self, message: EmailMessage) -> None:
         """Send one message; on any error the connection is dropped and the error raised."""
+        if self._smtp is not None and time.monotonic() - self._used >= IDLE_CHECK:
+            try:
+                alive = self._smtp.noop()[0] == 250
+            except (smtplib.SMTPException, OSError):
+                alive = False
+            if not alive:
+                self.close()
         if self._smtp is None:
             self._smtp = self._connect()
         try:
@@ -67,6 +86,7 @@ class Mailer:
         except Exception:
             self.close()
             raise
+        self._used = time.monotonic()
 
     def close(self) -> None:
         smtp, self._smtp = self._smtp, None
