@@ -62,7 +62,7 @@ def request_link(
     try:
         identity = subjects.identify(scheme, identifier)
     except InvalidInput as exc:  # named as this request's fields, not an envelope's subject.*
-        details = [{**d, "field": REQUEST_FIELDS.get(d.get("field"), d.get("field"))}
+        details = [{**d, "field": REQUEST_FIELDS.get(str(d.get("field")), d.get("field"))}
                    for d in exc.details]  # fmt: skip
         raise InvalidInput(exc.message, code=exc.code, details=details) from None
     id_hash = _keyed(settings, f"signin-id:{scheme}:{identity.key}")
