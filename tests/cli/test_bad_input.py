@@ -158,3 +158,65 @@ def test_the_demo_stores_its_records_through_the_intake_workflow(
     assert calls == ["submit"]
     listed = cli("report", "cn_ric", repayment()["subject"]["id"], "--json")
     assert len(json.loads(listed.stdout.strip().splitlines()[-1])["records"]) == 1
+
+
+@pytest.fixture
+def table(tmp_path: Path) -> Path:
+    rows = ["x,y"] + [f"{i % 7},{int(i % 7 > 3)}" for i in range(200)]
+    path = tmp_path / "t.csv"
+    path.write_text("\n".join(rows) + "\n")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("extra", "option"),
+    [
+        (["--out", "{nodir}/m.json"], "--out"),
+        (["--out", "{tmp}/m.json", "--card", "{nodir}/c.md"], "--card"),
+        (["--out", "{tmp}/m.json", "--seed", "-1"], "--seed"),
+    ],
+)
+def test_model_fit_table_checks_where_it_writes_before_fitting(
+    tmp_path: Path, table: Path, extra: list[str], option: str
+) -> None:
+    args = [a.format(tmp=tmp_path, nodir=tmp_path / "nodir") for a in extra]
+    value = args[args.index(option) + 1]
+    result = cli("model", "fit", "--table", str(table), "--target", "y", "--bad", "1", *args)
+    refused(result, option, value)
+    assert not (tmp_path / "m.json").exists()
+
+
+def test_model_apply_checks_its_out_folder(tmp_path: Path, table: Path) -> None:
+    model = tmp_path / "m.json"
+    fitted = cli(
+        "model", "fit", "--table", str(table), "--target", "y", "--bad", "1", "--out", str(model)
+    )
+    assert fitted.exit_code == 0, fitted.output
+    out = str(tmp_path / "nodir" / "o.parquet")
+    result = cli("model", "apply", "--model", str(model), "--table", str(table), "--out", out)
+    refused(result, "--out", out)
+
+
+def test_model_fit_names_an_audit_file_that_is_not_parquet(tmp_path: Path) -> None:
+    assert cli("init").exit_code == 0
+    garbage = tmp_path / "audit_only.parquet"
+    garbage.write_text("not parquet")
+    result = cli(
+        "model", "fit", "--registry", "--audit-file", str(garbage), "--as-of", "2026-06-01"
+    )
+    refused(result, "--audit-file", str(garbage), "Parquet")
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["serve", "--port", "70000"],
+        ["demo", "--port", "0", "--no-serve"],
+        ["demo", "--persons", "-5", "--no-serve"],
+        ["demo", "--years", "1", "--no-serve"],
+    ],
+)
+def test_serve_and_demo_name_a_bad_number(args: list[str]) -> None:
+    result = cli(*args)
+    refused(result, args[1], args[2])
+    assert not (Path(get_settings().data_dir) / "demo").exists()

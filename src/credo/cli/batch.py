@@ -10,7 +10,7 @@ from pathlib import Path
 import typer
 
 from credo.cli.common import command, factory, transaction
-from credo.cli.options import as_of_option, json_option, parse_date
+from credo.cli.options import as_of_option, in_range, json_option, parse_date
 from credo.cli.output import console, emit, emit_json, progress
 from credo.config import get_settings
 from credo.errors import InvalidInput
@@ -94,6 +94,44 @@ def _model_text(model: Path) -> str:
         ) from None
 
 
+def _writable(path: Path | None, option: str) -> None:
+    """InvalidInput naming ``option`` when ``path`` cannot be written: checked before the
+    work, not after it (a fit or a scoring run lost to a missing folder)."""
+    if path is None:
+        return
+    if path.is_dir() or not path.parent.is_dir():
+        why = "is a folder" if path.is_dir() else f"its folder {str(path.parent)!r} does not exist"
+        raise InvalidInput(
+            f"{option} {str(path)!r} cannot be written: {why}",
+            details=[{"field": option.lstrip("-").replace("-", "_"), "value": str(path)}],
+        )
+
+
+def _check_audit_file(path: Path) -> None:
+    """InvalidInput naming ``--audit-file`` unless it is a Parquet file with scheme, id, sex."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    detail = [{"field": "audit_file", "value": str(path)}]
+    if not path.is_file():
+        raise InvalidInput(
+            f"--audit-file {str(path)!r} is not a file (a synth audit_only.parquet)",
+            details=detail,
+        )
+    try:
+        names = set(pq.read_schema(path).names)
+    except (pa.ArrowException, OSError) as exc:
+        raise InvalidInput(
+            f"--audit-file {str(path)!r} is not a readable Parquet file ({exc})", details=detail
+        ) from None
+    missing = sorted({"scheme", "id", "sex"} - names)
+    if missing:
+        raise InvalidInput(
+            f"--audit-file {str(path)!r} has no column {missing[0]!r} (needs scheme, id, sex)",
+            details=detail,
+        )
+
+
 TABLE_HELP = "CSV or Parquet file (.parquet/.pq), one row per subject."
 AUDIT_HELP = "Comma-separated columns kept out of the model, used only for fairness metrics."
 
@@ -136,11 +174,9 @@ def model_fit(
     from credo.scoring import save
 
     day = parse_date(as_of) or clock.today()
-    if audit_file is not None and not audit_file.is_file():
-        raise InvalidInput(
-            f"--audit-file {str(audit_file)!r} is not a file (a synth audit_only.parquet)",
-            details=[{"field": "audit_file", "value": str(audit_file)}],
-        )
+    if audit_file is not None:
+        _check_audit_file(audit_file)
+    _writable(out, "--out")
     with console.status("snapshot and fit"):
         scorecard, metrics, version = fit_registry(
             factory=factory(),
@@ -177,6 +213,9 @@ def _fit_table(
         if value is None:
             raise InvalidInput(f"--table needs {name}", details=[{"field": name.lstrip("-")}])
     assert target is not None and bad is not None and out is not None
+    in_range(seed, "--seed", 0, 2**32 - 1)
+    _writable(out, "--out")
+    _writable(card_out, "--card")
     frame = read_table(table)
     with console.status("fit scorecard"):
         fitted = fit_table(frame, target, bad, audit_only=parse_columns(audit_only), seed=seed)
@@ -219,6 +258,7 @@ def model_apply(
     from credo.scoring import loads
     from credo.scoring.tables import model_frame, read_table, score_rows
 
+    _writable(out, "--out")
     sc = loads(_model_text(model))
     frame = read_table(table)
     X = model_frame(sc, frame)
@@ -292,6 +332,7 @@ def model_card_command(
             f"--format {fmt!r} is not one of markdown, html, json",
             details=[{"field": "format", "value": fmt}],
         )
+    _writable(html_out, "--html")
     version = None
     if model is not None:
         text = _model_text(model)

@@ -24,8 +24,10 @@ from sqlalchemy import select
 from credo.cli import notices_demo
 from credo.cli.common import command, factory
 from credo.cli.ledgers import demo_step
+from credo.cli.options import in_range
 from credo.cli.output import console, counting
 from credo.config import get_settings
+from credo.errors import InvalidInput
 
 
 @dataclass
@@ -259,6 +261,16 @@ def register(app: typer.Typer) -> None:
         port: int = typer.Option(8000, help="Port to serve on."),
     ) -> None:
         """Fresh embedded registry with a synthetic population, served; prints where to look."""
+        # checked before the demo store is deleted
+        in_range(persons, "--persons", 0)
+        in_range(organisations, "--organisations", 0)
+        if persons + organisations == 0:
+            raise InvalidInput(
+                "the demo needs some persons or organisations (both are 0)",
+                details=[{"field": "persons", "value": 0}, {"field": "organisations", "value": 0}],
+            )
+        in_range(years, "--years", 2, 20)
+        in_range(port, "--port", 1, 65535)
         folder = Path(get_settings().data_dir) / "demo"
         folder.mkdir(parents=True, exist_ok=True)
         db = folder / "credo.db"

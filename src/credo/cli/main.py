@@ -18,7 +18,7 @@ from credo.cli.keys import register as register_keys
 from credo.cli.ledgers import register as register_ledgers
 from credo.cli.lists import register as register_lists
 from credo.cli.notices import register as register_notices
-from credo.cli.options import group, json_option, split_list
+from credo.cli.options import group, in_range, json_option, split_list
 from credo.cli.output import console, counting, emit, emit_registered, emit_table, iso
 from credo.cli.register import register as register_register
 from credo.cli.rights import register as register_rights
@@ -62,6 +62,8 @@ def serve(
 
     from credo.api.app import create_app
 
+    if port is not None:
+        in_range(port, "--port", 1, 65535)
     settings = get_settings()
     uvicorn.run(
         create_app(), host=host or settings.host, port=port or settings.port, log_level="warning"
