@@ -166,7 +166,11 @@ def endpoint_of(session: Session, owner_type: str, owner_id: str) -> WebhookEndp
 
 
 def post(client: httpx.Client, url: str, secret: str, notice_id: str, body: dict[str, Any]) -> None:
-    """POST a signed body; raises on a network error, a timeout or a non-2xx answer."""
+    """POST a signed body; raises on a network error, a timeout or a non-2xx answer.
+
+    Only the status is read: the answer's body is never, so a receiver sending an endless or
+    huge one (a byte per read timeout) neither stalls the worker nor fills its memory.
+    """
     raw = json.dumps(body, sort_keys=True, separators=(",", ":")).encode()
     headers = {
         "Content-Type": "application/json",
@@ -174,6 +178,7 @@ def post(client: httpx.Client, url: str, secret: str, notice_id: str, body: dict
         ID_HEADER: notice_id,
         "User-Agent": "credo-notices/1",
     }
-    response = client.post(url, content=raw, headers=headers)
-    if not 200 <= response.status_code < 300:
-        raise RuntimeError(f"receiver answered {response.status_code}")
+    with client.stream("POST", url, content=raw, headers=headers) as response:
+        status = response.status_code
+    if not 200 <= status < 300:
+        raise RuntimeError(f"receiver answered {status}")
