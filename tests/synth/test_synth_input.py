@@ -147,3 +147,18 @@ def test_no_term_expired_delisting_before_the_term_ends(records: list[dict[str, 
         assert term is not None, ("a term expired on a listing without a term", delisting)
         ends = _add_months(dt.date.fromisoformat(listing["occurred_on"]), int(term))
         assert dt.date.fromisoformat(delisting["occurred_on"]) >= ends, (listing, delisting)
+
+
+def test_load_says_where_the_refused_rows_are(tmp_path: Path) -> None:
+    from tests.envelopes import repayment
+
+    assert cli("init").exit_code == 0
+    folder = _synth_dir(tmp_path, [{**SPEC, "categories": ["loan.repayment"],
+                                    "files": ["records/bank.jsonl"]}])  # fmt: skip
+    (folder / "records").mkdir()
+    rows = [repayment("r-1"), repayment("r-2", occurred_on="2026-02-30")]
+    (folder / "records" / "bank.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
+    loaded = cli("load", str(folder))
+    assert loaded.exit_code == 0, loaded.output
+    assert "accepted 1, duplicates 0, rejected 1" in said(loaded)
+    assert f"refused rows: {folder / 'records' / 'bank.jsonl.errors.csv'}" in said(loaded)

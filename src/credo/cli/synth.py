@@ -65,6 +65,7 @@ def register(app: typer.Typer) -> None:
             result,
             f"accepted {result['accepted']:,}, duplicates "
             f"{result['duplicates']:,}, rejected {result['rejected']:,}",
+            *(f"  refused rows: {report}" for report in result["report"] or ()),
             *(
                 f"  {f['id']}  {f['name']}  {f['api_key'] or '(already registered)'}"
                 for f in result["furnishers"]
