@@ -490,3 +490,26 @@ def test_a_control_character_in_a_proofs_file_name_is_422(
     assert "\x00" not in r.text
     with factory() as s:
         assert s.query(Proof).count() == 0
+
+
+def test_revoking_the_token_ends_the_portal_sessions_it_opened(
+    web: TestClient, factory: sessionmaker[Session], seeded: Seeded
+) -> None:
+    from credo.core import credentials
+
+    csrf = sign_in(web, seeded.token)
+    assert web.get("/me").status_code == 200
+    parsed = credentials.parse(seeded.token, tokens.KIND)
+    assert parsed is not None
+    with factory() as s, s.begin():
+        tokens.revoke(session=s, token_id=parsed[0])
+    r = web.get("/me")
+    assert r.status_code == 303 and r.headers["location"] == "/me/signin"
+    with factory() as s:
+        record = s.execute(select(Record).where(Record.external_id == "rep-2")).scalar_one()
+    post = web.post(
+        "/me/disputes",
+        data={"record_id": str(record.id), "reason": "x", "csrf": csrf},
+        headers={"accept": "text/html"},
+    )
+    assert post.status_code == 401

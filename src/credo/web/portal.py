@@ -13,6 +13,7 @@ from starlette.datastructures import UploadFile
 
 from credo.access import consents
 from credo.config import Settings
+from credo.core import credentials
 from credo.core.types import MAX_ID, free_text
 from credo.errors import CredoError, InvalidInput, Unauthenticated
 from credo.lists import repairs
@@ -58,8 +59,13 @@ def _context(request: Request, session: Session, settings: Settings, subject: Su
 
 
 def _check_token(data: dict[str, str], session: Session, _settings: Settings) -> tuple[str, str]:
-    subject = tokens.authenticate(session=session, token=data.get("token", "").strip())
-    return str(subject.id), f"subject:{subject.id}"
+    """The session's holder names the subject and the token it signed in with, so that the
+    session ends when that token is revoked or expires (``sessions.signed_in``)."""
+    token = data.get("token", "").strip()
+    subject = tokens.authenticate(session=session, token=token)
+    parsed = credentials.parse(token, tokens.KIND)
+    assert parsed is not None  # authenticate took it
+    return f"{subject.id}:{parsed[0]}", f"subject:{subject.id}"
 
 
 sessions.signin_routes(

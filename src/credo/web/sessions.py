@@ -28,9 +28,10 @@ from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
 from credo.config import Settings
-from credo.core import credentials
+from credo.core import clock, credentials
 from credo.errors import InvalidInput, NotFound, Unauthenticated
 from credo.subjects.models import Subject
+from credo.subjects.tokens import KIND as TOKEN
 from credo.web.deps import SessionDep, SettingsDep, client_address, retry_after
 from credo.web.render import (
     OPERATOR_COOKIE,
@@ -197,9 +198,18 @@ def token_key(token: str) -> str | None:
 
 
 def signed_in(request: Request, session: Session) -> Subject | None:
-    """The subject whose live portal session is in the cookie, or None."""
+    """The subject whose live portal session is in the cookie, or None. A session opened with
+    a subject token (holder ``<subject id>:<token id>``) lives only while that token does:
+    revoking the token (``credo subjects revoke-token``) ends it at once."""
     owner = holder(session=session, kind=SUBJECT, cookie=request.cookies.get(SUBJECT_COOKIE))
-    return session.get(Subject, int(owner)) if owner is not None else None
+    if owner is None:
+        return None
+    subject_id, _, token_id = owner.partition(":")
+    if token_id:
+        token = session.get(credentials.Credential, token_id)
+        if token is None or token.kind != TOKEN or not credentials.is_live(token, clock.now()):
+            return None
+    return session.get(Subject, int(subject_id))
 
 
 def operator_signed_in(request: Request, session: Session, settings: Settings) -> bool:
