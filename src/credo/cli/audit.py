@@ -86,9 +86,9 @@ def audit_verify(
     """Recompute the hash chain, every signed checkpoint and every stored record version
     against the log; exit 1 naming what does not match."""
     public = _public_key(public_key)
-    with transaction() as session:
-        result = audit.verify_all(session, public)
-        records = binding.verify(session)
+    with console.status("checking the audit log and every record version"), transaction() as s:
+        result = audit.verify_all(s, public)
+        records = binding.verify(s)
     report = result.to_dict()
     report["signatures_checked"] = public is not None
     report["records_checked"] = True
@@ -98,7 +98,8 @@ def audit_verify(
         report["reason"] = report["reason"] or records[0]
     if url:
         try:
-            remote = check_remote(url, public)
+            with console.status(f"checking {url}'s proofs"):
+                remote = check_remote(url, public)
         except (httpx.HTTPError, ValueError, KeyError, TypeError) as exc:
             raise InvalidInput(
                 f"--url {url!r}: cannot check the server's proofs ({type(exc).__name__}: {exc})",

@@ -24,10 +24,9 @@ def register(app: typer.Typer) -> None:
         """Run every detector on the store; new flags enter the review queue and hold scores."""
         from credo.integrity import service
 
-        with transaction() as session:
-            raised = service.run_detectors(
-                session=session, as_of=parse_date(as_of), store=not dry_run
-            )
+        day = parse_date(as_of)
+        with console.status("running the detectors"), transaction() as session:
+            raised = service.run_detectors(session=session, as_of=day, store=not dry_run)
             doc = service.scan_json(session=session, raised=raised)
         if as_json:
             emit_json(doc)

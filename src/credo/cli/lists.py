@@ -8,7 +8,7 @@ import typer
 
 from credo.cli.common import command, transaction
 from credo.cli.options import as_of_option, group, in_range, json_option, parse_date
-from credo.cli.output import emit, emit_table
+from credo.cli.output import console, emit, emit_table
 from credo.core import clock
 from credo.core.decisions import one_of
 
@@ -118,8 +118,9 @@ def register(app: typer.Typer) -> None:
         """Re-derive every list entry from the records; only differences are written."""
         from credo.lists.service import refresh_lists
 
-        with transaction() as session:
-            summary = refresh_lists(session=session, as_of=parse_date(as_of))
+        day = parse_date(as_of)
+        with console.status("deriving every list from the records"), transaction() as session:
+            summary = refresh_lists(session=session, as_of=day)
         emit(
             as_json,
             summary,

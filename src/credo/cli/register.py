@@ -42,7 +42,8 @@ def register(app: typer.Typer) -> None:
                 details=[{"field": option.lstrip("-"), "value": str(folder)}],
             )
         try:
-            with transaction() as session:
+            doing = "grading and exporting" if regrade else "exporting"
+            with console.status(doing), transaction() as session:
                 if regrade:
                     service.publish(session=session, as_of=day)
                 manifest = export.export(session=session, folder=folder, as_of=day)
@@ -59,8 +60,9 @@ def register(app: typer.Typer) -> None:
         """Recompute and publish every organisation's grade and safety ratings."""
         from credo.register import service
 
-        with transaction() as session:
-            done = service.publish(session=session, as_of=parse_date(as_of))
+        day = parse_date(as_of)
+        with console.status("grading every organisation"), transaction() as session:
+            done = service.publish(session=session, as_of=day)
         emit_json(done)
 
     @command(register_app, "policy")
