@@ -513,3 +513,16 @@ def test_revoking_the_token_ends_the_portal_sessions_it_opened(
         headers={"accept": "text/html"},
     )
     assert post.status_code == 401
+
+
+def test_the_inbox_links_into_this_site_whatever_its_address(
+    web: TestClient, factory: sessionmaker[Session], seeded: Seeded
+) -> None:
+    csrf = sign_in(web, seeded.token)
+    with factory() as s:
+        record = s.execute(select(Record).where(Record.external_id == "rep-2")).scalar_one()
+    web.post("/me/disputes", data={"record_id": str(record.id), "reason": "paid", "csrf": csrf})
+    inbox = web.get("/me/inbox").text
+    links = re.findall(r'<a href="([^"]+)">', inbox.split('id="notices-h"', 1)[1])
+    assert "/me#records" in links, links  # the dispute notice's link to the records
+    assert all(link.startswith("/") for link in links), links  # not the configured public_url

@@ -23,7 +23,8 @@ def inbox(request: Request, session: SessionDep, settings: SettingsDep) -> Respo
     subject = signed_in(request, session)
     if subject is None:
         return redirect("/me/signin")
-    notices = service.inbox(session=session, subject_id=subject.id, base_url=settings.public_url)
+    # links relative to this site: the page is read here, whatever public_url (for e-mail) says
+    notices = service.inbox(session=session, subject_id=subject.id, base_url="")
     for notice in notices:
         if not notice["read"]:
             service.mark_read(session=session, subject_id=subject.id, notice_id=notice["id"])
