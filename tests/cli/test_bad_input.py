@@ -220,3 +220,17 @@ def test_serve_and_demo_name_a_bad_number(args: list[str]) -> None:
     result = cli(*args)
     refused(result, args[1], args[2])
     assert not (Path(get_settings().data_dir) / "demo").exists()
+
+
+def test_keys_list_names_a_holder_that_does_not_exist() -> None:
+    assert cli("init").exit_code == 0
+    refused(cli("keys", "list", "fur_nobody"), "fur_nobody")
+    added = cli("furnishers", "add", "B", "--kind", "bank", "--categories", "loan.opened", "--json")
+    holder = json.loads(added.stdout.strip().splitlines()[-1])["id"]
+    listed = cli("keys", "list", holder, "--json")
+    assert listed.exit_code == 0 and len(json.loads(listed.stdout)["keys"]) == 1
+
+
+def test_ledgers_show_names_a_bad_day_before_looking_up_the_subject() -> None:
+    assert cli("init").exit_code == 0
+    refused(cli("ledgers", "show", "city", "cn_ric", "11010519491231002X", "--on", "nope"), "--on")

@@ -8,6 +8,7 @@ from credo.cli.common import command, transaction
 from credo.cli.options import group, holder_argument, json_option
 from credo.cli.output import emit, iso
 from credo.core.decisions import one_of
+from credo.errors import NotFound
 
 HOLDERS = ("furnisher", "relying_party")
 
@@ -15,8 +16,10 @@ HOLDERS = ("furnisher", "relying_party")
 def register(app: typer.Typer) -> None:
     """Add the ``keys`` command group to the credo CLI."""
     from credo.access import parties
+    from credo.access.models import RelyingParty
     from credo.core import credentials
     from credo.furnishers import service as furnishers
+    from credo.furnishers.models import Furnisher
 
     keys_app = group(app, "keys", "Issue, list and revoke API keys.")
 
@@ -44,6 +47,11 @@ def register(app: typer.Typer) -> None:
     def keys_list(holder: str = holder_argument(), as_json: bool = json_option(None)) -> None:
         """List a holder's keys (ids and dates only; secrets are never stored)."""
         with transaction() as session:
+            if session.get(Furnisher, holder) is None and session.get(RelyingParty, holder) is None:
+                raise NotFound(  # an empty list would read as a holder without keys
+                    f"no furnisher or relying party {holder!r}",
+                    details=[{"field": "holder", "value": holder}],
+                )
             rows = [
                 {
                     "id": c.id,

@@ -165,11 +165,10 @@ def register(app: typer.Typer) -> None:
         """Explain a subject's balance entry by entry: record, rule, points, counts until."""
         from credo.subjects import service as subjects
 
+        day = parse_date_on(on)
         with transaction() as session:
             subject = subjects.find(session=session, scheme=subject_scheme, value=subject_id)
-            data = service.explain(
-                session=session, subject_id=subject.id, scheme=scheme, on=parse_date_on(on)
-            )
+            data = service.explain(session=session, subject_id=subject.id, scheme=scheme, on=day)
         if as_json:
             emit_json(data)
             return
