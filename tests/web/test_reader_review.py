@@ -526,3 +526,46 @@ def test_the_inbox_links_into_this_site_whatever_its_address(
     links = re.findall(r'<a href="([^"]+)">', inbox.split('id="notices-h"', 1)[1])
     assert "/me#records" in links, links  # the dispute notice's link to the records
     assert all(link.startswith("/") for link in links), links  # not the configured public_url
+
+
+def test_a_disputed_court_order_in_the_grade_table_says_it_is_disputed(
+    web: TestClient, factory: sessionmaker[Session], seeded: Seeded
+) -> None:
+    from credo.rights import disputes
+
+    with factory() as s, s.begin():
+        judgment = s.execute(select(Record).where(Record.external_id == "jud-1")).scalar_one()
+        disputes.open_dispute(
+            session=s,
+            subject_id=seeded.org_subject_ids[FOODS],
+            record_id=judgment.id,
+            reason="paid",
+            days=20,
+        )
+        register.publish(session=s)
+        judgment_id = judgment.id
+    for path in (f"/org/{FOODS}", f"/org/{FOODS}/report"):
+        grade = _section(web.get(path).text, "grade-heading")
+        row = next(r for r in grade.split("<tr>") if f"#{judgment_id}" in r)
+        assert "disputed" in _words(row), (path, row)  # a court order counts while disputed
+
+
+def test_a_penalty_disputed_since_the_grade_says_it_leaves_at_the_next_refresh(
+    web: TestClient, factory: sessionmaker[Session], seeded: Seeded
+) -> None:
+    from credo.rights import disputes
+
+    with factory() as s, s.begin():
+        register.publish(session=s)
+        penalty = s.execute(select(Record).where(Record.external_id == "pen-1")).scalar_one()
+        disputes.open_dispute(
+            session=s,
+            subject_id=seeded.org_subject_ids[FOODS],
+            record_id=penalty.id,
+            reason="paid",
+            days=20,
+        )
+        penalty_id = penalty.id
+    grade = _section(web.get(f"/org/{FOODS}").text, "grade-heading")
+    row = _words(next(r for r in grade.split("<tr>") if f"#{penalty_id}" in r))
+    assert "disputed" in row and "left out from the next refresh" in row, row
