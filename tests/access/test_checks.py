@@ -242,6 +242,35 @@ def test_restriction_on_unknown_subject_is_no_and_logged(
     assert json.loads(inputs)["subject_known"] is False
 
 
+def test_restriction_checks_do_the_same_work_for_known_and_unknown(
+    client: TestClient, world: World, engine: Engine
+) -> None:
+    """The answer for an unknown subject is the one for a known subject not restricted, and
+    so is the work behind it: the same statements, so time does not tell who is on file."""
+    from sqlalchemy import event
+
+    statements: list[str] = []
+
+    def record(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        statements.append(statement)
+
+    def check(value: str) -> list[str]:
+        body = {"subject": {"scheme": "cn_ric", "id": value}, "activity": "air_travel"}
+        statements.clear()
+        event.listen(engine, "before_cursor_execute", record)
+        try:
+            response = client.post("/v1/checks/restriction", json=body, headers=world.a["headers"])
+        finally:
+            event.remove(engine, "before_cursor_execute", record)
+        assert response.json()["restricted"] is False, response.text
+        return list(statements)
+
+    check(world.ids["good"])  # the key in the cache for both
+    known = check(world.ids["fair"])
+    unknown = check("11010519491231002X")
+    assert known == unknown
+
+
 @pytest.mark.parametrize(
     ("activity", "status", "code"),
     [("star_hotel", 403, "forbidden"), ("space_travel", 422, "invalid_input")],

@@ -302,11 +302,11 @@ def decide_restriction(
     )
     subject_id = None if found == -1 else found
     today = clock.today()
-    restricted, entry = False, None
-    if subject_id is not None:
-        restricted, entry = is_restricted(
-            session=session, subject_id=subject_id, activity=activity, on=today
-        )
+    # read for -1 when the subject is unknown (no entry has it): the same work as for a
+    # known subject, so the time an answer takes does not tell who is on file
+    restricted, entry = is_restricted(
+        session=session, subject_id=found, activity=activity, on=today
+    )
     if restricted and entry is not None:
         reason = list_rules.restriction_reason(str(entry["list"]))
     else:
