@@ -569,3 +569,13 @@ def test_a_penalty_disputed_since_the_grade_says_it_leaves_at_the_next_refresh(
     grade = _section(web.get(f"/org/{FOODS}").text, "grade-heading")
     row = _words(next(r for r in grade.split("<tr>") if f"#{penalty_id}" in r))
     assert "disputed" in row and "left out from the next refresh" in row, row
+
+
+def test_a_pending_listing_says_it_is_not_in_force(
+    web: TestClient, factory: sessionmaker[Session]
+) -> None:
+    sign_in(web, _org_token(factory))
+    lists = _section(web.get("/me").text, "lists-heading")
+    row = _words(next(r for r in lists.split("<tr>") if "Judgment-defaulter" in r))
+    assert "pending" in row and "not in force" in row.lower(), row
+    assert "the judgment is unfulfilled past its due date" in row, row
