@@ -3,20 +3,27 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 import pytest
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 from typer.testing import CliRunner
 
+from credo.cli import common
 from credo.cli.main import app
 from credo.config import get_settings
+from credo.core.db import session_factory
 from credo.errors import InvalidInput
 from credo.notices import webhooks
 
 
-def cli(*args: str) -> Any:
-    return CliRunner().invoke(app, list(args), catch_exceptions=False)
+@pytest.fixture
+def cli(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> Callable[..., Any]:
+    """``credo`` on the test's store (SQLite or PostgreSQL), as the integrity CLI tests do."""
+    monkeypatch.setattr(common, "factory", lambda: session_factory(engine))
+    return lambda *args: CliRunner().invoke(app, list(args), catch_exceptions=False)
 
 
 @pytest.mark.parametrize(
@@ -29,8 +36,7 @@ def cli(*args: str) -> Any:
         "http://[::1]:9000/hooks",
     ],
 )
-def test_an_https_endpoint_or_a_loopback_one_is_taken(url: str) -> None:
-    assert cli("init").exit_code == 0
+def test_an_https_endpoint_or_a_loopback_one_is_taken(cli: Callable[..., Any], url: str) -> None:
     result = cli("webhooks", "set", "party", "rp_1", url, "--json")
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout.strip().splitlines()[-1])["url"] == url
@@ -51,8 +57,9 @@ def test_an_https_endpoint_or_a_loopback_one_is_taken(url: str) -> None:
         ("https://bank.example/" + "a" * 600, "500"),
     ],
 )
-def test_a_hostile_or_unusable_endpoint_is_refused_naming_the_url(url: str, why: str) -> None:
-    assert cli("init").exit_code == 0
+def test_a_hostile_or_unusable_endpoint_is_refused_naming_the_url(
+    cli: Callable[..., Any], url: str, why: str
+) -> None:
     result = cli("webhooks", "set", "party", "rp_1", url)
     assert result.exit_code == 1, result.output
     assert "Traceback" not in result.output
