@@ -160,3 +160,25 @@ def test_score_jump_rises_only() -> None:
     )
     flags = JumpDetector().detect(inputs([], scores=scores))
     assert [(f.subject_ids, f.evidence["rise"]) for f in flags] == [((1,), 220)]
+
+
+def test_degenerate_inputs_find_nothing_and_do_not_crash() -> None:
+    detectors = (RingDetector(), SybilDetector(), FurnisherDetector(), JumpDetector())
+    empty_scores = pa.table(
+        {
+            "subject_id": pa.array([], pa.int64()),
+            "score": pa.array([], pa.int64()),
+            "previous": pa.array([], pa.int64()),
+        }
+    )
+    self_loops = []
+    for r in range(6):  # a subject paying itself, over and over
+        self_loops += transfer(1, 1, 500_000, AS_OF - dt.timedelta(days=r))
+    star = []
+    for spoke in range(2, 1500):  # one hub paying and paid by 1,500 others, no ring among them
+        star += transfer(1, spoke, 1_000) * 3 + transfer(spoke, 1, 1_000) * 3
+    for rows, scores in (([], None), ([], empty_scores), (self_loops, None), (star, None)):
+        for detector in detectors:
+            assert detector.detect(inputs(rows, n_subjects=1500, scores=scores)) == [], detector
+    assert find_rings(*(np.array([], np.int64),) * 4) == []
+    assert find_rings(np.array([1]), np.array([1]), np.array([9]), np.array([9])) == []
