@@ -162,3 +162,19 @@ def test_load_says_where_the_refused_rows_are(tmp_path: Path) -> None:
     assert loaded.exit_code == 0, loaded.output
     assert "accepted 1, duplicates 0, rejected 1" in said(loaded)
     assert f"refused rows: {folder / 'records' / 'bank.jsonl.errors.csv'}" in said(loaded)
+
+
+def test_synth_refuses_an_as_of_whose_records_the_catalogue_refuses(tmp_path: Path) -> None:
+    for day in ("1950-01-01", "0001-01-01"):
+        made = cli("synth", "--out", str(tmp_path / "p"), "--persons", "5", "--as-of", day)
+        refused(made, "--as-of", day, "1990")
+    # the earliest accepted --as-of gives records intake takes whole (births, tax years)
+    assert cli("init").exit_code == 0
+    out = tmp_path / "early"
+    made = cli("synth", "--out", str(out), "--persons", "150", "--organisations", "20",
+               "--years", "2", "--as-of", "1993-01-01")  # fmt: skip
+    assert made.exit_code == 0, made.output
+    loaded = cli("load", str(out), "--json")
+    assert loaded.exit_code == 0, loaded.output
+    summary = json.loads(loaded.stdout.strip().splitlines()[-1])
+    assert summary["rejected"] == 0 and summary["accepted"] > 1000

@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from credo.catalogue import get_catalogue
 from credo.errors import InvalidInput
 from credo.synth import conduct, manipulation, records, risk
 from credo.synth.frame import Part
@@ -87,11 +88,28 @@ def _check(
         raise InvalidInput(
             f"format {fmt!r} is not parquet or jsonl", details=[{"field": "format", "value": fmt}]
         )
+    first_tax_year = _field_min("tax.filing", "tax_year")
+    if as_of.year - years - 1 < first_tax_year:
+        # the records start about ``years`` before as_of; a tax filing there is for the year
+        # before, and the catalogue takes none before its first tax year (nor births < 1880)
+        raise InvalidInput(
+            f"--as-of {as_of.isoformat()} with --years {years} starts the records in "
+            f"{as_of.year - years}, before the catalogue's first tax year {first_tax_year}: "
+            f"give an --as-of in {first_tax_year + 1 + years} or later",
+            details=[{"field": "as_of", "value": as_of.isoformat()}],
+        )
     if as_of > today:
         raise InvalidInput(
             f"as-of date {as_of.isoformat()} is in the future",
             details=[{"field": "as_of", "value": as_of.isoformat()}],
         )
+
+
+def _field_min(category: str, name: str) -> int:
+    """The catalogue's lowest value for a category's numeric field."""
+    (spec,) = [f for f in get_catalogue().categories[category].fields if f.name == name]
+    assert spec.min is not None
+    return int(spec.min)
 
 
 def _generate(pop: Population, seed: int, tl: Timeline) -> tuple[list[Part], dict[str, Any]]:
