@@ -139,3 +139,21 @@ def test_a_deleted_record_is_told_as_gone_not_as_a_new_version(
     assert told["kind"] == "record.changed" and "deleted record r-1" in told["what"]
     assert "new version" not in told["means"], told["means"]
     assert "no longer used" in told["means"]
+
+
+def test_a_corrected_record_names_no_furnisher_id(
+    client: TestClient, factory: sessionmaker[Session], bank: dict[str, Any]
+) -> None:
+    from tests.envelopes import repayment
+
+    at("2026-03-10")
+    post(client, bank, repayment("r-1"))
+    me = token(factory)
+    corrected = client.put(
+        "/v1/records/r-1", json=repayment("r-1", amount="1100.00"), headers=bank["headers"]
+    )
+    assert corrected.status_code == 200, corrected.text
+    (told,) = client.get("/v1/me/notices", headers=me).json()["notices"]
+    assert told["kind"] == "record.changed"
+    assert bank["id"] not in told["what"] and "fur_" not in told["what"], told["what"]
+    assert told["what"] == ("The furnisher that reported it corrected record r-1 (loan repayment).")

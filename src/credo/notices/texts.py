@@ -321,10 +321,11 @@ def _dispute(p: dict[str, Any], base: str) -> Text:
 
 
 def _furnisher(p: dict[str, Any]) -> str:
-    """The furnisher by name; the payload may carry only its numeric id, never shown."""
-    name = p.get("furnisher_name") or p.get("furnisher")
-    if isinstance(name, str) and name and not name.isdigit():
-        return name
+    """The furnisher by name (``furnisher_name``); ``furnisher`` is its id (``fur_…``, or a
+    number), never shown."""
+    name = p.get("furnisher_name")
+    if isinstance(name, str) and name.strip():
+        return name.strip()
     return "The furnisher that reported it"
 
 
