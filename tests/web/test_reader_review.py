@@ -579,3 +579,21 @@ def test_a_pending_listing_says_it_is_not_in_force(
     row = _words(next(r for r in lists.split("<tr>") if "Judgment-defaulter" in r))
     assert "pending" in row and "not in force" in row.lower(), row
     assert "the judgment is unfulfilled past its due date" in row, row
+
+
+def test_a_too_large_proof_is_told_its_real_size(
+    web: TestClient, factory: sessionmaker[Session], seeded: Seeded
+) -> None:
+    record_id = _judgment_for(factory, seeded.person_subject_id)
+    csrf = sign_in(web, seeded.token)
+    limit = web.app.state.settings.proof_max_bytes  # type: ignore[attr-defined]
+    document = PDF + b"0" * (limit + 1000)
+    r = web.post(
+        "/me/proofs",
+        data={"csrf": csrf, "record_id": str(record_id), "note": "paid"},
+        files={"document": ("big.pdf", document, "application/pdf")},
+        headers={"accept": "text/html"},
+    )
+    assert r.status_code == 413
+    said = _words(r.text)
+    assert f"the document has {len(document)} bytes; the limit is {limit}" in said, said

@@ -15,7 +15,7 @@ from credo.access import consents
 from credo.config import Settings
 from credo.core import credentials
 from credo.core.types import MAX_ID, free_text
-from credo.errors import CredoError, InvalidInput, Unauthenticated
+from credo.errors import CredoError, InvalidInput, TooLarge, Unauthenticated
 from credo.lists import repairs
 from credo.rights import disputes, proofs, reviews, statements
 from credo.subjects import tokens
@@ -157,7 +157,13 @@ async def proof(request: Request, session: SessionDep, settings: SettingsDep) ->
                 "the document's file name may not hold control characters",
                 details=[{"field": "document", "value": shown}],
             )
-        content = await document.read(settings.proof_max_bytes + 1)
+        size, most = document.size, settings.proof_max_bytes
+        if size is not None and size > most:  # its real size (reading stops at the limit)
+            raise TooLarge(
+                f"the document has {size} bytes; the limit is {most}",
+                details=[{"field": "document", "value": size}],
+            )
+        content = await document.read(most + 1)
         proofs.submit(
             session=session,
             subject_id=subject.id,
