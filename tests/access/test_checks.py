@@ -282,3 +282,39 @@ def test_restriction_outside_the_partys_activities(
     with nothing_changed(engine):
         response = client.post("/v1/checks/restriction", json=body, headers=world.a["headers"])
     assert_error(response, status, code, field="activity", value=activity)
+
+
+def test_checks_for_a_missing_program_spend_the_rate(client: TestClient, world: World) -> None:
+    """A check for a program that does not exist is charged like any other: 404s cannot be
+    sent past the rate limit (the session path charged them; the fast path did not)."""
+    from credo.access.ratelimit import TokenBuckets
+
+    client.app.state.access_limiter = TokenBuckets(rate=0.001, burst=2)  # type: ignore[attr-defined]
+    body = {"subject": world.ref("good"), "program": "prg_nosuchprogram"}
+    answers = [
+        client.post("/v1/checks/eligibility", json=body, headers=world.a["headers"]).status_code
+        for _ in range(3)
+    ]
+    assert answers == [404, 404, 429]
+
+
+@pytest.mark.parametrize("path", ["/v1/checks/restriction", "/v1/checks/eligibility"])
+def test_identifiers_in_other_digits_are_refused_not_read_as_another_person(
+    client: TestClient, world: World, path: str
+) -> None:
+    """Full-width or superscript digits are not a resident number: int() reads full-width
+    digits, so they passed as a second key for the same person (a listed defaulter written
+    in full-width digits was answered 'not restricted'); superscripts were a 500."""
+    listed = world.ids["defaulter"]
+    full_width = "".join(chr(ord(c) + 0xFEE0) if c.isdigit() else c for c in listed)
+    for value in (full_width, "\u00b2" * 18):
+        body: dict[str, Any] = {"subject": {"scheme": "cn_ric", "id": value}}
+        body.update(
+            {"activity": "air_travel"}
+            if path.endswith("restriction")
+            else {"program": next(iter(world.programs.values()))}
+        )
+        response = client.post(path, json=body, headers=world.a["headers"])
+        assert response.status_code == 422, response.text
+        assert_error(response, 422, "invalid_identifier", field="subject.id", value=value)
+        assert "0-9" in response.json()["error"]["message"]

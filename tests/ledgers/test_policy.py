@@ -161,6 +161,14 @@ def test_policy_without_rules_or_with_bad_scheme() -> None:
     assert any("at least one [[rules]]" in r for r in reasons)
 
 
+def test_a_scheme_or_rule_id_with_a_trailing_newline_is_refused() -> None:
+    """``$`` let a final newline through ("city\\n" stored as a scheme): ``\\Z`` does not."""
+    reasons = [r for _, r in problems('scheme = "city\\n"\nversion = 1\n')]
+    assert any("scheme 'city\\n'" in r for r in reasons), reasons
+    text = policy_text(rule("a", "commendation", 5)).replace('id = "a"', 'id = "a\\n"')
+    assert any("'a\\n'" in r for _, r in problems(text))
+
+
 def test_ends_with_must_name_a_shared_text_field() -> None:
     extra = 'ends_with = { category = "court.fulfilment", field = "court_name" }'
     [(_, reason)] = problems(policy_text(rule("j", "court.judgment", -50, extra=extra)))

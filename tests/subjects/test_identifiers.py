@@ -99,6 +99,9 @@ def test_ric_implausibly_old_birth_date_is_refused() -> None:
         ("11010519491231002XX", "18 characters"),
         ("1101051949123100AX", "17 digits"),
         ("11010519491231002Y", "17 digits"),
+        ("１１０１０５１９４９１２３１００２Ｘ", "digits 0-9"),  # full-width: int() reads them
+        ("\u00b2" * 18, "digits 0-9"),  # superscript twos: isdigit() but not int()
+        ("١١٠١٠٥١٩٤٩١٢٣١٠٠٢X", "digits 0-9"),  # Arabic-Indic
     ],
 )
 def test_ric_malformed_is_refused(value: str, reason: str) -> None:

@@ -327,7 +327,9 @@ def _settled(
         cache, party, program = _authorized(engine, raw, cache, token, program_id)
         if program is not None and rules.needs(program.conditions).ledgers:
             return None  # before the rate limit: the session path takes its own token
-        if program is None:
+        if program is None:  # confirmed at the head; charged, as the session path charges
+            if not limited:
+                limit(party.id)
             raise parties.no_program(program_id)
         if not limited:  # once: a check decided again does not take it again
             try:

@@ -25,8 +25,8 @@ from credo.ledgers.source import Source, syntax_line
 #: Ledger grades, best first (the same vocabulary as access's ``ledger_grade_at_least``).
 GRADES: tuple[str, ...] = ("AAA", "AA", "A", "B", "C", "D")
 #: Scheme ids (the ``<scheme>`` of a ``ledger:<scheme>`` consent scope).
-SCHEME = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
-RULE_ID = re.compile(r"^[a-z][a-z0-9_]{0,47}$")
+SCHEME = re.compile(r"^[a-z][a-z0-9_]{0,31}\Z")
+RULE_ID = re.compile(r"^[a-z][a-z0-9_]{0,47}\Z")
 OPERATORS = ("==", "<", "<=", ">", ">=", "in")
 #: Operators each field type allows (strings and booleans have no order worth trusting).
 TYPE_OPERATORS: dict[str, tuple[str, ...]] = {

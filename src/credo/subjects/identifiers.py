@@ -110,8 +110,10 @@ def normalise_cn_ric(value: str, *, today: dt.date | None = None) -> str:
     number = value.strip().upper().replace(" ", "")
     if len(number) != 18:
         raise _bad("cn_ric", value, "must be 18 characters")
-    if not number[:17].isdigit() or not (number[17].isdigit() or number[17] == "X"):
-        raise _bad("cn_ric", value, "must be 17 digits and a digit or X")
+    # ASCII only: str.isdigit() takes full-width and other Unicode digits, which int()
+    # reads too, so "１１０…" would pass as another key than "110…" (a second subject)
+    if not (number.isascii() and number[:17].isdigit() and number[17] in "0123456789X"):
+        raise _bad("cn_ric", value, "must be 17 digits 0-9 and a digit or X")
     if int(number[:2]) not in PROVINCES:
         raise _bad("cn_ric", value, f"unknown province code {number[:2]}")
     if ric_check_character(number) != number[17]:
