@@ -56,7 +56,7 @@ def _target(session: Session, subject_id: int, decision_id: str) -> tuple[str, b
         details=[{"field": "decision_id", "value": decision_id}],
     )
     kind, _, ref = decision_id.partition(":")
-    if kind in ("score", "entry") and ref.isdigit() and len(ref) < 19:
+    if kind in ("score", "entry") and ref.isascii() and ref.isdigit() and len(ref) < 19:
         if kind == "score":
             score = scores.published(session=session, score_id=int(ref))
             if score is None or score.subject_id != subject_id:
