@@ -597,3 +597,14 @@ def test_a_too_large_proof_is_told_its_real_size(
     assert r.status_code == 413
     said = _words(r.text)
     assert f"the document has {len(document)} bytes; the limit is {limit}" in said, said
+
+
+def test_a_red_list_entry_says_what_it_grants(
+    web: TestClient, factory: sessionmaker[Session]
+) -> None:
+    with factory() as s, s.begin():
+        _, token, _ = tokens.issue(session=s, scheme="cn_uscc", value="91440300708461136T", days=30)
+    sign_in(web, token)
+    lists = _section(web.get("/me").text, "lists-heading")
+    row = _words(next(r for r in lists.split("<tr>") if "Red list" in r))
+    assert "Administrative approvals handled on the fast track" in row, row

@@ -18,7 +18,7 @@ from markupsafe import Markup
 
 from credo.config import Settings
 from credo.errors import InvalidInput
-from credo.lists.rules import GROUND_NAMES, removal_reason
+from credo.lists.rules import BENEFITS, GROUND_NAMES, removal_reason
 from credo.notices.texts import ACTIVITY_NAMES
 
 SUBJECT_COOKIE = "credo_subject"
@@ -53,6 +53,7 @@ def environment() -> Environment:
     env.filters["label"] = lambda v: str(v).replace("_", " ").replace(".", " ")
     env.filters["activity"] = lambda v: ACTIVITY_NAMES.get(str(v), str(v).replace("_", " "))
     env.filters["end_reason"] = removal_reason
+    env.filters["benefit"] = lambda v: BENEFITS.get(str(v), str(v).replace("_", " "))
     env.filters["value"] = field_value
     env.filters["money"] = money
     env.filters["points"] = points
