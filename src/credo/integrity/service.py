@@ -240,7 +240,9 @@ def decide(
         )
     flag = session.get(IntegrityFlag, flag_id, with_for_update=True)
     if flag is None:
-        raise NotFound(f"no integrity flag {flag_id}")
+        raise NotFound(
+            f"no integrity flag {flag_id}", details=[{"field": "flag_id", "value": flag_id}]
+        )
     if decision not in ALLOWED[flag.state]:
         raise Conflict(
             f"flag {flag_id} is {flag.state}; it cannot be given decision {decision!r}",
