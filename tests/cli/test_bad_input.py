@@ -234,3 +234,11 @@ def test_keys_list_names_a_holder_that_does_not_exist() -> None:
 def test_ledgers_show_names_a_bad_day_before_looking_up_the_subject() -> None:
     assert cli("init").exit_code == 0
     refused(cli("ledgers", "show", "city", "cn_ric", "11010519491231002X", "--on", "nope"), "--on")
+
+
+@pytest.mark.parametrize("args", [["register", "grade"], ["publish", "open-data"]])
+def test_publishing_as_of_a_future_day_is_refused(args: list[str]) -> None:
+    """Public grades and a dated open-data export as of a day not yet come (credo refresh
+    refuses a future as-of too)."""
+    assert cli("init").exit_code == 0
+    refused(cli(*args, "--as-of", "2999-01-01"), "--as-of", "2999-01-01", "future")

@@ -59,3 +59,18 @@ def in_range(value: float, option: str, low: float, high: float | None = None) -
             f"{option} {value} is out of range: it must be {bound}",
             details=[{"field": option.lstrip("-").replace("-", "_"), "value": value}],
         )
+
+
+def parse_past_date(value: str | None, option: str = "--as-of") -> dt.date | None:
+    """A date option for work that writes as of that day (lists, grades, flags, an export):
+    as :func:`parse_date`, and InvalidInput naming the option when the day is after today
+    (``credo refresh`` refuses one too: terms would end and grades publish ahead of time)."""
+    from credo.core import clock
+
+    day = parse_date(value, option)
+    if day is not None and day > clock.today():
+        raise InvalidInput(
+            f"{option} {value!r} is in the future; nothing was written",
+            details=[{"field": option.lstrip("-").replace("-", "_"), "value": value}],
+        )
+    return day

@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 
 from credo.cli.common import command, transaction
-from credo.cli.options import as_of_option, group, in_range, parse_date
+from credo.cli.options import as_of_option, group, in_range, parse_past_date
 from credo.cli.output import console, emit_json
 from credo.config import get_settings
 from credo.core.types import MAX_ID
@@ -33,7 +33,7 @@ def register(app: typer.Typer) -> None:
         from credo.register import export, service
         from credo.register.batch import open_data_folder
 
-        day = parse_date(as_of)
+        day = parse_past_date(as_of)
         folder = out or open_data_folder(get_settings().data_dir)
         option = "--out" if out is not None else "CREDO_DATA_DIR"
         if folder.exists() and not folder.is_dir():
@@ -60,7 +60,7 @@ def register(app: typer.Typer) -> None:
         """Recompute and publish every organisation's grade and safety ratings."""
         from credo.register import service
 
-        day = parse_date(as_of)
+        day = parse_past_date(as_of)
         with console.status("grading every organisation"), transaction() as session:
             done = service.publish(session=session, as_of=day)
         emit_json(done)
