@@ -111,3 +111,31 @@ def test_lists_show_does_not_call_an_entry_past_its_term_active() -> None:
     assert shown.exit_code == 0, shown.output
     rows = {line.split("│")[4].strip(): line for line in shown.output.splitlines() if "C-" in line}
     assert "term over" in rows["C-1"] and "term over" not in rows["C-2"]
+
+
+@pytest.mark.usefixtures("person")
+def test_the_report_shows_each_ledger_and_what_it_leaves_out(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    left = {
+        "record_id": 7,
+        "category": "penalty.imposed",
+        "occurred_on": "2026-05-01",
+        "points": -100,
+        "why": "the record was deleted, so its points no longer count",
+    }
+    ledger = {
+        "scheme": "city",
+        "policy_version": 2,
+        "on": "2026-06-30",
+        "balance": 1000,
+        "grade": "A",
+        "entries": [],
+        "left_out": [left],
+    }
+    text = _report(monkeypatch, ledgers=[ledger])
+    assert "ledger city (policy v2) on 2026-06-30: balance 1000, grade A, 0 entries counted" in text
+    assert (
+        "left out of the balance: record 7 (penalty.imposed, 2026-05-01), -100 points: "
+        "the record was deleted" in text
+    )

@@ -61,10 +61,28 @@ def register(app: typer.Typer) -> None:
         out.print(f"records: {len(data['records'])} held, {len(data['removed'])} removed")
         for entry in data["lists"] + data["pending_listings"]:
             out.print(_entry_line(entry, data["as_of"]))
+        for ledger in data["ledgers"]:
+            out.print(_ledger_line(ledger), markup=False)
         out.print(
             f"inquiries: {len(data['inquiries'])}; consents: {len(data['consents'])}; "
             f"disputes: {len(data['disputes'])}; reviews: {len(data['reviews'])}"
         )
+
+
+def _ledger_line(ledger: dict[str, Any]) -> str:
+    """A point ledger in brief: balance and grade on a day, entries counted, and every entry
+    left out of the balance with why (``credo ledgers show`` explains each entry)."""
+    line = (
+        f"ledger {ledger['scheme']} (policy v{ledger['policy_version']}) on {ledger['on']}: "
+        f"balance {ledger['balance']}, grade {ledger['grade']}, "
+        f"{len(ledger['entries'])} entries counted"
+    )
+    for e in ledger.get("left_out", []):
+        line += (
+            f"\n    left out of the balance: record {e['record_id']} ({e['category'] or '-'}, "
+            f"{e['occurred_on']}), {e['points']:+d} points: {e['why']}"
+        )
+    return line
 
 
 def _entry_line(entry: dict[str, Any], today: str | None = None) -> str:
