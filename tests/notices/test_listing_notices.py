@@ -115,3 +115,45 @@ def test_without_an_address_the_inbox_warning_starts_the_notice_period(
     }
     assert kinds == {"listing.warning", "listing.entered"}
     assert refresh(factory)["changed"] == 0  # nothing more to do; no notice twice
+    # the warning names the judgment's due day (not the listing's) and says the court has
+    # already ordered the listing: "you may be put on" would be untrue
+    (warning,) = [
+        n
+        for n in client.get("/v1/me/notices", headers=token(factory)).json()["notices"]
+        if n["kind"] == "listing.warning"
+    ]
+    assert "fell due on 2025-02-01" in warning["what"]
+    assert "The court ordered your listing on 2025-03-01" in warning["what"]
+    assert warning["title"].startswith("Warning: a court has ordered you put on the list")
+    assert "takes effect on 2025-03-15 at the earliest" in warning["means"]
+
+
+def test_an_email_warning_that_cannot_go_leaves_the_inbox_copy_as_the_delivery(
+    client: TestClient,
+    factory: sessionmaker[Session],
+    court: dict[str, Any],
+    smtp: SmtpServer,
+    worker: Worker,
+) -> None:
+    """The contact address is removed before the warning e-mail goes (skipped): the inbox
+    copy the person has is the delivery, so the listing is not held pending for ever."""
+    at("2025-01-10")
+    identity = idp(factory)
+    post(client, identity, verification())
+    post(client, court, judgment("j-1", CASE, "2025-01-05", "2025-02-01"))
+    at("2025-02-03")
+    refresh(factory)  # inbox copy now, e-mail queued
+    deleted = client.delete("/v1/records/idv-1", headers=identity["headers"])
+    assert deleted.status_code == 200, deleted.text
+    worker.run_once()  # no address any more: the e-mail is skipped
+    assert smtp.sink.messages == []
+    at("2025-02-05")
+    post(client, court, listing("l-1", CASE, "2025-02-04"))
+    refresh(factory)
+    entry = _listing(factory)
+    basis = json.loads(entry.basis)
+    assert entry.state == "active", basis
+    assert basis["warning_delivered_on"] == "2025-02-03"
+    assert entry.starts_on == dt.date(2025, 2, 13)
+    sid = subject_id(factory)
+    assert not _restricted(factory, sid, "2025-02-12") and _restricted(factory, sid, "2025-02-13")

@@ -39,7 +39,11 @@ def warning_key(subject_id: int, ref: str) -> str:
 def warned_on(
     session: Session, cases: Iterable[tuple[int, str]]
 ) -> dict[tuple[int, str], dt.date | None]:
-    """Per (subject, case): the day its warning was delivered, or None (not yet)."""
+    """Per (subject, case): the day its warning was delivered, or None (not yet).
+
+    By e-mail where one was written; an e-mail that will not go (skipped: the address was
+    removed; undeliverable: it failed for good) leaves the portal inbox copy as the
+    delivery, so the listing is not held pending for ever on a warning the person has."""
     wanted = {warning_key(s, r): (s, r) for s, r in cases}
     bases = list(wanted)
     rows: dict[str, Notice] = {}
@@ -54,7 +58,7 @@ def warned_on(
     out: dict[tuple[int, str], dt.date | None] = {}
     for base, case in wanted.items():
         email, inbox = rows.get(f"{base}/email"), rows.get(f"{base}/inbox")
-        chosen = email if email is not None else inbox
+        chosen = email if email is not None and email.state in ("pending", "sent") else inbox
         sent = chosen.sent_at if chosen is not None and chosen.state == "sent" else None
         out[case] = sent.date() if sent is not None else None
     return out
@@ -106,9 +110,17 @@ def ensure_warnings(session: Session, desired: dict[Key, Desired]) -> int:
     days = get_settings().listing_notice_days
     restricts = list(R.restrictions(R.LISTS[R.DEFAULTER]))
     cases: dict[tuple[int, str], Desired] = {}
+    # the day each case's judgment fell due, from its warning entry: a court listing that
+    # arrives with its judgment carries the listing's day, not the judgment's due day
+    due: dict[tuple[int, str], str] = {}
+    ordered: dict[tuple[int, str], str] = {}  # the court's listing day, where it has listed
     for d in desired.values():
         if d.list_id != R.DEFAULTER:
             continue
+        if d.rule_id == R.WARNING_RULE and d.basis.get("due_on"):
+            due[(d.subject_id, d.ref)] = str(d.basis["due_on"])
+        if d.rule_id == R.LISTING_RULE and d.state in ("pending", "active"):
+            ordered[(d.subject_id, d.ref)] = str(d.basis.get("listed_on") or d.starts_on)
         warning_due = d.rule_id == R.WARNING_RULE and d.state == "pending"
         listing_held = d.rule_id == R.LISTING_RULE and d.state in ("pending", "active")
         if warning_due or listing_held:
@@ -124,11 +136,12 @@ def ensure_warnings(session: Session, desired: dict[Key, Desired]) -> int:
             "list": R.DEFAULTER,
             "case_number": ref,
             "court_name": d.basis.get("court_name"),
-            "due_on": d.basis.get("due_on") or d.starts_on.isoformat(),
+            "due_on": due.get((subject_id, ref)) or d.starts_on.isoformat(),
             "records": d.record_ids,
             "legal_basis": next((legal[r] for r in d.record_ids if r in legal), None),
             "restricts": restricts,
             "takes_effect_on": (today + dt.timedelta(days=days)).isoformat(),
+            "listing_ordered_on": ordered.get((subject_id, ref)),
         }
         batch.append((subject_id, "listing.warning", payload, base))
     return outbox.notify_subjects(session=session, notices=batch)

@@ -144,13 +144,22 @@ def _links(base: str, *extra: tuple[str, str]) -> list[tuple[str, str]]:
 
 
 def _listing_warning(p: dict[str, Any], base: str) -> Text:
+    ordered = p.get("listing_ordered_on")  # the court has already listed: say so
     return Text(
-        title="Warning: you may be put on the list of judgment defaulters",
+        title="Warning: a court has ordered you put on the list of judgment defaulters"
+        if ordered
+        else "Warning: you may be put on the list of judgment defaulters",
         what=f"A court judgment against you fell due on {p.get('due_on')} and is recorded as "
-        "not fulfilled.",
+        "not fulfilled."
+        + (f" The court ordered your listing on {ordered}." if ordered else ""),
         why=f"{_basis(p)}. A court may list a person who does not fulfil a judgment.",
-        means=f"If you are listed, it takes effect no earlier than {p.get('takes_effect_on')}; "
-        f"while listed you may not use {activities(p.get('restricts'))}. Nothing is "
+        means=(
+            f"The listing takes effect on {p.get('takes_effect_on')} at the earliest, "
+            "counted from this warning; "
+            if ordered
+            else f"If you are listed, it takes effect no earlier than {p.get('takes_effect_on')}; "
+        )
+        + f"while listed you may not use {activities(p.get('restricts'))}. Nothing is "
         "restricted yet.",
         can_do="Pay or fulfil the judgment and have the court (or you) file proof; if the "
         "record is wrong, dispute it in your file. A dispute is answered within the "
