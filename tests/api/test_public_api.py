@@ -194,3 +194,21 @@ def test_answers_need_an_organisation_token(api: TestClient, registry: Registry)
     assert r.status_code == 404 and "no drug safety rating" in r.text
     r = api.post("/v1/me/ratings/food/reply", json={"text": ""}, headers=registry.org_headers)
     assert r.status_code == 422
+
+
+def test_amounts_are_exact_to_the_cent(api: TestClient, factory: sessionmaker[Session]) -> None:
+    """The public record's amounts come from integer minor units without a float: the
+    largest amount intake takes (999,999,999,999,999.99) was answered as 1000000000000000.00."""
+    from sqlalchemy import update
+
+    from credo.records.models import Record
+
+    with factory() as s, s.begin():
+        s.execute(
+            update(Record)
+            .where(Record.amount_minor == 8_200_000)
+            .values(amount_minor=99_999_999_999_999_999)
+        )
+    body = get_json(api, f"{PUBLIC}/{FOODS}")
+    amounts = [r["amount"] for g in body["groups"] for r in g["records"] if r.get("amount")]
+    assert "999999999999999.99" in amounts, amounts

@@ -303,3 +303,43 @@ def test_deleted_listing_record_removes_the_listing(
     assert [w["rule"] for w in body["warnings"]] == ["defaulter.warning"]
     summary = refresh(factory)
     assert (summary["entered"], summary["removed"], summary["changed"]) == (0, 0, 0)
+
+
+def test_an_entry_past_its_term_reads_as_ended_before_the_refresh_closes_it(
+    client: Any, court: dict[str, Any], factory: sessionmaker[Session]
+) -> None:
+    """The API report and the lists answer say what checks answer: an active entry whose
+    scheduled end has come restricts nothing and reads as ended (term_expired) from that day,
+    not as active with nothing restricted (the portal already said so; the API did not)."""
+    case = "(2025)京0105民初9号"
+    at("2025-03-05")
+    post(
+        client,
+        court,
+        judgment("j-9", case, "2025-01-05", "2025-02-01"),
+        listing("l-9", case, "2025-03-01"),
+    )
+    refresh(factory)
+    me = token(factory)
+    listed = next(e for e in client.get("/v1/me/lists", headers=me).json()["entries"]
+                  if e["rule"] == "defaulter.court_listing")  # fmt: skip
+    end = listed["scheduled_end"]
+    assert listed["state"] == "active" and end
+    at(end)  # no refresh since
+    for shown in (
+        next(e for e in client.get("/v1/me/lists", headers=me).json()["entries"]
+             if e["id"] == listed["id"]),
+        next(e for e in client.get("/v1/me/report", headers=me).json()["lists"]
+             if e["id"] == listed["id"]),
+    ):  # fmt: skip
+        assert (shown["state"], shown["ended_on"], shown["removal_reason"]) == (
+            "ended", end, "term_expired"
+        )
+        assert shown["restricts"] == []
+    refresh(factory, end)  # the refresh records what was shown
+    with factory() as s:
+        stored = s.get(ListEntry, listed["id"])
+        assert stored is not None
+        assert (stored.state, str(stored.ended_on), stored.removal_reason) == (
+            "ended", end, "term_expired"
+        )

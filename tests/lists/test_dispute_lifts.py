@@ -271,5 +271,9 @@ def test_restrictions_are_shown_only_while_the_entry_is_in_force(
     at("2028-01-03")
     assert not _check(client, hotel, ORG, FOOD_ACTIVITY)
     (theirs,) = client.get("/v1/me/lists", headers=token(factory, ORG)).json()["entries"]
-    assert (theirs["state"], theirs["restricts"]) == ("active", [])
+    # as the refresh will record it: ended on its scheduled end because its term ended
+    assert (theirs["state"], theirs["removal_reason"], theirs["restricts"]) == (
+        "ended", "term_expired", [],
+    )
+    assert theirs["ended_on"] == theirs["scheduled_end"]
     assert _public(client) == []

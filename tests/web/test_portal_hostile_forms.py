@@ -97,3 +97,29 @@ def test_a_nul_in_a_form_or_path_is_422(
         assert field in page and "\\u0000" in page and "\x00" not in page
     with factory() as s:
         assert s.execute(select(func.count()).select_from(Statement)).scalar_one() == 0
+
+
+@pytest.mark.parametrize(
+    "value", ["20991201", "2099-W49-2", "2099-12-1", "1796083200", "2099-02-30"]
+)
+def test_a_consent_date_not_written_yyyy_mm_dd_is_422_as_in_the_api(
+    engine: Engine, op_settings: Settings, factory: sessionmaker[Session], seeded: Seeded,
+    value: str,
+) -> None:
+    """The portal takes the dates the API takes: YYYY-MM-DD only (date.fromisoformat also
+    took 20991201 and the week form 2099-W49-2)."""
+    from credo.access.models import Consent
+
+    with factory() as s:
+        before = s.execute(select(func.count()).select_from(Consent)).scalar_one()
+    with TestClient(
+        web_app(op_settings, engine), follow_redirects=False, raise_server_exceptions=False
+    ) as web:
+        csrf = sign_in(web, seeded.token)
+        form = {"program_id": "prg_any", "expires_on": value, "csrf": csrf}
+        response = web.post("/me/consents", data=form, headers={"accept": "text/html"})
+    assert response.status_code == 422, response.text[:300]
+    page = html.unescape(response.text)
+    assert "expires_on must be a date written YYYY-MM-DD" in page and value in page
+    with factory() as s:
+        assert s.execute(select(func.count()).select_from(Consent)).scalar_one() == before

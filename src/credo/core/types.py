@@ -1,9 +1,11 @@
 """Shared field types: ids as every store can hold them (the tables' INTEGER keys: 32-bit
-signed on PostgreSQL, so from 1 to 2^31 - 1), and the check of a person's free text (a
-reason, a note)."""
+signed on PostgreSQL, so from 1 to 2^31 - 1), the check of a person's free text (a
+reason, a note) and of a date a person writes."""
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from typing import Annotated
 
 from pydantic import Field
@@ -30,3 +32,21 @@ def free_text(value: str | None, *, field: str, most: int, shown: int = 100) -> 
             details=[{"field": field, "value": text[:shown]}],
         )
     return text
+
+
+_WRITTEN_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def written_date(value: str, *, field: str) -> dt.date:
+    """A date written ``YYYY-MM-DD`` and nothing else, or InvalidInput naming ``field``
+    (``date.fromisoformat`` alone also takes 20261201 and 2026-W49-2, which the API's
+    bodies refuse)."""
+    try:
+        if _WRITTEN_DATE.fullmatch(value):
+            return dt.date.fromisoformat(value)
+    except ValueError:
+        pass
+    raise InvalidInput(
+        f"{field} must be a date written YYYY-MM-DD",
+        details=[{"field": field, "value": value[:40]}],
+    )

@@ -613,7 +613,14 @@ def describe(
     in force that day (``in_force``, what restriction checks read), so an entry that starts
     later or whose term is over shows what relying parties apply, not what it once did."""
     rule = R.LISTS[entry.list_id]
-    live = is_in_force(entry, on or clock.today())
+    day = on or clock.today()
+    live = is_in_force(entry, day)
+    # an active entry whose term is over restricts nothing since its scheduled end (what
+    # checks answer) though no refresh has closed it yet: it reads as ended then, as the
+    # refresh will record it (``derive._expire``), not as active
+    state, ended_on, reason = entry.state, entry.ended_on, entry.removal_reason
+    if state == "active" and entry.scheduled_end is not None and entry.scheduled_end <= day:
+        state, ended_on, reason = "ended", entry.scheduled_end, "term_expired"
     ids = json.loads(entry.record_ids)
     records: list[dict[str, Any]] = []
     if with_records and ids:
@@ -644,12 +651,12 @@ def describe(
         "list_title": rule.title,
         "rule": entry.rule_id,
         "ref": entry.ref,
-        "state": entry.state,
+        "state": state,
         "tier": entry.tier,
         "starts_on": entry.starts_on.isoformat(),
         "scheduled_end": _iso(entry.scheduled_end),
-        "ended_on": _iso(entry.ended_on),
-        "removal_reason": entry.removal_reason,
+        "ended_on": _iso(ended_on),
+        "removal_reason": reason,
         "basis": basis,
         "record_ids": ids,
         "records": records,

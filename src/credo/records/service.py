@@ -383,12 +383,16 @@ def versions(*, session: Session, record_id: int) -> list[RecordVersion]:
     )
 
 
+def amount_text(amount_minor: int) -> str:
+    """An amount in minor units as its decimal text, exact (integer arithmetic: a float
+    division turned 99,999,999,999,999,999 into 1000000000000000.00)."""
+    whole, cents = divmod(abs(amount_minor), 100)
+    return f"{'-' if amount_minor < 0 else ''}{whole}.{cents:02d}"
+
+
 def to_envelope(record: Record, subject_display: dict[str, Any]) -> dict[str, Any]:
     """A record as its envelope (subject shown in its displayable, masked form)."""
-    amount = None
-    if record.amount_minor is not None:
-        whole, cents = divmod(record.amount_minor, 100)
-        amount = f"{whole}.{cents:02d}"
+    amount = None if record.amount_minor is None else amount_text(record.amount_minor)
     return {
         "external_id": record.external_id,
         "category": record.category,

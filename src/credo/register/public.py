@@ -18,6 +18,7 @@ from credo.errors import InvalidInput, NotFound
 from credo.furnishers.models import Furnisher
 from credo.lists import service as lists_service
 from credo.records.models import Record
+from credo.records.service import amount_text
 from credo.register import service
 from credo.register.policy import load
 from credo.rights import statements
@@ -79,7 +80,7 @@ def records_of(*, session: Session, subject_id: int) -> list[dict[str, Any]]:
             "id": r.id,
             "category": r.category,
             "occurred_on": r.occurred_on.isoformat(),
-            "amount": None if r.amount_minor is None else f"{r.amount_minor / 100:.2f}",
+            "amount": None if r.amount_minor is None else amount_text(r.amount_minor),
             "currency": r.currency,
             "fields": json.loads(r.fields),
             "furnisher": r.furnisher or r.furnisher_id,

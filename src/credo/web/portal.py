@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Callable
 
@@ -14,7 +13,7 @@ from starlette.datastructures import UploadFile
 from credo.access import consents
 from credo.config import Settings
 from credo.core import credentials
-from credo.core.types import MAX_ID, free_text
+from credo.core.types import MAX_ID, free_text, written_date
 from credo.errors import CredoError, InvalidInput, TooLarge, Unauthenticated
 from credo.lists import repairs
 from credo.rights import disputes, proofs, reviews, statements
@@ -219,13 +218,7 @@ def review(post: Post[Subject]) -> None:
 def grant(post: Post[Subject]) -> None:
     """Consent to a program until the chosen date (``access.consents.grant``)."""
     expires = post.data.get("expires_on") or None
-    try:
-        expires_on = dt.date.fromisoformat(expires) if expires else None
-    except ValueError as exc:
-        raise InvalidInput(
-            "expires_on must be a date (YYYY-MM-DD)",
-            details=[{"field": "expires_on", "value": expires}],
-        ) from exc
+    expires_on = written_date(expires, field="expires_on") if expires else None
     program_id = post.data.get("program_id", "")
     consents.grant(
         session=post.session, subject_id=post.who.id, program_id=program_id, expires_on=expires_on
