@@ -151,3 +151,31 @@ def test_bad_proofs_store_nothing(
         assert client.get("/v1/me/proofs", headers=me).json() == []
     assert PERSON
     assert clock.today() == dt.date(2025, 1, 10)
+
+
+def test_the_same_document_sent_again_is_one_proof(
+    client: TestClient, listed: dict[str, Any], engine: Engine
+) -> None:
+    """A double click or a retried upload of the same file while the first waits is a 409
+    naming the waiting proof: one proof, one notice to the furnisher. Once that proof is
+    decided the same file may be sent again (a rejected proof re-sent with a new note)."""
+    me, record_id = listed["me"], listed["ids"]["l-1"]
+    first = _send(client, me, record_id, PDF, "application/pdf")
+    assert first.status_code == 201, first.text
+    again = _send(client, me, record_id, PDF, "application/pdf", note="sent twice")
+    assert again.status_code == 409, again.text
+    error = again.json()["error"]
+    assert error["code"] == "conflict" and f"proof {first.json()['id']}" in error["message"]
+    assert [p["id"] for p in client.get("/v1/me/proofs", headers=me).json()] == [
+        first.json()["id"]
+    ]
+    with Session(engine) as s:
+        told = [n for n in s.execute(select(Notice)).scalars() if n.kind == "proof.submitted"]
+    assert len(told) == 1
+    rejected = client.post(
+        f"/v1/furnisher/proofs/{first.json()['id']}",
+        headers=listed["court"],
+        json={"outcome": "rejected", "note": "unreadable"},
+    )
+    assert rejected.status_code == 200, rejected.text
+    assert _send(client, me, record_id, PDF, "application/pdf").status_code == 201

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from credo.core import audit, clock, db, decisions
 from credo.core.types import free_text
-from credo.errors import Forbidden, InvalidInput, TooLarge
+from credo.errors import Conflict, Forbidden, InvalidInput, TooLarge
 from credo.lists import rules as list_rules
 from credo.records import service as records
 from credo.records.models import Record
@@ -107,6 +107,17 @@ def submit(
             f"is for a live {' or '.join(PROVABLE)}",
             details=[{"field": "record_id", "value": record_id}],
         )
+    digest = hashlib.sha256(data).hexdigest()
+    waiting = session.execute(
+        select(Proof.id).where(
+            Proof.record_id == record.id, Proof.sha256 == digest, Proof.state == "submitted"
+        )
+    ).scalar()
+    if waiting is not None:  # sent again (a double click, a retried upload): one proof
+        raise Conflict(
+            f"this document is already waiting as proof {waiting} on record {record_id}",
+            details=[{"field": "document", "value": digest, "proof_id": waiting}],
+        )
     now = clock.now()
     proof = Proof(
         record_id=record.id,
@@ -116,7 +127,7 @@ def submit(
         filename=(filename or "document")[:200],
         media_type=found,
         size=len(data),
-        sha256=hashlib.sha256(data).hexdigest(),
+        sha256=digest,
         document=data,
         state="submitted",
         submitted_at=now,
