@@ -156,4 +156,5 @@ def test_a_corrected_record_names_no_furnisher_id(
     (told,) = client.get("/v1/me/notices", headers=me).json()["notices"]
     assert told["kind"] == "record.changed"
     assert bank["id"] not in told["what"] and "fur_" not in told["what"], told["what"]
-    assert told["what"] == ("The furnisher that reported it corrected record r-1 (loan repayment).")
+    # named by its name, which the record's notice now carries (furnisher_name)
+    assert told["what"] == "Bank Seven corrected record r-1 (loan repayment)."

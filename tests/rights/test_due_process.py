@@ -75,6 +75,15 @@ def test_statement_is_detached_when_the_record_moves(
     )
     them = token(factory, OTHER_PERSON)
     assert SECRET_TEXT not in str(client.get("/v1/me/report", headers=them).json())
+    # both are told: the person it left that it is no longer about them (not whom it names),
+    # the person it names now that it was added to their file (not "corrected")
+    left = client.get("/v1/me/notices", headers=me).json()["notices"][0]
+    assert left["title"] == "A record is no longer in your file", left
+    assert "no longer about you" in left["what"] and OTHER_PERSON not in str(left)
+    assert "The furnisher that reported it" not in left["what"]  # named by its name
+    named = client.get("/v1/me/notices", headers=them).json()["notices"]
+    assert [n["title"] for n in named] == ["A record about you was added to your file"]
+    assert "dispute it in your file" in named[0]["can_do"]
     theirs = client.post(
         "/v1/me/statements", headers=them, json={"record_id": rid, "text": "Not me either."}
     )

@@ -339,6 +339,29 @@ def _furnisher(p: dict[str, Any]) -> str:
 
 
 def _record_corrected(p: dict[str, Any], base: str) -> Text:
+    change = p.get("change")
+    record = f"record {p.get('record')} ({_words(p.get('category'), {})})"
+    if change == "moved_away":  # never says whom it names now
+        return Text(
+            title="A record is no longer in your file",
+            what=f"{_furnisher(p)} corrected {record}: it is no longer about you.",
+            why=_basis(p) + ".",
+            means="It no longer counts for you: list entries resting on it were checked "
+            "again at once, and your score leaves it out from the next refresh.",
+            can_do="Nothing is needed. If you think the record was about you after all, "
+            "ask the furnisher.",
+            links=_links(base, ("Your records", "/me#records")),
+        )
+    if change == "moved_in":
+        return Text(
+            title="A record about you was added to your file",
+            what=f"{_furnisher(p)} corrected {record} to name you.",
+            why=_basis(p) + ".",
+            means="It counts in your file from now: in list checks at once, in your score "
+            "from the next refresh.",
+            can_do="If the record is not about you, dispute it in your file.",
+            links=_links(base, ("Your records", "/me#records")),
+        )
     return Text(
         title="A record about you was changed",
         what=f"{_furnisher(p)} {p.get('change', 'corrected')} record "

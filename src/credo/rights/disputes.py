@@ -196,7 +196,10 @@ def correct_record(
         return record, False
     if dispute is not None:
         _resolve(session, dispute, "corrected", "corrected by the furnisher (PUT)", actor)
-    else:
+    if record.subject_id != before:  # both are told: the one it left, the one it names now
+        notify.record_changed(session, record, "moved_away", subject_id=before)
+        notify.record_changed(session, record, "moved_in")
+    elif dispute is None:
         notify.record_changed(session, record, "corrected")
     if record.subject_id != before:
         from credo.rights import statements

@@ -10,22 +10,28 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from credo.core import clock
+from credo.furnishers.models import Furnisher
 from credo.notices import outbox
 from credo.records.models import Record
 from credo.rights.models import Dispute, Proof, Review
 
 
 def _record(record: Record | None) -> dict[str, object]:
+    """The record as a notice names it: the furnisher by its name (``furnisher_name``, what
+    the texts show), its id kept for the record."""
     if record is None:
         return {}
+    session = object_session(record)
+    furnisher = session.get(Furnisher, record.furnisher_id) if session is not None else None
     return {
         "record": record.external_id,
         "record_id": record.id,
         "category": record.category,
         "furnisher": record.furnisher_id,
+        "furnisher_name": furnisher.name if furnisher is not None else None,
         "legal_basis": record.legal_basis,
     }
 
@@ -74,11 +80,15 @@ def _furnisher_ref(record: Record | None) -> dict[str, str | None]:
     return {"external_id": record.external_id, "category": record.category}
 
 
-def record_changed(session: Session, record: Record, change: str) -> None:
-    """The subject hears that a furnisher corrected or deleted a record about it."""
+def record_changed(
+    session: Session, record: Record, change: str, *, subject_id: int | None = None
+) -> None:
+    """The subject hears that a furnisher corrected or deleted a record about it; a
+    correction that names another subject is ``moved_in`` for the record's subject now and
+    ``moved_away`` for the one it left (``subject_id``), who is not told who it names."""
     outbox.notify_subject(
         session=session,
-        subject_id=record.subject_id,
+        subject_id=record.subject_id if subject_id is None else subject_id,
         kind="record.changed",
         payload={"change": change, "version": record.version, **_record(record)},
         idempotency_key=f"record/{record.id}/v{record.version}/{change}",
