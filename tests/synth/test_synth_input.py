@@ -178,3 +178,21 @@ def test_synth_refuses_an_as_of_whose_records_the_catalogue_refuses(tmp_path: Pa
     assert loaded.exit_code == 0, loaded.output
     summary = json.loads(loaded.stdout.strip().splitlines()[-1])
     assert summary["rejected"] == 0 and summary["accepted"] > 1000
+
+
+def test_no_record_before_its_subject_could_have_one(tmp_path: Path) -> None:
+    """Over a long span, minors (14 to 17 at as-of) were not yet born at its start: their
+    records begin the month they turn 14, never before birth."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    synthesise(out=tmp_path, persons_n=800, organisations_n=0, years=20, seed=9, today=TODAY)
+    parts = [
+        pq.read_table(path, columns=["subject_id", "occurred_on", "category"])
+        for path in sorted(tmp_path.glob("records/*/*.parquet"))
+    ]
+    table = pa.concat_tables(parts)
+    born = pc.strptime(pc.utf8_slice_codeunits(table["subject_id"], 6, 14), "%Y%m%d", "s")
+    age_days = pc.days_between(born, pc.cast(table["occurred_on"], pa.timestamp("s")))
+    youngest = pc.min(age_days).as_py()
+    assert youngest >= 13.9 * 365.25, f"a record at {youngest / 365.25:.1f} years of age"

@@ -18,6 +18,7 @@ import pyarrow as pa
 from credo.synth import identities
 
 RISK_PERSISTENCE = 0.72
+MINOR_RECORDS_FROM = 14  # the youngest age a minor's records start at (minors are 14-17)
 INCOME_BANDS = ("under_3k", "3k_8k", "8k_20k", "20k_50k", "over_50k")
 INCOME_CUTS = np.array([-0.85, 0.35, 1.3, 2.2])
 AGE_EDGES = np.array([18, 25, 35, 45, 55, 65])
@@ -204,6 +205,13 @@ def population(
         **traits,
     )
     pop.credit_active = (~pop.minor) & (rng.random(n) < active_share)
+    if pop.born is not None:
+        # a minor's records start no earlier than the month of their 14th birthday (a long
+        # span began before some were born: identity checks and fines before birth)
+        fourteen = pop.born + np.timedelta64(round(MINOR_RECORDS_FROM * 365.25), "D")
+        pop.start = np.where(
+            pop.minor, np.maximum(pop.start, timeline.month_of(fourteen)), pop.start
+        )
     return pop
 
 
