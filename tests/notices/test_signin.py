@@ -20,6 +20,7 @@ from tests.api.helpers import make_ric
 from tests.envelopes import PERSON, repayment
 from tests.notices.conftest import SmtpServer
 from tests.notices.helpers import ADDRESS, idp, post, verification
+from tests.web.conftest import csrf_of
 
 T0 = dt.datetime(2026, 3, 10, 9, tzinfo=dt.UTC)
 STRANGER = make_ric(random.Random(5))
@@ -66,7 +67,14 @@ def test_a_person_signs_in_through_the_emailed_link_once(
 
     page = client.get(path)
     assert page.status_code == 200 and "Sign in to my file" in page.text
-    signed = client.post(path, follow_redirects=False)
+    csrf = csrf_of(page.text)
+    # login CSRF: another site's form posting the link (no token, or this browser's cookie
+    # without its token) signs no one in and leaves the link unused
+    with TestClient(client.app, base_url=str(client.base_url)) as other_site:
+        assert other_site.post(path, follow_redirects=False).status_code == 422
+    forged = client.post(path, data={"csrf": "x" * len(csrf)}, follow_redirects=False)
+    assert forged.status_code == 422 and "CSRF" in forged.text
+    signed = client.post(path, data={"csrf": csrf}, follow_redirects=False)
     assert signed.status_code == 303 and signed.headers["location"] == "/me"
     mine = client.get("/me")
     assert mine.status_code == 200 and "My file" in mine.text and "L-88" in mine.text
@@ -75,7 +83,7 @@ def test_a_person_signs_in_through_the_emailed_link_once(
     assert inbox.status_code == 200 and "How credo reaches you" in inbox.text
     assert ADDRESS in inbox.text and "Tell me every time someone checks my file" in inbox.text
 
-    again = client.post(path, follow_redirects=False)
+    again = client.post(path, data={"csrf": csrf}, follow_redirects=False)
     assert again.status_code == 410 and "already used" in again.text
     assert "Ask for a new link" in again.text
 
@@ -91,7 +99,10 @@ def test_a_late_link_is_refused_with_a_clear_page(
     clock.freeze(T0 + dt.timedelta(minutes=16))
     late = client.get(path)
     assert late.status_code == 410 and "has expired" in late.text
-    assert client.post(path, follow_redirects=False).status_code == 410
+    assert "<form" not in late.text.split("</header>")[-1].split("Ask for a new link")[0]
+    signin_page = client.get("/me/signin")
+    used = client.post(path, data={"csrf": csrf_of(signin_page.text)}, follow_redirects=False)
+    assert used.status_code == 410
     forged = client.get("/me/link/sl_0123456789abcdef.not-a-real-secret")
     assert forged.status_code == 410 and "not one credo sent" in forged.text
 

@@ -73,20 +73,28 @@ async def signin_by_email(request: Request, session: SessionDep, settings: Setti
 
 
 @router.get("/link/{token}", response_class=HTMLResponse, response_model=None)
-def link(request: Request, token: str, session: SessionDep) -> Response:
-    """The e-mailed link: a button to sign in (a GET alone, e.g. a mail scanner, uses nothing)."""
+def link(request: Request, token: str, session: SessionDep, settings: SettingsDep) -> Response:
+    """The e-mailed link: a button to sign in (a GET alone, e.g. a mail scanner, uses nothing),
+    with the login-CSRF field of the sign-in form."""
     try:
         signin.check_link(session=session, token=token[:200])
     except Unauthenticated as exc:
         return page(
             request, "link.html", {"area": "me", "error": exc.message}, status=410, private=True
         )
-    return page(request, "link.html", {"area": "me", "error": None, "token": token}, private=True)
+    context = {"area": "me", "error": None, "token": token}
+    return sessions.signin_page(request, settings, context, template="link.html")
 
 
 @router.post("/link/{token}", response_model=None)
-def use_link(request: Request, token: str, session: SessionDep) -> Response:
-    """Use the link once: the portal cookie is set and the subject lands in its file."""
+async def use_link(
+    request: Request, token: str, session: SessionDep, settings: SettingsDep
+) -> Response:
+    """Use the link once: the portal cookie is set and the subject lands in its file. Only
+    from the link's own page (login CSRF: another site's form could otherwise sign a visitor
+    in to someone else's file, where what they then write would land)."""
+    data = await form(request)
+    sessions.check_signin_csrf(request, settings, data.get("csrf"))
     try:
         subject = signin.consume_link(session=session, token=token[:200])
     except Unauthenticated as exc:

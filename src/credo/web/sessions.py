@@ -140,13 +140,19 @@ def end(*, session: Session, kind: str, cookie: str | None, actor: str) -> None:
 
 
 def signin_page(
-    request: Request, settings: Settings, context: dict[str, Any], *, status: int = 200
+    request: Request,
+    settings: Settings,
+    context: dict[str, Any],
+    *,
+    status: int = 200,
+    template: str = "signin.html",
 ) -> HTMLResponse:
-    """The sign-in page with a login-CSRF field; sets the pre-sign-in cookie if missing."""
+    """A sign-in page (the form, or the e-mailed link's button) with a login-CSRF field;
+    sets the pre-sign-in cookie if missing."""
     area = str(context.get("area", "me"))
     value = request.cookies.get(SIGNIN_COOKIE) or secrets.token_urlsafe(24)
     context = {**context, "signin_csrf": csrf_token(settings, f"signin:{value}")}
-    response = page(request, "signin.html", context, status=status, private=True)
+    response = page(request, template, context, status=status, private=True)
     if request.cookies.get(SIGNIN_COOKIE) != value:
         set_cookie(request, response, SIGNIN_COOKIE, value, f"/{area}")
     return response
