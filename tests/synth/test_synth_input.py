@@ -196,3 +196,24 @@ def test_no_record_before_its_subject_could_have_one(tmp_path: Path) -> None:
     age_days = pc.days_between(born, pc.cast(table["occurred_on"], pa.timestamp("s")))
     youngest = pc.min(age_days).as_py()
     assert youngest >= 13.9 * 365.25, f"a record at {youngest / 365.25:.1f} years of age"
+
+
+def test_a_licence_is_revoked_only_while_valid(tmp_path: Path) -> None:
+    synthesise(
+        out=tmp_path, persons_n=0, organisations_n=1500, years=20, seed=4, today=TODAY, fmt="jsonl"
+    )
+    rows = [
+        json.loads(line)
+        for path in sorted(tmp_path.glob("records/market-regulator/*.jsonl"))
+        for line in path.read_text().splitlines()
+    ]
+    valid = {
+        r["fields"]["licence_number"]: (r["occurred_on"], r["fields"]["valid_until"])
+        for r in rows
+        if r["category"] == "licence.granted"
+    }
+    revoked = [r for r in rows if r["category"] == "licence.revoked"]
+    assert len(revoked) > 20
+    for r in revoked:
+        granted, until = valid[r["fields"]["licence_number"]]
+        assert granted < r["occurred_on"] < until, (granted, until, r)

@@ -440,7 +440,9 @@ def regulation(pop: Population, rng: np.random.Generator, tl: Timeline) -> list[
         )
     ]
     revoke = np.flatnonzero(rng.random(len(owner)) < sigmoid(-4.6 + 1.3 * pop.z_post[owner]))
-    revoked_month = _month_of_span_after(rng, pop.start[owner[revoke]] + 1, tl.months - 1)
+    # revoked while valid: by the month before it lapses (a span over 5 years outlives it)
+    last = np.minimum(tl.months - 1, tl.month_of(valid_until[revoke]) - 1)
+    revoked_month = _month_of_span_after(rng, pop.start[owner[revoke]] + 1, last)
     keep = revoked_month < tl.months
     revoke, revoked_month = revoke[keep], revoked_month[keep]
     parts.append(
@@ -488,7 +490,9 @@ def regulation(pop: Population, rng: np.random.Generator, tl: Timeline) -> list[
     return parts
 
 
-def _month_of_span_after(rng: np.random.Generator, start: np.ndarray, last: int) -> np.ndarray:
+def _month_of_span_after(
+    rng: np.random.Generator, start: np.ndarray, last: int | np.ndarray
+) -> np.ndarray:
     return start + np.floor(rng.random(len(start)) * np.maximum(last - start + 1, 1)).astype(
         np.int64
     )
