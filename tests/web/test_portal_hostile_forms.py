@@ -123,3 +123,29 @@ def test_a_consent_date_not_written_yyyy_mm_dd_is_422_as_in_the_api(
     assert "expires_on must be a date written YYYY-MM-DD" in page and value in page
     with factory() as s:
         assert s.execute(select(func.count()).select_from(Consent)).scalar_one() == before
+
+
+def test_a_form_body_over_the_limit_is_a_page_not_json(
+    engine: Engine, op_settings: Settings, seeded: Seeded
+) -> None:
+    """A browser's upload over CREDO_MAX_BODY is answered before the app reads it: 413 as
+    the site's error page for a browser (it was a raw JSON body), JSON for an API client."""
+    small = op_settings.model_copy(update={"max_body": 64 * 1024})
+    with TestClient(
+        web_app(small, engine), follow_redirects=False, raise_server_exceptions=False
+    ) as web:
+        csrf = sign_in(web, seeded.token)
+        big = b"%PDF-1.4\n" + b"0" * (80 * 1024)
+        response = web.post(
+            "/me/proofs",
+            data={"csrf": csrf, "record_id": "1", "note": "paid"},
+            files={"document": ("big.pdf", big, "application/pdf")},
+            headers={"accept": "text/html"},
+        )
+        assert response.status_code == 413
+        assert "text/html" in response.headers["content-type"]
+        page = html.unescape(response.text)
+        assert f"over the limit of {64 * 1024} bytes" in page and "<html" in page.lower()
+        api = web.post("/v1/records", content=b"{" + b" " * (65 * 1024) + b"}",
+                       headers={"content-type": "application/json"})  # fmt: skip
+        assert api.status_code == 413 and api.json()["error"]["code"] == "too_large"

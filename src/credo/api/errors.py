@@ -115,6 +115,20 @@ def busy(
     return _answer(request, 503, "busy", message, details, {"Retry-After": str(retry_after)})
 
 
+def too_large(request: Request, limit: int, got: int | None) -> Response:
+    """413 ``too_large`` (``api/limits.py`` answers it before the app reads a body over
+    ``CREDO_MAX_BODY``): a page for a browser on a web page (an over-size upload from a
+    form), JSON everywhere else; the connection is closed (the rest is not read)."""
+    return _answer(
+        request,
+        413,
+        "too_large",
+        f"the request body is over the limit of {limit} bytes (CREDO_MAX_BODY)",
+        [{"field": "body", "value": got, "reason": f"at most {limit} bytes"}],
+        {"Connection": "close"},
+    )
+
+
 def invalid(request: Request, message: str, details: list[dict[str, Any]]) -> Response:
     """422 ``invalid_input`` (``api/nul.py`` answers it outside the routes): a page for a
     browser on a web page, JSON everywhere else."""

@@ -24,7 +24,9 @@ import time
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
-from credo.api import nul
+from fastapi import Request
+
+from credo.api import errors, nul
 from credo.api.errors import error_body, preview
 from credo.web.deps import bearer_key as bearer_key
 from credo.web.deps import client_address as client_address
@@ -211,14 +213,6 @@ async def _answer(
     await send({"type": "http.response.body", "body": data})
 
 
-def too_large(limit: int, got: int | None) -> dict[str, Any]:
-    return error_body(
-        "too_large",
-        f"the request body is over the limit of {limit} bytes (CREDO_MAX_BODY)",
-        [{"field": "body", "value": got, "reason": f"at most {limit} bytes"}],
-    )
-
-
 class GuardMiddleware:
     """Refuse oversize bodies (413) and non-strict JSON (400) before the app sees them."""
 
@@ -259,7 +253,9 @@ class GuardMiddleware:
                 )
                 return
             if declared > self.max_body:
-                await _answer(send, 413, too_large(self.max_body, declared))
+                await errors.too_large(Request(scope), self.max_body, declared)(
+                    scope, receive, send
+                )
                 return
         chunks: list[bytes] = []
         size = 0
@@ -271,7 +267,7 @@ class GuardMiddleware:
             chunk = message.get("body", b"")
             size += len(chunk)
             if size > self.max_body:
-                await _answer(send, 413, too_large(self.max_body, None))
+                await errors.too_large(Request(scope), self.max_body, None)(scope, receive, send)
                 return
             chunks.append(chunk)
             more = message.get("more_body", False)
