@@ -242,3 +242,19 @@ def test_publishing_as_of_a_future_day_is_refused(args: list[str]) -> None:
     refuses a future as-of too)."""
     assert cli("init").exit_code == 0
     refused(cli(*args, "--as-of", "2999-01-01"), "--as-of", "2999-01-01", "future")
+
+
+def test_serve_says_the_store_was_never_initialised(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import uvicorn
+
+    served: list[object] = []
+    monkeypatch.setattr(uvicorn, "run", lambda *a, **k: served.append(a))
+    missing = tmp_path / "never.db"
+    monkeypatch.setenv("CREDO_DATABASE_URL", f"sqlite:///{missing}")
+    get_settings.cache_clear()
+    refused(cli("serve", "--port", "8799"), "store_not_initialised", "credo init")
+    assert not served and not missing.exists()
+    assert cli("init").exit_code == 0
+    assert cli("serve", "--port", "8799").exit_code == 0 and len(served) == 1

@@ -47,7 +47,7 @@ def _hidden(url: str) -> str:
     return scheme + sep + rest.rpartition("@")[2] if sep else url
 
 
-def _require_store(url: str) -> Engine:
+def require_store(url: str) -> Engine:
     """An engine on a store that exists and has credo's tables, or StoreNotReady saying
     to run ``credo init`` (checked before anything is created: no empty file is left)."""
     hint = "run `credo init` first (it creates the store at CREDO_DATABASE_URL)"
@@ -71,7 +71,7 @@ def _require_store(url: str) -> Engine:
 
 def factory() -> sessionmaker[Session]:
     """Sessions on the configured store (StoreNotReady when it was never initialised)."""
-    return session_factory(_require_store(get_settings().database_url))
+    return session_factory(require_store(get_settings().database_url))
 
 
 @contextmanager

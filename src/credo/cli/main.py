@@ -11,7 +11,14 @@ from credo.catalogue import get_catalogue
 from credo.cli.access import register as register_access
 from credo.cli.audit import register as register_audit
 from credo.cli.batch import register as register_batch
-from credo.cli.common import StoreNotReady, command, factory, store_url, transaction
+from credo.cli.common import (
+    StoreNotReady,
+    command,
+    factory,
+    require_store,
+    store_url,
+    transaction,
+)
 from credo.cli.demo import register as register_demo
 from credo.cli.integrity import register as register_integrity
 from credo.cli.keys import register as register_keys
@@ -65,6 +72,9 @@ def serve(
     if port is not None:
         in_range(port, "--port", 1, 65535)
     settings = get_settings()
+    # as every command: a store never initialised is said so at once (the server answered
+    # 500s and left an empty store file behind)
+    require_store(settings.database_url).dispose()
     uvicorn.run(
         create_app(), host=host or settings.host, port=port or settings.port, log_level="warning"
     )
