@@ -9,17 +9,7 @@ import typer
 from credo.cli.common import command, transaction
 from credo.cli.options import as_of_option, group, in_range, json_option, parse_date
 from credo.cli.output import console, emit, emit_table
-from credo.core import clock
 from credo.core.decisions import one_of
-
-
-def _state(entry: dict[str, Any], today: str) -> str:
-    """An entry's state as an operator reads it: an active entry whose term is over (the next
-    list refresh ends it; checks already answer not restricted) is not shown as plainly active."""
-    end = entry["scheduled_end"]
-    if entry["state"] == "active" and end is not None and end <= today:
-        return "active, term over (the next refresh ends it)"
-    return str(entry["state"])
 
 
 def register(app: typer.Typer) -> None:
@@ -89,7 +79,6 @@ def register(app: typer.Typer) -> None:
                 session=session, list_id=list_id, state=state, limit=limit
             )
             entries = [service.describe(session=session, entry=e, with_records=False) for e in rows]
-        today = clock.today().isoformat()
         emit_table(
             as_json,
             {"list": list_id, "total": total, "entries": entries},
@@ -101,7 +90,7 @@ def register(app: typer.Typer) -> None:
                     str(entry.subject_id),
                     e["rule"],
                     e["ref"],
-                    _state(e, today),
+                    e["state"],
                     e["starts_on"],
                     e["ended_on"] or e["scheduled_end"] or "no fixed term",
                     e["removal_reason"] or "",

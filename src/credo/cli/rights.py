@@ -60,7 +60,7 @@ def register(app: typer.Typer) -> None:
             )
         out.print(f"records: {len(data['records'])} held, {len(data['removed'])} removed")
         for entry in data["lists"] + data["pending_listings"]:
-            out.print(_entry_line(entry, data["as_of"]))
+            out.print(_entry_line(entry))
         for ledger in data["ledgers"]:
             out.print(_ledger_line(ledger), markup=False)
         out.print(
@@ -85,23 +85,15 @@ def _ledger_line(ledger: dict[str, Any]) -> str:
     return line
 
 
-def _entry_line(entry: dict[str, Any], today: str | None = None) -> str:
-    """One list entry as the operator reads it: list, case, state, dates, restrictions, remedy.
-
-    An active entry whose term is over by ``today`` (ISO date; the next list refresh ends
-    it) is shown as over: it no longer restricts, and checks already answer so."""
+def _entry_line(entry: dict[str, Any]) -> str:
+    """One list entry as the operator reads it: list, case, state, dates, restrictions, remedy."""
     ends = entry.get("scheduled_end") or "no fixed end"
-    state = entry["state"]
-    over = state == "active" and bool(today and entry.get("scheduled_end"))
-    over = over and entry["scheduled_end"] <= str(today)
-    if over:
-        state = f"term over on {entry['scheduled_end']}; the next list refresh ends it"
     line = (
-        f"{entry['list_title']} ({state}): case {entry.get('ref') or '-'}, "
+        f"{entry['list_title']} ({entry['state']}): case {entry.get('ref') or '-'}, "
         f"from {entry['starts_on']} until {entry.get('ended_on') or ends}"
     )
     if entry.get("restricts"):
         line += "\n    restricts: " + activities(entry["restricts"])
-    if entry.get("how_to_end") and entry.get("state") not in ("ended", "refused") and not over:
+    if entry.get("how_to_end") and entry.get("state") not in ("ended", "refused"):
         line += f"\n    how to end it: {entry['how_to_end']}"
     return line
