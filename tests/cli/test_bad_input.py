@@ -258,3 +258,17 @@ def test_serve_says_the_store_was_never_initialised(
     assert not served and not missing.exists()
     assert cli("init").exit_code == 0
     assert cli("serve", "--port", "8799").exit_code == 0 and len(served) == 1
+
+
+def test_audit_verify_json_gives_the_reason_a_server_check_failed(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from credo.cli import audit
+
+    assert cli("init").exit_code == 0
+    problem = "entry 3: inclusion proof does not verify"
+    monkeypatch.setattr(audit, "check_remote", lambda url, public: [problem])
+    result = cli("audit", "verify", "--url", "https://credo.example", "--json")
+    assert result.exit_code == 1
+    report = json.loads(result.stdout.strip().splitlines()[-1])
+    assert report["ok"] is False and report["reason"] == problem

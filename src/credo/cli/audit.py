@@ -107,6 +107,7 @@ def audit_verify(
             ) from None
         report["problems"] = [*report["problems"], *remote]
         report["ok"] = report["ok"] and not remote
+        report["reason"] = report["reason"] or (remote[0] if remote else None)
     if as_json:
         emit_json(report)
     elif report["ok"]:
