@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -12,7 +13,9 @@ from sqlalchemy.orm import Session
 
 from credo.access import parties as access_parties
 from credo.config import Settings
-from credo.errors import NotFound, Unauthenticated
+from credo.core import decisions
+from credo.core.types import MAX_ID
+from credo.errors import InvalidInput, NotFound, Unauthenticated
 from credo.furnishers import service as furnishers
 from credo.integrity import service as integrity
 from credo.ledgers import service as ledgers
@@ -187,37 +190,77 @@ def admin(request: Request, session: SessionDep, settings: SettingsDep) -> Respo
 
 # --- the operator's decisions: a CSRF-checked form, one domain call, back to the console ----
 
+MAX_NOTE = 2000  # as the API's decision bodies (a note, a reason)
+_ID_DIGITS = re.compile(r"[0-9]{1,19}")
+
+
+def _id(value: str, field: str) -> int:
+    """An id from the path: ASCII digits within 1..MAX_ID, else InvalidInput naming ``field``
+    and the value (the path's int converter took any length, and a number past 64 bits was
+    a 500 from the store)."""
+    if _ID_DIGITS.fullmatch(value) and 1 <= (number := int(value)) <= MAX_ID:
+        return number
+    raise InvalidInput(
+        f"{field} must be a whole number from 1 to {MAX_ID}",
+        details=[{"field": field, "value": value}],  # the error answer shortens it
+    )
+
+
+def _note(data: dict[str, str], field: str) -> str:
+    """A note or reason of the form: at most MAX_NOTE characters, as the API takes."""
+    text = data.get(field, "")
+    if len(text.strip()) > MAX_NOTE:
+        raise InvalidInput(
+            f"{field} must be at most {MAX_NOTE} characters (got {len(text.strip())})",
+            details=[{"field": field, "value": text.strip()}],  # the error answer shortens it
+        )
+    return text
+
+
+def _choice(data: dict[str, str], field: str, allowed: tuple[str, ...]) -> str:
+    """The button pressed: one of ``allowed``, else InvalidInput naming ``field``."""
+    value = data.get(field, "")
+    decisions.one_of(value, allowed, field=field)
+    return value
+
 
 def _decision(path: str, done: str) -> Callable[[Action], Action]:
     return sessions.form_post(router, path, sessions.operator_form, f"/admin?done={done}")
 
 
-@_decision("/notices/{notice_id:int}/retry", "notice#notices")
-def retry_notice(post: Post[str], notice_id: int) -> None:
+@_decision("/notices/{notice_id}/retry", "notice#notices")
+def retry_notice(post: Post[str], notice_id: str) -> None:
     """Send an undeliverable notice again (its attempts start over)."""
-    notices.retry(session=post.session, notice_id=notice_id)
+    notices.retry(session=post.session, notice_id=_id(notice_id, "notice_id"))
 
 
-@_decision("/repairs/{repair_id:int}", "repair#repairs")
-def decide_repair(post: Post[str], repair_id: int) -> None:
+@_decision("/repairs/{repair_id}", "repair#repairs")
+def decide_repair(post: Post[str], repair_id: str) -> None:
     """Approve (the entry ends today) or reject (with a reason) a credit-repair application."""
-    approve, reason = post.data.get("decision") == "approve", post.data.get("reason", "")
+    number = _id(repair_id, "repair_id")
+    decision = _choice(post.data, "decision", ("approve", "reject"))
     list_repairs.decide(
-        session=post.session, repair_id=repair_id, approve=approve, reason=reason, actor=ACTOR
+        session=post.session,
+        repair_id=number,
+        approve=decision == "approve",
+        reason=_note(post.data, "reason"),
+        actor=ACTOR,
     )
 
 
-@_decision("/reviews/{review_id:int}", "review#reviews")
-def resolve_review(post: Post[str], review_id: int) -> None:
+@_decision("/reviews/{review_id}", "review#reviews")
+def resolve_review(post: Post[str], review_id: str) -> None:
     """Record a human review's outcome (``rights.reviews.decide``)."""
-    outcome, note = post.data.get("outcome", ""), post.data.get("note", "")
-    reviews.decide(session=post.session, review_id=review_id, outcome=outcome, note=note)
+    number, note = _id(review_id, "review_id"), _note(post.data, "note")
+    outcome = post.data.get("outcome", "")
+    reviews.decide(session=post.session, review_id=number, outcome=outcome, note=note)
 
 
-@_decision("/flags/{flag_id:int}", "flag#flags")
-def decide_flag(post: Post[str], flag_id: int) -> None:
+@_decision("/flags/{flag_id}", "flag#flags")
+def decide_flag(post: Post[str], flag_id: str) -> None:
     """Clear or confirm an integrity flag (``integrity.service.decide``)."""
-    decision, note = post.data.get("decision", ""), post.data.get("note") or None
+    number, note = _id(flag_id, "flag_id"), _note(post.data, "note") or None
+    decision = post.data.get("decision", "")
     integrity.decide(
-        session=post.session, flag_id=flag_id, decision=decision, note=note, actor=ACTOR
+        session=post.session, flag_id=number, decision=decision, note=note, actor=ACTOR
     )

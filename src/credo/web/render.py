@@ -130,7 +130,9 @@ def csrf_token(settings: Settings, session_value: str) -> str:
 
 
 def check_csrf(settings: Settings, session_value: str, submitted: str | None) -> None:
-    if not submitted or not hmac.compare_digest(csrf_token(settings, session_value), submitted):
+    # bytes: compare_digest refuses str holding anything but ASCII (a TypeError, a 500)
+    expected = csrf_token(settings, session_value).encode()
+    if not submitted or not hmac.compare_digest(expected, submitted.encode()):
         raise InvalidInput(
             "the form's CSRF token is missing or wrong; reload the page and try again",
             code="csrf_failed",

@@ -162,7 +162,9 @@ def check_signin_csrf(request: Request, settings: Settings, submitted: str | Non
     """Refuse a sign-in post without this browser's pre-sign-in cookie and its token."""
     value = request.cookies.get(SIGNIN_COOKIE, "")
     expected = csrf_token(settings, f"signin:{value}")
-    if not value or not submitted or not secrets.compare_digest(expected, submitted):
+    if not value or not submitted or not secrets.compare_digest(
+        expected.encode(), submitted.encode()  # bytes: a str must be ASCII (else a 500)
+    ):
         raise InvalidInput(
             "the sign-in form's CSRF token is missing or wrong; reload the sign-in page and "
             "try again",
