@@ -272,3 +272,14 @@ def test_audit_verify_json_gives_the_reason_a_server_check_failed(
     assert result.exit_code == 1
     report = json.loads(result.stdout.strip().splitlines()[-1])
     assert report["ok"] is False and report["reason"] == problem
+
+
+@pytest.mark.parametrize("name", ["F" * 201, "Bank\x00Seven", "   "])
+def test_furnishers_add_names_a_bad_name(name: str) -> None:
+    """The store holds 200 characters: a longer name was a DataError traceback on
+    PostgreSQL (SQLite kept it); a NUL or an empty name is refused likewise."""
+    assert cli("init").exit_code == 0
+    result = cli("furnishers", "add", name, "--kind", "bank", "--categories", "loan.opened")
+    refused(result, "name")
+    listed = cli("furnishers", "list", "--json")
+    assert listed.exit_code == 0 and "F" * 201 not in listed.stdout

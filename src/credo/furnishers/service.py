@@ -9,10 +9,12 @@ from sqlalchemy.orm import Session
 
 from credo.catalogue import get_catalogue
 from credo.core import audit, credentials
+from credo.core.types import free_text
 from credo.errors import InvalidInput, Unauthenticated
 from credo.furnishers.models import Furnisher
 
 KIND = "furnisher"
+NAME_MAX = 200  # characters: what KeyHolder.name holds
 KEY_PREFIX = credentials.KINDS[KIND]
 
 
@@ -53,9 +55,8 @@ def add(
     *, session: Session, name: str, kind: str, categories: list[str], actor: str = "operator"
 ) -> tuple[Furnisher, str]:
     """Register a furnisher; returns it with its API key (shown once, stored hashed)."""
-    name = name.strip()
-    if not name:
-        raise InvalidInput("furnisher name is empty", details=[{"field": "name", "value": name}])
+    # the store holds 200 characters (PostgreSQL refused more with a DataError); no NUL
+    name = free_text(name, field="name", most=NAME_MAX)
     checked = check_categories(kind=kind, categories=categories)
     furnisher = Furnisher(name=name, kind=kind, categories=checked)
     key = credentials.register_holder(
