@@ -24,7 +24,7 @@ from credo.lists.service import in_force
 from credo.records.models import Record
 from credo.records.service import in_use_clause
 from credo.register import grades as rules
-from credo.register.events import RegisterPublished
+from credo.register.events import RatingRequestDecided, RegisterPublished
 from credo.register.models import OrgGrade, RatingReply, RatingRequest, SafetyRating
 from credo.register.policy import GradePolicy, load, public_lists
 from credo.subjects.models import Subject
@@ -187,7 +187,7 @@ def publish(
         insert_rows(session, SafetyRating.__table__, rating_rows)
         graded += len(grade_rows)
         rated += len(rating_rows)
-        _close_reratings(session, chunk, now)
+        _close_superseded(session, chunk, now, actor)
     session.flush()
     session.expire_all()
     event = RegisterPublished(as_of.isoformat(), policy.version, policy.digest, graded, rated)
@@ -195,13 +195,14 @@ def publish(
     return {"organisations": graded, "ratings": rated}
 
 
-def _close_reratings(session: Session, ids: list[int], now: dt.datetime) -> None:
-    """A re-rating request is done once its domain rests on a newer inspection."""
+def _close_superseded(session: Session, ids: list[int], now: dt.datetime, actor: str) -> None:
+    """Open requests whose domain now rests on a newer inspection are over, each audited: a
+    re-rating is done; an appeal is closed undecided, since it is against a rating no longer
+    published (one appeal per inspection: the new rating can be appealed in its window)."""
     waiting = list(
         session.execute(
             select(RatingRequest).where(
                 RatingRequest.subject_id.in_(ids),
-                RatingRequest.kind == "rerating",
                 RatingRequest.state == "open",
             )
         ).scalars()
@@ -209,18 +210,39 @@ def _close_reratings(session: Session, ids: list[int], now: dt.datetime) -> None
     if not waiting:
         return
     current = {
-        (s, d): r
-        for s, d, r in session.execute(
+        (s, d): (r, on)
+        for s, d, r, on in session.execute(
             select(
-                SafetyRating.subject_id, SafetyRating.domain, SafetyRating.inspection_record_id
+                SafetyRating.subject_id,
+                SafetyRating.domain,
+                SafetyRating.inspection_record_id,
+                SafetyRating.inspection_on,
             ).where(SafetyRating.subject_id.in_([w.subject_id for w in waiting]))
         )
     }
+    # a publish as of an earlier day may rest on an older inspection: that one replaces nothing
+    asked_on = dict(
+        session.execute(
+            select(Record.id, Record.occurred_on).where(
+                Record.id.in_([w.inspection_record_id for w in waiting])
+            )
+        ).all()
+    )
     for request in waiting:
-        latest = current.get((request.subject_id, request.domain))
-        if latest is not None and latest != request.inspection_record_id:
-            request.state, request.decided_at = "done", now
-            request.note = f"re-rated on inspection record {latest}"
+        latest, latest_on = current.get((request.subject_id, request.domain), (None, None))
+        if latest is None or latest == request.inspection_record_id:
+            continue
+        older = asked_on.get(request.inspection_record_id)
+        if older is not None and latest_on is not None and latest_on < older:
+            continue
+        request.state, request.decided_at = "done", now
+        request.note = (
+            f"re-rated on inspection record {latest}"
+            if request.kind == "rerating"
+            else f"closed undecided: the rating now rests on a newer inspection (inspection "
+            f"record {latest}); that rating can be appealed in its own window"
+        )
+        audit.append(session, RatingRequestDecided(request.id, "done", None), actor=actor)
 
 
 # --- reading ------------------------------------------------------------------------------

@@ -1,0 +1,130 @@
+"""Appeals and re-ratings against ratings that a newer inspection replaces (review 5),
+through the API: an open appeal on the old inspection closes when the new rating is
+published (it showed the new rating 'under appeal', blocked an appeal of the new rating,
+and could be 'upheld' with a rating that changed nothing); every close is audited."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from credo.core import clock
+from credo.core.audit import AuditEntry
+from credo.furnishers.models import Furnisher
+from credo.records.models import Record
+from tests.register.fixtures import TODAY, Registry, get_json
+from tests.web.seed import FOODS
+
+PUBLIC = "/v1/public/organisations"
+
+
+def _new_inspection(factory: sessionmaker[Session], registry: Registry) -> int:
+    """A newer food inspection for Beijing Foods (grade A, so a rating of 5)."""
+    with factory() as s, s.begin():
+        furnisher = s.execute(select(Furnisher).where(Furnisher.kind == "regulator")).scalar_one()
+        record = Record(
+            furnisher_id=furnisher.id, external_id="ins-new", category="inspection.result",
+            subject_id=registry.seeded.org_subject_ids[FOODS], occurred_on=TODAY,
+            amount_minor=None, currency=None, legal_basis="Food Safety Law art. 113",
+            state="active", version=1, content_hash="0" * 64, received_at=clock.now(),
+            fields=json.dumps({"domain": "food_safety", "grade": "A", "inspection_id": "IN-99"}),
+        )  # fmt: skip
+        s.add(record)
+        s.flush()
+        return record.id
+
+
+def _decided_events(factory: sessionmaker[Session], request_id: int) -> list[dict[str, Any]]:
+    with factory() as s:
+        rows = s.execute(
+            select(AuditEntry.payload).where(AuditEntry.event_type == "register.decided")
+        ).scalars()
+        found = [json.loads(p) if isinstance(p, str) else p for p in rows]
+    return [e for e in found if e["request_id"] == request_id]
+
+
+def test_an_appeal_on_a_replaced_inspection_closes_when_the_new_rating_is_published(
+    api: TestClient, factory: sessionmaker[Session], registry: Registry
+) -> None:
+    org, op = registry.org_headers, registry.operator
+    r = api.post("/v1/me/ratings/food/appeal", json={"reason": "Wrong kitchen."}, headers=org)
+    assert r.status_code == 201, r.text
+    appeal_id = r.json()["id"]
+    new_record = _new_inspection(factory, registry)
+    assert api.post("/v1/admin/register/publish", headers=op).status_code == 200
+
+    food = get_json(api, f"{PUBLIC}/{FOODS}")["ratings"][0]
+    assert food["rating"] == 5 and food["inspection_record_id"] == new_record
+    assert food["status"] == "rated"  # the new rating was shown 'under appeal'
+    mine = get_json(api, "/v1/me/ratings", headers=org)
+    [appeal] = [q for q in mine["requests"] if q["id"] == appeal_id]
+    assert appeal["state"] != "open" and appeal["decided_rating"] is None
+    assert f"inspection record {new_record}" in appeal["note"]
+    assert appeal_id not in {q["id"] for q in get_json(api, "/v1/admin/register/requests",
+                                                         headers=op)}  # fmt: skip
+    assert _decided_events(factory, appeal_id), "closing the appeal was not audited"
+
+    late = api.post(
+        f"/v1/admin/register/requests/{appeal_id}/decision",
+        json={"outcome": "upheld", "rating": 1},
+        headers=op,
+    )
+    assert late.status_code == 409, late.text
+    assert late.json()["error"]["details"][0]["value"] == appeal_id
+    assert get_json(api, f"{PUBLIC}/{FOODS}")["ratings"][0]["rating"] == 5
+
+    again = api.post("/v1/me/ratings/food/appeal", json={"reason": "Still wrong."}, headers=org)
+    assert again.status_code == 201, again.text  # the new rating can be appealed
+
+
+def test_a_rerating_closed_by_a_newer_inspection_is_audited(
+    api: TestClient, factory: sessionmaker[Session], registry: Registry
+) -> None:
+    org, op = registry.org_headers, registry.operator
+    r = api.post("/v1/me/ratings/food/rerating", json={"reason": "New hoods."}, headers=org)
+    assert r.status_code == 201, r.text
+    request_id = r.json()["id"]
+    _new_inspection(factory, registry)
+    assert api.post("/v1/admin/register/publish", headers=op).status_code == 200
+    mine = get_json(api, "/v1/me/ratings", headers=org)
+    assert [q["state"] for q in mine["requests"] if q["id"] == request_id] == ["done"]
+    [event] = _decided_events(factory, request_id)
+    assert event["outcome"] == "done"
+
+
+def test_an_appeal_on_the_current_inspection_stays_open_through_a_publish(
+    api: TestClient, registry: Registry
+) -> None:
+    org, op = registry.org_headers, registry.operator
+    r = api.post("/v1/me/ratings/food/appeal", json={"reason": "Wrong kitchen."}, headers=org)
+    appeal_id = r.json()["id"]
+    assert api.post("/v1/admin/register/publish", headers=op).status_code == 200
+    queue = get_json(api, "/v1/admin/register/requests", headers=op)
+    assert appeal_id in {q["id"] for q in queue}
+    assert get_json(api, f"{PUBLIC}/{FOODS}")["ratings"][0]["status"] == "under appeal"
+
+
+def test_a_publish_as_of_an_earlier_day_closes_no_request(
+    api: TestClient, factory: sessionmaker[Session], registry: Registry
+) -> None:
+    """``credo register grade --as-of`` a day before the newest inspection rates on the older
+    one: an appeal of the newest rating is not 'replaced' by it."""
+    import datetime as dt
+
+    from credo.register import service
+
+    org, op = registry.org_headers, registry.operator
+    _new_inspection(factory, registry)
+    assert api.post("/v1/admin/register/publish", headers=op).status_code == 200
+    r = api.post("/v1/me/ratings/food/appeal", json={"reason": "Wrong kitchen."}, headers=org)
+    assert r.status_code == 201, r.text
+    appeal_id = r.json()["id"]
+    with factory() as s, s.begin():
+        service.publish(session=s, as_of=TODAY - dt.timedelta(days=1))
+    queue = get_json(api, "/v1/admin/register/requests", headers=op)
+    assert appeal_id in {q["id"] for q in queue}
+    assert not _decided_events(factory, appeal_id)
