@@ -36,10 +36,30 @@ def cli(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> Callable[..., Any]:
         "http://[::1]:9000/hooks",
     ],
 )
-def test_an_https_endpoint_or_a_loopback_one_is_taken(cli: Callable[..., Any], url: str) -> None:
-    result = cli("webhooks", "set", "party", "rp_1", url, "--json")
+def test_an_https_endpoint_or_a_loopback_one_is_taken(
+    cli: Callable[..., Any], factory: sessionmaker[Session], url: str
+) -> None:
+    from credo.access import parties
+
+    with factory() as s, s.begin():
+        party, _key = parties.add(
+            session=s, name="Hotel", activities=["star_hotel"], purposes=[]
+        )
+    result = cli("webhooks", "set", "party", party.id, url, "--json")
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout.strip().splitlines()[-1])["url"] == url
+
+
+@pytest.mark.parametrize("owner_type", ["party", "furnisher"])
+def test_an_owner_that_does_not_exist_is_named_and_nothing_stored(
+    cli: Callable[..., Any], factory: sessionmaker[Session], owner_type: str
+) -> None:
+    result = cli("webhooks", "set", owner_type, "nobody_1", "https://hooks.example/x")
+    assert result.exit_code == 1, result.output
+    said = " ".join(result.output.split())
+    assert "'nobody_1' does not exist" in said, said
+    with factory() as s:
+        assert s.query(webhooks.WebhookEndpoint).count() == 0
 
 
 @pytest.mark.parametrize(

@@ -46,8 +46,20 @@ def register(app: typer.Typer) -> None:
             runner.sweep()
             outcomes = runner.run_once()
             runner.close()
-            sent = sum(1 for o in outcomes if o.error is None)
-            emit_json({"claimed": len(outcomes), "sent": sent, "failed": len(outcomes) - sent})
+            # released: not tried (the claim's lease ran out; due again at once), not failed
+            released = sum(1 for o in outcomes if o.released)
+            skipped = sum(1 for o in outcomes if o.skipped and not o.released)
+            sent = sum(1 for o in outcomes if o.error is None and not (o.skipped or o.released))
+            failed = len(outcomes) - sent - skipped - released
+            emit_json(
+                {
+                    "claimed": len(outcomes),
+                    "sent": sent,
+                    "failed": failed,
+                    "skipped": skipped,
+                    "released": released,
+                }
+            )
             return
         stop = threading.Event()
         for sig in (signal.SIGTERM, signal.SIGINT):
@@ -67,6 +79,8 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Set (or replace, rotating its secret) an owner's webhook endpoint; prints the secret
         once."""
+        from credo.access import parties
+        from credo.furnishers import service as furnishers
         from credo.notices import webhooks
 
         with transaction() as session:
@@ -77,6 +91,12 @@ def register(app: typer.Typer) -> None:
                 owner_id=owner_id,
                 url=url,
             )
+            # an owner that does not exist is named, nothing stored (notices may not look
+            # up furnishers or parties: the layers below it hold them)
+            if owner_type == "furnisher":
+                furnishers.get(session=session, furnisher_id=owner_id)
+            else:
+                parties.get(session=session, party_id=owner_id)
             data = {"owner_type": owner_type, "owner_id": owner_id, "url": endpoint.url}
         data["secret"] = secret
         emit(
