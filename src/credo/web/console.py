@@ -23,9 +23,12 @@ from credo.lists import repairs as list_repairs
 from credo.lists import rules
 from credo.lists.models import ListEntry
 from credo.notices import service as notices
+from credo.register import appeals
+from credo.register.policy import MAX_RATING
 from credo.rights import disputes, reviews
 from credo.scores import service as scores
 from credo.scores.models import ScoreRun
+from credo.subjects.models import Subject
 from credo.web import sessions
 from credo.web.deps import SessionDep, SettingsDep
 from credo.web.render import OPERATOR_COOKIE, operator_cookie, operator_key_ok, page, redirect
@@ -146,6 +149,10 @@ def console(*, session: Session) -> dict[str, Any]:
     repairs = [list_repairs.describe(r) for r in list_repairs.list_repairs(session=session)]
 
     _, open_flags = integrity.list_flags(session=session, state="open")
+    rating_requests = [
+        {"request": r, "organisation": session.get(Subject, r.subject_id)}
+        for r in appeals.open_requests(session=session)
+    ]
     return {
         "furnishers": all_furnishers,
         "parties": parties,
@@ -154,6 +161,7 @@ def console(*, session: Session) -> dict[str, Any]:
         "disputes": dispute_queue,
         "repairs": repairs,
         "reviews": reviews.queue(session=session),
+        "rating_requests": rating_requests,
         "flags": [integrity.describe(session=session, flag=f) for f in open_flags],
         "policies": ledgers.policies(session=session),
         "refresh": _last_refresh(session),
@@ -254,6 +262,30 @@ def resolve_review(post: Post[str], review_id: str) -> None:
     number, note = _id(review_id, "review_id"), _note(post.data, "note")
     outcome = post.data.get("outcome", "")
     reviews.decide(session=post.session, review_id=number, outcome=outcome, note=note)
+
+
+_RATING = re.compile(r"[0-9]{1,3}")
+
+
+@_decision("/register/requests/{request_id}", "rating#ratings")
+def decide_rating_request(post: Post[str], request_id: str) -> None:
+    """Decide a rating appeal (upheld with the new rating, or dismissed) or close a re-rating
+    request (``register.appeals.decide``, as the API's decision)."""
+    number, note = _id(request_id, "request_id"), _note(post.data, "note")
+    text = post.data.get("rating", "").strip()
+    if text and not _RATING.fullmatch(text):
+        raise InvalidInput(
+            f"rating must be a whole number from 0 to {MAX_RATING}",
+            details=[{"field": "rating", "value": text}],
+        )
+    appeals.decide(
+        session=post.session,
+        request_id=number,
+        outcome=post.data.get("outcome", ""),
+        rating=int(text) if text else None,
+        note=note,
+        actor=ACTOR,
+    )
 
 
 @_decision("/flags/{flag_id}", "flag#flags")
