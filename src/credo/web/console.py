@@ -8,12 +8,12 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from credo.access import parties as access_parties
 from credo.config import Settings
-from credo.core import decisions
+from credo.core import clock, decisions
 from credo.core.types import MAX_ID
 from credo.errors import InvalidInput, NotFound, Unauthenticated
 from credo.furnishers import service as furnishers
@@ -40,12 +40,21 @@ router = APIRouter(prefix="/admin", include_in_schema=False)
 def _lists(session: Session) -> list[dict[str, Any]]:
 
     counts: dict[str, dict[str, int]] = {}
-    for list_id, state, n in session.execute(
-        select(ListEntry.list_id, ListEntry.state, func.count()).group_by(
+    # an active entry whose term is over restricts nothing: it counts as ended, as checks,
+    # the API's lists and the report read it (``lists.service.describe``), until a refresh
+    # closes it
+    over = func.sum(case((ListEntry.scheduled_end <= clock.today(), 1), else_=0))
+    for list_id, state, n, expired in session.execute(
+        select(ListEntry.list_id, ListEntry.state, func.count(), over).group_by(
             ListEntry.list_id, ListEntry.state
         )
     ):
-        counts.setdefault(list_id, {})[state] = n
+        bucket = counts.setdefault(list_id, {})
+        if state == "active" and expired:
+            n -= int(expired)
+            bucket["ended"] = bucket.get("ended", 0) + int(expired)
+        if n:
+            bucket[state] = bucket.get(state, 0) + n
     return [
         {"rule": rule, "counts": counts.get(list_id, {})} for list_id, rule in rules.LISTS.items()
     ]
@@ -148,7 +157,7 @@ def console(*, session: Session) -> dict[str, Any]:
 
     repairs = [list_repairs.describe(r) for r in list_repairs.list_repairs(session=session)]
 
-    _, open_flags = integrity.list_flags(session=session, state="open")
+    flags_total, open_flags = integrity.list_flags(session=session, state="open")
     rating_requests = [
         {"request": r, "organisation": session.get(Subject, r.subject_id)}
         for r in appeals.open_requests(session=session)
@@ -163,6 +172,7 @@ def console(*, session: Session) -> dict[str, Any]:
         "reviews": reviews.queue(session=session),
         "rating_requests": rating_requests,
         "flags": [integrity.describe(session=session, flag=f) for f in open_flags],
+        "flags_total": flags_total,
         "policies": ledgers.policies(session=session),
         "refresh": _last_refresh(session),
         "undeliverable": notices.undeliverable(session=session),
