@@ -6,8 +6,10 @@ and could be 'upheld' with a rating that changed nothing); every close is audite
 from __future__ import annotations
 
 import json
+import threading
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
@@ -16,6 +18,7 @@ from credo.core import clock
 from credo.core.audit import AuditEntry
 from credo.furnishers.models import Furnisher
 from credo.records.models import Record
+from tests.conftest import PG_URL
 from tests.register.fixtures import TODAY, Registry, get_json
 from tests.web.seed import FOODS
 
@@ -128,3 +131,46 @@ def test_a_publish_as_of_an_earlier_day_closes_no_request(
     queue = get_json(api, "/v1/admin/register/requests", headers=op)
     assert appeal_id in {q["id"] for q in queue}
     assert not _decided_events(factory, appeal_id)
+
+
+@pytest.mark.skipif(not PG_URL, reason="row locks: two sessions at once on PostgreSQL")
+def test_two_decisions_at_once_decide_an_appeal_once(
+    factory: sessionmaker[Session], registry: Registry
+) -> None:
+    """A second decision waits for the first and then finds the appeal decided (409); it
+    read the appeal still open and overwrote the first outcome."""
+    from credo.errors import Conflict
+    from credo.register import appeals
+    from credo.register.models import RatingRequest
+
+    sid = registry.seeded.org_subject_ids[FOODS]
+    with factory() as s, s.begin():
+        request_id = appeals.request(
+            session=s, subject_id=sid, domain="food", kind="appeal", reason="Wrong kitchen."
+        ).id
+    outcome: dict[str, object] = {}
+
+    def second() -> None:
+        with factory() as s:
+            try:
+                with s.begin():
+                    appeals.decide(session=s, request_id=request_id, outcome="upheld", rating=5)
+                outcome["second"] = "decided"
+            except Conflict as exc:
+                outcome["second"] = exc
+
+    first = factory()
+    try:
+        with first.begin():
+            appeals.decide(session=first, request_id=request_id, outcome="dismissed")
+            thread = threading.Thread(target=second)
+            thread.start()
+            thread.join(1.0)  # waits on the first decision's lock
+    finally:
+        first.close()
+    thread.join(30)
+    assert isinstance(outcome.get("second"), Conflict), outcome
+    with factory() as s:
+        row = s.get(RatingRequest, request_id)
+        assert row is not None and row.state == "dismissed" and row.decided_rating is None
+    assert len(_decided_events(factory, request_id)) == 1

@@ -193,7 +193,8 @@ def decide(
 ) -> RatingRequest:
     """Decide an appeal (upheld with a new rating, or dismissed) or close a re-rating."""
     row = decisions.open_request(
-        session.get(RatingRequest, request_id),
+        # locked: a second decision at once waits, then finds it decided (it overwrote it)
+        session.get(RatingRequest, request_id, with_for_update=True),
         field="id",
         value=request_id,
         missing=f"no rating request {request_id}",
