@@ -104,7 +104,8 @@ def decide(
 ) -> RepairApplication:
     """Approve (the entry ends today) or reject (a reason is required) an open application."""
     repair = decisions.open_request(
-        session.get(RepairApplication, repair_id),
+        # locked: a second decision at once waits, then finds it decided (it overwrote it)
+        session.get(RepairApplication, repair_id, with_for_update=True),
         field="repair_id",
         value=repair_id,
         missing=f"no repair application {repair_id}",

@@ -125,7 +125,8 @@ def request(*, session: Session, subject_id: int, decision_id: str, reason: str)
 def decide(*, session: Session, review_id: int, outcome: str, note: str) -> Review:
     """The operator's outcome, recorded and shown to the subject."""
     review = decisions.open_request(
-        session.get(Review, review_id),
+        # locked: a second decision at once waits, then finds it decided (it overwrote it)
+        session.get(Review, review_id, with_for_update=True),
         field="review_id",
         value=review_id,
         missing=f"no review {review_id}",
