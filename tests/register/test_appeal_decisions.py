@@ -174,3 +174,47 @@ def test_two_decisions_at_once_decide_an_appeal_once(
         row = s.get(RatingRequest, request_id)
         assert row is not None and row.state == "dismissed" and row.decided_rating is None
     assert len(_decided_events(factory, request_id)) == 1
+
+
+def _rating_notices(api: TestClient, org: dict[str, str]) -> list[dict[str, Any]]:
+    notices = get_json(api, "/v1/me/notices", headers=org)["notices"]
+    return [n for n in notices if n["kind"] == "rating.decided"]
+
+
+def test_the_organisation_hears_how_its_appeal_was_decided(
+    api: TestClient, registry: Registry
+) -> None:
+    """Reviews, repairs and proofs tell their outcome; an appeal's was told to nobody."""
+    org, op = registry.org_headers, registry.operator
+    appeal = api.post("/v1/me/ratings/food/appeal", json={"reason": "Wrong."}, headers=org)
+    rerating = api.post("/v1/me/ratings/food/rerating", json={"reason": "Hoods."}, headers=org)
+    assert appeal.status_code == rerating.status_code == 201
+    decided = api.post(
+        f"/v1/admin/register/requests/{appeal.json()['id']}/decision",
+        json={"outcome": "upheld", "rating": 4, "note": "the right kitchen is clean"},
+        headers=op,
+    )
+    assert decided.status_code == 200, decided.text
+    [told] = _rating_notices(api, org)
+    assert "upheld your appeal against your food safety rating: it is now 4 / 5" in told["what"]
+    assert "(it was 3 / 5)" in told["what"] and told["why"] == "the right kitchen is clean"
+    dismissed = api.post(
+        f"/v1/admin/register/requests/{rerating.json()['id']}/decision",
+        json={"outcome": "dismissed"},
+        headers=op,
+    )
+    assert dismissed.status_code == 200, dismissed.text
+    latest = _rating_notices(api, org)[0]
+    assert "dismissed your request to be re-rated for your food safety rating" in latest["what"]
+
+
+def test_an_appeal_closed_by_a_newer_inspection_is_told(
+    api: TestClient, factory: sessionmaker[Session], registry: Registry
+) -> None:
+    org, op = registry.org_headers, registry.operator
+    assert api.post("/v1/me/ratings/food/appeal", json={"reason": "Wrong."}, headers=org)
+    _new_inspection(factory, registry)
+    assert api.post("/v1/admin/register/publish", headers=op).status_code == 200
+    [told] = _rating_notices(api, org)
+    assert "closed undecided: a newer inspection was published" in told["what"]
+    assert "appeal the new rating" in told["can_do"]

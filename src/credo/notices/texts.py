@@ -405,6 +405,53 @@ def _repair_decided(p: dict[str, Any], base: str) -> Text:
     )
 
 
+def _rating_decided(p: dict[str, Any], base: str) -> Text:
+    domain, outcome, was = p.get("domain"), p.get("outcome"), p.get("rating_at_open")
+    rating = f"your {domain} safety rating"
+    if p.get("kind") == "appeal":
+        title = "Your appeal against a safety rating was decided"
+        what, means, can_do = {
+            "upheld": (
+                f"The operator upheld your appeal against {rating}: it is now "
+                f"{p.get('rating')} / 5 (it was {was} / 5).",
+                "The new rating is published at once and stands until a newer inspection.",
+                "Nothing is needed.",
+            ),
+            "dismissed": (
+                f"The operator dismissed your appeal against {rating}: {was} / 5 stands.",
+                "The rating stays as published; a rating is appealed once per inspection.",
+                "Publish a reply beside the rating, or ask to be re-rated once you have put "
+                "things right.",
+            ),
+        }.get(str(outcome), (
+            f"Your appeal against {rating} was closed undecided: a newer inspection was "
+            "published.",
+            "The rating now rests on the newer inspection, not the one you appealed.",
+            "You may appeal the new rating within its own appeal window.",
+        ))  # fmt: skip
+    else:
+        title = "Your request to be re-rated was closed"
+        what = (
+            f"The operator dismissed your request to be re-rated for {rating}."
+            if outcome == "dismissed"
+            else f"Your request to be re-rated for {rating} is done."
+        )
+        means = "Your rating shows the latest inspection published."
+        can_do = (
+            "You may ask again, saying what you have put right."
+            if outcome == "dismissed"
+            else "If the new rating is wrong, you may appeal it within its appeal window."
+        )
+    return Text(
+        title=title,
+        what=what,
+        why=p.get("note") or "See the decision in your file.",
+        means=means,
+        can_do=can_do,
+        links=_links(base, ("Your safety ratings", "/me#ratings")),
+    )
+
+
 def _proof_decided(p: dict[str, Any], base: str) -> Text:
     accepted = p.get("outcome") == "accepted"
     return Text(
@@ -485,6 +532,7 @@ RENDER: dict[str, Callable[[dict[str, Any], str], Text]] = {
     "review.decided": _review_decided,
     "repair.decided": _repair_decided,
     "proof.decided": _proof_decided,
+    "rating.decided": _rating_decided,
     "consent.expiring": _consent_expiring,
     "inquiry.made": _inquiry,
     "signin.link": _signin,

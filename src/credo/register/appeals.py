@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from credo.core import audit, clock, db, decisions
 from credo.errors import Conflict, Forbidden, InvalidInput, NotFound
-from credo.register import service
+from credo.register import notify, service
 from credo.register.events import RatingRequestDecided, RatingRequested, ReplyPublished
 from credo.register.models import RatingReply, RatingRequest, SafetyRating
 from credo.register.policy import MAX_RATING, load
@@ -217,4 +217,5 @@ def decide(
     audit.append(session, RatingRequestDecided(row.id, outcome, row.decided_rating), actor=actor)
     if upheld:
         service.publish(session=session, subject_ids=[row.subject_id], actor=actor)
+    notify.rating_decided(session, row)
     return row

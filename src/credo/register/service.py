@@ -24,6 +24,7 @@ from credo.lists.service import in_force
 from credo.records.models import Record
 from credo.records.service import in_use_clause
 from credo.register import grades as rules
+from credo.register import notify
 from credo.register.events import RatingRequestDecided, RegisterPublished
 from credo.register.models import OrgGrade, RatingReply, RatingRequest, SafetyRating
 from credo.register.policy import GradePolicy, load, public_lists
@@ -243,6 +244,7 @@ def _close_superseded(session: Session, ids: list[int], now: dt.datetime, actor:
             f"record {latest}); that rating can be appealed in its own window"
         )
         audit.append(session, RatingRequestDecided(request.id, "done", None), actor=actor)
+        notify.rating_decided(session, request)
 
 
 # --- reading ------------------------------------------------------------------------------
