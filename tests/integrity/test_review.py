@@ -184,3 +184,28 @@ def test_a_scan_as_of_a_day_reads_no_transfer_after_it_nor_crashes_at_the_calend
     # the windows end before every transfer: no ring in them; a scan as of a day sees the
     # store as it was on that day
     assert json.loads(result.stdout.strip().splitlines()[-1]) == {"flags": []}
+
+
+@pytest.mark.parametrize("as_of", ["9999-12-31", "2999-01-01"])
+def test_a_scan_as_of_a_future_day_is_refused_and_raises_nothing(
+    engine: Engine, ring: list[int], monkeypatch: pytest.MonkeyPatch, as_of: str
+) -> None:
+    """A future day would count every transfer up to it and hold scores ahead of time: the
+    domain refuses it (``clock.as_of``), whoever asks (CLI, batch)."""
+    from sqlalchemy import func, select
+
+    from credo.cli import common
+    from credo.cli.integrity import register
+    from credo.core.db import session_factory
+    from credo.integrity.models import IntegrityFlag
+
+    monkeypatch.setattr(common, "factory", lambda: session_factory(engine))
+    app = typer.Typer()
+    register(app)
+    app.command("noop")(lambda: None)
+    result = CliRunner().invoke(app, ["integrity", "scan", "--as-of", as_of, "--json"])
+    assert result.exit_code == 1, result.output
+    said = " ".join(result.output.split())
+    assert "in the future" in said and as_of in said and "Traceback" not in said
+    with session_factory(engine)() as s:
+        assert s.execute(select(func.count()).select_from(IntegrityFlag)).scalar_one() == 0

@@ -132,6 +132,10 @@ def token(factory: sessionmaker[Session], who: str = PERSON) -> dict[str, str]:
 
 
 def refresh(factory: sessionmaker[Session], as_of: str | dt.date | None = None) -> dict[str, Any]:
+    """The daily refresh as of a day; a day after the clock's has come (the clock moves to
+    it: lists are never derived as of a future day)."""
     day = dt.date.fromisoformat(as_of) if isinstance(as_of, str) else as_of
+    if day is not None and day > clock.today():
+        at(day.isoformat())
     with factory() as s, s.begin():
         return refresh_lists(session=s, as_of=day)

@@ -87,10 +87,10 @@ def test_cli_refresh_and_show(tmp_path: Any, monkeypatch: pytest.MonkeyPatch) ->
 
     register(app)
     runner = CliRunner()
-    refreshed = runner.invoke(app, ["lists", "refresh", "--as-of", "2026-01-01", "--json"])
+    refreshed = runner.invoke(app, ["lists", "refresh", "--as-of", "2025-01-01", "--json"])
     assert refreshed.exit_code == 0, refreshed.output
     summary = json.loads(refreshed.stdout.strip().splitlines()[-1])
-    assert summary["as_of"] == "2026-01-01" and summary["entered"] == 0
+    assert summary["as_of"] == "2025-01-01" and summary["entered"] == 0
     shown = runner.invoke(app, ["lists", "show", "--json"])
     assert {row["id"] for row in json.loads(shown.stdout)["lists"]} == set(R.LISTS)
     one = runner.invoke(app, ["lists", "show", "defaulter", "--json"])
@@ -99,6 +99,9 @@ def test_cli_refresh_and_show(tmp_path: Any, monkeypatch: pytest.MonkeyPatch) ->
     bad = runner.invoke(app, ["lists", "show", "grey"])
     assert bad.exit_code == 1
     assert runner.invoke(app, ["lists", "refresh", "--as-of", "soon"]).exit_code == 1
+    # a future day would end terms early and tell people their restrictions were lifted
+    future = runner.invoke(app, ["lists", "refresh", "--as-of", "2999-01-01", "--json"])
+    assert future.exit_code == 1 and "in the future" in " ".join(future.output.split())
 
 
 _CODE = r"[a-z]+_[a-z_]+|court\.[a-z]+|/v1/"

@@ -138,7 +138,11 @@ def run_detectors(
         last two published scores.
     store
         False finds flags without queueing them (a dry run).
+
+    A future ``as_of`` is refused (``clock.as_of``): flags would hold scores ahead of time.
     """
+    if as_of is not None:
+        clock.as_of(as_of)
     flags = detect(
         session=session, records=records, candidates=candidates, as_of=as_of, detectors=detectors
     )

@@ -317,9 +317,10 @@ def refresh_lists(
     """Re-derive every list entry from the live records as of a date; write only differences.
 
     Idempotent: a second run on the same records changes nothing and appends no event.
-    The caller commits (the batch step wraps it in one transaction).
+    The caller commits (the batch step wraps it in one transaction). A future day is
+    refused (``clock.as_of``): terms would end and restrictions be told lifted early.
     """
-    as_of = as_of or clock.today()
+    as_of = clock.as_of(as_of)
     started = time.perf_counter()
     tally = _sync(session, None, as_of, removals_only=False, actor=actor)
     states = {

@@ -122,7 +122,7 @@ def publish(
 ) -> dict[str, int]:
     """Recompute and store grades and ratings (every organisation, or the ones given)."""
     policy = policy or load()
-    as_of = as_of or clock.today()
+    as_of = clock.as_of(as_of)  # a future day would publish grades ahead of time
     ids = organisation_ids(session=session, subject_ids=subject_ids)
     now = clock.now()
     graded = rated = 0
