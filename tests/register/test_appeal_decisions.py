@@ -218,3 +218,29 @@ def test_an_appeal_closed_by_a_newer_inspection_is_told(
     [told] = _rating_notices(api, org)
     assert "closed undecided: a newer inspection was published" in told["what"]
     assert "appeal the new rating" in told["can_do"]
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"outcome": "upheld", "rating": True}, "rating"),  # was upheld with a rating of 1
+        ({"outcome": "upheld", "rating": "4"}, "rating"),
+        ({"outcome": "dismissed", "rating": 3}, "rating"),  # the rating was dropped
+        ({"outcome": "dismissed", "notes": "typo"}, "notes"),  # the note was dropped
+        ({"outcome": "x" * 5000}, "outcome"),  # the message echoed all 5,000
+    ],
+    ids=["true", "text", "dismissed-with-rating", "unknown-field", "long-outcome"],
+)
+def test_a_decision_body_the_api_cannot_take_as_meant_is_422(
+    api: TestClient, registry: Registry, body: dict[str, Any], field: str
+) -> None:
+    org, op = registry.org_headers, registry.operator
+    appeal = api.post("/v1/me/ratings/food/appeal", json={"reason": "Wrong."}, headers=org)
+    request_id = appeal.json()["id"]
+    r = api.post(f"/v1/admin/register/requests/{request_id}/decision", json=body, headers=op)
+    assert r.status_code == 422, r.text[:300]
+    assert len(r.content) < 2000
+    assert [d["field"] for d in r.json()["error"]["details"]] == [field]
+    queue = get_json(api, "/v1/admin/register/requests", headers=op)
+    assert [q["state"] for q in queue if q["id"] == request_id] == ["open"]
+    assert get_json(api, f"{PUBLIC}/{FOODS}")["ratings"][0]["rating"] == 3

@@ -101,8 +101,12 @@ def test_a_rerating_is_closed_as_done(
         ({"outcome": "done", "rating": "4"}, "outcome", "done"),
         ({"outcome": "", "rating": "4"}, "outcome", ""),
         ({"outcome": "dismissed", "note": "n" * 2001}, "note", "n" * 60),
+        ({"outcome": "dismissed", "rating": "3"}, "rating", "3"),
     ],
-    ids=["six", "minus", "word", "fraction", "long", "arabic", "none", "done", "empty", "note"],
+    ids=[
+        "six", "minus", "word", "fraction", "long", "arabic", "none", "done", "empty", "note",
+        "dismissed-with-rating",
+    ],
 )
 def test_a_bad_decision_is_422_naming_the_field(
     web: TestClient, factory: sessionmaker[Session], seeded: Seeded,

@@ -206,9 +206,16 @@ def decide(
             details=[{"field": "outcome", "value": outcome}],
         )
     upheld = outcome == "upheld"
-    if upheld and (rating is None or not 0 <= rating <= MAX_RATING):
+    if upheld and (
+        rating is None or isinstance(rating, bool) or not 0 <= rating <= MAX_RATING
+    ):
         raise InvalidInput(
             f"an upheld appeal needs the new rating 0-{MAX_RATING} (got {rating!r})",
+            details=[{"field": "rating", "value": rating}],
+        )
+    if not upheld and rating is not None:  # it would be dropped without a word
+        raise InvalidInput(
+            f"a rating is given only with an upheld appeal, not with {outcome!r}",
             details=[{"field": "rating", "value": rating}],
         )
     row.state, row.decided_at, row.note = outcome, clock.now(), note.strip()[:MAX_TEXT] or None

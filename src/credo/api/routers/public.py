@@ -13,7 +13,7 @@ import json
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, Response
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -248,8 +248,17 @@ class RequestOut(BaseModel):
 
 
 class DecisionIn(BaseModel):
-    outcome: str = Field(description="appeal: upheld | dismissed; rerating: done | dismissed")
-    rating: int | None = Field(default=None, ge=0, le=5)
+    """An unknown field is refused (a misspelt ``note`` was dropped); the rating is a JSON
+    integer (``true`` was taken as 1)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    outcome: str = Field(
+        max_length=16, description="appeal: upheld | dismissed; rerating: done | dismissed"
+    )
+    rating: int | None = Field(
+        default=None, ge=0, le=5, strict=True, description="the new rating, for upheld only"
+    )
     note: str = Field(default="", max_length=appeals.MAX_TEXT)
 
 
