@@ -61,3 +61,27 @@ def test_the_flag_queue_says_how_many_are_open_when_it_shows_only_some(
     page = html.unescape(web.get("/admin").text)
     assert "101 open flags: these subjects' new scores are held (the 100 newest shown" in page
     assert page.count("Clear flag ") == 100
+
+
+def test_a_review_of_a_list_entry_shows_what_was_decided(
+    web: TestClient, factory: sessionmaker[Session], seeded: Seeded
+) -> None:
+    """The review queue's 'Automated answer' was empty for a score's or a list entry's
+    review (only a relying party's check has an inquiry): the operator decided blind."""
+    from credo.rights import reviews
+
+    with factory() as s, s.begin():
+        entry = s.execute(
+            select(ListEntry).where(ListEntry.list_id == "serious_violator")
+        ).scalar_one()
+        review = reviews.request(
+            session=s, subject_id=entry.subject_id, decision_id=f"entry:{entry.id}",
+            reason="the penalty was paid",
+        )  # fmt: skip
+        expected = f"entry {entry.id}, {entry.state} since {entry.starts_on.isoformat()}"
+        review_id = review.id
+    sign_in_operator(web)
+    page = html.unescape(web.get("/admin").text)
+    row = re.search(rf"<tr><td>{review_id}</td><td>entry:.*?</tr>", page, re.S)
+    assert row is not None
+    assert "Serious-violator list" in row.group(0) and expected in row.group(0)

@@ -27,7 +27,7 @@ from credo.register import appeals
 from credo.register.policy import MAX_RATING
 from credo.rights import disputes, reviews
 from credo.scores import service as scores
-from credo.scores.models import ScoreRun
+from credo.scores.models import Score, ScoreRun
 from credo.subjects.models import Subject
 from credo.web import sessions
 from credo.web.deps import SessionDep, SettingsDep
@@ -141,6 +141,20 @@ def _last_refresh(session: Session) -> dict[str, Any]:
     return {"run": run}
 
 
+def _answer(session: Session, review: dict[str, Any]) -> str:
+    """What the reviewed decision said: a check's reason, or the score or list entry a
+    ``score:<id>`` or ``entry:<id>`` review is about (the console showed nothing for those)."""
+    if review["decision"] is not None:
+        return str(review["decision"]["reason"])
+    kind, _, ref = str(review["decision_id"]).partition(":")
+    if kind == "score" and (score := session.get(Score, int(ref))) is not None:
+        return f"score {score.score} ({score.band}) as of {score.as_of.isoformat()}"
+    if kind == "entry" and (entry := session.get(ListEntry, int(ref))) is not None:
+        title = rules.LISTS[entry.list_id].title
+        return f"{title}: entry {entry.id}, {entry.state} since {entry.starts_on.isoformat()}"
+    return ""
+
+
 def console(*, session: Session) -> dict[str, Any]:
     """Everything the console shows."""
     all_furnishers = furnishers.list_all(session=session)
@@ -169,7 +183,7 @@ def console(*, session: Session) -> dict[str, Any]:
         "model": _model(session),
         "disputes": dispute_queue,
         "repairs": repairs,
-        "reviews": reviews.queue(session=session),
+        "reviews": [{**r, "answer": _answer(session, r)} for r in reviews.queue(session=session)],
         "rating_requests": rating_requests,
         "flags": [integrity.describe(session=session, flag=f) for f in open_flags],
         "flags_total": flags_total,
