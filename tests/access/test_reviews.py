@@ -84,6 +84,14 @@ def test_bad_review_requests_change_nothing(client: TestClient, world: World, en
             json={"decision_id": "dec_nothing", "reason": "x"},
         )
         assert not_mine.status_code == missing.status_code == 404
+        for beyond in ("entry:99999999999", "score:2147483648", "entry:" + "9" * 5000):
+            # no id credo issued (PostgreSQL refused to look: a 500 there)
+            far = client.post(
+                "/v1/me/reviews",
+                headers=world.tokens["good"],
+                json={"decision_id": beyond, "reason": "x"},
+            )
+            assert far.status_code == 404, (beyond[:20], far.text[:200])
         assert client.get("/v1/admin/reviews").status_code == 401
         assert client.get("/v1/admin/reviews", headers=world.tokens["good"]).status_code == 401
 

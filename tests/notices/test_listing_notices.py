@@ -60,6 +60,14 @@ def test_warning_by_email_and_inbox_before_the_listing_takes_effect_then_lifted(
     entry = _listing(factory)
     assert entry.state == "pending" and "not been delivered" in json.loads(entry.basis)["held"]
     assert not _restricted(factory, sid, "2025-02-05")
+    # the portal says why it is not in force: the warning is not delivered (not its term)
+    from tests.web.conftest import signin_data
+
+    raw = me["Authorization"].removeprefix("Bearer ")
+    signed = client.post("/me/signin", data=signin_data(client, "me", token=raw))
+    assert signed.status_code == 200 and "My file" in signed.text  # followed to /me
+    portal = " ".join(client.get("/me").text.split())
+    assert "Not in force: the warning before listing has not been delivered" in portal
 
     worker.run_once()  # the e-mail goes out on 2025-02-05
     (mail,) = smtp.sink.messages

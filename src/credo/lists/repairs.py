@@ -13,11 +13,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from credo.core import audit, clock, decisions
+from credo.core.types import free_text
 from credo.errors import Conflict, InvalidInput, NotFound
 from credo.lists import events, notify
 from credo.lists import rules as R
 from credo.lists.models import ListEntry, RepairApplication
 from credo.lists.service import end_at_once, get_entry
+
+MAX_STATEMENT = 4000  # characters of a statement of correction (the API and the portal)
 
 
 def repair_from(entry: ListEntry) -> dt.date | None:
@@ -78,16 +81,14 @@ def apply(
             code="repair_pending",
             details=[{"field": "entry_id", "value": entry_id}],
         )
-    if not statement.strip():
-        raise InvalidInput(
-            "the statement of correction is empty",
-            details=[{"field": "statement", "value": statement}],
-        )
+    # the domain's one rule for a person's text (1-2000 characters, no NUL: PostgreSQL's
+    # text cannot hold it); the portal checked it, the API did not
+    statement = free_text(statement, field="statement", most=MAX_STATEMENT)
     repair = RepairApplication(
         entry_id=entry_id,
         subject_id=subject_id,
         applied_on=today,
-        statement=statement.strip(),
+        statement=statement,
         decide_by=R.add_working_days(today, decision_days),
         state="applied",
     )

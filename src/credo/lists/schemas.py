@@ -7,6 +7,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from credo.core.types import RowId
+from credo.lists.repairs import MAX_STATEMENT
 
 
 class RecordCited(BaseModel):
@@ -77,7 +78,7 @@ class RepairIn(BaseModel):
     entry_id: RowId
     statement: str = Field(
         min_length=1,
-        max_length=4000,
+        max_length=MAX_STATEMENT,
         description="What was corrected: the violation fixed, penalty paid.",
     )
 

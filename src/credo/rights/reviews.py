@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from credo.access.models import Inquiry
 from credo.core import audit, clock, db, decisions
-from credo.core.types import free_text
+from credo.core.types import MAX_ID, free_text
 from credo.errors import Conflict, InvalidInput, NotFound
 from credo.lists import rules as list_rules
 from credo.lists import service as lists
@@ -56,7 +56,9 @@ def _target(session: Session, subject_id: int, decision_id: str) -> tuple[str, b
         details=[{"field": "decision_id", "value": decision_id}],
     )
     kind, _, ref = decision_id.partition(":")
-    if kind in ("score", "entry") and ref.isascii() and ref.isdigit() and len(ref) < 19:
+    if kind in ("score", "entry") and ref.isascii() and ref.isdigit() and len(ref) <= 10 and (
+        1 <= int(ref) <= MAX_ID  # a larger id is none credo issued (PostgreSQL refused it)
+    ):
         if kind == "score":
             score = scores.published(session=session, score_id=int(ref))
             if score is None or score.subject_id != subject_id:

@@ -26,7 +26,7 @@ from credo.web.sessions import Action, Post, authorised
 from credo.web.sessions import signed_in as signed_in
 
 router = APIRouter(prefix="/me", include_in_schema=False)
-MAX_REPAIR = 4000  # what POST /v1/me/repairs takes (lists.schemas.RepairIn)
+MAX_REPAIR = repairs.MAX_STATEMENT  # what POST /v1/me/repairs takes
 
 
 def _charts(context: dict[str, object]) -> dict[str, str]:
