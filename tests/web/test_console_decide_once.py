@@ -1,13 +1,17 @@
-"""The console's decisions at once (review 5, PostgreSQL): two operators (or a double click
-that reaches two workers) deciding the same repair application or review: the second waits
-for the first and finds it decided (409); it read it still open and overwrote the first."""
+"""The console's decisions at once (review 5; the races need PostgreSQL): two operators (or
+a double click that reaches two workers) deciding the same repair application or review:
+the second waits for the first and finds it decided (409); it read it still open and
+overwrote the first. The domain call runs off the event loop, so that wait stops nothing."""
 
 from __future__ import annotations
 
+import asyncio
 import threading
 from collections.abc import Callable
+from typing import Any
 
 import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -18,9 +22,10 @@ from credo.lists.models import RepairApplication
 from credo.rights import reviews
 from credo.rights.models import Review
 from tests.conftest import PG_URL
+from tests.web.conftest import sign_in_operator
 from tests.web.seed import Seeded
 
-pytestmark = pytest.mark.skipif(not PG_URL, reason="row locks: two sessions on PostgreSQL")
+on_postgres = pytest.mark.skipif(not PG_URL, reason="row locks: two sessions on PostgreSQL")
 
 
 def _race(
@@ -59,6 +64,7 @@ def _events(factory: sessionmaker[Session], event_type: str) -> int:
         return s.execute(query.select_from(AuditEntry)).scalar_one()
 
 
+@on_postgres
 def test_a_repair_is_decided_once(factory: sessionmaker[Session], seeded: Seeded) -> None:
     rid = seeded.repair_id
     second = _race(
@@ -72,6 +78,7 @@ def test_a_repair_is_decided_once(factory: sessionmaker[Session], seeded: Seeded
         assert repair is not None and repair.state == "rejected"
 
 
+@on_postgres
 def test_a_review_is_decided_once(factory: sessionmaker[Session], seeded: Seeded) -> None:
     from credo.access import parties
     from credo.access.models import Inquiry
@@ -100,3 +107,27 @@ def test_a_review_is_decided_once(factory: sessionmaker[Session], seeded: Seeded
         review = s.get(Review, review_id)
         assert review is not None and review.state == "upheld"
     assert _events(factory, "review.decided") == 1
+
+
+def test_a_console_decision_runs_off_the_event_loop(
+    web: TestClient, seeded: Seeded, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The form posts are async routes: their domain call ran on the event loop, so one
+    waiting on a row lock (a second decision of the same request) stopped every request,
+    the first decision's commit included."""
+    where: list[str] = []
+    decide = repairs.decide
+
+    def spy(**kwargs: Any) -> Any:
+        try:
+            asyncio.get_running_loop()
+            where.append("event loop")
+        except RuntimeError:
+            where.append("worker thread")
+        return decide(**kwargs)
+
+    monkeypatch.setattr(repairs, "decide", spy)
+    csrf = sign_in_operator(web)
+    form = {"csrf": csrf, "decision": "reject", "reason": "not yet"}
+    assert web.post(f"/admin/repairs/{seeded.repair_id}", data=form).status_code == 303
+    assert where == ["worker thread"]

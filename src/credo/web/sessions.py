@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from fastapi import APIRouter, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
@@ -294,7 +295,11 @@ def form_post(
             request: Request, session: SessionDep, settings: SettingsDep
         ) -> Response:
             who, data = await holder_of(request, session, settings)
-            action(Post(session, settings, who, data), **request.path_params)
+            # in a worker thread, as a sync route's work: a decision waiting on a row lock
+            # (another decision of the same request) must not stop the event loop, which
+            # the lock's holder needs to reach its commit
+            post = Post(session, settings, who, data)
+            await run_in_threadpool(action, post, **request.path_params)
             return redirect(done)
 
         endpoint.__doc__ = action.__doc__
