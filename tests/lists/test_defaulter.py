@@ -343,3 +343,28 @@ def test_an_entry_past_its_term_reads_as_ended_before_the_refresh_closes_it(
         assert (stored.state, str(stored.ended_on), stored.removal_reason) == (
             "ended", end, "term_expired"
         )
+
+
+def test_the_state_filter_reads_entries_as_they_are_shown(
+    client: Any, court: dict[str, Any], factory: sessionmaker[Session]
+) -> None:
+    """GET /v1/admin/lists/{list}?state= filters on the state each entry reads as today
+    (``shown_state``): an entry past its term before the refresh is under ended, not active."""
+    from tests.lists.conftest import OPERATOR
+
+    case = "(2025)京0105民初8号"
+    at("2025-03-05")
+    post(client, court, judgment("j-8", case, "2025-01-05", "2025-02-01"),
+         listing("l-8", case, "2025-03-01"))  # fmt: skip
+    refresh(factory)
+    url = "/v1/admin/lists/defaulter"
+    active = client.get(url, params={"state": "active"}, headers=OPERATOR).json()
+    (listed,) = [e for e in active["entries"] if e["rule"] == "defaulter.court_listing"]
+    at(listed["scheduled_end"])  # no refresh since
+    active = client.get(url, params={"state": "active"}, headers=OPERATOR).json()
+    ended = client.get(url, params={"state": "ended"}, headers=OPERATOR).json()
+    assert listed["id"] not in [e["id"] for e in active["entries"]]
+    (shown,) = [e for e in ended["entries"] if e["id"] == listed["id"]]
+    assert (shown["state"], shown["removal_reason"]) == ("ended", "term_expired")
+    assert {e["state"] for e in active["entries"]} <= {"active"}
+    assert {e["state"] for e in ended["entries"]} == {"ended"}

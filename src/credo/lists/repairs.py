@@ -18,7 +18,7 @@ from credo.errors import Conflict, InvalidInput, NotFound
 from credo.lists import events, notify
 from credo.lists import rules as R
 from credo.lists.models import ListEntry, RepairApplication
-from credo.lists.service import end_at_once, get_entry
+from credo.lists.service import end_at_once, get_entry, shown_state
 
 MAX_STATEMENT = 4000  # characters of a statement of correction (the API and the portal)
 
@@ -54,9 +54,10 @@ def apply(
             code="not_repairable",
             details=[{"field": "entry_id", "value": entry_id}],
         )
-    if entry.state != "active":
+    state = shown_state(entry, clock.today())[0]  # a term over reads as ended
+    if state != "active":
         raise Conflict(
-            f"entry {entry_id} is {entry.state}, not active; nothing to repair",
+            f"entry {entry_id} is {state}, not active; nothing to repair",
             code="entry_not_active",
             details=[{"field": "entry_id", "value": entry_id}],
         )

@@ -155,6 +155,30 @@ def _window(
     return starts_on, min(ends) if ends else None
 
 
+def shown_state(entry: ListEntry, day: dt.date) -> tuple[str, dt.date | None, str | None]:
+    """The state, end day and removal reason an entry reads as on ``day``: an open entry
+    (pending, active) whose scheduled end has come reads as ended on it, ``term_expired``,
+    as the next refresh records it (``derive._expire``) and as checks answer (it is not in
+    force); otherwise as stored. ``state_on`` is the same rule in SQL."""
+    if entry.state in OPEN and entry.scheduled_end is not None and entry.scheduled_end <= day:
+        return "ended", entry.scheduled_end, "term_expired"
+    return entry.state, entry.ended_on, entry.removal_reason
+
+
+def state_on(state: str, day: dt.date) -> ColumnElement[bool]:
+    """Entries that read as ``state`` on ``day`` (``shown_state``), as a filter."""
+    expired = and_(
+        ListEntry.state.in_(OPEN),
+        ListEntry.scheduled_end.is_not(None),
+        ListEntry.scheduled_end <= day,
+    )
+    if state == "ended":
+        return or_(ListEntry.state == "ended", expired)
+    if state in OPEN:
+        return and_(ListEntry.state == state, ~expired)
+    return ListEntry.state == state
+
+
 def _does(list_id: str, tier: str | None) -> frozenset[str]:
     """What an entry of a list and tier does while in force: its restrictions and benefits."""
     rule = R.LISTS.get(list_id)
@@ -592,8 +616,8 @@ def entries_of_list(
             details=[{"field": "list_id", "value": list_id}],
         )
     where = [ListEntry.list_id == list_id]
-    if state is not None:
-        where.append(ListEntry.state == state)
+    if state is not None:  # as the entries read today (``shown_state``), not as stored
+        where.append(state_on(state, clock.today()))
     ids = session.execute(select(ListEntry.id).where(*where)).scalars().all()
     rows = session.execute(
         select(ListEntry)
@@ -616,12 +640,7 @@ def describe(
     rule = R.LISTS[entry.list_id]
     day = on or clock.today()
     live = is_in_force(entry, day)
-    # an active entry whose term is over restricts nothing since its scheduled end (what
-    # checks answer) though no refresh has closed it yet: it reads as ended then, as the
-    # refresh will record it (``derive._expire``), not as active
-    state, ended_on, reason = entry.state, entry.ended_on, entry.removal_reason
-    if state == "active" and entry.scheduled_end is not None and entry.scheduled_end <= day:
-        state, ended_on, reason = "ended", entry.scheduled_end, "term_expired"
+    state, ended_on, reason = shown_state(entry, day)  # a term over reads as ended
     ids = json.loads(entry.record_ids)
     records: list[dict[str, Any]] = []
     if with_records and ids:

@@ -186,16 +186,6 @@ def _scope_name(scope: str, programs: dict[str, str]) -> str:
     return programs.get(scope, "")
 
 
-def as_of_today(entry: dict[str, Any], today: dt.date) -> dict[str, Any]:
-    """An entry as it stands today: one still ``active`` whose scheduled end has come (no
-    refresh has closed it yet) restricts nothing since that day (``lists.in_force``, what
-    checks answer), so it reads as ended then because its term ended, not as in force."""
-    end = entry.get("scheduled_end")
-    if entry.get("state") == "active" and end and dt.date.fromisoformat(str(end)) <= today:
-        return {**entry, "state": "ended", "ended_on": end, "removal_reason": "term_expired"}
-    return entry
-
-
 def portal(*, session: Session, subject: Subject) -> dict[str, Any]:
     """What the portal (``/me``) and the printable page (``/me/report``) show: the subject's
     report from ``rights.report.build`` (the same one the API answers), arranged for the
@@ -247,8 +237,8 @@ def portal(*, session: Session, subject: Subject) -> dict[str, Any]:
             "max_expiry": today + dt.timedelta(days=rules.CONSENT_MAX_DAYS),
         },
         "lists": {
-            "entries": [as_of_today(e, today) for e in the_report.lists]
-            + the_report.pending_listings,
+            # as they read today: a term over reads as ended (lists.service.shown_state)
+            "entries": the_report.lists + the_report.pending_listings,
             "repairs": the_report.repairs,
         },
         "ledgers": the_report.ledgers,
