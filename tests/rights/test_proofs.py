@@ -179,3 +179,32 @@ def test_the_same_document_sent_again_is_one_proof(
     )
     assert rejected.status_code == 200, rejected.text
     assert _send(client, me, record_id, PDF, "application/pdf").status_code == 201
+
+
+def test_the_api_refuses_what_the_portal_refuses_in_a_proof(
+    client: TestClient, listed: dict[str, Any]
+) -> None:
+    """One rule in rights.proofs for both doors: a control character in the file name is a
+    422 naming the document (the API stored it; PostgreSQL refused it with a generic error),
+    and an over-size document is told its real size, not where reading stopped."""
+    me, record_id = listed["me"], listed["ids"]["l-1"]
+    bound = b"credo-test-boundary"  # raw: httpx would percent-encode the name
+    body = b"".join(
+        b'--%s\r\nContent-Disposition: form-data; name="%s"\r\n\r\n%s\r\n' % (bound, k, v)
+        for k, v in ((b"record_id", str(record_id).encode()), (b"note", b"Paid"))
+    ) + (
+        b'--%s\r\nContent-Disposition: form-data; name="document"; filename="a\x01b.pdf"\r\n'
+        b"Content-Type: application/pdf\r\n\r\n%s\r\n--%s--\r\n" % (bound, PDF, bound)
+    )
+    named = client.post(
+        "/v1/me/proofs",
+        content=body,
+        headers={**me, "content-type": f"multipart/form-data; boundary={bound.decode()}"},
+    )
+    details = assert_error(named, 422, "invalid_input", field="document")
+    assert details[0]["value"] == "a\\u0001b.pdf"
+    limit = client.app.state.settings.proof_max_bytes  # type: ignore[attr-defined]
+    big = PDF + b"0" * (limit + 5000)
+    large = _send(client, me, record_id, big, "application/pdf")
+    assert_error(large, 413, field="document", value=len(big))
+    assert client.get("/v1/me/proofs", headers=me).json() == []

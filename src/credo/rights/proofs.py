@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -68,6 +69,8 @@ def sniff(data: bytes) -> str | None:
     return None
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")  # in a file name: refused, never stored
+
 def submit(
     *,
     session: Session,
@@ -78,14 +81,25 @@ def submit(
     media_type: str,
     data: bytes,
     max_bytes: int,
+    size: int | None = None,
 ) -> Proof:
-    """Check the document and the record, store the proof and put it in the furnisher's queue."""
+    """Check the document and the record, store the proof and put it in the furnisher's queue.
+
+    ``data`` may be cut at ``max_bytes + 1`` (the callers stop reading there); ``size`` is
+    the upload's real size where known, so an over-size document is told its size."""
+    if _CONTROL.search(filename or ""):  # a NUL cannot be stored (PostgreSQL), nor sent on
+        shown = _CONTROL.sub(lambda m: f"\\u{ord(m.group()):04x}", filename[:100])
+        raise InvalidInput(
+            "the document's file name may not hold control characters",
+            details=[{"field": "document", "value": shown}],
+        )
     if not data:
         raise InvalidInput("the document is empty", details=[{"field": "document", "value": 0}])
-    if len(data) > max_bytes:
+    if len(data) > max_bytes or (size is not None and size > max_bytes):
+        got = max(len(data), size or 0)
         raise TooLarge(
-            f"the document has {len(data)} bytes; the limit is {max_bytes}",
-            details=[{"field": "document", "value": len(data)}],
+            f"the document has {got} bytes; the limit is {max_bytes}",
+            details=[{"field": "document", "value": got}],
         )
     found = sniff(data)
     if found is None:

@@ -14,7 +14,7 @@ from credo.access import consents
 from credo.config import Settings
 from credo.core import credentials
 from credo.core.types import MAX_ID, free_text, written_date
-from credo.errors import CredoError, InvalidInput, TooLarge, Unauthenticated
+from credo.errors import CredoError, InvalidInput, Unauthenticated
 from credo.lists import repairs
 from credo.rights import disputes, proofs, reviews, statements
 from credo.subjects import tokens
@@ -97,7 +97,6 @@ def report(request: Request, session: SessionDep, settings: SettingsDep) -> Resp
 
 
 _ID_DIGITS = re.compile(r"[0-9]{1,19}")
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 def _int(data: dict[str, str], name: str) -> int:
@@ -149,29 +148,18 @@ async def proof(request: Request, session: SessionDep, settings: SettingsDep) ->
             raise InvalidInput(
                 "choose a document to send", details=[{"field": "document", "value": None}]
             )
-        filename = document.filename or "document"
-        if _CONTROL.search(filename):  # a NUL cannot be stored (PostgreSQL), nor sent in a header
-            shown = _CONTROL.sub(lambda m: f"\\u{ord(m.group()):04x}", filename[:100])
-            raise InvalidInput(
-                "the document's file name may not hold control characters",
-                details=[{"field": "document", "value": shown}],
-            )
-        size, most = document.size, settings.proof_max_bytes
-        if size is not None and size > most:  # its real size (reading stops at the limit)
-            raise TooLarge(
-                f"the document has {size} bytes; the limit is {most}",
-                details=[{"field": "document", "value": size}],
-            )
-        content = await document.read(most + 1)
+        most = settings.proof_max_bytes
+        content = await document.read(most + 1)  # reading stops past the limit
         proofs.submit(
             session=session,
             subject_id=subject.id,
             record_id=_int({"record_id": _text(data, "record_id")}, "record_id"),
             note=_text(data, "note"),
-            filename=filename,
+            filename=document.filename or "document",
             media_type=document.content_type or "",
             data=content,
-            max_bytes=settings.proof_max_bytes,
+            max_bytes=most,
+            size=document.size,  # its real size, told when over the limit
         )
     return redirect("/me?done=proof#records")
 

@@ -116,6 +116,7 @@ async def send_proof(
         media_type=document.content_type or "",
         data=await document.read(settings.proof_max_bytes + 1),
         max_bytes=settings.proof_max_bytes,
+        size=document.size,
     )
     return ProofOut(**proofs.describe(proof))
 
