@@ -448,7 +448,8 @@ def _rating_decided(p: dict[str, Any], base: str) -> Text:
         why=p.get("note") or "See the decision in your file.",
         means=means,
         can_do=can_do,
-        links=_links(base, ("Your safety ratings", "/me#ratings")),
+        # the file says where an organisation's grade and ratings are (its public page)
+        links=_links(base, ("Where your ratings are", "/me#score-heading")),
     )
 
 
