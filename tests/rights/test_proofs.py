@@ -16,6 +16,7 @@ from credo.core import clock
 from credo.notices.models import Notice
 from credo.records.models import Record
 from tests.api.helpers import assert_error, unchanged
+from tests.conftest import PG_URL
 from tests.envelopes import PERSON
 from tests.lists.conftest import (
     OPERATOR,
@@ -208,3 +209,50 @@ def test_the_api_refuses_what_the_portal_refuses_in_a_proof(
     large = _send(client, me, record_id, big, "application/pdf")
     assert_error(large, 413, field="document", value=len(big))
     assert client.get("/v1/me/proofs", headers=me).json() == []
+
+
+@pytest.mark.skipif(not PG_URL, reason="two sessions at once need a server store")
+def test_the_same_document_sent_twice_at_once_is_one_proof(
+    factory: sessionmaker[Session], listed: dict[str, Any]
+) -> None:
+    """Two sends of one document at once (a double click reaching two workers) both look
+    before either has committed; the store's unique index on waiting proofs refuses the
+    second (409), so there is one proof and one furnisher notice."""
+    import threading
+
+    from credo.errors import Conflict
+    from credo.rights import proofs
+    from credo.rights.models import Proof
+    from credo.subjects.service import find
+
+    with factory() as s:
+        sid = find(session=s, scheme="cn_ric", value=PERSON).id
+    ask = {"subject_id": sid, "record_id": listed["ids"]["l-1"], "note": "Paid",
+           "filename": "receipt.pdf", "media_type": "application/pdf", "data": PDF,
+           "max_bytes": 1 << 20}  # fmt: skip
+    outcome: dict[str, object] = {}
+
+    def second() -> None:
+        with factory() as s:
+            try:
+                with s.begin():
+                    proofs.submit(session=s, **ask)  # type: ignore[arg-type]
+                outcome["second"] = "stored"
+            except Conflict as exc:
+                outcome["second"] = exc
+
+    first = factory()
+    try:
+        with first.begin():
+            proofs.submit(session=first, **ask)  # type: ignore[arg-type]
+            thread = threading.Thread(target=second)
+            thread.start()
+            thread.join(1.0)  # its insert waits on the first's uncommitted row
+    finally:
+        first.close()
+    thread.join(30)
+    assert isinstance(outcome.get("second"), Conflict), outcome
+    with factory() as s:
+        assert s.query(Proof).count() == 1
+        told = [n for n in s.execute(select(Notice)).scalars() if n.kind == "proof.submitted"]
+        assert len(told) == 1

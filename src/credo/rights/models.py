@@ -4,7 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Date, ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import (
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from credo.core.db import Base, UtcDateTime
@@ -72,6 +82,17 @@ class Proof(_FurnisherAnswers, Base):
     """
 
     __tablename__ = "proofs"
+    # one waiting proof per record and document (migration 0016): a copy sent twice at once
+    __table_args__ = (
+        Index(
+            "uq_proofs_waiting",
+            "record_id",
+            "sha256",
+            unique=True,
+            sqlite_where=text("state = 'submitted'"),
+            postgresql_where=text("state = 'submitted'"),
+        ),
+    )
 
     note: Mapped[str] = mapped_column(Text)
     filename: Mapped[str] = mapped_column(String(200))

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from credo.core import audit, clock, db, decisions
@@ -70,6 +71,14 @@ def sniff(data: bytes) -> str | None:
 
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")  # in a file name: refused, never stored
+
+
+def _waiting_clash(exc: IntegrityError) -> bool:
+    """Whether the store refused a second waiting copy (index ``uq_proofs_waiting``; SQLite
+    names its columns instead)."""
+    said = str(exc.orig)
+    return "uq_proofs_waiting" in said or "proofs.record_id, proofs.sha256" in said
+
 
 def submit(
     *,
@@ -147,12 +156,20 @@ def submit(
         submitted_at=now,
         deadline=list_rules.add_working_days(now.date(), ANSWER_WORKING_DAYS),
     )
-    decisions.filed(
-        session,
-        proof,
-        lambda p: ProofSubmitted(p.id, record.id, subject_id, p.sha256, p.deadline.isoformat()),
-        actor=f"subject:{subject_id}",
-    )
+    try:
+        decisions.filed(
+            session,
+            proof,
+            lambda p: ProofSubmitted(p.id, record.id, subject_id, p.sha256, p.deadline.isoformat()),
+            actor=f"subject:{subject_id}",
+        )
+    except IntegrityError as exc:  # a copy committed since the look-up (sent twice at once)
+        if not _waiting_clash(exc):
+            raise
+        raise Conflict(
+            f"this document is already waiting as proof on record {record_id}",
+            details=[{"field": "document", "value": digest}],
+        ) from None
     notify.proof_submitted(session, proof)
     return proof
 
