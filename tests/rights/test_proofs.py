@@ -256,3 +256,52 @@ def test_the_same_document_sent_twice_at_once_is_one_proof(
         assert s.query(Proof).count() == 1
         told = [n for n in s.execute(select(Notice)).scalars() if n.kind == "proof.submitted"]
         assert len(told) == 1
+
+
+@pytest.mark.skipif(not PG_URL, reason="two sessions at once need a server store")
+def test_two_answers_to_one_proof_at_once_decide_it_once(
+    factory: sessionmaker[Session], client: TestClient, listed: dict[str, Any]
+) -> None:
+    """The furnisher's answer locks the proof: a second answer at once (two clerks, a double
+    click) waits for the first and is a 409; it read the proof still open and stored a
+    second fulfilment record."""
+    import threading
+
+    from credo.errors import Conflict
+    from credo.rights import proofs
+    from credo.rights.models import Proof
+
+    sent = _send(client, listed["me"], listed["ids"]["l-1"], PDF, "application/pdf")
+    assert sent.status_code == 201, sent.text
+    proof_id = sent.json()["id"]
+    with factory() as s:
+        furnisher_id = s.get(Proof, proof_id).furnisher_id  # type: ignore[union-attr]
+    outcome: dict[str, object] = {}
+
+    def second() -> None:
+        with factory() as s:
+            try:
+                with s.begin():
+                    proofs.decide(session=s, proof_id=proof_id, accept=True, note="again",
+                                  furnisher_id=furnisher_id)  # fmt: skip
+                outcome["second"] = "decided"
+            except Conflict as exc:
+                outcome["second"] = exc
+
+    first = factory()
+    try:
+        with first.begin():
+            proofs.decide(session=first, proof_id=proof_id, accept=True, note="paid",
+                          furnisher_id=furnisher_id)  # fmt: skip
+            thread = threading.Thread(target=second)
+            thread.start()
+            thread.join(1.0)  # waits on the first answer's lock
+    finally:
+        first.close()
+    thread.join(30)
+    assert isinstance(outcome.get("second"), Conflict), outcome
+    with factory() as s:
+        fulfilments = s.execute(
+            select(Record).where(Record.category == "court.fulfilment")
+        ).scalars().all()
+        assert len(fulfilments) == 1

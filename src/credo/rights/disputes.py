@@ -136,8 +136,9 @@ def answer(
     correction: ValidRecord | None = None,
     note: str | None = None,
 ) -> Dispute:
-    """The furnisher's answer: verified (state restored), corrected (new version) or deleted."""
-    found = session.get(Dispute, dispute_id)
+    """The furnisher's answer: verified (state restored), corrected (new version) or deleted.
+    The dispute is locked: a second answer at once waits, then finds it resolved."""
+    found = session.get(Dispute, dispute_id, with_for_update=True)
     dispute = decisions.open_request(
         found if found is not None and found.furnisher_id == furnisher_id else None,
         field="dispute_id",

@@ -204,7 +204,9 @@ def decide(
     Accepted, a ``court.fulfilment`` record for the case is stored from the record's
     furnisher and list removals apply at once.
     """
-    found = session.get(Proof, proof_id)
+    # locked: a second answer at once waits, then finds it decided (it would have stored a
+    # second fulfilment record)
+    found = session.get(Proof, proof_id, with_for_update=True)
     proof = decisions.open_request(
         found if found is not None and furnisher_id in (None, found.furnisher_id) else None,
         field="proof_id",
