@@ -7,12 +7,12 @@ the program is created, naming the field and the value.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from credo.errors import InvalidInput
+from credo.ledgers.policy import SCHEME
 from credo.lists.rules import LISTS, RESTRICTIONS
 
 #: Why a relying party may ask; a party is registered for some of these and a program names one.
@@ -42,7 +42,7 @@ CONSENT_MAX_DAYS = 366
 RETENTION_YEARS = 2
 """Inquiries are kept at least this long (they appear in the subject's report)."""
 
-LEDGER_SCHEME = re.compile(r"[a-z][a-z0-9_]{0,31}\Z")  # \Z: "$" passes a final newline
+LEDGER_SCHEME = SCHEME  # a ledger policy's scheme id: the ledgers' one rule
 CONDITIONS = ("score_at_least", "not_on_list", "on_list", "ledger_grade_at_least")
 
 REASON_ELIGIBLE = "meets every condition of the program"

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from credo.access.rules import BENEFIT_MAX, NAME_MAX
+from credo.core.types import WRITTEN_DATE
 
 
 class Strict(BaseModel):
@@ -17,7 +17,6 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
-_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 def _written_date(value: Any) -> Any:
@@ -25,7 +24,7 @@ def _written_date(value: Any) -> Any:
     seconds ("1796083200", 1796083200) or a date-time at midnight as a date."""
     if value is None or (isinstance(value, dt.date) and not isinstance(value, dt.datetime)):
         return value
-    if isinstance(value, str) and _ISO_DATE.fullmatch(value):
+    if isinstance(value, str) and WRITTEN_DATE.fullmatch(value):
         return value
     raise ValueError("must be a date written YYYY-MM-DD")
 

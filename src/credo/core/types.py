@@ -34,7 +34,7 @@ def free_text(value: str | None, *, field: str, most: int, shown: int = 100) -> 
     return text
 
 
-_WRITTEN_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+WRITTEN_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")  # a date as a person writes one
 
 
 def written_date(value: str, *, field: str) -> dt.date:
@@ -42,7 +42,7 @@ def written_date(value: str, *, field: str) -> dt.date:
     (``date.fromisoformat`` alone also takes 20261201 and 2026-W49-2, which the API's
     bodies refuse)."""
     try:
-        if _WRITTEN_DATE.fullmatch(value):
+        if WRITTEN_DATE.fullmatch(value):
             return dt.date.fromisoformat(value)
     except ValueError:
         pass
