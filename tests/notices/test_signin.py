@@ -67,6 +67,9 @@ def test_a_person_signs_in_through_the_emailed_link_once(
 
     page = client.get(path)
     assert page.status_code == 200 and "Sign in to my file" in page.text
+    # whose file it opens, masked: a link another person sent is seen not to be one's own
+    assert f"{PERSON[:6]}********{PERSON[-4:]}" in page.text and PERSON not in page.text
+    assert "If that is not your identifier, do not go on" in " ".join(page.text.split())
     csrf = csrf_of(page.text)
     # login CSRF: another site's form posting the link (no token, or this browser's cookie
     # without its token) signs no one in and leaves the link unused

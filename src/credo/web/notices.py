@@ -77,12 +77,13 @@ def link(request: Request, token: str, session: SessionDep, settings: SettingsDe
     """The e-mailed link: a button to sign in (a GET alone, e.g. a mail scanner, uses nothing),
     with the login-CSRF field of the sign-in form."""
     try:
-        signin.check_link(session=session, token=token[:200])
+        subject = signin.check_link(session=session, token=token[:200])
     except Unauthenticated as exc:
         return page(
             request, "link.html", {"area": "me", "error": exc.message}, status=410, private=True
         )
-    context = {"area": "me", "error": None, "token": token}
+    # whose file it opens (masked): a link someone else sent is seen not to be one's own
+    context = {"area": "me", "error": None, "token": token, "whose": subject.display_id}
     return sessions.signin_page(request, settings, context, template="link.html")
 
 
