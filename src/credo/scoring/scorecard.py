@@ -42,6 +42,7 @@ from credo.scoring.validation import (
     binary_target,
     categorical_values,
     check_dimensions,
+    check_fit_range,
     check_known,
     check_positive,
     feature_kind,
@@ -153,6 +154,8 @@ class Scorecard(ClassifierMixin, BaseEstimator):
         for j, (name, kind) in enumerate(zip(features, kinds, strict=True)):
             col = frame.iloc[:, j]
             values = numeric_values(col) if kind == NUMERICAL else categorical_values(col)
+            if kind == NUMERICAL:
+                check_fit_range(name, values)
             direction = self.directions_[name]
             bins.append(
                 fit_bins(

@@ -80,6 +80,22 @@ def numeric_values(col: pd.Series) -> np.ndarray:
     return values
 
 
+#: The largest magnitude optbinning's pre-binning (a scikit-learn tree, float32) can split.
+FIT_MAX = float(np.finfo(np.float32).max)
+
+
+def check_fit_range(name: str, values: np.ndarray) -> None:
+    """Refuse, naming the column, a number too large for the binning to fit on (|x| > 3.4e38)."""
+    big = np.abs(np.nan_to_num(values, nan=0.0)) > FIT_MAX
+    if big.any():
+        value = float(values[np.flatnonzero(big)[0]])
+        raise ScoringInputError(
+            f"column {name!r} holds {value:g}, beyond the ±{FIT_MAX:.3g} the binning can fit "
+            "on; rescale the column (e.g. to thousands) or mark the value missing",
+            details=[{"field": name, "value": f"{value:g}"}],
+        )
+
+
 def categorical_values(col: pd.Series) -> np.ndarray:
     """Column as an object array of JSON-friendly scalars (str, int, float, bool) or None."""
     values = col.to_numpy(dtype=object, na_value=None)
