@@ -85,3 +85,77 @@ def test_apply_installs_and_a_bad_policy_leaves_it_in_force(
 def test_show_without_ledger_is_an_error(cli: typer.Typer) -> None:
     result = runner.invoke(cli, ["ledgers", "show", "city", "cn_uscc", "91110000600037341L"])
     assert result.exit_code == 1 and "not_found" in result.output
+
+
+HOSTILE = {
+    "deep.toml": ("x = " + "[" * 5000 + "]" * 5000 + "\n", 1, "nested too deeply"),
+    "huge-base.toml": (
+        policy_text(rule("t", "tax.arrears", -5)).replace("base = 1000", "base = " + "9" * 30),
+        4,
+        "base 999",
+    ),
+    "huge-version.toml": (
+        policy_text(rule("t", "tax.arrears", -5), version=10**30),
+        3,
+        "version 1000",
+    ),
+    "nan.toml": (
+        policy_text(
+            rule(
+                "t",
+                "card.utilisation",
+                -5,
+                when='{ field = "credit_limit", op = ">", value = nan }',
+            )
+        ),
+        9,
+        "value nan is not a decimal",
+    ),
+    "huge-int.toml": (
+        policy_text(
+            rule(
+                "t",
+                "loan.repayment",
+                -5,
+                when='{ field = "days_late", op = ">", value = 1000000000000000000000000000000 }',
+            )
+        ),
+        9,
+        "value 1000000000000000000000000000000 is not a integer",
+    ),
+    "huge-band.toml": (
+        policy_text(rule("t", "tax.arrears", -5))
+        + '[[grades]]\ngrade = "AAA"\nmin = 99999999999999999999\n'
+        + '[[grades]]\ngrade = "D"\nmax = 99999999999999999998\n',
+        14,
+        "grade AAA: min 99999999999999999999 must be",
+    ),
+    "big.toml": (
+        policy_text(rule("t", "tax.arrears", -5)).replace("Test city", "x" * 10_000_000),
+        1,
+        "larger than",
+    ),
+    "long-title.toml": (
+        policy_text(rule("t", "tax.arrears", -5)).replace("Test city", "x" * 201),
+        2,
+        "title must be text of at most 200",
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(HOSTILE))
+def test_hostile_policy_is_refused_with_line_and_nothing_installed(
+    cli: typer.Typer, tmp_path: Path, name: str
+) -> None:
+    """Huge numbers, NaN, deep nesting, a 10 MB file: FILE:LINE: reason, never a traceback,
+    and nothing installed (the numbers would overflow the store's columns at apply or the
+    engines' at refresh)."""
+    text, line, reason = HOSTILE[name]
+    path = write(tmp_path, name, text)
+    for verb in ("validate", "apply"):
+        result = runner.invoke(cli, ["ledgers", verb, path])
+        assert result.exit_code == 1, result.output
+        assert result.exception is None or isinstance(result.exception, SystemExit)
+        assert f"{path}:{line}: " in result.output and reason in result.output, result.output
+    result = runner.invoke(cli, ["ledgers", "policies", "--json"])
+    assert json.loads(result.stdout.strip().splitlines()[-1])["policies"] == []

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import itertools
+import math
 import re
 import tomllib
 from dataclasses import asdict, dataclass, field
@@ -48,6 +49,16 @@ DEFAULT_BANDS: tuple[tuple[str, int | None, int | None], ...] = (
 )
 MAX_MONTHS = 120
 MAX_POINTS = 1000
+#: Bounds that keep every number a policy gives within the store's columns (32-bit versions,
+#: balances and grade bounds) and the engines' 64-bit numbers.
+MAX_VERSION = 2**31 - 1
+MAX_BASE = 1_000_000
+MAX_BOUND = 1_000_000_000
+MAX_VALUE = 10**15
+MAX_TITLE = 200
+#: A policy file is a page of rules; anything far larger is refused before it is parsed.
+MAX_BYTES = 1_000_000
+_TOO_BIG = f"the file is larger than {MAX_BYTES} characters (a policy is a page of rules)"
 TOP_KEYS = {"scheme", "title", "description", "version", "base", "grades", "rules"}
 RULE_KEYS = {
     "id",
@@ -178,16 +189,30 @@ class _Checker:
             )
         scheme = data.get("scheme")
         if not isinstance(scheme, str) or not SCHEME.match(scheme):
-            self.bad(self.src.top("scheme"), f"scheme {scheme!r} must match {SCHEME.pattern}")
+            self.bad(self.src.top("scheme"), f"scheme {_short(scheme)} must match {SCHEME.pattern}")
         version = data.get("version")
-        if isinstance(version, bool) or not isinstance(version, int) or version < 1:
-            self.bad(self.src.top("version"), f"version {version!r} must be a whole number ≥ 1")
+        if (
+            isinstance(version, bool)
+            or not isinstance(version, int)
+            or not 1 <= version <= MAX_VERSION
+        ):
+            self.bad(
+                self.src.top("version"),
+                f"version {_short(version)} must be a whole number from 1 to {MAX_VERSION}",
+            )
+            version = 0
         title = data.get("title", "")
-        if not isinstance(title, str):
-            self.bad(self.src.top("title"), "title must be text")
+        if not isinstance(title, str) or len(title) > MAX_TITLE:
+            self.bad(self.src.top("title"), f"title must be text of at most {MAX_TITLE} characters")
+            title = ""
+        if not isinstance(data.get("description", ""), str):
+            self.bad(self.src.top("description"), "description must be text")
         base = data.get("base", DEFAULT_BASE)
-        if isinstance(base, bool) or not isinstance(base, int):
-            self.bad(self.src.top("base"), f"base {base!r} must be a whole number of points")
+        if isinstance(base, bool) or not isinstance(base, int) or abs(base) > MAX_BASE:
+            self.bad(
+                self.src.top("base"),
+                f"base {_short(base)} must be a whole number of points within ±{MAX_BASE}",
+            )
             base = DEFAULT_BASE
         return str(scheme), version if isinstance(version, int) else 0, str(title), base
 
@@ -211,9 +236,13 @@ class _Checker:
                 continue
             ends = [item.get("min"), item.get("max")]
             for key, v in zip(("min", "max"), ends, strict=True):
-                if v is not None and (isinstance(v, bool) or not isinstance(v, int)):
+                if v is not None and (
+                    isinstance(v, bool) or not isinstance(v, int) or abs(v) > MAX_BOUND
+                ):
                     self.bad(
-                        self.src.find("grades", i, key), f"grade {grade}: {key} {v!r} must be whole"
+                        self.src.find("grades", i, key),
+                        f"grade {grade}: {key} {_short(v)} must be a whole number within "
+                        f"±{MAX_BOUND}",
                     )
                     return tuple(Band(*b) for b in DEFAULT_BANDS)
             bands.append(Band(grade, ends[0], ends[1]))
@@ -291,6 +320,8 @@ class _Checker:
             self.bad(find("rules", i, "id"), f"{name}: id is used by an earlier rule")
         else:
             seen.add(rid)
+        if not isinstance(item.get("description", ""), str):
+            self.bad(find("rules", i, "description"), f"{name}: description must be text")
         basis = item.get("legal_basis")
         if not isinstance(basis, str) or not basis.strip():
             self.bad(find("rules", i, "legal_basis"), f"{name}: legal_basis is required")
@@ -303,13 +334,14 @@ class _Checker:
         ):
             self.bad(
                 find("rules", i, "points"),
-                f"{name}: points {points!r} must be a non-zero whole number within ±{MAX_POINTS}",
+                f"{name}: points {_short(points)} must be a non-zero whole number within "
+                f"±{MAX_POINTS}",
             )
         months = item.get("months")
         if isinstance(months, bool) or not isinstance(months, int) or not 1 <= months <= MAX_MONTHS:
             self.bad(
                 find("rules", i, "months"),
-                f"{name}: months {months!r} must be a whole number from 1 to {MAX_MONTHS}",
+                f"{name}: months {_short(months)} must be a whole number from 1 to {MAX_MONTHS}",
             )
         fields = self._category(i, name, item.get("category"))
         conditions = self._conditions(i, name, item.get("when", []), fields)
@@ -420,7 +452,12 @@ class _Checker:
     def _one(self, line: int, name: str, spec: FieldSpec, value: Any) -> Any:
         kind = spec.type
         ok: Any = None
-        number = isinstance(value, int | float) and not isinstance(value, bool)
+        number = (
+            isinstance(value, int | float)
+            and not isinstance(value, bool)
+            and math.isfinite(value)
+            and abs(value) <= MAX_VALUE
+        )
         if kind == "date":
             ok = _iso_date(value)
         elif kind == "decimal" and number:
@@ -429,7 +466,10 @@ class _Checker:
             wanted = {"string": str, "boolean": bool, "integer": int}.get(kind, type(None))
             ok = value if isinstance(value, wanted) and (kind != "integer" or number) else None
         if ok is None:
-            self.bad(line, f"{name}: value {value!r} is not a {kind} (field {spec.name!r})")
+            bound = f" within ±{MAX_VALUE}" if kind in ("integer", "decimal") else ""
+            self.bad(
+                line, f"{name}: value {_short(value)} is not a {kind}{bound} (field {spec.name!r})"
+            )
             return None
         if spec.choices is not None and ok not in spec.choices:
             self.bad(
@@ -439,6 +479,12 @@ class _Checker:
             )
             return None
         return ok
+
+
+def _short(value: Any) -> str:
+    """A value for a message, cut short (a hostile file's value may be huge)."""
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
 
 
 def _iso_date(value: Any) -> str | None:
@@ -454,18 +500,26 @@ def _iso_date(value: Any) -> str | None:
 
 def toml(text: str, file: str) -> dict[str, Any]:
     """A policy file's TOML data, or PolicyError naming the file and the line of a syntax error."""
+    if len(text) > MAX_BYTES:
+        raise PolicyError(file, [Problem(1, _TOO_BIG)])
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         line, reason = syntax_line(exc)
         raise PolicyError(file, [Problem(line, reason)]) from None
+    except RecursionError:
+        reason = "not valid TOML: arrays or tables nested too deeply"
+        raise PolicyError(file, [Problem(1, reason)]) from None
 
 
 def read_text(path: str) -> str:
     """A policy file's text (an unreadable file is a PolicyError naming it)."""
     try:
         with open(path, encoding="utf-8") as handle:
-            return handle.read()
+            text = handle.read(MAX_BYTES + 1)
+        if len(text) > MAX_BYTES:
+            raise PolicyError(path, [Problem(1, _TOO_BIG)])
+        return text
     except (OSError, UnicodeDecodeError) as exc:
         raise PolicyError(path, [Problem(1, f"cannot read the file: {exc}")]) from None
 
