@@ -159,3 +159,18 @@ def test_hostile_policy_is_refused_with_line_and_nothing_installed(
         assert f"{path}:{line}: " in result.output and reason in result.output, result.output
     result = runner.invoke(cli, ["ledgers", "policies", "--json"])
     assert json.loads(result.stdout.strip().splitlines()[-1])["policies"] == []
+
+
+def test_points_may_not_outlast_the_record(cli: typer.Typer, tmp_path: Path) -> None:
+    """A commendation is kept 3 years: a rule counting it 120 months would show the person a
+    stop date the record never reaches (it expires first). Refused on the months line."""
+    text = policy_text(rule("c", "commendation", 30, months=120))
+    path = write(tmp_path, "long.toml", text)
+    result = runner.invoke(cli, ["ledgers", "validate", path])
+    assert result.exit_code == 1
+    assert (
+        f"{path}:10: rule 'c': months 120 outlast the record: commendation records are kept "
+        "3 years, so points may count at most 36 months"
+    ) in result.output
+    ok = write(tmp_path, "ok.toml", policy_text(rule("c", "commendation", 30, months=36)))
+    assert runner.invoke(cli, ["ledgers", "validate", ok]).exit_code == 0

@@ -359,6 +359,25 @@ class _Checker:
             ends_with=ends,
         )
 
+    def retention(self, rules: tuple[Rule, ...], raw: Any) -> None:
+        """A rule's points may not outlast its records: a record is kept its category's
+        retention years from its date at most, and expires (its points leave) then, so a
+        longer ``months`` would show the person a stop date that never comes."""
+        for i, item in enumerate(raw if isinstance(raw, list) else []):
+            rule = next(
+                (r for r in rules if isinstance(item, dict) and r.id == item.get("id")), None
+            )
+            if rule is None:
+                continue
+            kept = get_catalogue().get(rule.category).retention_years
+            if rule.months > kept * 12:
+                self.bad(
+                    self.src.find("rules", i, "months"),
+                    f"rule {rule.id!r}: months {rule.months} outlast the record: {rule.category} "
+                    f"records are kept {kept} years, so points may count at most {kept * 12} "
+                    "months",
+                )
+
     def _ends(
         self, i: int, name: str, raw: Any, fields: dict[str, FieldSpec] | None
     ) -> EndsWith | None:
@@ -531,6 +550,7 @@ def parse(text: str, file: str = "<policy>") -> Policy:
     scheme, version, title, base = checker.top(data)
     bands = checker.bands(data.get("grades"))
     rules = checker.rules(data.get("rules"))
+    checker.retention(rules, data.get("rules"))
     if checker.problems:
         raise PolicyError(file, sorted(checker.problems, key=lambda p: p.line))
     description = data.get("description", "")
