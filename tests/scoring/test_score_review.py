@@ -32,3 +32,34 @@ def test_fit_refuses_values_too_large_to_bin_naming_the_column(tmp_path):
     assert r.exit_code == 1, r.output
     assert "'a'" in r.output and "Traceback" not in r.output
     assert r.exception is None or isinstance(r.exception, SystemExit)
+
+
+def _interval(label: str) -> tuple[float, float]:
+    lo, hi = label.strip("[()").split(", ")
+    return float(lo.replace("-inf", "-inf")), float(hi.rstrip(")"))
+
+
+def test_a_reasons_number_lies_in_the_bin_it_scores_in(tmp_path):
+    """'A is 0.3' must not be said of a value in [-0.52, 0.25): 0.3 scores in another bin."""
+    t = _table(n=2000, seed=3)
+    path = tmp_path / "t.csv"
+    t.to_csv(path, index=False)
+    model = tmp_path / "m.json"
+    r = _run("model", "fit", "--table", path, "--target", "y", "--bad", "1", "--out", model)
+    assert r.exit_code == 0, r.output
+    out = tmp_path / "s.parquet"
+    r = _run("model", "apply", "--model", model, "--table", path, "--out", out)
+    assert r.exit_code == 0, r.output
+    import json
+    import re
+
+    checked = 0
+    for text in pd.read_parquet(out)["reasons"]:
+        for reason in json.loads(text):
+            if reason["feature"] != "a" or reason["value"] is None:
+                continue
+            shown = float(re.match(r"A is (-?[\d,.]+),", reason["text"]).group(1))
+            lo, hi = _interval(reason["bin"])
+            assert lo <= shown < hi, (reason, shown)
+            checked += 1
+    assert checked > 100

@@ -24,12 +24,45 @@ UNITS = ("number", "count", "share", "percent", "yuan", "months", "level")
 TEMPLATE_KEYS = ("value", "zero", "one", "missing", "unit")
 
 
-def format_value(value: Any, unit: str = "number") -> str:
+def format_value(
+    value: Any, unit: str = "number", bounds: tuple[float | None, float | None] | None = None
+) -> str:
     """A feature value as people read it: ``48``, ``2.5``, ``38%``, ``12,000``; never raw floats.
 
     ``share`` is a fraction shown as a whole percent; ``count``, ``months``, ``level``, ``yuan``
-    and ``percent`` are whole numbers; other numbers are rounded to one decimal.
+    and ``percent`` are whole numbers; other numbers are rounded to one decimal. With the
+    ``bounds`` ``[left, right)`` of the bin the value scores in, a rounded number that would
+    read as another bin (0.2948 as "29%" in a bin from 29.47%, where advice says "at most
+    29%") is written with one decimal ("29.5%") or rounded toward its bin ("11 months" for
+    11.6 in a bin below 12), never with more than one decimal.
     """
+    text = _format_value(value, unit)
+    if bounds is None or not isinstance(value, int | float | np.integer | np.floating):
+        return text
+    if isinstance(value, bool | np.bool_) or not math.isfinite(float(value)):
+        return text
+    left, right = bounds
+
+    def inside(shown: str) -> bool:
+        x = advised_value(shown.rstrip("%"), "share" if unit == "share" else "number")
+        return (left is None or x >= left) and (right is None or x < right)
+
+    if inside(text):
+        return text
+    x = float(value) * (100 if unit == "share" else 1)
+    whole = unit == "share" or unit in WHOLE_UNITS  # written without decimals
+    tries: list[tuple[Any, int]] = [(round, 1)] if unit == "share" else []
+    tries += [(math.floor, 0 if whole else 1), (math.ceil, 0 if whole else 1)]
+    tries += [(round, 1), (math.floor, 1), (math.ceil, 1)] if whole else []
+    for step, decimals in tries:  # never more than one decimal: no reason shows a raw number
+        shown = _digits(int(step(round(x * 10**decimals, 9))), decimals)
+        shown += "%" if unit == "share" else ""
+        if inside(shown):
+            return shown
+    return text
+
+
+def _format_value(value: Any, unit: str = "number") -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "no data"
     if isinstance(value, bool | np.bool_):
@@ -63,7 +96,11 @@ def _is_one(value: Any) -> bool:
 
 
 def sentence(
-    feature: str, value: Any, points_lost: int, template: str | Mapping[str, str] | None
+    feature: str,
+    value: Any,
+    points_lost: int,
+    template: str | Mapping[str, str] | None,
+    bounds: tuple[float | None, float | None] | None = None,
 ) -> str:
     """One reason as a sentence, from the feature's templates or a generic fallback.
 
@@ -71,6 +108,8 @@ def sentence(
     ``value`` (any value), ``zero`` (the value 0), ``one`` (the value 1, for the singular),
     ``missing`` (no data on the feature, e.g.
     "No card on record") and the ``unit`` the value is written in (see ``format_value``).
+    ``bounds`` are those of the bin the value scores in (numerical features): the number
+    written is then one that scores in that bin too.
     """
     t = _templates(template)
     readable = feature.replace("_", " ")
@@ -79,7 +118,7 @@ def sentence(
     if missing:
         text = t.get("missing") or f"No {feature.replace('_', ' ')} on record"
         return text.format(feature=feature, points_lost=points_lost)
-    shown = format_value(value, t.get("unit", "number"))
+    shown = format_value(value, t.get("unit", "number"), bounds)
     chosen = t.get("value")
     if _is_zero(value) and t.get("zero"):
         chosen = t["zero"]
@@ -162,10 +201,15 @@ def top_reasons(
             "bin": fb.label(b),
             "points": int(fb.points[b]),
             "points_lost": lost,
-            "text": sentence(fb.name, value, lost, descriptions.get(fb.name)),
+            "text": sentence(fb.name, value, lost, descriptions.get(fb.name), bin_bounds(fb, b)),
         }
         for _, _, fb, value, b, lost in rows[:n]
     ]
+
+
+def bin_bounds(fb: FeatureBins, b: int) -> tuple[float | None, float | None] | None:
+    """The ``[left, right)`` of a numerical feature's regular bin ``b``; None otherwise."""
+    return fb.bounds(b) if fb.kind == "numerical" and b != fb.missing_bin else None
 
 
 def better_targets(fb: FeatureBins, current: int, direction: str) -> list[int]:
