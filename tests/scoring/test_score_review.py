@@ -63,3 +63,13 @@ def test_a_reasons_number_lies_in_the_bin_it_scores_in(tmp_path):
             assert lo <= shown < hi, (reason, shown)
             checked += 1
     assert checked > 100
+
+
+def test_generic_reason_says_one_point_not_one_points():
+    from credo.scoring.reasons import sentence
+
+    assert sentence("credit_amount", 9055, 1, None) == (
+        "Credit amount is 9,055, which scores 1 point below its best value."
+    )
+    two = sentence("credit_amount", 9055, 2, None)
+    assert two.endswith("scores 2 points below its best value.")

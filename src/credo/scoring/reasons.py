@@ -126,7 +126,8 @@ def sentence(
         chosen = t["one"]
     if chosen:
         return chosen.format(value=shown, feature=feature, points_lost=points_lost)
-    return f"{readable} is {shown}, which scores {points_lost} points below its best value."
+    points = "point" if points_lost == 1 else "points"
+    return f"{readable} is {shown}, which scores {points_lost} {points} below its best value."
 
 
 def check_template(feature: str, template: str | Mapping[str, str]) -> None:
