@@ -174,3 +174,22 @@ def test_points_may_not_outlast_the_record(cli: typer.Typer, tmp_path: Path) -> 
     ) in result.output
     ok = write(tmp_path, "ok.toml", policy_text(rule("c", "commendation", 30, months=36)))
     assert runner.invoke(cli, ["ledgers", "validate", ok]).exit_code == 0
+
+
+def test_too_many_rules_conditions_or_values_are_refused(cli: typer.Typer, tmp_path: Path) -> None:
+    many = policy_text(*(rule(f"r{i}", "tax.arrears", -1) for i in range(201)))
+    path = write(tmp_path, "many.toml", many)
+    result = runner.invoke(cli, ["ledgers", "validate", path])
+    assert result.exit_code == 1 and "at most 200 rules (this one has 201)" in result.output
+    values = ", ".join(f'"A{i}"' for i in range(1001))
+    when = f'{{ field = "authority", op = "in", value = [{values}] }}'
+    path = write(tmp_path, "in.toml", policy_text(rule("r", "penalty.imposed", -1, when=when)))
+    result = runner.invoke(cli, ["ledgers", "validate", path])
+    assert result.exit_code == 1
+    assert (
+        f"{path}:9: rule 'r': 'in' needs a non-empty list of at most 1000 values" in result.output
+    )
+    when = ", ".join(['{ field = "authority", op = "==", value = "A" }'] * 21)
+    path = write(tmp_path, "when.toml", policy_text(rule("r", "penalty.imposed", -1, when=when)))
+    result = runner.invoke(cli, ["ledgers", "validate", path])
+    assert result.exit_code == 1 and "at most 20 conditions (this one has 21)" in result.output

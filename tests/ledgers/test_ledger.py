@@ -254,3 +254,21 @@ def test_apply_refuses_a_stale_version_and_keeps_the_policy_in_force(session: Se
     current = service.current(session=session, scheme="city")
     assert current is not None and current.rules[0].points == -5
     assert [p["version"] for p in service.policies(session=session)] == [1]
+
+
+def test_a_policy_at_the_size_limits_computes(
+    session: Session, engine: Engine, registry: Registry, tmp_path: Path
+) -> None:
+    """A policy validate accepts must compute: 200 rules and a 1,000-value `in` once made a
+    chain of Ibis expressions too deep to compile (RecursionError at every refresh)."""
+    sid = registry.subject()
+    penalty(registry, sid, D(2026, 3, 1), authority="Police 7")
+    registry.flush()
+    authorities = ", ".join(f'"Police {i}"' for i in range(1000))
+    when = f'{{ field = "authority", op = "in", value = [{authorities}] }}'
+    rules_ = [rule(f"r{i}", "penalty.imposed", -1, when=when if i == 0 else "") for i in range(200)]
+    install(session, policy(*rules_))
+    opt_in(session, sid)
+    compute(session, engine, tmp_path)
+    shown = service.explain(session=session, subject_id=sid, scheme="city")
+    assert shown["balance"] == 800 and len(shown["entries"]) == 200

@@ -12,11 +12,15 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable
+from typing import TypeVar
 
 import ibis
 import ibis.expr.types as ir
 
 from credo.ledgers.policy import Condition, Policy, Rule
+
+T = TypeVar("T")
 
 ENTRY_COLUMNS = (
     "subject_id",
@@ -53,11 +57,7 @@ def condition(t: ir.Table, c: Condition) -> ir.BooleanValue:
         return _equals(t, c, c.value)
     if c.op == "in":
         if c.type in ("string", "boolean", "date"):
-            tests = [_equals(t, c, v) for v in c.value]
-            out = tests[0]
-            for test in tests[1:]:
-                out = out | test
-            return out
+            return _balanced([_equals(t, c, v) for v in c.value], lambda a, b: a | b)
         return _number(t, c.field, c.type).isin(list(c.value))
     if c.type == "date":
         column: ir.Value = t.fields.re_extract(f'"{c.field}":"([0-9-]+)"', 1).nullif("")
@@ -70,6 +70,16 @@ def condition(t: ir.Table, c: Condition) -> ir.BooleanValue:
         ">": lambda: column > value,
         ">=": lambda: column >= value,
     }[c.op]()
+
+
+def _balanced(items: list[T], join: Callable[[T, T], T]) -> T:
+    """``items`` joined pairwise as a balanced tree: an expression as deep as log2 of their
+    number, not their number (a chain of a hundred rules or values overflows Python's
+    recursion limit when Ibis compiles it)."""
+    while len(items) > 1:
+        pairs = [join(a, b) for a, b in zip(items[::2], items[1::2], strict=False)]
+        items = pairs + ([items[-1]] if len(items) % 2 else [])
+    return items[0]
 
 
 def rule_entries(records: ir.Table, rule: Rule, as_of: dt.date) -> ir.Table:
@@ -117,9 +127,7 @@ def _ended(
 def entries(records: ir.Table, opted_in: ir.Table, policy: Policy, as_of: dt.date) -> ir.Table:
     """Every entry in force on the as-of date for the subjects who opted in."""
     parts = [rule_entries(records, rule, as_of) for rule in policy.rules]
-    union = parts[0]
-    for part in parts[1:]:
-        union = union.union(part, distinct=False)
+    union = _balanced(parts, lambda a, b: a.union(b, distinct=False))
     return union.semi_join(opted_in, union.subject_id == opted_in.subject_id)
 
 

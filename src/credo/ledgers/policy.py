@@ -56,6 +56,10 @@ MAX_BASE = 1_000_000
 MAX_BOUND = 1_000_000_000
 MAX_VALUE = 10**15
 MAX_TITLE = 200
+#: How many rules, conditions per rule and values per ``in`` a policy may have.
+MAX_RULES = 200
+MAX_CONDITIONS = 20
+MAX_IN = 1000
 #: A policy file is a page of rules; anything far larger is refused before it is parsed.
 MAX_BYTES = 1_000_000
 _TOO_BIG = f"the file is larger than {MAX_BYTES} characters (a policy is a page of rules)"
@@ -299,6 +303,10 @@ class _Checker:
         if not isinstance(raw, list) or not all(isinstance(r, dict) for r in raw):
             self.bad(self.src.top("rules"), "rules must be [[rules]] tables")
             return ()
+        if len(raw) > MAX_RULES:
+            line = self.src.find("rules", MAX_RULES)
+            self.bad(line, f"a policy has at most {MAX_RULES} rules (this one has {len(raw)})")
+            return ()
         out: list[Rule] = []
         seen: set[str] = set()
         for i, item in enumerate(raw):
@@ -428,6 +436,12 @@ class _Checker:
                 f"{name}: when must be a list of {{ field = ..., op = ..., value = ... }}",
             )
             return ()
+        if len(raw) > MAX_CONDITIONS:
+            self.bad(
+                self.src.find("rules", i, "when"),
+                f"{name}: at most {MAX_CONDITIONS} conditions (this one has {len(raw)})",
+            )
+            return ()
         out = []
         for c in raw:
             where = self.src.find("rules", i, "when", c.get("field"))
@@ -461,8 +475,12 @@ class _Checker:
 
     def _value(self, line: int, name: str, spec: FieldSpec, op: str, value: Any) -> Any:
         if op == "in":
-            if not isinstance(value, list) or not value:
-                self.bad(line, f"{name}: 'in' needs a non-empty list of values for {spec.name!r}")
+            if not isinstance(value, list) or not 1 <= len(value) <= MAX_IN:
+                self.bad(
+                    line,
+                    f"{name}: 'in' needs a non-empty list of at most {MAX_IN} values for "
+                    f"{spec.name!r}",
+                )
                 return None
             items = [self._one(line, name, spec, v) for v in value]
             return None if any(v is None for v in items) else tuple(items)
