@@ -73,3 +73,29 @@ def test_generic_reason_says_one_point_not_one_points():
     )
     two = sentence("credit_amount", 9055, 2, None)
     assert two.endswith("scores 2 points below its best value.")
+
+
+def test_card_fairness_when_no_one_is_approved_says_na_not_nan_or_not_met(tmp_path):
+    """Nobody reaches 600: the parity ratio is 0/0, so the card cannot say the 4/5 rule fails."""
+    t = _table(n=400, seed=0)
+    t["grp"] = np.where(np.arange(len(t)) % 2, "m", "f")
+    path = tmp_path / "t.csv"
+    t.to_csv(path, index=False)
+    model = tmp_path / "m.json"
+    r = _run("model", "fit", "--table", path, "--target", "y", "--bad", "1",
+             "--audit-only", "grp", "--out", model)  # fmt: skip
+    assert r.exit_code == 0, r.output
+    card = ("model", "card", "--model", model, "--table", path, "--target", "y", "--bad", "1",
+            "--audit-only", "grp")  # fmt: skip
+    r = _run(*card)
+    assert r.exit_code == 0, r.output
+    assert "approval rate" in r.output and "nan" not in r.output.lower()
+    assert "NOT met" not in r.output  # no group is selected at all: the ratio is undefined
+    import json
+
+    r = _run(*card, "--json")
+    assert r.exit_code == 0, r.output
+    doc = json.loads(r.stdout)  # strict JSON: no NaN
+    grp = doc["fairness"]["attributes"]["grp"]
+    assert grp["demographic_parity_ratio"] is None
+    assert grp["thresholds"]["600"]["four_fifths_met"] is None

@@ -234,14 +234,17 @@ def _fairness(
             "demographic_parity_difference": float(
                 demographic_parity_difference(good, approved, sensitive_features=groups)
             ),
-            "demographic_parity_ratio": float(
+            "demographic_parity_ratio": _finite(
                 demographic_parity_ratio(good, approved, sensitive_features=groups)
             ),
         }
         entry["thresholds"] = _at_thresholds(scores, good, groups, bad is not None)
         if bad is not None:
-            entry["equalized_odds_difference"] = float(
-                equalized_odds_difference(good, approved, sensitive_features=groups)
+            # true and false positive rates need goods and bads: undefined with one class
+            entry["equalized_odds_difference"] = (
+                _finite(equalized_odds_difference(good, approved, sensitive_features=groups))
+                if len(np.unique(good)) == 2
+                else None
             )
             for g, row in entry["groups"].items():
                 row["bad_rate"] = float(bad[(groups == g).to_numpy()].mean())
@@ -267,17 +270,28 @@ def _at_thresholds(
         frame = MetricFrame(
             metrics=selection_rate, y_true=good, y_pred=selected, sensitive_features=groups
         )
-        ratio = float(demographic_parity_ratio(good, selected, sensitive_features=groups))
+        ratio = _finite(demographic_parity_ratio(good, selected, sensitive_features=groups))
         eo = None
         if labelled and len(np.unique(good)) == 2:
-            eo = float(equalized_odds_difference(good, selected, sensitive_features=groups))
+            eo = _finite(equalized_odds_difference(good, selected, sensitive_features=groups))
         out[str(t)] = {
             "selection_rate": {str(g): float(v) for g, v in frame.by_group.items()},
-            "demographic_parity_ratio": ratio if np.isfinite(ratio) else None,
-            "four_fifths_met": bool(np.isfinite(ratio) and ratio >= FOUR_FIFTHS),
+            "demographic_parity_ratio": ratio,
+            # no group selected at all: the ratio is 0/0 and the rule can be neither met nor failed
+            "four_fifths_met": None if ratio is None else ratio >= FOUR_FIFTHS,
             "equalized_odds_difference": eo,
         }
     return out
+
+
+def _finite(x: Any) -> float | None:
+    """A metric as a float, None where it is undefined (NaN: 0/0)."""
+    x = float(x)
+    return x if np.isfinite(x) else None
+
+
+def _met(met: bool | None) -> str:
+    return "n/a (none selected)" if met is None else "met" if met else "NOT met"
 
 
 def _fmt(x: float | None, digits: int = 3) -> str:
@@ -399,7 +413,7 @@ def render_markdown(card: dict[str, Any]) -> str:
                         rates = " | ".join(_fmt(row["selection_rate"].get(g)) for g in groups)
                         lines.append(
                             f"| {t} | {rates} | {_fmt(row['demographic_parity_ratio'])} | "
-                            f"{'met' if row['four_fifths_met'] else 'NOT met'} | "
+                            f"{_met(row['four_fifths_met'])} | "
                             f"{_fmt(row['equalized_odds_difference'])} |"
                         )
     drift = card.get("drift")
