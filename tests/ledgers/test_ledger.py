@@ -12,10 +12,19 @@ from credo.access import consents, inputs, rules
 from credo.core import audit
 from credo.ledgers import service
 from credo.ledgers.models import LedgerBalance, LedgerEntry, LedgerGradeHistory
-from credo.ledgers.policy import read
+from credo.ledgers.policy import parse, read
 from credo.lists import service as lists
 from tests.batch.registry import Registry
-from tests.ledgers.conftest import EXAMPLE, TODAY, compute, install, opt_in, policy, rule
+from tests.ledgers.conftest import (
+    EXAMPLE,
+    TODAY,
+    compute,
+    install,
+    opt_in,
+    policy,
+    policy_text,
+    rule,
+)
 
 D = dt.date
 
@@ -272,3 +281,20 @@ def test_a_policy_at_the_size_limits_computes(
     compute(session, engine, tmp_path)
     shown = service.explain(session=session, subject_id=sid, scheme="city")
     assert shown["balance"] == 800 and len(shown["entries"]) == 200
+
+
+def test_a_single_grade_band_computes(
+    session: Session, engine: Engine, registry: Registry, tmp_path: Path
+) -> None:
+    """One band (no min, no max) is a valid policy; the refresh once failed on it (TypeError:
+    an Ibis case expression with no branches)."""
+    sid = registry.subject()
+    penalty(registry, sid, D(2026, 3, 1))
+    registry.flush()
+    text = policy_text(rule("t", "penalty.imposed", -5)) + '[[grades]]\ngrade = "A"\n'
+    install(session, parse(text, "one.toml"))
+    opt_in(session, sid)
+    compute(session, engine, tmp_path)
+    shown = service.explain(session=session, subject_id=sid, scheme="city")
+    assert (shown["balance"], shown["grade"]) == (995, "A")
+    assert grade(session, sid) == "A"

@@ -137,7 +137,10 @@ def grade_case(balance: ir.IntegerValue, policy: Policy) -> ir.StringValue:
     for band in policy.bands[:-1]:
         assert band.min is not None  # checked when the policy was parsed
         branches.append((balance >= band.min, band.grade))
-    return ibis.cases(*branches, else_=policy.bands[-1].grade)
+    worst = policy.bands[-1].grade
+    if not branches:  # one band: every balance has its grade
+        return ibis.literal(worst, "string")
+    return ibis.cases(*branches, else_=worst)
 
 
 def balances(entry_table: ir.Table, opted_in: ir.Table, policy: Policy) -> ir.Table:
