@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import pytest
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
@@ -12,7 +13,7 @@ from credo.access import consents, inputs, rules
 from credo.core import audit
 from credo.ledgers import service
 from credo.ledgers.models import LedgerBalance, LedgerEntry, LedgerGradeHistory
-from credo.ledgers.policy import parse, read
+from credo.ledgers.policy import PolicyError, parse, read
 from credo.lists import service as lists
 from tests.batch.registry import Registry
 from tests.ledgers.conftest import (
@@ -298,3 +299,22 @@ def test_a_single_grade_band_computes(
     shown = service.explain(session=session, subject_id=sid, scheme="city")
     assert (shown["balance"], shown["grade"]) == (995, "A")
     assert grade(session, sid) == "A"
+
+
+def test_a_policy_installed_before_a_limit_was_added_is_still_read(
+    session: Session, engine: Engine, registry: Registry, tmp_path: Path
+) -> None:
+    """Limits added later (here: months within the category's retention) refuse new policies
+    only; a policy already in force keeps being read, so grades and checks do not fail."""
+    sid = registry.subject()
+    penalty(registry, sid, D(2026, 3, 1))
+    registry.flush()
+    text = policy_text(rule("t", "penalty.imposed", -100, months=120))
+    old = parse(text, "old.toml", installed=True)
+    with pytest.raises(PolicyError):
+        parse(text, "old.toml")
+    install(session, old)
+    opt_in(session, sid)
+    compute(session, engine, tmp_path)
+    assert grade(session, sid) == "B"
+    assert service.explain(session=session, subject_id=sid, scheme="city")["balance"] == 900

@@ -179,12 +179,19 @@ class PolicyError(InvalidInput):
 class _Checker:
     """Collects problems while reading the parsed data."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, strict: bool = True) -> None:
         self.src = Source(text)
         self.problems: list[Problem] = []
+        self.strict = strict
 
     def bad(self, line: int, reason: str) -> None:
         self.problems.append(Problem(line, reason))
+
+    def limit(self, line: int, reason: str) -> None:
+        """A problem with a limit added after policies were installed: a new policy is
+        refused for it; an installed one (``strict`` False) is still read as it was."""
+        if self.strict:
+            self.bad(line, reason)
 
     def top(self, data: dict[str, Any]) -> tuple[str, int, str, int]:
         for key in sorted(set(data) - TOP_KEYS):
@@ -195,29 +202,33 @@ class _Checker:
         if not isinstance(scheme, str) or not SCHEME.match(scheme):
             self.bad(self.src.top("scheme"), f"scheme {_short(scheme)} must match {SCHEME.pattern}")
         version = data.get("version")
-        if (
-            isinstance(version, bool)
-            or not isinstance(version, int)
-            or not 1 <= version <= MAX_VERSION
-        ):
+        if isinstance(version, bool) or not isinstance(version, int) or version < 1:
             self.bad(
+                self.src.top("version"),
+                f"version {_short(version)} must be a whole number from 1 to {MAX_VERSION}",
+            )
+            version = 0
+        elif version > MAX_VERSION:
+            self.limit(
                 self.src.top("version"),
                 f"version {_short(version)} must be a whole number from 1 to {MAX_VERSION}",
             )
             version = 0
         title = data.get("title", "")
         if not isinstance(title, str) or len(title) > MAX_TITLE:
-            self.bad(self.src.top("title"), f"title must be text of at most {MAX_TITLE} characters")
-            title = ""
+            why = f"title must be text of at most {MAX_TITLE} characters"
+            (self.bad if not isinstance(title, str) else self.limit)(self.src.top("title"), why)
+            title = str(title)
         if not isinstance(data.get("description", ""), str):
-            self.bad(self.src.top("description"), "description must be text")
+            self.limit(self.src.top("description"), "description must be text")
         base = data.get("base", DEFAULT_BASE)
         if isinstance(base, bool) or not isinstance(base, int) or abs(base) > MAX_BASE:
-            self.bad(
-                self.src.top("base"),
-                f"base {_short(base)} must be a whole number of points within ±{MAX_BASE}",
-            )
-            base = DEFAULT_BASE
+            why = f"base {_short(base)} must be a whole number of points within ±{MAX_BASE}"
+            if isinstance(base, int) and not isinstance(base, bool):
+                self.limit(self.src.top("base"), why)
+            else:
+                self.bad(self.src.top("base"), why)
+                base = DEFAULT_BASE
         return str(scheme), version if isinstance(version, int) else 0, str(title), base
 
     def bands(self, raw: Any) -> tuple[Band, ...]:
@@ -243,11 +254,14 @@ class _Checker:
                 if v is not None and (
                     isinstance(v, bool) or not isinstance(v, int) or abs(v) > MAX_BOUND
                 ):
-                    self.bad(
-                        self.src.find("grades", i, key),
+                    why = (
                         f"grade {grade}: {key} {_short(v)} must be a whole number within "
-                        f"±{MAX_BOUND}",
+                        f"±{MAX_BOUND}"
                     )
+                    if isinstance(v, int) and not isinstance(v, bool):
+                        self.limit(self.src.find("grades", i, key), why)
+                        continue
+                    self.bad(self.src.find("grades", i, key), why)
                     return tuple(Band(*b) for b in DEFAULT_BANDS)
             bands.append(Band(grade, ends[0], ends[1]))
         self._contiguous(bands)
@@ -303,7 +317,7 @@ class _Checker:
         if not isinstance(raw, list) or not all(isinstance(r, dict) for r in raw):
             self.bad(self.src.top("rules"), "rules must be [[rules]] tables")
             return ()
-        if len(raw) > MAX_RULES:
+        if len(raw) > MAX_RULES and self.strict:
             line = self.src.find("rules", MAX_RULES)
             self.bad(line, f"a policy has at most {MAX_RULES} rules (this one has {len(raw)})")
             return ()
@@ -329,7 +343,7 @@ class _Checker:
         else:
             seen.add(rid)
         if not isinstance(item.get("description", ""), str):
-            self.bad(find("rules", i, "description"), f"{name}: description must be text")
+            self.limit(find("rules", i, "description"), f"{name}: description must be text")
         basis = item.get("legal_basis")
         if not isinstance(basis, str) or not basis.strip():
             self.bad(find("rules", i, "legal_basis"), f"{name}: legal_basis is required")
@@ -371,7 +385,7 @@ class _Checker:
         """A rule's points may not outlast its records: a record is kept its category's
         retention years from its date at most, and expires (its points leave) then, so a
         longer ``months`` would show the person a stop date that never comes."""
-        for i, item in enumerate(raw if isinstance(raw, list) else []):
+        for i, item in enumerate(raw if isinstance(raw, list) and self.strict else []):
             rule = next(
                 (r for r in rules if isinstance(item, dict) and r.id == item.get("id")), None
             )
@@ -436,7 +450,7 @@ class _Checker:
                 f"{name}: when must be a list of {{ field = ..., op = ..., value = ... }}",
             )
             return ()
-        if len(raw) > MAX_CONDITIONS:
+        if len(raw) > MAX_CONDITIONS and self.strict:
             self.bad(
                 self.src.find("rules", i, "when"),
                 f"{name}: at most {MAX_CONDITIONS} conditions (this one has {len(raw)})",
@@ -475,7 +489,7 @@ class _Checker:
 
     def _value(self, line: int, name: str, spec: FieldSpec, op: str, value: Any) -> Any:
         if op == "in":
-            if not isinstance(value, list) or not 1 <= len(value) <= MAX_IN:
+            if not isinstance(value, list) or not value or (len(value) > MAX_IN and self.strict):
                 self.bad(
                     line,
                     f"{name}: 'in' needs a non-empty list of at most {MAX_IN} values for "
@@ -492,8 +506,7 @@ class _Checker:
         number = (
             isinstance(value, int | float)
             and not isinstance(value, bool)
-            and math.isfinite(value)
-            and abs(value) <= MAX_VALUE
+            and (not self.strict or (math.isfinite(value) and abs(value) <= MAX_VALUE))
         )
         if kind == "date":
             ok = _iso_date(value)
@@ -535,9 +548,9 @@ def _iso_date(value: Any) -> str | None:
     return None
 
 
-def toml(text: str, file: str) -> dict[str, Any]:
+def toml(text: str, file: str, *, installed: bool = False) -> dict[str, Any]:
     """A policy file's TOML data, or PolicyError naming the file and the line of a syntax error."""
-    if len(text) > MAX_BYTES:
+    if len(text) > MAX_BYTES and not installed:
         raise PolicyError(file, [Problem(1, _TOO_BIG)])
     try:
         return tomllib.loads(text)
@@ -561,10 +574,13 @@ def read_text(path: str) -> str:
         raise PolicyError(path, [Problem(1, f"cannot read the file: {exc}")]) from None
 
 
-def parse(text: str, file: str = "<policy>") -> Policy:
-    """The policy a TOML text declares, or PolicyError naming file, line and reason."""
-    data = toml(text, file)
-    checker = _Checker(text)
+def parse(text: str, file: str = "<policy>", *, installed: bool = False) -> Policy:
+    """The policy a TOML text declares, or PolicyError naming file, line and reason.
+
+    ``installed``: the text of a policy already installed, read as it was accepted (limits
+    added since, ``_Checker.limit``, refuse only new policies)."""
+    data = toml(text, file, installed=installed)
+    checker = _Checker(text, strict=not installed)
     scheme, version, title, base = checker.top(data)
     bands = checker.bands(data.get("grades"))
     rules = checker.rules(data.get("rules"))

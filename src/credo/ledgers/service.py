@@ -48,7 +48,7 @@ SCOPE_PREFIX = "ledger:"
 
 @lru_cache(maxsize=64)
 def _parsed(source: str, file: str) -> Policy:
-    return parse(source, file)
+    return parse(source, file, installed=True)
 
 
 def _row(session: Session, scheme: str, version: int | None = None) -> LedgerPolicy | None:
