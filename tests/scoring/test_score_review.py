@@ -99,3 +99,25 @@ def test_card_fairness_when_no_one_is_approved_says_na_not_nan_or_not_met(tmp_pa
     grp = doc["fairness"]["attributes"]["grp"]
     assert grp["demographic_parity_ratio"] is None
     assert grp["thresholds"]["600"]["four_fifths_met"] is None
+
+
+def test_fit_refuses_a_constant_or_empty_column_and_a_stray_text_in_numbers(tmp_path):
+    t = _table()
+    cases = {
+        "const": (t.assign(c=7), "'c'"),
+        "empty": (t.assign(c=np.nan), "'c'"),
+        "stray": (
+            t.astype({"a": object}).assign(a=lambda f: f["a"].where(f.index != 5, "x")),
+            "'x'",
+        ),
+    }
+    for name, (frame, needle) in cases.items():
+        path = tmp_path / f"{name}.csv"
+        frame.to_csv(path, index=False)
+        r = _run("model", "fit", "--table", path, "--target", "y", "--bad", "1",
+                 "--out", tmp_path / f"{name}.json")  # fmt: skip
+        assert r.exit_code == 1, (name, r.output)
+        assert needle in r.output and "Traceback" not in r.output, (name, r.output)
+    r = _run("model", "fit", "--table", tmp_path / "stray.csv", "--target", "y", "--bad", "1",
+             "--out", tmp_path / "s.json")  # fmt: skip
+    assert "'a'" in r.output and "row 6" in r.output and "'x'" in r.output

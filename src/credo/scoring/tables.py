@@ -123,6 +123,8 @@ def fit_table(
     if not features:
         raise ScoringInputError("no feature columns left after the target and --audit-only")
     check_features(features, audit)
+    for col in features:
+        check_feature_column(frame[col])
     counts = np.bincount(y, minlength=2)
     if counts.min() < 2:
         raise ScoringInputError(
@@ -144,6 +146,32 @@ def fit_table(
         "y_test": y_te,
         "audit_test": a_te.reset_index(drop=True) if audit else None,
     }
+
+
+def check_feature_column(col: pd.Series) -> None:
+    """Refuse a feature column that cannot inform a score, naming it: one value (or none) in
+    every row, or numbers with a stray text among them (which would bin every number as a
+    category of its own)."""
+    if col.nunique(dropna=False) <= 1:
+        shown = "no value" if col.isna().all() else f"the one value {col.iloc[0]!r}"
+        raise ScoringInputError(
+            f"column {col.name!r} has {shown} in every row, so it cannot tell anyone apart; "
+            "drop it (or name it in --audit-only)",
+            details=[{"field": str(col.name)}],
+        )
+    if col.dtype != object and not pd.api.types.is_string_dtype(col.dtype):
+        return
+    present = col.notna().to_numpy() & ~col.astype(str).str.strip().eq("").to_numpy()
+    numbers = pd.to_numeric(col, errors="coerce").notna().to_numpy()
+    stray = present & ~numbers
+    if stray.any() and numbers.sum() >= stray.sum():
+        row = int(np.flatnonzero(stray)[0])
+        value = col.iloc[row]
+        raise ScoringInputError(
+            f"column {col.name!r} holds numbers but row {row + 1} has {value!r}; correct it or "
+            "leave it empty (missing)",
+            details=[{"field": str(col.name), "row": row + 1, "value": str(value)}],
+        )
 
 
 def model_frame(sc: Scorecard, frame: pd.DataFrame) -> pd.DataFrame:
