@@ -33,6 +33,7 @@ class Source:
 
     def __init__(self, text: str) -> None:
         self.lines = text.splitlines()
+        self._spans: dict[str, list[tuple[int, int]]] = {}
 
     def _first(self, pattern: re.Pattern[str], start: int, end: int) -> int | None:
         for number in range(start, end):
@@ -52,17 +53,17 @@ class Source:
 
     def block(self, table: str, index: int) -> tuple[int, int] | None:
         """Line range (0-based, end exclusive) of the index-th ``[[table]]`` block."""
-        header = re.compile(rf"^\s*\[\[\s*{re.escape(table)}\s*\]\]")
-        seen = -1
-        for number, line in enumerate(self.lines):
-            if header.match(line):
-                seen += 1
-                if seen == index:
-                    end = number + 1
-                    while end < len(self.lines) and not _HEADER.match(self.lines[end]):
-                        end += 1
-                    return number, end
-        return None
+        spans = self._spans.get(table)
+        if spans is None:  # found once per table: a long file is not rescanned per problem
+            header = re.compile(rf"^\s*\[\[\s*{re.escape(table)}\s*\]\]")
+            starts = [n for n, line in enumerate(self.lines) if header.match(line)]
+            spans = self._spans[table] = []
+            for number in starts:
+                end = number + 1
+                while end < len(self.lines) and not _HEADER.match(self.lines[end]):
+                    end += 1
+                spans.append((number, end))
+        return spans[index] if 0 <= index < len(spans) else None
 
     def find(self, table: str, index: int, key: str | None = None, value: object = None) -> int:
         """The line of a value (or else a key) inside a block; the block's header otherwise."""
