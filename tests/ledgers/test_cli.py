@@ -207,3 +207,22 @@ def test_a_long_file_with_many_problems_is_checked_in_seconds(
     result = runner.invoke(cli, ["ledgers", "validate", path])
     assert result.exit_code == 1 and result.output.count("legal_basis is required") == 200
     assert time.monotonic() - started < 8
+
+
+@pytest.mark.parametrize(
+    ("basis", "reason"),
+    [
+        ("\u200b", "must name a law or regulation"),  # a zero-width space: an empty basis
+        ("Law art. 1\u202e5 .tra", "invisible or control characters (U+202E)"),
+    ],
+)
+def test_a_legal_basis_that_shows_nothing_or_hides_text_is_refused(
+    cli: typer.Typer, tmp_path: Path, basis: str, reason: str
+) -> None:
+    """The person reads each point's legal basis; one that displays as nothing or reorders
+    itself (a right-to-left override) is no basis."""
+    path = tmp_path / "hidden.toml"
+    path.write_text(policy_text(rule("t", "tax.arrears", -5, basis=basis)), encoding="utf-8")
+    result = runner.invoke(cli, ["ledgers", "validate", str(path)])
+    assert result.exit_code == 1 and f"{path}:11: rule 't': " in result.output
+    assert reason in result.output, result.output

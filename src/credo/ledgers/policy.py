@@ -15,6 +15,7 @@ import itertools
 import math
 import re
 import tomllib
+import unicodedata
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -221,6 +222,8 @@ class _Checker:
             title = str(title)
         if not isinstance(data.get("description", ""), str):
             self.limit(self.src.top("description"), "description must be text")
+        for key in ("title", "description"):
+            self._hidden(self.src.top(key), key, data.get(key))
         base = data.get("base", DEFAULT_BASE)
         if isinstance(base, bool) or not isinstance(base, int) or abs(base) > MAX_BASE:
             why = f"base {_short(base)} must be a whole number of points within ±{MAX_BASE}"
@@ -230,6 +233,19 @@ class _Checker:
                 self.bad(self.src.top("base"), why)
                 base = DEFAULT_BASE
         return str(scheme), version if isinstance(version, int) else 0, str(title), base
+
+    def _hidden(self, line: int, what: str, value: Any) -> None:
+        """Text shown to persons in their explanations may not hide anything: no control or
+        format characters (zero-width spaces, right-to-left overrides, ...), tab and newline
+        aside."""
+        if not isinstance(value, str):
+            return
+        hidden = sorted(
+            {c for c in value if c not in "\t\n" and unicodedata.category(c) in ("Cc", "Cf")}
+        )
+        if hidden:
+            codes = ", ".join(f"U+{ord(c):04X}" for c in hidden[:5])
+            self.limit(line, f"{what} has invisible or control characters ({codes})")
 
     def bands(self, raw: Any) -> tuple[Band, ...]:
         if raw is None:
@@ -347,6 +363,14 @@ class _Checker:
         basis = item.get("legal_basis")
         if not isinstance(basis, str) or not basis.strip():
             self.bad(find("rules", i, "legal_basis"), f"{name}: legal_basis is required")
+        elif not any(c.isalnum() for c in basis):
+            self.limit(
+                find("rules", i, "legal_basis"),
+                f"{name}: legal_basis {_short(basis)} must name a law or regulation (it has no "
+                "letter or digit)",
+            )
+        for key in ("legal_basis", "description"):
+            self._hidden(find("rules", i, key), f"{name}: {key}", item.get(key))
         points = item.get("points")
         if (
             isinstance(points, bool)
