@@ -203,11 +203,9 @@ class Explainer:
             if text is None:
                 if len(self.texts) >= CACHE_LIMIT:
                     self.texts.clear()
-                text = self.texts[key] = rs.sentence(
-                    name, value, drop, template, rs.bin_bounds(self.bins[j], b)
-                )
+                text = self.texts[key] = rs.sentence(name, value, drop, template)
         except TypeError:  # an unhashable value: render it directly
-            text = rs.sentence(name, value, drop, template, rs.bin_bounds(self.bins[j], b))
+            text = rs.sentence(name, value, drop, template)
         return {
             "feature": name,
             "value": value,

@@ -252,13 +252,7 @@ def score_rows(sc: Scorecard, X: pd.DataFrame, *, n_reasons: int = N_REASONS) ->
                     "bin": fb.label(int(index[i, j])),
                     "points": int(pts[i, j]),
                     "points_lost": int(loss),
-                    "text": sentence(
-                        names[j],
-                        value,
-                        int(loss),
-                        sc.descriptions_.get(names[j]),
-                        rs.bin_bounds(fb, int(index[i, j])),
-                    ),
+                    "text": sentence(names[j], value, int(loss), sc.descriptions_.get(names[j])),
                 }
             )
         texts.append(json.dumps(row, ensure_ascii=False, default=str))
