@@ -88,6 +88,23 @@ def test_show_without_ledger_is_an_error(cli: typer.Typer) -> None:
     assert result.exit_code == 1 and "not_found" in result.output
 
 
+def installed() -> list[tuple[str, int]]:
+    result = runner.invoke(_app(), ["ledgers", "policies", "--json"])
+    rows = json.loads(result.stdout.strip().splitlines()[-1])["policies"]
+    return [(r["scheme"], r["version"]) for r in rows]
+
+
+def _app() -> typer.Typer:
+    app = typer.Typer()
+    register(app)
+
+    @app.callback()
+    def main() -> None:
+        """Test root."""
+
+    return app
+
+
 HOSTILE = {
     "deep.toml": ("x = " + "[" * 5000 + "]" * 5000 + "\n", 1, "nested too deeply"),
     "huge-base.toml": (
@@ -153,13 +170,13 @@ def test_hostile_policy_is_refused_with_line_and_nothing_installed(
     engines' at refresh)."""
     text, line, reason = HOSTILE[name]
     path = write(tmp_path, name, text)
+    before = installed()
     for verb in ("validate", "apply"):
         result = runner.invoke(cli, ["ledgers", verb, path])
         assert result.exit_code == 1, result.output
         assert result.exception is None or isinstance(result.exception, SystemExit)
         assert f"{path}:{line}: " in result.output and reason in result.output, result.output
-    result = runner.invoke(cli, ["ledgers", "policies", "--json"])
-    assert json.loads(result.stdout.strip().splitlines()[-1])["policies"] == []
+    assert installed() == before
 
 
 def test_points_may_not_outlast_the_record(cli: typer.Typer, tmp_path: Path) -> None:
@@ -226,3 +243,18 @@ def test_a_legal_basis_that_shows_nothing_or_hides_text_is_refused(
     result = runner.invoke(cli, ["ledgers", "validate", str(path)])
     assert result.exit_code == 1 and f"{path}:11: rule 't': " in result.output
     assert reason in result.output, result.output
+
+
+def test_apply_from_a_path_longer_than_the_store_holds_is_refused(
+    cli: typer.Typer, tmp_path: Path
+) -> None:
+    deep = tmp_path
+    while len(str(deep)) < 560:
+        deep = deep / ("d" * 60)
+    deep.mkdir(parents=True)
+    path = write(deep, "city.toml", EXAMPLE.read_text().replace("version = 1", "version = 99"))
+    before = installed()
+    result = runner.invoke(cli, ["ledgers", "apply", path])
+    assert result.exit_code == 1 and "longer than 512 characters" in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert installed() == before

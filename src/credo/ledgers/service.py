@@ -41,6 +41,8 @@ from credo.records.service import in_use
 from credo.subjects.models import Subject
 
 SCOPE_PREFIX = "ledger:"
+#: Longest policy file path ``ledger_policies.file`` holds.
+FILE_MAX = 512
 
 
 # --- policies ----------------------------------------------------------------------------------
@@ -119,6 +121,11 @@ def install(
     A version not above the one in force is refused (PolicyError on the version line), so the
     policy in force stays in force.
     """
+    if len(file) > FILE_MAX:  # the column's width: PostgreSQL would refuse the row
+        reason = (
+            f"the file's path is longer than {FILE_MAX} characters; apply it from a shorter one"
+        )
+        raise PolicyError(file[:FILE_MAX] + "...", [Problem(1, reason)])
     held = _row(session, policy.scheme)
     if held is not None:
         if held.version == policy.version and held.digest == policy.digest:
