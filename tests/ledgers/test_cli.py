@@ -258,3 +258,27 @@ def test_apply_from_a_path_longer_than_the_store_holds_is_refused(
     assert result.exit_code == 1 and "longer than 512 characters" in result.output
     assert result.exception is None or isinstance(result.exception, SystemExit)
     assert installed() == before
+
+
+@pytest.mark.parametrize(
+    ("ends", "reason"),
+    [
+        (
+            '{ category = "court.judgment", field = "case_number" }',
+            "ends_with category 'court.judgment' is the rule's own",
+        ),
+        (
+            '{ category = "payment.transfer", field = "direction" }',
+            "ends_with: category 'payment.transfer' feeds integrity checks only",
+        ),
+    ],
+)
+def test_ends_with_its_own_or_an_integrity_category_is_refused(
+    cli: typer.Typer, tmp_path: Path, ends: str, reason: str
+) -> None:
+    text = policy_text(rule("j", "court.judgment", -50, extra=f"ends_with = {ends}"))
+    path = write(tmp_path, "ends.toml", text)
+    result = runner.invoke(cli, ["ledgers", "validate", path])
+    assert result.exit_code == 1 and f"{path}:12: rule 'j': {reason}" in result.output, (
+        result.output
+    )

@@ -391,7 +391,7 @@ class _Checker:
             )
         fields = self._category(i, name, item.get("category"))
         conditions = self._conditions(i, name, item.get("when", []), fields)
-        ends = self._ends(i, name, item.get("ends_with"), fields)
+        ends = self._ends(i, name, item.get("ends_with"), fields, item.get("category"))
         if len(self.problems) > before or fields is None:
             return None
         return Rule(
@@ -425,7 +425,12 @@ class _Checker:
                 )
 
     def _ends(
-        self, i: int, name: str, raw: Any, fields: dict[str, FieldSpec] | None
+        self,
+        i: int,
+        name: str,
+        raw: Any,
+        fields: dict[str, FieldSpec] | None,
+        item_category: Any = None,
     ) -> EndsWith | None:
         if raw is None:
             return None
@@ -435,10 +440,21 @@ class _Checker:
             return None
         category, fname = raw["category"], raw["field"]
         try:
-            other = get_catalogue().get(str(category)).field_map
+            spec = get_catalogue().get(str(category))
         except InvalidInput as exc:
             self.bad(line, f"{name}: ends_with: {exc.message}")
             return None
+        if spec.dimension == "none":
+            why = f"category {category!r} feeds integrity checks only, never points"
+            self.limit(line, f"{name}: ends_with: {why}")
+            return None
+        if category == item_category:
+            why = (
+                f"ends_with category {category!r} is the rule's own: every record would end itself"
+            )
+            self.limit(line, f"{name}: {why}")
+            return None
+        other = spec.field_map
         for where, spec in (("the rule's category", fields), (repr(category), other)):
             found = spec.get(fname) if spec is not None and isinstance(fname, str) else None
             if spec is not None and (found is None or found.type != "string"):
