@@ -282,3 +282,16 @@ def test_ends_with_its_own_or_an_integrity_category_is_refused(
     assert result.exit_code == 1 and f"{path}:12: rule 'j': {reason}" in result.output, (
         result.output
     )
+
+
+def test_policy_text_is_printed_as_text_not_rich_markup(cli: typer.Typer, tmp_path: Path) -> None:
+    """A title (or legal basis) with square brackets is the operator's text: `[/]` once made
+    `credo ledgers policies` fail with a Rich MarkupError, and `[link=...]` tags were hidden."""
+    text = policy_text(rule("t", "tax.arrears", -5), version=77).replace(
+        "Test city", "City [/] rules [link=https://example.org]see[/link]"
+    )
+    path = write(tmp_path, "brackets.toml", text.replace('scheme = "city"', 'scheme = "brk"'))
+    assert runner.invoke(cli, ["ledgers", "apply", path]).exit_code == 0
+    result = runner.invoke(cli, ["ledgers", "policies"], env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    assert "City [/] rules [link=https://example.org]see[/link]" in result.output

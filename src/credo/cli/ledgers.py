@@ -15,6 +15,7 @@ from typing import Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -146,7 +147,7 @@ def register(app: typer.Typer) -> None:
                 (
                     r["scheme"],
                     str(r["version"]),
-                    r["title"],
+                    escape(r["title"]),  # a policy's text, never markup
                     "yes" if r["in_force"] else "",
                     r["installed_at"][:19],
                 )
@@ -189,7 +190,7 @@ def register(app: typer.Typer) -> None:
                     e["rule"],
                     f"{e['points']:+d}",
                     e["counts_until"],
-                    e["legal_basis"],
+                    escape(e["legal_basis"]),  # a policy's text, never markup
                 )
                 for e in data["entries"]
             ),
