@@ -440,21 +440,21 @@ class _Checker:
             return None
         category, fname = raw["category"], raw["field"]
         try:
-            spec = get_catalogue().get(str(category))
+            ending = get_catalogue().get(str(category))
         except InvalidInput as exc:
             self.bad(line, f"{name}: ends_with: {exc.message}")
             return None
-        if spec.dimension == "none":
+        if ending.dimension == "none" and self.strict:
             why = f"category {category!r} feeds integrity checks only, never points"
             self.limit(line, f"{name}: ends_with: {why}")
             return None
-        if category == item_category:
+        if category == item_category and self.strict:
             why = (
                 f"ends_with category {category!r} is the rule's own: every record would end itself"
             )
             self.limit(line, f"{name}: {why}")
             return None
-        other = spec.field_map
+        other = ending.field_map
         for where, spec in (("the rule's category", fields), (repr(category), other)):
             found = spec.get(fname) if spec is not None and isinstance(fname, str) else None
             if spec is not None and (found is None or found.type != "string"):
