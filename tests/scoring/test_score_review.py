@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-import pytest
 from typer.testing import CliRunner
 
 from credo.cli.main import app
@@ -40,12 +39,6 @@ def _interval(label: str) -> tuple[float, float]:
     return float(lo.replace("-inf", "-inf")), float(hi.rstrip(")"))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="needs reasons.sentence(..., bounds=reasons.bin_bounds(fb, b)) at all four call sites "
-    "at once (reasons.top_reasons, explainer._reason, tables.score_rows and "
-    "batch.pipeline._reason), or published and explained texts differ",
-)
 def test_a_reasons_number_lies_in_the_bin_it_scores_in(tmp_path):
     """'A is 0.3' must not be said of a value in [-0.52, 0.25): 0.3 scores in another bin."""
     t = _table(n=2000, seed=3)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from typing import Any
 
 import duckdb
 import ibis.expr.types as ir
+import numpy as np
 import pyarrow as pa
 
 from credo.batch.compile import score_expr
@@ -15,7 +15,7 @@ from credo.batch.engines import Snapshot
 from credo.batch.features import BY_NAME, features
 from credo.errors import InvalidInput
 from credo.scoring import DIMENSIONS, Scorecard
-from credo.scoring.reasons import N_REASONS, sentence
+from credo.scoring.reasons import N_REASONS, bin_bounds, sentence
 
 
 def score_table(snap: Snapshot, scorecard: Scorecard, as_of: dt.date) -> ir.Table:
@@ -51,16 +51,23 @@ def _literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def _reason(key: tuple[str, str, str], templates: dict[str, Any]) -> str:
-    """One reason as JSON text, from its (feature, value as JSON, points lost as JSON)."""
+def _reason(key: tuple[str, str, str], scorecard: Scorecard) -> str:
+    """One reason as JSON text, from its (feature, value as JSON, points lost as JSON); its
+    number written within the value's own bin (``reasons.bin_bounds``), as ``explain`` does."""
     feature, value_json, lost_json = key
     value, lost = json.loads(value_json), json.loads(lost_json)
+    bounds = None
+    fb = next((f for f in scorecard.bins_ if f.name == feature), None)
+    if fb is not None and fb.kind == "numerical" and isinstance(value, int | float):
+        bounds = bin_bounds(fb, int(fb.assign(np.array([value], dtype=float))[0]))
     return json.dumps(
         {
             "feature": feature,
             "value": value,
             "points_lost": lost,
-            "text": sentence(feature, value, lost, templates.get(feature)),
+            "text": sentence(
+                feature, value, lost, scorecard.descriptions_.get(feature), bounds
+            ),
         },
         separators=(",", ":"),
         ensure_ascii=False,
@@ -105,13 +112,12 @@ def publish_table(result: pa.Table, scorecard: Scorecard) -> pa.Table:
             for r in range(1, N_REASONS + 1)
         )
         keys = con.execute(distinct).fetchall()
-        templates = scorecard.descriptions_
         texts = pa.table(
             {
                 "f": [k[0] for k in keys],
                 "v": [k[1] for k in keys],
                 "l": [k[2] for k in keys],
-                "reason": [_reason(k, templates) for k in keys],
+                "reason": [_reason(k, scorecard) for k in keys],
             },
             schema=pa.schema([(c, pa.string()) for c in ("f", "v", "l", "reason")]),
         )

@@ -203,9 +203,11 @@ class Explainer:
             if text is None:
                 if len(self.texts) >= CACHE_LIMIT:
                     self.texts.clear()
-                text = self.texts[key] = rs.sentence(name, value, drop, template)
+                text = self.texts[key] = rs.sentence(
+                    name, value, drop, template, rs.bin_bounds(self.bins[j], b)
+                )
         except TypeError:  # an unhashable value: render it directly
-            text = rs.sentence(name, value, drop, template)
+            text = rs.sentence(name, value, drop, template, rs.bin_bounds(self.bins[j], b))
         return {
             "feature": name,
             "value": value,

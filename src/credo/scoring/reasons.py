@@ -202,7 +202,7 @@ def top_reasons(
             "bin": fb.label(b),
             "points": int(fb.points[b]),
             "points_lost": lost,
-            "text": sentence(fb.name, value, lost, descriptions.get(fb.name)),
+            "text": sentence(fb.name, value, lost, descriptions.get(fb.name), bin_bounds(fb, b)),
         }
         for _, _, fb, value, b, lost in rows[:n]
     ]

@@ -15,7 +15,7 @@ import pandas as pd
 
 from credo.scoring.metrics import discrimination
 from credo.scoring.protected import check_features
-from credo.scoring.reasons import N_REASONS, sentence
+from credo.scoring.reasons import N_REASONS, bin_bounds, sentence
 from credo.scoring.scaling import BANDS, SCORE_MAX, SCORE_MIN
 from credo.scoring.validation import DIMENSIONS, NUMERICAL, ScoringInputError
 
@@ -252,7 +252,13 @@ def score_rows(sc: Scorecard, X: pd.DataFrame, *, n_reasons: int = N_REASONS) ->
                     "bin": fb.label(int(index[i, j])),
                     "points": int(pts[i, j]),
                     "points_lost": int(loss),
-                    "text": sentence(names[j], value, int(loss), sc.descriptions_.get(names[j])),
+                    "text": sentence(
+                        names[j],
+                        value,
+                        int(loss),
+                        sc.descriptions_.get(names[j]),
+                        bin_bounds(fb, int(index[i, j])),
+                    ),
                 }
             )
         texts.append(json.dumps(row, ensure_ascii=False, default=str))
