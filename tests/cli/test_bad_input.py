@@ -283,3 +283,23 @@ def test_furnishers_add_names_a_bad_name(name: str) -> None:
     refused(result, "name")
     listed = cli("furnishers", "list", "--json")
     assert listed.exit_code == 0 and "F" * 201 not in listed.stdout
+
+
+def test_tables_print_furnished_text_as_text_not_markup() -> None:
+    """A name holding Rich markup ('[/]' closes nothing: MarkupError; '[link=...]' hides
+    words) is printed as written in every table."""
+    assert cli("init").exit_code == 0
+    for name in ("[/]Bank", "[link=https://x.example]Court[/link] of Appeal"):
+        added = cli("furnishers", "add", name, "--kind", "bank", "--categories", "loan.opened")
+        assert added.exit_code == 0, added.output
+    listed = cli("furnishers", "list")
+    assert listed.exit_code == 0, listed.output
+    text = " ".join(listed.output.split())
+    assert "[/]Bank" in text and "[link=https://x.example]Court[/link]" in text
+
+
+
+def test_an_error_quoting_markup_is_printed_not_a_traceback() -> None:
+    """An error message quotes the bad value: '[/]' in it made the error a MarkupError."""
+    assert cli("init").exit_code == 0
+    refused(cli("keys", "list", "fur_[/]x"), "fur_[/]x")

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from credo.errors import InvalidInput
+from credo.ledgers.policy import GRADES as LEDGER_GRADES
 from credo.ledgers.policy import SCHEME
 from credo.lists.rules import LISTS, RESTRICTIONS
 
@@ -29,7 +30,7 @@ PURPOSES: dict[str, str] = {
 ACTIVITIES: tuple[str, ...] = tuple(RESTRICTIONS)
 
 #: Ledger grades, best first (city pilot style).
-GRADES: tuple[str, ...] = ("AAA", "AA", "A", "B", "C", "D")
+GRADES = LEDGER_GRADES  # a ledger grade: the ledgers' one list, best first
 
 NAME_MAX = 200
 """Longest party or program name (the stores' columns hold 200 characters)."""

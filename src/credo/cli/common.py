@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import ParamSpec, TypeVar
 
 import typer
+from rich.markup import escape
 from sqlalchemy import Engine, inspect, make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
@@ -107,9 +108,11 @@ def handle_errors(func: Callable[P, R]) -> Callable[P, R]:
         try:
             return func(*args, **kwargs)
         except CredoError as exc:
-            console.print(f"[red]error[/red] ({exc.code}): {exc.message}")
+            # the message and details quote the bad value: text, never markup ("[/]" in a
+            # value made the error itself a MarkupError traceback)
+            console.print(f"[red]error[/red] ({exc.code}): {escape(exc.message)}")
             for detail in exc.details:
-                console.print(f"  {detail}")
+                console.print(f"  {detail}", markup=False)
             raise typer.Exit(1) from None
 
     return wrapper

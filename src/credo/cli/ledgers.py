@@ -15,7 +15,6 @@ from typing import Any
 
 import typer
 from rich.console import Console
-from rich.markup import escape
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -147,7 +146,7 @@ def register(app: typer.Typer) -> None:
                 (
                     r["scheme"],
                     str(r["version"]),
-                    escape(r["title"]),  # a policy's text, never markup
+                    r["title"],  # a policy's text: print_table prints it as text
                     "yes" if r["in_force"] else "",
                     r["installed_at"][:19],
                 )
@@ -190,7 +189,7 @@ def register(app: typer.Typer) -> None:
                     e["rule"],
                     f"{e['points']:+d}",
                     e["counts_until"],
-                    escape(e["legal_basis"]),  # a policy's text, never markup
+                    e["legal_basis"],  # a policy's text: print_table prints it as text
                 )
                 for e in data["entries"]
             ),

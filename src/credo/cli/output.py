@@ -12,6 +12,7 @@ from typing import Any
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
 console = Console(stderr=True)
 
@@ -28,7 +29,7 @@ def emit(as_json: bool, data: Any, *lines: str) -> None:
         emit_json(data)
         return
     for line in lines:
-        console.print(line)
+        console.print(line, markup=False)  # names and values as written, never markup
 
 
 def emit_registered(as_json: bool, what: str, holder_id: str, name: str, key: str) -> None:
@@ -37,12 +38,14 @@ def emit_registered(as_json: bool, what: str, holder_id: str, name: str, key: st
 
 
 def print_table(title: str, columns: Iterable[str], rows: Iterable[Iterable[str]]) -> None:
-    """A Rich table on stdout: a title, a header of ``columns`` and one line per row."""
+    """A Rich table on stdout: a title, a header of ``columns`` and one line per row. Cells
+    are text, never Rich markup: furnished values ("[/]", "[link=...]") crashed the table
+    or hid words."""
     table = Table(title=title)
     for column in columns:
         table.add_column(column)
     for row in rows:
-        table.add_row(*row)
+        table.add_row(*(Text(str(cell)) for cell in row))
     Console().print(table)
 
 
