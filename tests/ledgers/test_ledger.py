@@ -318,3 +318,41 @@ def test_a_policy_installed_before_a_limit_was_added_is_still_read(
     compute(session, engine, tmp_path)
     assert grade(session, sid) == "B"
     assert service.explain(session=session, subject_id=sid, scheme="city")["balance"] == 900
+
+
+def test_a_consent_withdrawn_while_the_refresh_computes_leaves_no_ledger(
+    session: Session,
+    engine: Engine,
+    registry: Registry,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The refresh's ledger step reads the opt-ins again where it writes: a consent
+    withdrawn between the computation and the publishing takes the ledger away now (it was
+    written back until the next refresh)."""
+    from credo.batch import ledgers as ledger_batch
+    from credo.batch import refresh
+    from credo.core.db import session_factory
+
+    a, b = registry.subject(), registry.subject()
+    for sid in (a, b):
+        penalty(registry, sid, D(2026, 5, 1))
+    registry.flush()
+    install(session, read(str(EXAMPLE)))
+    consent_a = opt_in(session, a)
+    opt_in(session, b)
+    computed = ledger_batch.compute_scheme
+
+    def then_withdraw(*args: object, **kwargs: object) -> object:
+        out = computed(*args, **kwargs)  # type: ignore[arg-type]
+        with session_factory(engine)() as s, s.begin():  # the person withdraws meanwhile
+            consents.revoke(session=s, subject_id=a, consent_id=consent_a)
+        return out
+
+    monkeypatch.setattr(ledger_batch, "compute_scheme", then_withdraw)
+    job = refresh.Job(factory=session_factory(engine), data_dir=str(tmp_path / "d"), as_of=TODAY)
+    refresh.run(job, [("snapshot", refresh.take_snapshot), ("ledgers", ledger_batch.ledger_step)])
+    session.expire_all()
+    assert set(session.execute(select(LedgerBalance.subject_id)).scalars()) == {b}
+    assert session.scalar(select(func.count()).where(LedgerEntry.subject_id == a)) == 0
+    assert grade(session, a) is None and grade(session, b) is not None

@@ -15,6 +15,9 @@ from __future__ import annotations
 
 from typing import Any
 
+import pyarrow as pa
+import pyarrow.compute as pc
+
 from credo.access import consents
 from credo.core import clock
 from credo.ledgers import service
@@ -37,6 +40,13 @@ def ledger_step(job: Any) -> None:
             job.backend, job.tables.records, policy, subject_ids, as_of
         )
         with job.factory() as session, session.begin():
+            # opt-ins read again where the ledgers are written: a consent withdrawn while
+            # this scheme was computed takes its ledger away now, not at the next refresh
+            still = consents.subjects_with(session=session, scope=SCOPE_PREFIX + policy.scheme)
+            if set(still) != set(subject_ids):
+                keep = pa.array(sorted(set(still)), pa.int64())
+                entries = entries.filter(pc.is_in(entries["subject_id"], value_set=keep))
+                balances = balances.filter(pc.is_in(balances["subject_id"], value_set=keep))
             service.publish(
                 session=session,
                 policy=policy,
