@@ -303,3 +303,16 @@ def test_an_error_quoting_markup_is_printed_not_a_traceback() -> None:
     """An error message quotes the bad value: '[/]' in it made the error a MarkupError."""
     assert cli("init").exit_code == 0
     refused(cli("keys", "list", "fur_[/]x"), "fur_[/]x")
+
+
+def test_model_apply_writes_only_what_its_out_name_says(tmp_path: Path, table: Path) -> None:
+    """Scores are written as Parquet: an --out named .csv got Parquet bytes under that name."""
+    model = tmp_path / "m.json"
+    fitted = cli(
+        "model", "fit", "--table", str(table), "--target", "y", "--bad", "1", "--out", str(model)
+    )
+    assert fitted.exit_code == 0, fitted.output
+    out = tmp_path / "scores.csv"
+    refused(cli("model", "apply", "--model", str(model), "--table", str(table), "--out", str(out)),
+            "--out", ".parquet")  # fmt: skip
+    assert not out.exists()

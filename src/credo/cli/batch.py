@@ -262,6 +262,11 @@ def model_apply(
     sc = loads(_model_text(model))
     frame = read_table(table)
     X = model_frame(sc, frame)
+    if out.suffix.lower() != ".parquet":  # it is written as Parquet whatever its name says
+        raise InvalidInput(
+            f"--out {str(out)!r} must name a .parquet file (the scores are written as Parquet)",
+            details=[{"field": "out", "value": str(out)}],
+        )
     chunk = 50_000
     parts = []
     with _bars(as_json or len(X) <= chunk) as progress:
@@ -279,7 +284,8 @@ def model_apply(
     emit(
         as_json,
         summary,
-        f"scored {len(result)} rows, mean score {summary['mean_score']:.0f}; {out}",
+        f"scored {len(result)} row{'' if len(result) == 1 else 's'}, "
+        f"mean score {summary['mean_score']:.0f}; {out}",
     )
 
 
