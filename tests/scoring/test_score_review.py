@@ -131,4 +131,5 @@ def test_sentence_with_its_bins_bounds_writes_a_number_in_that_bin():
     assert sentence("u", 0.2948, 5, share) == "Cards at 29% of limits"  # no bounds: as before
     months = {"value": "History of {value} months", "unit": "months"}
     assert sentence("h", 11.6, 3, months, (None, 12.0)) == "History of 11 months"
-    assert sentence("a", 0.41809, 3, None, (0.409228, 0.815183)).startswith("A is 0.5,")
+    # two decimals, not rounded up to "0.5", which would misstate it
+    assert sentence("a", 0.41809, 3, None, (0.409228, 0.815183)).startswith("A is 0.42,")

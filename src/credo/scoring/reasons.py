@@ -33,8 +33,9 @@ def format_value(
     and ``percent`` are whole numbers; other numbers are rounded to one decimal. With the
     ``bounds`` ``[left, right)`` of the bin the value scores in, a rounded number that would
     read as another bin (0.2948 as "29%" in a bin from 29.47%, where advice says "at most
-    29%") is written with one decimal ("29.5%") or rounded toward its bin ("11 months" for
-    11.6 in a bin below 12), never with more than one decimal.
+    29%") is written with one decimal ("29.5%"; a plain number with two or three, 0.418 in
+    [0.409, 0.815) as "0.42") or, for whole units, rounded toward its bin ("11 months" for
+    11.6 in a bin below 12); never a raw unrounded number.
     """
     text = _format_value(value, unit)
     if bounds is None or not isinstance(value, int | float | np.integer | np.floating):
@@ -52,9 +53,12 @@ def format_value(
     x = float(value) * (100 if unit == "share" else 1)
     whole = unit == "share" or unit in WHOLE_UNITS  # written without decimals
     tries: list[tuple[Any, int]] = [(round, 1)] if unit == "share" else []
+    # a number written to one decimal: one or two more, rounded, before rounding toward the
+    # bin (0.418 in [0.409, 0.815) is "0.42"; "0.5" would misstate it)
+    tries += [] if whole else [(round, 2), (round, 3)]
     tries += [(math.floor, 0 if whole else 1), (math.ceil, 0 if whole else 1)]
     tries += [(round, 1), (math.floor, 1), (math.ceil, 1)] if whole else []
-    for step, decimals in tries:  # never more than one decimal: no reason shows a raw number
+    for step, decimals in tries:  # a few decimals at most: no reason shows a raw number
         shown = _digits(int(step(round(x * 10**decimals, 9))), decimals)
         shown += "%" if unit == "share" else ""
         if inside(shown):
