@@ -182,3 +182,19 @@ def test_degenerate_inputs_find_nothing_and_do_not_crash() -> None:
             assert detector.detect(inputs(rows, n_subjects=1500, scores=scores)) == [], detector
     assert find_rings(*(np.array([], np.int64),) * 4) == []
     assert find_rings(np.array([1]), np.array([1]), np.array([9]), np.array([9])) == []
+
+
+def test_a_ring_that_money_enters_but_never_leaves_is_found() -> None:
+    """Three subjects paying each other round, and an outsider paying into the ring: no flow
+    leaves it, so the leaving side's bincount is of nothing (integers), and adding the
+    entering side's floats raised UFuncTypeError (the demo's small registry hit it)."""
+    import numpy as np
+
+    from credo.integrity.rings import find_rings
+
+    src = np.array([1, 2, 3, 9], dtype=np.int64)
+    dst = np.array([2, 3, 1, 1], dtype=np.int64)
+    n = np.array([3, 3, 3, 3], dtype=np.int64)
+    volume = np.array([100, 100, 100, 50], dtype=np.int64)
+    (ring,) = find_rings(src, dst, n, volume)
+    assert ring.members == (1, 2, 3) and ring.boundary_volume == 50

@@ -120,7 +120,9 @@ def find_rings(
     transfers_in = np.bincount(cs[inside], weights=n[inside], minlength=k)
     leaving = (cs >= 0) & ~inside
     entering = (cd >= 0) & ~inside
-    boundary = np.bincount(cs[leaving], weights=volume[leaving], minlength=k)
+    # as floats: bincount of nothing is integers even with weights ('+=' then failed: a ring
+    # with no flow leaving it, as in a small registry)
+    boundary = np.bincount(cs[leaving], weights=volume[leaving], minlength=k).astype(np.float64)
     boundary += np.bincount(cd[entering], weights=volume[entering], minlength=k)
     rings = []
     rec_s, rec_d = s, d
