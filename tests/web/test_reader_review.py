@@ -199,15 +199,23 @@ def test_an_entry_whose_term_is_over_is_not_shown_in_force(
     web: TestClient, factory: sessionmaker[Session]
 ) -> None:
     token = _org_token(factory)
-    # the serious-violator entry runs 2026-11-02 to 2027-02-02; no refresh has ended it yet
-    clock.freeze(dt.datetime(2027, 2, 3, 12, tzinfo=dt.UTC))
+    # the seeded serious-violator entry runs three months from a day relative to today; the
+    # day after its scheduled end, no refresh has ended it yet
+    from credo.lists.models import ListEntry
+
+    with factory() as s:
+        end = s.execute(
+            select(ListEntry.scheduled_end).where(ListEntry.list_id == "serious_violator")
+        ).scalar_one()
+    assert end is not None
+    clock.freeze(dt.datetime(end.year, end.month, end.day, 12, tzinfo=dt.UTC) + dt.timedelta(1))
     sign_in(web, token)
     public = _words(web.get(f"/org/{FOODS}").text)
     assert "Not on any public list." in public  # the public page already says so
     lists = _section(web.get("/me").text, "lists-heading")
     row = next(r for r in lists.split("<tr>") if "Serious-violator" in r)
     assert "badge active" not in row, row
-    assert "ended 2027-02-02" in _words(row) and "its term ended" in _words(row), row
+    assert f"ended {end.isoformat()}" in _words(row) and "its term ended" in _words(row), row
     assert "apply for credit repair" not in row, row
 
 
