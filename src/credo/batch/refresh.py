@@ -21,7 +21,6 @@ from credo.batch import engines, publish, snapshot
 from credo.batch.ledgers import ledger_step
 from credo.batch.pipeline import publish_table, score_table
 from credo.core import clock
-from credo.errors import InvalidInput
 from credo.register.batch import open_data_step, register_step
 from credo.scores import service as scores
 from credo.scoring import Scorecard
@@ -255,11 +254,8 @@ STEPS: list[Step] = [
 def run(job: Job, steps: Sequence[Step] | None = None) -> dict[str, Any]:
     """Run steps in order (default: every step); returns the job's summary."""
     engines.check(job.engine)
-    if job.as_of is not None and job.as_of > clock.today():
-        raise InvalidInput(
-            f"as-of date {job.as_of.isoformat()} is in the future; nothing was published",
-            details=[{"field": "as_of", "value": job.as_of.isoformat()}],
-        )
+    if job.as_of is not None:
+        clock.as_of(job.as_of)  # a future day is refused before anything is written
     job.started_at = clock.now()
     for name, step in STEPS if steps is None else steps:
         started = time.perf_counter()

@@ -17,7 +17,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, or_, select, text
+from sqlalchemy import ColumnElement, and_, case, func, or_, select, text
 from sqlalchemy.orm import Session
 
 from credo.core import audit, clock
@@ -165,18 +165,16 @@ def shown_state(entry: ListEntry, day: dt.date) -> tuple[str, dt.date | None, st
     return entry.state, entry.ended_on, entry.removal_reason
 
 
+def shown_state_sql(day: dt.date) -> ColumnElement[str]:
+    """``shown_state``'s state as a SQL expression: an open entry whose scheduled end has
+    come reads as ended, any other as stored (a NULL end never compares true)."""
+    expired = and_(ListEntry.state.in_(OPEN), ListEntry.scheduled_end <= day)
+    return case((expired, "ended"), else_=ListEntry.state)
+
+
 def state_on(state: str, day: dt.date) -> ColumnElement[bool]:
     """Entries that read as ``state`` on ``day`` (``shown_state``), as a filter."""
-    expired = and_(
-        ListEntry.state.in_(OPEN),
-        ListEntry.scheduled_end.is_not(None),
-        ListEntry.scheduled_end <= day,
-    )
-    if state == "ended":
-        return or_(ListEntry.state == "ended", expired)
-    if state in OPEN:
-        return and_(ListEntry.state == state, ~expired)
-    return ListEntry.state == state
+    return shown_state_sql(day) == state
 
 
 def _does(list_id: str, tier: str | None) -> frozenset[str]:

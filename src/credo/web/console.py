@@ -8,7 +8,7 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
-from sqlalchemy import case, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from credo.access import parties as access_parties
@@ -21,6 +21,7 @@ from credo.integrity import service as integrity
 from credo.ledgers import service as ledgers
 from credo.lists import repairs as list_repairs
 from credo.lists import rules
+from credo.lists import service as lists_service
 from credo.lists.models import ListEntry
 from credo.notices import service as notices
 from credo.register import appeals
@@ -40,21 +41,13 @@ router = APIRouter(prefix="/admin", include_in_schema=False)
 def _lists(session: Session) -> list[dict[str, Any]]:
 
     counts: dict[str, dict[str, int]] = {}
-    # an active entry whose term is over restricts nothing: it counts as ended, as checks,
-    # the API's lists and the report read it (``lists.service.describe``), until a refresh
-    # closes it
-    over = func.sum(case((ListEntry.scheduled_end <= clock.today(), 1), else_=0))
-    for list_id, state, n, expired in session.execute(
-        select(ListEntry.list_id, ListEntry.state, func.count(), over).group_by(
-            ListEntry.list_id, ListEntry.state
-        )
+    # as the entries read today (``lists.service.shown_state``): an open entry whose term is
+    # over counts as ended, as checks, the API's lists and the report read it
+    shown = lists_service.shown_state_sql(clock.today())
+    for list_id, state, n in session.execute(
+        select(ListEntry.list_id, shown, func.count()).group_by(ListEntry.list_id, shown)
     ):
-        bucket = counts.setdefault(list_id, {})
-        if state == "active" and expired:
-            n -= int(expired)
-            bucket["ended"] = bucket.get("ended", 0) + int(expired)
-        if n:
-            bucket[state] = bucket.get(state, 0) + n
+        counts.setdefault(list_id, {})[state] = int(n)
     return [
         {"rule": rule, "counts": counts.get(list_id, {})} for list_id, rule in rules.LISTS.items()
     ]
