@@ -1,7 +1,11 @@
 """Eligibility-check throughput and latency with wrk, against a bare FastAPI endpoint.
 
 Run: ``.venv/bin/python bench/bench_checks.py [--subjects 2000] [--seconds 10]
-[--workers 1 2] [--pg URL] [--timing]``.
+[--workers 1 2] [--pg URL] [--timing]``. PostgreSQL with durable commits, as measured
+in docs/performance.md (``scripts/with-postgres.sh`` runs the tests' server without fsync):
+``CREDO_PG_OPTIONS="-c fsync=on -c full_page_writes=on" bash scripts/with-postgres.sh bash -c
+'.venv/bin/python bench/bench_checks.py --workers 1 2 --pg "$CREDO_TEST_DATABASE_URL"'``; the
+header names the server's ``fsync`` and ``synchronous_commit``.
 
 Each target runs as ``uvicorn --workers N`` on 127.0.0.1 (same settings): credo's API on a
 file store holding N subjects with published scores and consents (rate limit on, shared by
@@ -29,6 +33,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import datetime as dt
+import gc
 import json
 import os
 import random
@@ -139,8 +144,18 @@ def traced_app() -> Any:
     from credo.access import inquirylog
 
     trace: dict[str, list[Any]] = {
-        "app": [], "inquiry": [], "groups": [], "queued": [], "woken": []
+        "app": [], "inquiry": [], "groups": [], "queued": [], "woken": [], "gc": [], "slow": []
     }
+    began = [time.perf_counter()]
+    collecting: list[float] = [0.0]
+
+    def collected(phase: str, info: dict[str, int]) -> None:  # the collector's pauses
+        if phase == "start":
+            collecting[0] = time.perf_counter()
+        else:
+            trace["gc"].append((info["generation"], time.perf_counter() - collecting[0]))
+
+    gc.callbacks.append(collected)
     asked: dict[int, float] = {}  # an inquiry's row (by id) -> when it was handed over
     committed: dict[int, float] = {}  # -> when its group's commit ended
 
@@ -197,6 +212,7 @@ def traced_app() -> Any:
         if scope["type"] == "http" and scope["path"] == "/_trace/reset":  # after the warm-up
             for values in trace.values():
                 values.clear()
+            began[0] = time.perf_counter()
             await send({"type": "http.response.start", "status": 204, "headers": []})
             await send({"type": "http.response.body", "body": b""})
             return
@@ -212,7 +228,10 @@ def traced_app() -> Any:
         start = time.perf_counter()
         await app(scope, receive, send)
         if scope["type"] == "http":
-            trace["app"].append(time.perf_counter() - start)
+            took = time.perf_counter() - start
+            trace["app"].append(took)
+            if took > 0.02:  # when, after the reset, the slow ones ended
+                trace["slow"].append((round(time.perf_counter() - began[0], 3), took))
 
     return timed_app
 
@@ -239,6 +258,19 @@ def trace_summary(path: Path) -> str:
         f"{spread(trace['inquiry'])}{woken}; group commit "
         f"{spread([t for _, t in trace['groups']])} ({len(sizes)} groups, "
         f"{statistics.mean(sizes or [0]):.1f} inquiries each, largest {max(sizes or [0])})"
+        + "; garbage collections "
+        + ", ".join(
+            f"generation {g}: {len(ts)}, max {max(ts) * 1000:.1f} ms"
+            for g in (0, 1, 2)
+            if (ts := [t for gen, t in trace.get("gc", []) if gen == g])
+        )
+        + (
+            f"; {len(slow)} over 20 ms in the app, ending at "
+            + ", ".join(f"{at:.2f} s" for at, _ in slow[:8])
+            + " after the start"
+            if (slow := trace.get("slow", []))
+            else ""
+        )
     )
 
 
@@ -565,6 +597,14 @@ def run(label: str, url: str, args: argparse.Namespace, folder: Path) -> None:
         engine = make_engine(url)
         with engine.connect() as conn:
             logged = conn.execute(text("SELECT count(*) FROM inquiries")).scalar_one()
+            if engine.dialect.name == "postgresql":  # is a commit durable on this server?
+                durable = {
+                    name: conn.execute(text(f"SHOW {name}")).scalar_one()
+                    for name in ("fsync", "synchronous_commit")
+                }
+                label = label.split(" (")[0] + " (" + ", ".join(
+                    f"{k}={v}" for k, v in durable.items()
+                ) + ")"
         engine.dispose()
         bare, credo = results["bare"], results["credo"]
         print(

@@ -587,3 +587,64 @@ def test_a_locked_bucket_file_refuses_after_a_short_wait(tmp_path: Path) -> None
         holder.execute("ROLLBACK")
         holder.close()
     assert buckets.take("k") == 0.0  # the burst's token was not spent while locked
+
+
+def test_the_inquiry_writer_waits_out_another_processes_write_lock(
+    file_store: Engine, tmp_path: Path
+) -> None:
+    """Another process (here another connection) holds the store's write lock: a check
+    waits for its inquiry (answered only once it is on disk), and is answered soon after
+    the lock is let go, not after SQLite's busy handler's growing sleeps."""
+    factory = session_factory(file_store)
+    world = _world(factory, random.Random(3))
+    other = sqlite3.connect(tmp_path / "store.db", isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    answered: list[float] = []
+
+    def ask() -> None:
+        with factory() as s:
+            party = parties.authenticate(session=s, token=world["key"])
+            checks.eligibility(
+                session=s,
+                party=party,
+                scheme="cn_ric",
+                value=world["values"][0],
+                program_id=world["program"],
+            )
+            s.commit()
+        answered.append(time.monotonic())
+
+    thread = threading.Thread(target=ask)
+    thread.start()
+    # SQLite's own handler would be asleep from 328 ms to 428 ms of its wait here
+    time.sleep(0.35)
+    assert not answered  # still waiting for the lock: not answered before it is durable
+    released = time.monotonic()
+    other.execute("COMMIT")
+    thread.join(10)
+    assert answered and answered[0] - released < 0.04
+    with file_store.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM inquiries")).scalar_one() == 1
+    other.close()
+
+
+def test_a_write_lock_held_past_the_timeout_is_an_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(inquirylog, "LOCK_TIMEOUT", 0.1)
+    path = tmp_path / "locked.db"
+    other = sqlite3.connect(path, isolation_level=None)
+    other.execute("PRAGMA journal_mode=WAL")
+    other.execute("BEGIN IMMEDIATE")
+    mine = sqlite3.connect(path, isolation_level=None)
+    mine.execute("PRAGMA busy_timeout=0")
+    started = time.monotonic()
+    with pytest.raises(sqlite3.OperationalError, match="locked"):
+        inquirylog._lock_file(mine)
+    assert 0.1 <= time.monotonic() - started < 1.0
+    other.execute("COMMIT")
+    inquirylog._lock_file(mine)  # free again: taken at once
+    assert mine.in_transaction
+    mine.execute("ROLLBACK")
+    other.close()
+    mine.close()

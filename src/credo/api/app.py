@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+import gc
+from collections.abc import AsyncIterator
+
 from fastapi import FastAPI
 from sqlalchemy import Engine
 
@@ -14,6 +18,25 @@ from credo.config import Settings, get_settings
 from credo.core.db import make_engine, session_factory
 
 
+@contextlib.asynccontextmanager
+async def _served(_app: FastAPI) -> AsyncIterator[None]:
+    """A serving process's start, once per process: what exists by now (the modules, the
+    app) lives as long as the process, so it is frozen out of the garbage collector's scans
+    (``gc.freeze``). A full collection then scans only what requests made since; over
+    everything the imports made, one took 150 ms in a served check process, and every
+    request in flight waited for it (bench_checks: p99 120-140 ms at half rate on
+    PostgreSQL, 3 ms without; docs/access.md)."""
+    global _frozen
+    if not _frozen:
+        _frozen = True
+        gc.collect()  # what is garbage already goes now, not into the frozen set
+        gc.freeze()
+    yield
+
+
+_frozen = False
+
+
 def create_app(settings: Settings | None = None, *, engine: Engine | None = None) -> FastAPI:
     """The API on the configured store (or on a given engine, as tests do)."""
     settings = settings or get_settings()
@@ -24,6 +47,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         description="An accountable credit and trust registry.",
         docs_url=None,  # /docs and /redoc are web.apidocs: vendored assets, no CDN
         redoc_url=None,
+        lifespan=_served,
     )
     app.state.settings = settings
     app.state.engine = engine
