@@ -586,6 +586,15 @@ def run(label: str, url: str, args: argparse.Namespace, folder: Path) -> None:
     key, program, values = populate(url, args.subjects)
     from credo.core.db import make_engine
 
+    engine = make_engine(url)
+    if engine.dialect.name == "postgresql":  # is a commit durable on this server?
+        with engine.connect() as conn:
+            label += " (" + ", ".join(
+                f"{name}={conn.execute(text(f'SHOW {name}')).scalar_one()}"
+                for name in ("fsync", "synchronous_commit")
+            ) + ")"
+    engine.dispose()
+
     for workers in args.workers:
         results = {}
         for target in ("bare", "credo"):
@@ -597,14 +606,6 @@ def run(label: str, url: str, args: argparse.Namespace, folder: Path) -> None:
         engine = make_engine(url)
         with engine.connect() as conn:
             logged = conn.execute(text("SELECT count(*) FROM inquiries")).scalar_one()
-            if engine.dialect.name == "postgresql":  # is a commit durable on this server?
-                durable = {
-                    name: conn.execute(text(f"SHOW {name}")).scalar_one()
-                    for name in ("fsync", "synchronous_commit")
-                }
-                label = label.split(" (")[0] + " (" + ", ".join(
-                    f"{k}={v}" for k, v in durable.items()
-                ) + ")"
         engine.dispose()
         bare, credo = results["bare"], results["credo"]
         print(

@@ -98,6 +98,21 @@ def test_cache_follows_the_audit_head(file_store: Engine) -> None:
         parties.authenticate(session=s, token=world["key"])
 
 
+def _eligibility(factory: sessionmaker[Session], world: dict[str, Any]) -> Any:
+    """One check of the world's consenting subject through the session path, committed."""
+    with factory() as s:
+        party = parties.authenticate(session=s, token=world["key"])
+        decision = checks.eligibility(
+            session=s,
+            party=party,
+            scheme="cn_ric",
+            value=world["values"][0],
+            program_id=world["program"],
+        )
+        s.commit()
+    return decision
+
+
 def test_concurrent_checks_are_each_durable_when_answered(file_store: Engine) -> None:
     factory = session_factory(file_store)
     world = _world(factory, random.Random(2))
@@ -107,16 +122,7 @@ def test_concurrent_checks_are_each_durable_when_answered(file_store: Engine) ->
     def ask() -> None:
         try:
             for _ in range(10):
-                with factory() as s:
-                    party = parties.authenticate(session=s, token=world["key"])
-                    decision = checks.eligibility(
-                        session=s,
-                        party=party,
-                        scheme="cn_ric",
-                        value=world["values"][0],
-                        program_id=world["program"],
-                    )
-                    s.commit()
+                decision = _eligibility(factory, world)
                 with file_store.connect() as conn:  # already on disk for any other reader
                     seen = conn.execute(
                         select(Inquiry.answer).where(Inquiry.decision_id == decision.decision_id)
@@ -602,16 +608,7 @@ def test_the_inquiry_writer_waits_out_another_processes_write_lock(
     answered: list[float] = []
 
     def ask() -> None:
-        with factory() as s:
-            party = parties.authenticate(session=s, token=world["key"])
-            checks.eligibility(
-                session=s,
-                party=party,
-                scheme="cn_ric",
-                value=world["values"][0],
-                program_id=world["program"],
-            )
-            s.commit()
+        _eligibility(factory, world)
         answered.append(time.monotonic())
 
     thread = threading.Thread(target=ask)

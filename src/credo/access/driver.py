@@ -9,11 +9,19 @@ statements thousands of times a second, so they compile them once here.
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 import weakref
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Generic, Protocol, TypeVar
 
 from sqlalchemy import ClauseElement, Engine, Select
+
+
+def sqlite_locked(error: sqlite3.OperationalError) -> bool:
+    """Whether a SQLite error says another connection holds the lock (busy or locked),
+    as opposed to any other failure."""
+    return error.sqlite_errorcode & 0xFF in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
+
 
 _Form = tuple[str, Sequence[str] | None, dict[str, Any], dict[str, Any], list[Any]]
 

@@ -102,8 +102,7 @@ def _lock_file(connection: sqlite3.Connection) -> None:
             connection.execute("BEGIN IMMEDIATE")
             return
         except sqlite3.OperationalError as error:
-            busy = error.sqlite_errorcode & 0xFF in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
-            if not busy or time.monotonic() > deadline:
+            if not driver.sqlite_locked(error) or time.monotonic() > deadline:
                 raise
         time.sleep(wait)
         wait = min(wait * 2, longest)

@@ -20,6 +20,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Protocol
 
+from credo.access.driver import sqlite_locked
+
 
 class Limiter(Protocol):
     def take(self, key: str) -> float: ...
@@ -115,7 +117,7 @@ class SharedBuckets:
         try:
             tokens, spent = self._connection().execute(_TAKE, params).fetchone()
         except sqlite3.OperationalError as error:
-            if error.sqlite_errorcode & 0xFF not in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
+            if not sqlite_locked(error):
                 raise
             return BUSY_WAIT
         return 0.0 if spent else (1.0 - tokens) / self.rate
